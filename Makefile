@@ -1,0 +1,55 @@
+# Legami: `make run` starts a local portal, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+VENDOR := app/static/vendor/bootstrap-italia
+export FLASK_APP := wsgi:app
+
+.PHONY: run test install assets lint format migrations-check messages clean
+
+run: install assets
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo load
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: install assets
+	$(BIN)/ruff check app tests migrations
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+assets: $(VENDOR)/.copied
+
+# Bootstrap Italia, playwright-core and axe-core come from the npm registry;
+# the front-end files are copied under app/static/ (git-ignored).
+$(VENDOR)/.copied: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/fonts
+	cp -r node_modules/bootstrap-italia/dist/css node_modules/bootstrap-italia/dist/svg $(VENDOR)/
+	cp -r node_modules/bootstrap-italia/dist/fonts/Titillium_Web node_modules/bootstrap-italia/dist/fonts/Lora \
+	      node_modules/bootstrap-italia/dist/fonts/Roboto_Mono $(VENDOR)/fonts/
+	cp node_modules/bootstrap-italia/dist/js/bootstrap-italia.bundle.min.js $(VENDOR)/
+	touch $@
+
+lint: install
+	$(BIN)/ruff check app tests migrations
+	$(BIN)/ruff format --check app tests migrations
+
+format: install
+	$(BIN)/ruff format app tests migrations
+	$(BIN)/ruff check --fix app tests migrations
+
+migrations-check: install
+	$(BIN)/pytest tests/test_migrations.py
+
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -o app/translations/messages.pot app
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR)

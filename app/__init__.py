@@ -1,0 +1,68 @@
+"""Legami: a portal for community welfare in the Crema and Cremona districts."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from flask_babel import lazy_gettext
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app import config as configuration
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, errors, CLI."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(configuration.defaults(app.instance_path))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_mapping(configuration.from_environment())
+    else:
+        app.config.from_mapping(test_config)
+    configuration.finalise(app.config, app.instance_path)
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from app import cli, errors, formatting, request_log, security
+
+    errors.init_app(app)
+    security.init_app(app)
+    formatting.init_app(app)
+    request_log.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app.database import configure_engine
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy_gettext("Accedi per vedere questa pagina.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    os.makedirs(app.instance_path, exist_ok=True)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.admin import bp as admin_bp
+    from app.auth import bp as auth_bp
+    from app.core import bp as core_bp
+    from app.towns import bp as towns_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(towns_bp)

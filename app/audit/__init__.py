@@ -1,0 +1,1 @@
+"""Audit log of account changes and exports of personal data."""

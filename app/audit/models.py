@@ -1,0 +1,42 @@
+"""The audit log: who did what, and when, to personal data and accounts."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.extensions import db
+from app.timeutil import utcnow
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    row_count: Mapped[int | None]
+    actor: Mapped[User | None] = relationship()
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+
+ACTION_LABELS = {
+    "user.create": _l("Account creato"),
+    "user.update": _l("Account modificato"),
+    "user.reset_link": _l("Link per la password generato"),
+    "user.deactivate": _l("Account disattivato"),
+    "user.reactivate": _l("Account riattivato"),
+    "town.create": _l("Comune aggiunto"),
+    "town.update": _l("Comune modificato"),
+    "town.delete": _l("Comune eliminato"),
+    "zone.create": _l("Quartiere aggiunto"),
+    "zone.update": _l("Quartiere modificato"),
+    "zone.delete": _l("Quartiere eliminato"),
+}

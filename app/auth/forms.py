@@ -1,0 +1,70 @@
+"""Forms for logging in and managing one's password."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+PASSWORD_MIN = 10
+PASSWORD_MAX = 128
+
+
+def new_password_fields():
+    """The pair of fields that choose a new password, with their rules."""
+    password = PasswordField(
+        _l("Nuova password"),
+        validators=[
+            DataRequired(_l("Scegli una password.")),
+            Length(
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+                message=_l("La password deve avere da %(min)d a %(max)d caratteri."),
+            ),
+        ],
+        description=_l("Almeno %(n)d caratteri.", n=PASSWORD_MIN),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Ripeti la nuova password"),
+        validators=[
+            DataRequired(_l("Ripeti la password.")),
+            EqualTo("password", message=_l("Le due password non coincidono.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    return password, confirm
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("Indirizzo e-mail"),
+        validators=[
+            DataRequired(_l("Scrivi il tuo indirizzo e-mail.")),
+            Length(max=254, message=_l("L'indirizzo è troppo lungo.")),
+        ],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            DataRequired(_l("Scrivi la password.")),
+            Length(max=PASSWORD_MAX, message=_l("La password è troppo lunga.")),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField(_l("Accedi"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(
+        _l("Password attuale"),
+        validators=[DataRequired(_l("Scrivi la password attuale."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password, confirm = new_password_fields()
+    submit = SubmitField(_l("Cambia password"))
+
+
+class SetPasswordForm(FlaskForm):
+    password, confirm = new_password_fields()
+    submit = SubmitField(_l("Imposta la password"))

@@ -1,0 +1,102 @@
+"""Account rules: credentials, sessions, invitations. No request, no commit."""
+
+import hmac
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from app.auth.models import Role, User, UserRole
+from app.extensions import db, login_manager
+from app.timeutil import utcnow
+
+# Checked against when the e-mail is unknown, so that a wrong address takes
+# as long to refuse as a wrong password (no user enumeration by timing).
+_DUMMY_HASH = None
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Load the user of a login cookie; stale tokens and inactive accounts get nobody."""
+    uid, _, token = user_id.partition(":")
+    if not uid.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(uid))
+    if user is None or not user.is_active:
+        return None
+    if not hmac.compare_digest(user.session_token, token):
+        return None
+    return user
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None, in comparable time."""
+    global _DUMMY_HASH
+    user = find_by_email(email)
+    if user is None or not user.has_password:
+        if _DUMMY_HASH is None:
+            _DUMMY_HASH = User(password_hash=None)
+            _DUMMY_HASH.set_password("legami-dummy-password")
+        _DUMMY_HASH.check_password(password)
+        return None
+    if not user.check_password(password) or not user.is_active:
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def change_password(user: User, new_password: str) -> None:
+    """Set a new password and end every other session of the account."""
+    user.set_password(new_password)
+    user.end_all_sessions()
+
+
+def create_user(email: str, full_name: str, roles: set[Role]) -> User:
+    """A new account without a password: its owner sets one through the invitation."""
+    user = User(email=normalise_email(email), full_name=full_name.strip())
+    db.session.add(user)
+    set_roles(user, roles)
+    db.session.flush()
+    return user
+
+
+def set_roles(user: User, roles: set[Role]) -> None:
+    current = {link.role: link for link in user.role_links}
+    for role in roles:
+        if role.value not in current:
+            user.role_links.append(UserRole(role=role.value))
+    for name, link in current.items():
+        if Role(name) not in roles:
+            user.role_links.remove(link)
+
+
+def _invite_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="legami-invite")
+
+
+def invitation_token(user: User) -> str:
+    """A signed, expiring token; it dies as soon as the account's sessions are reset."""
+    return _invite_serializer().dumps({"u": user.id, "t": user.session_token[:16]})
+
+
+def user_from_invitation(token: str) -> User | None:
+    try:
+        data = _invite_serializer().loads(token, max_age=current_app.config["INVITE_MAX_AGE_SECONDS"])
+    except BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    user = db.session.get(User, data.get("u")) if isinstance(data.get("u"), int) else None
+    if user is None or not user.is_active:
+        return None
+    if not hmac.compare_digest(user.session_token[:16], str(data.get("t", ""))):
+        return None
+    return user

@@ -1,0 +1,55 @@
+"""Command-line tools: `flask users create`, `flask demo load`."""
+
+import secrets
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from app.auth import services as accounts
+from app.auth.forms import PASSWORD_MIN
+from app.auth.models import Role
+from app.extensions import db
+
+users_cli = AppGroup("users", help="Manage accounts.")
+demo_cli = AppGroup("demo", help="Demonstration data.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", "full_name", default="", help="Full name (defaults to the e-mail).")
+@click.option("--role", "roles", multiple=True, type=click.Choice([r.value for r in Role]))
+@click.option("--password", default=None, help="Prompted for when omitted.")
+def create_user(email: str, full_name: str, roles: tuple[str, ...], password: str | None):
+    """Create an account with a password."""
+    if accounts.find_by_email(email) is not None:
+        raise click.ClickException(f"An account with e-mail {email} already exists.")
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < PASSWORD_MIN:
+        raise click.ClickException(f"The password needs at least {PASSWORD_MIN} characters.")
+    user = accounts.create_user(email, full_name or email, {Role(r) for r in roles})
+    user.set_password(password)
+    db.session.commit()
+    click.echo(f"Created {user.email} with roles: {', '.join(sorted(roles)) or 'none'}.")
+
+
+@demo_cli.command("load")
+@click.option("--admin-email", default="admin@legami.example")
+def load_demo(admin_email: str):
+    """Load invented demonstration data (once; later runs change nothing)."""
+    from app.demo import load
+
+    password = secrets.token_urlsafe(12)
+    created = load(admin_email, password)
+    if not created:
+        click.echo("Demo data already loaded; nothing changed.")
+        return
+    click.echo("Demo data loaded.")
+    click.echo(f"Administrator: {admin_email}  password: {password}")
+    click.echo(f"Every demo account has the same password: {password}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

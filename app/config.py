@@ -1,0 +1,80 @@
+"""Configuration: defaults, then instance/config.py, then environment variables."""
+
+import os
+import secrets
+from pathlib import Path
+
+# Environment variables read as configuration, with their types.
+ENV_SETTINGS = {
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "RATELIMIT_STORAGE_URI": str,
+    "LEGAMI_ENV": str,
+    "TRUSTED_PROXIES": int,
+    "LOG_LEVEL": str,
+}
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete; the app refuses to start."""
+
+
+def defaults(instance_path: str) -> dict:
+    """Safe defaults for a development checkout."""
+    return {
+        "LEGAMI_ENV": "development",
+        "DATABASE_URL": f"sqlite:///{Path(instance_path) / 'legami.sqlite3'}",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "TRUSTED_PROXIES": 0,
+        "LOG_LEVEL": "INFO",
+        "BABEL_DEFAULT_LOCALE": "it",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Rome",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+        "WTF_CSRF_TIME_LIMIT": 60 * 60 * 4,
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "RATELIMIT_HEADERS_ENABLED": False,
+        # Login limits: per client address, and per account name tried.
+        "LOGIN_LIMIT_PER_IP": "20 per 10 minutes",
+        "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
+        "INVITE_MAX_AGE_SECONDS": 60 * 60 * 24 * 7,
+        "PASSWORD_HASH_METHOD": "scrypt",
+    }
+
+
+def from_environment() -> dict:
+    """The settings given as environment variables."""
+    found = {}
+    for name, kind in ENV_SETTINGS.items():
+        if os.environ.get(name):
+            found[name] = kind(os.environ[name])
+    return found
+
+
+def finalise(config, instance_path: str) -> None:
+    """Derive dependent settings and refuse unsafe production settings."""
+    production = config["LEGAMI_ENV"] == "production"
+    config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
+    config["SESSION_COOKIE_SECURE"] = production
+    config["REMEMBER_COOKIE_SECURE"] = production
+    if not config.get("SECRET_KEY"):
+        if production:
+            raise ConfigError("SECRET_KEY must be set in production.")
+        config["SECRET_KEY"] = _development_secret(Path(instance_path))
+    if production and config["RATELIMIT_STORAGE_URI"].startswith("memory"):
+        # Several worker processes must share the login counters.
+        raise ConfigError("RATELIMIT_STORAGE_URI must name a shared store (redis://) in production.")
+
+
+def _development_secret(instance: Path) -> str:
+    """A secret generated once per checkout and kept in instance/."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,37 @@
+"""Public home page, the logged-in dashboard, and /salute for load balancers."""
+
+from flask import render_template
+from flask_login import login_required
+from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import selectinload
+
+from app.core import bp
+from app.extensions import db, limiter
+from app.towns.models import Town
+
+
+@bp.route("/")
+def index():
+    """What Legami offers, and the towns it covers."""
+    towns = db.session.scalars(select(Town).options(selectinload(Town.zones)).order_by(Town.name)).all()
+    return render_template("core/index.html", towns=towns)
+
+
+@bp.route("/area-riservata")
+@login_required
+def dashboard():
+    """The logged-in user's starting point, with what their roles allow."""
+    return render_template("core/dashboard.html")
+
+
+@bp.route("/salute")
+@limiter.exempt
+def health():
+    """200 when the database answers, 503 when it does not."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:  # any failure to reach the database means "unhealthy"
+        db.session.rollback()
+        return {"stato": "errore", "database": "non raggiungibile"}, 503
+    return {"stato": "ok", "database": "ok"}, 200

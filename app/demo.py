@@ -1,0 +1,55 @@
+"""Invented demonstration data modelled on the Crema and Cremona districts.
+
+Towns and places are real; every person is invented.
+"""
+
+from sqlalchemy import select
+
+from app.auth import services as accounts
+from app.auth.models import Role, User
+from app.extensions import db
+from app.towns import services as towns
+
+TOWNS = {
+    "Crema": (
+        "Crema",
+        ["Centro storico", "Ombriano", "San Bernardino", "Santa Maria della Croce", "Castelnuovo"],
+    ),
+    "Bagnolo Cremasco": ("Crema", []),
+    "Offanengo": ("Crema", []),
+    "Pandino": ("Crema", ["Nosadello"]),
+    "Rivolta d'Adda": ("Crema", []),
+    "Castelleone": ("Crema", []),
+    "Soncino": ("Crema", []),
+    "Cremona": ("Cremona", ["Centro", "Cascinetto", "Po", "Zaist", "Boschetto"]),
+    "Vescovato": ("Cremona", []),
+    "Castelverde": ("Cremona", []),
+    "Soresina": ("Cremona", []),
+    "Bonemerse": ("Cremona", []),
+}
+
+PEOPLE = [
+    ("coordinamento@legami.example", "Lucia Benzoni", {Role.COORDINATOR}),
+    ("maker.crema@legami.example", "Davide Scotti Ferrari", {Role.COMMUNITY_MAKER}),
+    ("maker.cremona@legami.example", "Anna Maria Zanolli", {Role.COMMUNITY_MAKER}),
+    ("segreteria.gruppo@legami.example", "Paolo Rizzardi", set()),
+]
+
+
+def load(admin_email: str, password: str) -> bool:
+    """Add the demo data unless the administrator already exists; True if added."""
+    if db.session.scalar(select(User.id).where(User.email == admin_email)) is not None:
+        return False
+    admin = accounts.create_user(admin_email, "Amministrazione Legami", {Role.ADMIN})
+    admin.set_password(password)
+    for email, name, roles in PEOPLE:
+        user = accounts.create_user(email, name, roles)
+        user.set_password(password)
+    for name, (district, zones) in TOWNS.items():
+        if towns.town_name_taken(name):
+            continue
+        town = towns.create_town(name, "CR", district)
+        for zone in zones:
+            towns.add_zone(town, zone)
+    db.session.commit()
+    return True

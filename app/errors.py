@@ -1,0 +1,49 @@
+"""One place for error pages: 400/403/404/405/413/429/500 and a failed CSRF check."""
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+
+from app.extensions import db
+
+MESSAGES = {
+    400: (_l("Richiesta non valida"), _l("La richiesta non è stata capita. Controlla i dati e riprova.")),
+    403: (_l("Accesso negato"), _l("Non hai i permessi per questa pagina o per questa azione.")),
+    404: (_l("Pagina non trovata"), _l("La pagina che cerchi non esiste o non è più disponibile.")),
+    405: (_l("Operazione non consentita"), _l("Questa pagina non accetta questo tipo di richiesta.")),
+    413: (_l("Dati troppo grandi"), _l("I dati inviati superano la dimensione consentita.")),
+    429: (
+        _l("Troppi tentativi"),
+        _l("Hai fatto troppi tentativi in poco tempo. Per sicurezza attendi qualche minuto e riprova."),
+    ),
+    500: (
+        _l("Errore del server"),
+        _l("Si è verificato un errore imprevisto. Nessun dato è stato modificato. Riprova più tardi."),
+    ),
+}
+
+CSRF_MESSAGE = _l(
+    "Il modulo è scaduto o non è valido, quindi non è stato salvato nulla. "
+    "Torna alla pagina, ricaricala e invia di nuovo i dati."
+)
+
+
+def render_error(code: int, message=None):
+    title, default = MESSAGES[code]
+    return render_template("errors/error.html", code=code, title=title, message=message or default), code
+
+
+def init_app(app: Flask) -> None:
+    for code in MESSAGES:
+        if code == 500:
+            continue
+        app.register_error_handler(code, lambda e, code=code: render_error(code))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return render_error(400, CSRF_MESSAGE)
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        db.session.rollback()
+        return render_error(500)

@@ -1,0 +1,7 @@
+"""Towns (Comuni) and zones (quartieri), managed by administrators."""
+
+from flask import Blueprint
+
+bp = Blueprint("towns", __name__, template_folder="templates", url_prefix="/amministrazione")
+
+from app.towns import routes  # noqa: E402,F401

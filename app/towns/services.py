@@ -1,0 +1,55 @@
+"""Rules for towns and zones: unique names, stable slugs. No request, no commit."""
+
+from slugify import slugify
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.towns.models import Town, Zone
+
+
+def unique_slug(name: str, taken) -> str:
+    """A URL slug for name, suffixed -2, -3... until taken(slug) is False."""
+    base = slugify(name, max_length=70) or "comune"
+    slug, n = base, 2
+    while taken(slug):
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def town_name_taken(name: str, exclude_id: int | None = None) -> bool:
+    query = select(Town.id).where(func.lower(Town.name) == name.strip().lower())
+    if exclude_id is not None:
+        query = query.where(Town.id != exclude_id)
+    return db.session.scalar(query) is not None
+
+
+def zone_name_taken(town: Town, name: str, exclude_id: int | None = None) -> bool:
+    return any(z.name.lower() == name.strip().lower() and z.id != exclude_id for z in town.zones)
+
+
+def create_town(name: str, province: str, district: str) -> Town:
+    """A new town; its slug is chosen once and kept, since feed URLs use it."""
+    slug = unique_slug(name, lambda s: db.session.scalar(select(Town.id).where(Town.slug == s)) is not None)
+    town = Town(name=name.strip(), slug=slug, province=province.upper(), district=district.strip())
+    db.session.add(town)
+    db.session.flush()
+    return town
+
+
+def update_town(town: Town, name: str, province: str, district: str) -> None:
+    """Rename a town; the slug stays, so subscribed feeds keep working."""
+    town.name = name.strip()
+    town.province = province.upper()
+    town.district = district.strip()
+
+
+def add_zone(town: Town, name: str) -> Zone:
+    slugs = {z.slug for z in town.zones}
+    zone = Zone(name=name.strip(), slug=unique_slug(name, slugs.__contains__))
+    town.zones.append(zone)
+    db.session.flush()
+    return zone
+
+
+def delete_town(town: Town) -> None:
+    db.session.delete(town)
