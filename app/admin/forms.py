@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectMultipleField, StringField, SubmitField, widgets
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from app.auth.models import ROLE_LABELS
 
@@ -11,6 +11,13 @@ from app.auth.models import ROLE_LABELS
 class CheckboxListField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+    def pre_validate(self, form):
+        # WTForms' Italian catalogue lacks this message.
+        allowed = {str(value) for value, _label in self.choices}
+        for value in self.data or []:
+            if str(value) not in allowed:
+                raise ValidationError(_l("«%(value)s» non è una scelta valida.", value=value))
 
 
 def role_choices():

@@ -1,0 +1,103 @@
+"""Security baseline: CSRF on every POST, headers, cookies, safe redirects."""
+
+import pytest
+
+from app import create_app
+from app.security import safe_next_url
+from tests.conftest import make_config, text
+
+
+def post_rules(app):
+    for rule in app.url_map.iter_rules():
+        if "POST" in rule.methods:
+            yield rule
+
+
+def test_every_post_route_refuses_a_missing_csrf_token(app, as_admin, member):
+    """Logged in as an administrator, no POST without a token changes anything."""
+    rules = list(post_rules(app))
+    assert len(rules) >= 10
+    for rule in rules:
+        url = rule.rule.replace("<int:user_id>", str(member.id)).replace("<int:town_id>", "1")
+        url = url.replace("<int:zone_id>", "1").replace("<token>", "x")
+        response = as_admin.post(url, {"full_name": "Cambiato", "roles": []}, csrf=False)
+        assert response.status_code == 400, rule.rule
+        assert "Il modulo è scaduto o non è valido" in text(response)
+    assert as_admin.get("/area-riservata").status_code == 200
+
+
+def test_csrf_token_from_another_session_is_refused(app, browser, member):
+    other = type(browser)(app.test_client())
+    token = other.token("/accedi")
+    response = browser.client.post(
+        "/accedi", data={"email": member.email, "password": "x", "csrf_token": token}
+    )
+    assert response.status_code == 400
+
+
+def test_security_headers(browser):
+    response = browser.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_pages_have_no_inline_script_or_style(browser, as_admin):
+    for url in (
+        "/",
+        "/accedi",
+        "/area-riservata",
+        "/amministrazione/utenti/",
+        "/amministrazione/comuni/nuovo",
+    ):
+        html = as_admin.get(url).get_data(as_text=True)
+        assert "<script>" not in html and " style=" not in html and "onclick" not in html, url
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(browser, member):
+    response = browser.login(member)
+    cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+def test_production_cookies_are_secure_and_hsts_is_sent(db_url):
+    app = create_app(
+        make_config(db_url, None, LEGAMI_ENV="production", RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379")
+    )
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    with app.app_context():
+        response = app.test_client().get("/salute")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+@pytest.mark.parametrize("target", ["/", "/gruppi/", "/area-riservata?x=1&y=%2F", "/accedi#top"])
+def test_safe_next_accepts_local_paths(target):
+    assert safe_next_url(target) == target
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        None,
+        "",
+        "//evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "https://evil.example",
+        "https:evil.example",
+        "javascript:alert(1)",
+        "%2F%2Fevil.example",
+        "/%2F/evil.example",
+        "/%5Cevil.example",
+        "%252F%252Fevil.example",
+        "/%0a/evil.example",
+        "/\t/evil.example",
+        "evil.example",
+        "/" + "a" * 2100,
+    ],
+)
+def test_safe_next_refuses_other_sites(target):
+    assert safe_next_url(target) is None
