@@ -1,0 +1,50 @@
+"""Configuration: safe development defaults, refusals in production."""
+
+import pytest
+
+from app import create_app
+from app.config import ConfigError, defaults, finalise
+
+
+def production(**overrides):
+    config = defaults("/nonexistent")
+    config.update(
+        {"LEGAMI_ENV": "production", "SECRET_KEY": "s" * 64, "RATELIMIT_STORAGE_URI": "redis://r:6379"}
+    )
+    config.update(overrides)
+    return config
+
+
+def test_development_secret_is_generated_once_into_instance(tmp_path):
+    first, second = defaults(str(tmp_path)), defaults(str(tmp_path))
+    finalise(first, str(tmp_path))
+    finalise(second, str(tmp_path))
+    assert len(first["SECRET_KEY"]) == 64 and first["SECRET_KEY"] == second["SECRET_KEY"]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_default_database_is_sqlite_in_instance(tmp_path):
+    config = defaults(str(tmp_path))
+    finalise(config, str(tmp_path))
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'legami.sqlite3'}"
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        finalise(production(SECRET_KEY=None), "/nonexistent")
+
+
+def test_production_refuses_per_process_rate_limit_storage():
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
+        finalise(production(RATELIMIT_STORAGE_URI="memory://"), "/nonexistent")
+
+
+def test_environment_variables_configure_the_app(monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path / 'env.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("TRUSTED_PROXIES", "1")
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == url
+    assert app.config["SECRET_KEY"] == "from-the-environment"
+    assert app.config["TRUSTED_PROXIES"] == 1
