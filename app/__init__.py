@@ -13,7 +13,9 @@ from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, errors, CLI."""
-    app = Flask(__name__, instance_relative_config=True)
+    # Tests may keep instance files (secret key, demo credentials) elsewhere.
+    instance_path = (test_config or {}).get("INSTANCE_PATH")
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.from_mapping(configuration.defaults(app.instance_path))
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

@@ -1,9 +1,10 @@
 """Command-line tools: `flask users create`, `flask demo load`."""
 
 import secrets
+from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.auth import services as accounts
@@ -45,9 +46,17 @@ def load_demo(admin_email: str):
     if not created:
         click.echo("Demo data already loaded; nothing changed.")
         return
+    lines = [
+        f"Administrator: {admin_email}  password: {password}",
+        f"Every demo account has the same password: {password}",
+    ]
+    # Kept beside the database, readable by its owner only, for later look-ups.
+    path = Path(current_app.instance_path) / "demo-credentials.txt"
+    path.write_text("\n".join(lines) + "\n")
+    path.chmod(0o600)
     click.echo("Demo data loaded.")
-    click.echo(f"Administrator: {admin_email}  password: {password}")
-    click.echo(f"Every demo account has the same password: {password}")
+    click.echo("\n".join(lines))
+    click.echo(f"(saved in {path})")
 
 
 def init_app(app: Flask) -> None:

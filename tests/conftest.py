@@ -3,6 +3,7 @@ browser-like client that sends CSRF tokens as a real form would, and users by ro
 
 import os
 import re
+import tempfile
 
 import pytest
 from sqlalchemy import delete
@@ -13,6 +14,7 @@ from app.auth.models import Role, User
 from app.extensions import db
 
 PASSWORD = "password-di-prova-1"
+INSTANCE = tempfile.mkdtemp(prefix="legami-instance-")
 TOKEN_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
@@ -25,6 +27,7 @@ def database_url(tmp_path_factory) -> str:
 
 def make_config(url: str, tmp_path, **overrides) -> dict:
     config = {
+        "INSTANCE_PATH": str(tmp_path or INSTANCE),
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "DATABASE_URL": url,

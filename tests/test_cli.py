@@ -1,5 +1,7 @@
 """The command-line tools: users create, demo load."""
 
+from pathlib import Path
+
 from sqlalchemy import func, select
 
 from app.auth.models import Role, User
@@ -46,6 +48,8 @@ def test_demo_load_is_idempotent(app):
     assert admin.is_admin and admin.check_password(password)
     towns = db.session.scalar(select(func.count(Town.id)))
     assert towns >= 10
+    saved = (Path(app.instance_path) / "demo-credentials.txt").read_text()
+    assert password in saved
     second = runner.invoke(args=["demo", "load"])
     assert "already loaded" in second.output
     assert db.session.scalar(select(func.count(Town.id))) == towns
