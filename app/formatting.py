@@ -3,6 +3,8 @@
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_time
 
+from app.markup import render_markdown
+
 
 def init_app(app: Flask) -> None:
     # "giovedì 9 aprile 2014, 14:30"
@@ -10,3 +12,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(lambda v: format_date(v, "EEEE d MMMM y") if v else "", "date")
     app.add_template_filter(lambda v: format_date(v, "d MMM y") if v else "", "shortdate")
     app.add_template_filter(lambda v: format_time(v, "HH:mm") if v else "", "time")
+    app.add_template_filter(render_markdown, "markdown")
