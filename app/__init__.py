@@ -60,7 +60,9 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
+    from app.agenda import bp as agenda_bp
     from app.auth import bp as auth_bp
+    from app.civic_centers import bp as civic_centers_bp
     from app.core import bp as core_bp
     from app.towns import bp as towns_bp
 
@@ -68,3 +70,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(towns_bp)
+    app.register_blueprint(civic_centers_bp)
+    app.register_blueprint(agenda_bp)

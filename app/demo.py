@@ -7,7 +7,9 @@ from sqlalchemy import select
 
 from app.auth import services as accounts
 from app.auth.models import Role, User
+from app.civic_centers import demo as civic_centers_demo
 from app.extensions import db
+from app.timeutil import ROME, utcnow
 from app.towns import services as towns
 
 TOWNS = {
@@ -51,5 +53,8 @@ def load(admin_email: str, password: str) -> bool:
         town = towns.create_town(name, "CR", district)
         for zone in zones:
             towns.add_zone(town, zone)
+    db.session.flush()
+    maker = db.session.scalar(select(User).where(User.email == "segreteria.gruppo@legami.example"))
+    civic_centers_demo.load(utcnow().astimezone(ROME).date(), maker)
     db.session.commit()
     return True

@@ -4,6 +4,7 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, format_time
 
 from app.markup import render_markdown
+from app.timeutil import ROME
 
 
 def init_app(app: Flask) -> None:
@@ -12,4 +13,10 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(lambda v: format_date(v, "EEEE d MMMM y") if v else "", "date")
     app.add_template_filter(lambda v: format_date(v, "d MMM y") if v else "", "shortdate")
     app.add_template_filter(lambda v: format_time(v, "HH:mm") if v else "", "time")
+    app.add_template_filter(lambda v: format_date(v, "LLLL y") if v else "", "monthname")
+    # Wall-clock values stored without a zone are already Europe/Rome.
+    app.add_template_filter(
+        lambda v: format_datetime(v.replace(tzinfo=ROME), "EEEE d MMMM y, HH:mm") if v else "",
+        "localdatetime",
+    )
     app.add_template_filter(render_markdown, "markdown")

@@ -9,3 +9,8 @@ ROME = ZoneInfo("Europe/Rome")
 def utcnow() -> datetime:
     """The current instant, timezone-aware in UTC (the value of every *_at column)."""
     return datetime.now(UTC)
+
+
+def today_in_rome():
+    """Today's date where the portal lives."""
+    return utcnow().astimezone(ROME).date()

@@ -1,0 +1,7 @@
+"""The public calendar (/calendario) and the iCalendar feeds (/ical/...)."""
+
+from flask import Blueprint
+
+bp = Blueprint("agenda", __name__, template_folder="templates")
+
+from app.agenda import feeds, routes  # noqa: E402,F401

@@ -1,0 +1,22 @@
+"""Built feeds, kept in the database so every worker process shares them."""
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.timeutil import utcnow
+
+
+class FeedCache(db.Model):
+    """The bytes of one feed, valid while its fingerprint is unchanged."""
+
+    __tablename__ = "feed_cache"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(200))
+    etag: Mapped[str] = mapped_column(String(64))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    last_modified: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    built_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

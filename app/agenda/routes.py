@@ -1,0 +1,92 @@
+"""The combined public calendar: list (default), week and month views, with filters."""
+
+from datetime import date, timedelta
+
+from flask import abort, render_template, request, url_for
+from sqlalchemy import select
+
+from app.agenda import bp, services
+from app.agenda.services import Filters
+from app.agenda.subscribe import subscription
+from app.civic_centers.models import AUDIENCE_LABELS, AUDIENCE_SLUGS, CATEGORY_LABELS, CivicCenter
+from app.extensions import db
+from app.timeutil import today_in_rome
+from app.towns.models import Town
+
+VIEWS = ("lista", "settimana", "mese")
+LIST_DAYS = 14
+AUDIENCE_BY_SLUG = {slug: audience for audience, slug in AUDIENCE_SLUGS.items()}
+
+
+def _window(view: str, start: date) -> tuple[date, date, date, date]:
+    """(first, last, previous start, next start) of the view around start."""
+    if view == "settimana":
+        first = start - timedelta(days=start.weekday())
+        return first, first + timedelta(days=6), first - timedelta(days=7), first + timedelta(days=7)
+    if view == "mese":
+        first = start.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        previous = (first - timedelta(days=1)).replace(day=1)
+        return first, following - timedelta(days=1), previous, following
+    return (
+        start,
+        start + timedelta(days=LIST_DAYS - 1),
+        start - timedelta(days=LIST_DAYS),
+        start + timedelta(days=LIST_DAYS),
+    )
+
+
+def _parse_args():
+    """The filters in the URL; an unknown town, center or audience is a 404."""
+    args = request.args
+    view = args.get("vista", "lista") if args.get("vista") in VIEWS else "lista"
+    try:
+        start = date.fromisoformat(args["dal"]) if args.get("dal") else today_in_rome()
+    except ValueError:
+        start = today_in_rome()
+    town = center = None
+    if args.get("comune"):
+        town = services.town_by_slug(args["comune"]) or abort(404)
+    if args.get("centro"):
+        center = services.center_by_slug(args["centro"]) or abort(404)
+    audience = AUDIENCE_BY_SLUG.get(args["pubblico"]) or abort(404) if args.get("pubblico") else None
+    category = args.get("categoria") if args.get("categoria") in CATEGORY_LABELS else None
+    filters = Filters(
+        town_id=town.id if town else None, center_id=center.id if center else None,
+        audience=audience, category=category,
+    )  # fmt: skip
+    return view, start, town, center, filters
+
+
+bp.add_app_template_filter(services.by_day, "by_day")
+
+
+@bp.route("/calendario")
+def calendar():
+    """All public occurrences, filtered by town, center, audience and category."""
+    view, start, town, center, filters = _parse_args()
+    first, last, previous, following = _window(view, start)
+    found = services.entries(services.public_activities(filters), first, last)
+    params = {
+        k: v for k, v in request.args.items() if k in ("comune", "centro", "pubblico", "categoria") and v
+    }
+    return render_template(
+        "agenda/calendar.html",
+        view=view, first=first, last=last, entries=found, today=today_in_rome(),
+        days=[first + timedelta(days=n) for n in range((last - first).days + 1)],
+        previous_url=url_for("agenda.calendar", vista=view, dal=previous.isoformat(), **params),
+        next_url=url_for("agenda.calendar", vista=view, dal=following.isoformat(), **params),
+        view_urls={v: url_for("agenda.calendar", vista=v, dal=start.isoformat(), **params) for v in VIEWS},
+        params=params, town=town, center=center,
+        towns=db.session.scalars(select(Town).order_by(Town.name)).all(),
+        centers=db.session.scalars(select(CivicCenter).order_by(CivicCenter.name)).all(),
+        audiences=[(AUDIENCE_SLUGS[a], label) for a, label in AUDIENCE_LABELS.items()],
+        categories=list(CATEGORY_LABELS.items()),
+        subscription=subscription(town=town, center=center, audience=params.get("pubblico")),
+    )  # fmt: skip
+
+
+@bp.route("/calendario/come-iscriversi")
+def subscribe_help():
+    """How to subscribe to a feed in each common calendar app."""
+    return render_template("agenda/subscribe_help.html", subscription=subscription())

@@ -1,0 +1,174 @@
+"""The one source of public occurrences: the HTML calendar and the feeds read it."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import contains_eager, selectinload
+
+from app.agenda.models import FeedCache
+from app.calendar.ical import FeedEvent, build_feed
+from app.calendar.occurrences import Occurrence, expand
+from app.civic_centers.models import Activity, ActivityStatus, Audience, CivicCenter
+from app.extensions import db
+from app.timeutil import utcnow
+from app.towns.models import Town
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a calendar or feed shows; every part is optional and they combine."""
+
+    town_id: int | None = None
+    center_id: int | None = None
+    audience: str | None = None
+    category: str | None = None
+
+    def apply(self, query):
+        query = query.where(Activity.deleted_at.is_(None), Activity.status != ActivityStatus.DRAFT)
+        if self.town_id:
+            query = query.where(CivicCenter.town_id == self.town_id)
+        if self.center_id:
+            query = query.where(Activity.center_id == self.center_id)
+        if self.audience:
+            # What is "for everyone" is also for children, for the elderly...
+            query = query.where(Activity.audience.in_({self.audience, Audience.EVERYONE}))
+        if self.category:
+            query = query.where(Activity.category == self.category)
+        return query
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One occurrence on the calendar, with what it belongs to."""
+
+    occurrence: Occurrence
+    activity: Activity
+
+    @property
+    def center(self) -> CivicCenter:
+        return self.activity.center
+
+
+def public_activities(filters: Filters) -> list[Activity]:
+    """Published activities (cancelled included) with everything the pages show, in 3 queries."""
+    query = (
+        select(Activity)
+        .join(Activity.center)
+        .join(CivicCenter.town)
+        .options(
+            contains_eager(Activity.center).contains_eager(CivicCenter.town),
+            contains_eager(Activity.center).selectinload(CivicCenter.closures),
+            selectinload(Activity.changes),
+        )
+        .order_by(Activity.id)
+    )
+    return list(db.session.scalars(filters.apply(query)).unique())
+
+
+def entries(activities: list[Activity], first: date, last: date) -> list[Entry]:
+    """Every occurrence between two dates, in time order."""
+    found = [Entry(occ, a) for a in activities for occ in expand(a.schedule(), first, last)]
+    found.sort(key=lambda e: (e.occurrence.start, e.activity.title))
+    return found
+
+
+def by_day(found: list[Entry]) -> list[tuple[date, list[Entry]]]:
+    """Entries grouped by their local date, in order."""
+    days: dict[date, list[Entry]] = {}
+    for entry in found:
+        days.setdefault(entry.occurrence.start.date(), []).append(entry)
+    return list(days.items())
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive values for timezone-aware columns; they are UTC.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def feed_event(activity: Activity, url: str) -> FeedEvent:
+    center = activity.center
+    categories = (activity.audience_label, activity.category_label)
+    description = activity.description
+    if activity.is_cancelled and activity.cancel_reason:
+        description = f"Annullata: {activity.cancel_reason}\n\n{description}"
+    return FeedEvent(
+        uid=activity.uid,
+        title=activity.title,
+        schedule=activity.schedule(),
+        sequence=activity.sequence,
+        stamp=_aware(activity.updated_at),
+        description=description.strip(),
+        location=center.full_address,
+        url=url,
+        categories=categories,
+        is_cancelled=activity.is_cancelled,
+    )
+
+
+@dataclass(frozen=True)
+class BuiltFeed:
+    body: bytes
+    etag: str
+    last_modified: datetime
+
+
+def fingerprint(filters: Filters, name: str, today: date) -> tuple[str, datetime | None]:
+    """A cheap summary that changes whenever anything in the feed changes (one query)."""
+    query = filters.apply(
+        select(
+            func.count(Activity.id),
+            func.max(Activity.updated_at),
+            func.coalesce(func.sum(Activity.sequence), 0),
+        )
+        .select_from(Activity)
+        .join(Activity.center)
+    )
+    count, latest, sequences = db.session.execute(query).one()
+    latest = _aware(latest) if latest else None
+    stamp = latest.isoformat() if latest else "-"
+    return f"{today.isoformat()}|{count}|{sequences}|{stamp}|{name}", latest
+
+
+def cached_feed(key: str, filters: Filters, name: str, today: date, url_for_activity) -> BuiltFeed:
+    """The feed's bytes, built once per change and shared by every process."""
+    print_, latest = fingerprint(filters, name, today)
+    cached = db.session.get(FeedCache, key)
+    if cached is not None and cached.fingerprint == print_:
+        return BuiltFeed(cached.body, cached.etag, _aware(cached.last_modified))
+    activities = public_activities(filters)
+    body = build_feed(name, [feed_event(a, url_for_activity(a)) for a in activities], today)
+    built = BuiltFeed(body, hashlib.sha256(body).hexdigest()[:32], latest or utcnow())
+    _store(key, print_, built)
+    return built
+
+
+def _store(key: str, print_: str, built: BuiltFeed) -> None:
+    """Upsert the cache row in its own short transaction; a failure only costs a rebuild."""
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    values = {
+        "key": key, "fingerprint": print_, "etag": built.etag, "body": built.body,
+        "last_modified": built.last_modified, "built_at": utcnow(),
+    }  # fmt: skip
+    statement = insert(FeedCache).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=[FeedCache.key], set_={k: v for k, v in values.items() if k != "key"}
+    )
+    db.session.rollback()  # end the read transaction: the write starts fresh
+    try:
+        db.session.execute(statement)
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+
+
+def town_by_slug(slug: str) -> Town | None:
+    return db.session.scalar(select(Town).where(Town.slug == slug))
+
+
+def center_by_slug(slug: str) -> CivicCenter | None:
+    return db.session.scalar(select(CivicCenter).where(CivicCenter.slug == slug))

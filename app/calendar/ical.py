@@ -1,0 +1,145 @@
+"""iCalendar (RFC 5545) feeds: plain data in, bytes out.
+
+One VEVENT per activity or session series with its RRULE; closures become
+EXDATEs; a cancelled or moved occurrence becomes an override with the same
+UID and a RECURRENCE-ID. Cancelled events carry STATUS:CANCELLED and, for the
+calendar apps that ignore it, a title that starts with "ANNULLATO – ".
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from icalendar import Calendar, Event, Timezone, vDuration
+
+from app.calendar.occurrences import Schedule, start_on_day, touches
+from app.timeutil import ROME
+
+PRODID = "-//Legami//Welfare di comunita//IT"
+CANCELLED_PREFIX = "ANNULLATO – "
+REFRESH = timedelta(hours=6)
+# What a feed covers: three months back, one year ahead.
+HORIZON_BACK = timedelta(days=92)
+HORIZON_AHEAD = timedelta(days=366)
+
+
+@dataclass(frozen=True)
+class FeedEvent:
+    uid: str
+    title: str
+    schedule: Schedule
+    sequence: int
+    stamp: datetime  # last change, aware UTC
+    description: str = ""
+    location: str = ""
+    url: str = ""
+    categories: tuple[str, ...] = ()
+    is_cancelled: bool = False
+
+
+def horizon(today: date) -> tuple[date, date]:
+    return today - HORIZON_BACK, today + HORIZON_AHEAD
+
+
+@lru_cache(maxsize=4)
+def _vtimezone(first_year: int, last_year: int) -> bytes:
+    # Building the transitions is slow; the result depends only on the years.
+    return Timezone.from_tzid(
+        "Europe/Rome", first_date=date(first_year, 1, 1), last_date=date(last_year, 12, 31)
+    ).to_ical()
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=ROME) if moment.tzinfo is None else moment.astimezone(ROME)
+
+
+def _title(title: str, cancelled: bool) -> str:
+    return CANCELLED_PREFIX + title if cancelled else title
+
+
+def _base(item: FeedEvent, start: datetime, end: datetime, cancelled: bool, reason: str = "") -> Event:
+    event = Event()
+    event.add("uid", item.uid)
+    event.add("dtstamp", item.stamp)
+    event.add("last-modified", item.stamp)
+    event.add("sequence", item.sequence)
+    event.add("dtstart", _local(start))
+    event.add("dtend", _local(end))
+    event.add("summary", _title(item.title, cancelled))
+    description = item.description
+    if cancelled and reason:
+        description = f"Annullato: {reason}\n\n{description}".strip()
+    if description:
+        event.add("description", description)
+    if item.location:
+        event.add("location", item.location)
+    if item.url:
+        event.add("url", item.url)
+    if item.categories:
+        event.add("categories", list(item.categories))
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    return event
+
+
+def _components(item: FeedEvent, first: date, last: date) -> list[Event]:
+    """The master event and its overrides, or nothing if outside the horizon."""
+    schedule = item.schedule
+    moved_in = any(c.new_start and first <= c.new_start.date() <= last for c in schedule.changes.values())
+    if not moved_in and not touches(schedule, first, last):
+        return []
+    duration = schedule.duration
+    recurrence = schedule.recurrence
+    if not recurrence.is_recurring:
+        # A single event: its change, if any, applies to the event itself.
+        change = schedule.changes.get(schedule.start_on)
+        start = change.new_start if change and change.new_start else schedule.first_start
+        end = (change.new_end if change and change.new_end else None) or start + duration
+        cancelled = (
+            item.is_cancelled or bool(change and change.is_cancelled) or schedule.start_on in schedule.skipped
+        )
+        return [_base(item, start, end, cancelled, change.reason if change else "")]
+
+    master = _base(item, schedule.first_start, schedule.first_start + duration, item.is_cancelled)
+    master.add("rrule", recurrence.ical())
+    # Only dates inside the horizon are checked: the cost stays bounded.
+    skipped = (start_on_day(schedule, d) for d in sorted(schedule.skipped) if first <= d <= last)
+    exdates = [_local(s) for s in skipped if s is not None]
+    if exdates:
+        master.add("exdate", exdates)
+    components = [master]
+    for day, change in sorted(schedule.changes.items()):
+        original = (
+            start_on_day(schedule, day) if first <= day <= last and day not in schedule.skipped else None
+        )
+        if original is None:
+            continue
+        start = change.new_start or original
+        end = change.new_end or start + duration
+        override = _base(item, start, end, item.is_cancelled or change.is_cancelled, change.reason)
+        override.add("recurrence-id", _local(original))
+        components.append(override)
+    return components
+
+
+def build_feed(name: str, items: Iterable[FeedEvent], today: date, description: str = "") -> bytes:
+    """A whole VCALENDAR for the events that touch the horizon around today."""
+    first, last = horizon(today)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("name", name)
+    calendar.add("x-wr-timezone", "Europe/Rome")
+    if description:
+        calendar.add("x-wr-caldesc", description)
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH))
+    calendar.add_component(Timezone.from_ical(_vtimezone(first.year - 1, last.year + 1)))
+    for item in items:
+        for component in _components(item, first, last):
+            calendar.add_component(component)
+    return calendar.to_ical()

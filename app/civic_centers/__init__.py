@@ -1,0 +1,7 @@
+"""Civic Centers and their activities: public pages and managers' pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("civic_centers", __name__, template_folder="templates")
+
+from app.civic_centers import routes_activities, routes_manage, routes_public  # noqa: E402,F401

@@ -1,0 +1,224 @@
+"""Forms for centers, their activities, closures and one-off changes."""
+
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app.admin.forms import CheckboxListField
+from app.calendar.occurrences import MAX_COUNT, Frequency
+from app.civic_centers.models import AUDIENCE_LABELS, CATEGORY_LABELS, CENTER_KIND_LABELS
+
+MAX_SERIES_DAYS = 2 * 366
+DATE_MESSAGE = _l("Scrivi una data valida (giorno, mese, anno).")
+TIME_MESSAGE = _l("Scrivi un orario valido, ad esempio 16:30.")
+WEEKDAY_LABELS = [_l("lunedì"), _l("martedì"), _l("mercoledì"), _l("giovedì"), _l("venerdì"), _l("sabato"), _l("domenica")]  # fmt: skip
+MONTH_WEEK_LABELS = [(1, _l("il primo")), (2, _l("il secondo")), (3, _l("il terzo")), (4, _l("il quarto")), (-1, _l("l'ultimo"))]  # fmt: skip
+
+
+def single_line(value):
+    """Titles and names stay on one line: no line breaks or control characters."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def text_area(label, limit, description=None):
+    return TextAreaField(
+        label,
+        validators=[Length(max=limit, message=_l("Il testo è troppo lungo: al massimo %(max)d caratteri."))],
+        description=description,
+    )
+
+
+class CenterForm(FlaskForm):
+    name = StringField(
+        _l("Nome del centro"),
+        filters=[single_line],
+        validators=[
+            DataRequired(_l("Scrivi il nome.")),
+            Length(max=120, message=_l("Al massimo %(max)d caratteri.")),
+        ],
+    )
+    kind = SelectField(_l("Tipo"), choices=[(k.value, label) for k, label in CENTER_KIND_LABELS.items()])
+    town_id = SelectField(_l("Comune"), coerce=int, validate_choice=False)
+    zone_id = SelectField(_l("Quartiere (facoltativo)"), coerce=int, validate_choice=False)
+    address = StringField(
+        _l("Indirizzo"),
+        filters=[single_line],
+        validators=[
+            DataRequired(_l("Scrivi l'indirizzo.")),
+            Length(max=200, message=_l("Al massimo %(max)d caratteri.")),
+        ],
+    )
+    description = text_area(_l("Descrizione"), 5000, _l("Puoi usare Markdown: **grassetto**, elenchi, link."))
+    accessibility = text_area(
+        _l("Accessibilità"), 2000, _l("Per esempio: ingresso senza gradini, bagno accessibile.")
+    )
+    contact = StringField(
+        _l("Contatti"),
+        filters=[single_line],
+        validators=[Length(max=200, message=_l("Al massimo %(max)d caratteri."))],
+    )
+    submit = SubmitField(_l("Salva"))
+
+
+class ManagerForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail della persona da nominare gestore"),
+        validators=[DataRequired(_l("Scrivi l'indirizzo e-mail.")), Length(max=254)],
+    )
+    submit = SubmitField(_l("Nomina gestore"))
+
+
+class ActivityForm(FlaskForm):
+    title = StringField(
+        _l("Titolo"),
+        filters=[single_line],
+        validators=[
+            DataRequired(_l("Scrivi il titolo.")),
+            Length(max=120, message=_l("Al massimo %(max)d caratteri.")),
+        ],
+    )
+    description = text_area(
+        _l("Descrizione"), 10000, _l("Puoi usare Markdown: **grassetto**, elenchi, link.")
+    )
+    audience = SelectField(_l("Per chi"), choices=[(a.value, label) for a, label in AUDIENCE_LABELS.items()])
+    category = SelectField(_l("Categoria"), choices=list(CATEGORY_LABELS.items()))
+    start_on = DateField(_l("Data del primo incontro"), validators=[InputRequired(DATE_MESSAGE)])
+    start_time = TimeField(_l("Ora di inizio"), validators=[InputRequired(TIME_MESSAGE)])
+    end_time = TimeField(_l("Ora di fine"), validators=[InputRequired(TIME_MESSAGE)])
+    freq = SelectField(
+        _l("Si ripete"),
+        choices=[
+            (Frequency.NONE, _l("Non si ripete")),
+            (Frequency.WEEKLY, _l("Ogni settimana, nei giorni scelti")),
+            (
+                Frequency.MONTHLY,
+                _l("Ogni mese, in un giorno della settimana (per esempio il secondo martedì)"),
+            ),
+        ],
+    )
+    interval = IntegerField(
+        _l("Ogni quante settimane (o mesi)"),
+        default=1,
+        validators=[
+            InputRequired(_l("Scrivi ogni quante settimane si ripete.")),
+            NumberRange(min=1, max=12, message=_l("Scegli un numero da %(min)s a %(max)s.")),
+        ],
+    )
+    weekdays = CheckboxListField(
+        _l("Giorni della settimana"), coerce=int, choices=list(enumerate(WEEKDAY_LABELS))
+    )
+    month_week = SelectField(_l("Quale settimana del mese"), coerce=int, choices=MONTH_WEEK_LABELS)
+    month_weekday = SelectField(_l("Quale giorno"), coerce=int, choices=list(enumerate(WEEKDAY_LABELS)))
+    until_on = DateField(_l("Ultima data (facoltativa)"), validators=[Optional()])
+    count = IntegerField(
+        _l("Oppure: numero di incontri"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=MAX_COUNT, message=_l("Scegli un numero da %(min)s a %(max)s.")),
+        ],
+    )
+    is_free = BooleanField(_l("Gratuita"), default=True)
+    price = StringField(_l("Costo, se a pagamento"), filters=[single_line], validators=[Length(max=80)])
+    registration_required = BooleanField(_l("Serve l'iscrizione"))
+    capacity = IntegerField(
+        _l("Posti disponibili (facoltativo)"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=10000, message=_l("I posti devono essere almeno %(min)s.")),
+        ],
+    )
+    step_free_access = BooleanField(_l("Accesso senza gradini"))
+    hearing_loop = BooleanField(_l("Anello a induzione per chi usa apparecchi acustici"))
+    accompanying_adult_required = BooleanField(_l("I bambini devono essere accompagnati da un adulto"))
+    publish = BooleanField(_l("Pubblica: visibile nel calendario e nei feed"))
+    submit = SubmitField(_l("Salva l'attività"))
+
+    def validate_end_time(self, field):
+        if self.start_time.data and field.data and field.data <= self.start_time.data:
+            raise ValidationError(_l("L'ora di fine deve essere dopo l'ora di inizio."))
+
+    def validate_weekdays(self, field):
+        if self.freq.data == Frequency.WEEKLY and not field.data:
+            raise ValidationError(_l("Scegli almeno un giorno della settimana."))
+
+    def validate_until_on(self, field):
+        if self.freq.data == Frequency.NONE or not self.start_on.data:
+            return
+        if field.data and field.data < self.start_on.data:
+            raise ValidationError(_l("L'ultima data non può essere prima della data di inizio."))
+        if field.data and field.data > self.start_on.data + timedelta(days=MAX_SERIES_DAYS):
+            raise ValidationError(
+                _l("Una serie può durare al massimo due anni: scegli un'ultima data più vicina.")
+            )
+        if not field.data and not self.count.data:
+            raise ValidationError(_l("Indica quando finisce: un'ultima data o un numero di incontri."))
+        if field.data and self.count.data:
+            raise ValidationError(_l("Indica l'ultima data oppure il numero di incontri, non entrambi."))
+
+    def validate_price(self, field):
+        if not self.is_free.data and not field.data:
+            raise ValidationError(_l("Indica il costo, oppure segna l'attività come gratuita."))
+
+
+class ClosureForm(FlaskForm):
+    start_on = DateField(_l("Chiuso dal"), validators=[InputRequired(DATE_MESSAGE)])
+    end_on = DateField(_l("al (compreso)"), validators=[InputRequired(DATE_MESSAGE)])
+    reason = StringField(
+        _l("Motivo"),
+        filters=[single_line],
+        validators=[DataRequired(_l("Scrivi il motivo, ad esempio «Vacanze di Natale».")), Length(max=200)],
+    )
+    submit = SubmitField(_l("Aggiungi la chiusura"))
+
+    def validate_end_on(self, field):
+        if self.start_on.data and field.data:
+            if field.data < self.start_on.data:
+                raise ValidationError(_l("La fine della chiusura non può essere prima dell'inizio."))
+            if (field.data - self.start_on.data).days > 366:
+                raise ValidationError(_l("Una chiusura può durare al massimo un anno."))
+
+
+class CancelOccurrenceForm(FlaskForm):
+    original_on = DateField(_l("Data da annullare"), validators=[InputRequired(DATE_MESSAGE)])
+    reason = StringField(
+        _l("Motivo, visibile a tutti"),
+        filters=[single_line],
+        validators=[DataRequired(_l("Scrivi il motivo dell'annullamento.")), Length(max=200)],
+    )
+    submit = SubmitField(_l("Annulla questa data"))
+
+
+class MoveOccurrenceForm(FlaskForm):
+    original_on = DateField(_l("Data da spostare"), validators=[InputRequired(DATE_MESSAGE)])
+    new_on = DateField(_l("Nuova data"), validators=[InputRequired(DATE_MESSAGE)])
+    new_start = TimeField(_l("Nuova ora di inizio"), validators=[InputRequired(TIME_MESSAGE)])
+    new_end = TimeField(_l("Nuova ora di fine"), validators=[InputRequired(TIME_MESSAGE)])
+    reason = StringField(_l("Nota (facoltativa)"), filters=[single_line], validators=[Length(max=200)])
+    submit = SubmitField(_l("Sposta questa data"))
+
+    def validate_new_end(self, field):
+        if self.new_start.data and field.data and field.data <= self.new_start.data:
+            raise ValidationError(_l("L'ora di fine deve essere dopo l'ora di inizio."))
+
+
+class CancelActivityForm(FlaskForm):
+    reason = StringField(
+        _l("Motivo, visibile a tutti"),
+        filters=[single_line],
+        validators=[DataRequired(_l("Scrivi il motivo dell'annullamento.")), Length(max=200)],
+    )
+    submit = SubmitField(_l("Annulla tutta l'attività"))

@@ -1,0 +1,39 @@
+"""One authorising loader per object."""
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.civic_centers.models import Activity, CivicCenter, Closure
+from app.civic_centers.services import can_manage
+from app.extensions import db
+
+
+def get_center_or_404(slug: str, manage: bool = False) -> CivicCenter:
+    """404 when missing; 403 when managing a center that is not yours."""
+    query = select(CivicCenter).where(CivicCenter.slug == slug).options(selectinload(CivicCenter.managers))
+    center = db.session.scalar(query) or abort(404)
+    if manage and not can_manage(current_user, center):
+        abort(403)
+    return center
+
+
+def get_activity_or_404(activity_id: int, manage: bool = False, slug: str | None = None) -> Activity:
+    """404 when missing, in another center's URL, or not public and not yours; 403 when not yours to manage."""
+    activity = db.session.get(Activity, activity_id) or abort(404)
+    if slug is not None and activity.center.slug != slug:
+        abort(404)
+    allowed = can_manage(current_user, activity.center)
+    if not activity.is_public and not allowed:
+        abort(404)
+    if manage and not allowed:
+        abort(403)
+    return activity
+
+
+def get_closure_or_404(closure_id: int) -> Closure:
+    closure = db.session.get(Closure, closure_id) or abort(404)
+    if not can_manage(current_user, closure.center):
+        abort(403)
+    return closure

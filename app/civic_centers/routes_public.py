@@ -1,0 +1,73 @@
+"""Public pages: the list of centers, one center with its calendar, one activity."""
+
+from datetime import timedelta
+
+from flask import render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.agenda import services as agenda
+from app.agenda.subscribe import subscription
+from app.civic_centers import bp
+from app.civic_centers.jsonld import activity_events
+from app.civic_centers.loaders import get_activity_or_404, get_center_or_404
+from app.civic_centers.models import CivicCenter
+from app.civic_centers.services import can_create_centers, can_manage
+from app.extensions import db
+from app.timeutil import today_in_rome
+from app.towns.models import Town
+
+CENTER_WEEKS = 4
+
+
+@bp.route("/centri/")
+def index():
+    """Civic centers, optionally of one town."""
+    query = (
+        select(CivicCenter)
+        .join(CivicCenter.town)
+        .options(selectinload(CivicCenter.town), selectinload(CivicCenter.zone))
+    )
+    town = None
+    if request.args.get("comune"):
+        town = agenda.town_by_slug(request.args["comune"])
+        query = query.where(CivicCenter.town_id == (town.id if town else -1))
+    centers = db.session.scalars(query.order_by(Town.name, CivicCenter.name)).all()
+    towns = db.session.scalars(
+        select(Town).where(Town.id.in_(select(CivicCenter.town_id))).order_by(Town.name)
+    ).all()
+    return render_template(
+        "civic_centers/index.html",
+        centers=centers,
+        towns=towns,
+        town=town,
+        can_create=can_create_centers(current_user),
+    )
+
+
+@bp.route("/centri/<slug>")
+def detail(slug: str):
+    """One center: its next weeks of activities and its feed."""
+    center = get_center_or_404(slug)
+    first = today_in_rome()
+    activities = agenda.public_activities(agenda.Filters(center_id=center.id))
+    found = agenda.entries(activities, first, first + timedelta(weeks=CENTER_WEEKS))
+    closures = [c for c in center.closures if c.end_on >= first]
+    return render_template(
+        "civic_centers/detail.html", center=center, entries=found, closures=closures,
+        subscription=subscription(center=center), can_manage=can_manage(current_user, center),
+    )  # fmt: skip
+
+
+@bp.route("/centri/<slug>/attivita/<int:activity_id>")
+def activity_detail(slug: str, activity_id: int):
+    """One activity: what a family asks before going, and its next dates."""
+    activity = get_activity_or_404(activity_id, slug=slug)
+    first = today_in_rome()
+    occurrences = agenda.entries([activity], first, first + timedelta(weeks=8))
+    return render_template(
+        "civic_centers/activity.html", activity=activity, center=activity.center, entries=occurrences,
+        jsonld=activity_events(activity, [e.occurrence for e in occurrences[:10]]),
+        subscription=subscription(center=activity.center), can_manage=can_manage(current_user, activity.center),
+    )  # fmt: skip

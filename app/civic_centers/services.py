@@ -1,0 +1,213 @@
+"""Rules for centers and activities. No request, no commit."""
+
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.auth.models import Role, User
+from app.calendar.occurrences import Frequency, original_starts
+from app.civic_centers.models import Activity, ActivityStatus, CivicCenter, Closure, OccurrenceChange
+from app.extensions import db
+from app.timeutil import utcnow
+from app.towns.models import Town, Zone
+from app.towns.services import unique_slug
+
+
+class RuleError(ValueError):
+    """A request that breaks a rule; its message is shown to the user."""
+
+
+# --- who may do what -------------------------------------------------------
+
+
+def can_create_centers(user) -> bool:
+    return user.is_authenticated and user.has_role(Role.ADMIN, Role.COORDINATOR)
+
+
+def can_manage(user, center: CivicCenter) -> bool:
+    """Administrators and coordinators manage every center; managers their own."""
+    if not user.is_authenticated:
+        return False
+    return can_create_centers(user) or any(m.id == user.id for m in center.managers)
+
+
+def managed_centers_query(user):
+    query = select(CivicCenter).options(selectinload(CivicCenter.town)).order_by(CivicCenter.name)
+    if not can_create_centers(user):
+        query = query.where(CivicCenter.managers.any(User.id == user.id))
+    return query
+
+
+# --- centers ---------------------------------------------------------------
+
+
+def town_choices() -> list[tuple[int, str]]:
+    return [(t.id, t.name) for t in db.session.scalars(select(Town).order_by(Town.name))]
+
+
+def zone_choices() -> list[tuple[int, str]]:
+    zones = db.session.scalars(select(Zone).options(selectinload(Zone.town)).order_by(Zone.name))
+    return [(0, "—")] + [(z.id, f"{z.name} ({z.town.name})") for z in zones]
+
+
+def apply_center_form(center: CivicCenter, form) -> CivicCenter:
+    """Copy a validated CenterForm onto a center, checking the town and zone."""
+    town = db.session.get(Town, form.town_id.data)
+    if town is None:
+        raise RuleError("town")
+    zone = db.session.get(Zone, form.zone_id.data) if form.zone_id.data else None
+    if zone is not None and zone.town_id != town.id:
+        raise RuleError("zone")
+    center.name = form.name.data
+    center.kind = form.kind.data
+    center.town = town
+    center.zone = zone
+    center.address = form.address.data
+    center.description = form.description.data or ""
+    center.accessibility = form.accessibility.data or ""
+    center.contact = form.contact.data or ""
+    if center.slug is None:
+        taken = lambda s: db.session.scalar(select(CivicCenter.id).where(CivicCenter.slug == s)) is not None  # noqa: E731
+        center.slug = unique_slug(f"{form.name.data} {town.name}", taken)
+        db.session.add(center)
+    center.updated_at = utcnow()
+    touch_activities(center)
+    db.session.flush()
+    return center
+
+
+def touch_activities(center: CivicCenter) -> None:
+    """Center details (address, closures) appear in every activity's events."""
+    for activity in db.session.scalars(select(Activity).where(Activity.center_id == center.id)):
+        activity.touch()
+
+
+def add_manager(center: CivicCenter, email: str) -> User:
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None or not user.is_active:
+        raise RuleError("unknown")
+    if user not in center.managers:
+        center.managers.append(user)
+    return user
+
+
+# --- activities ------------------------------------------------------------
+
+
+def apply_activity_form(activity: Activity, form) -> Activity:
+    """Copy a validated ActivityForm onto an activity and bump its SEQUENCE."""
+    activity.title = form.title.data
+    activity.description = form.description.data or ""
+    activity.audience = form.audience.data
+    activity.category = form.category.data
+    activity.start_time = form.start_time.data
+    activity.end_time = form.end_time.data
+    activity.freq = form.freq.data
+    recurring = form.freq.data != Frequency.NONE
+    activity.interval = form.interval.data if recurring else 1
+    activity.weekdays = (
+        ",".join(str(d) for d in sorted(form.weekdays.data or []))
+        if form.freq.data == Frequency.WEEKLY
+        else ""
+    )
+    monthly = form.freq.data == Frequency.MONTHLY
+    activity.month_week = form.month_week.data if monthly else None
+    activity.month_weekday = form.month_weekday.data if monthly else None
+    activity.until_on = form.until_on.data if recurring else None
+    activity.count = form.count.data if recurring and not form.until_on.data else None
+    # DTSTART must itself be an occurrence (RFC 5545), so the first date is
+    # moved to the first day the rule matches.
+    activity.start_on = activity.recurrence.first_on_or_after(form.start_on.data)
+    activity.is_free = form.is_free.data
+    activity.price = "" if form.is_free.data else form.price.data
+    activity.registration_required = form.registration_required.data
+    activity.capacity = form.capacity.data
+    activity.step_free_access = form.step_free_access.data
+    activity.hearing_loop = form.hearing_loop.data
+    activity.accompanying_adult_required = form.accompanying_adult_required.data
+    if activity.status != ActivityStatus.CANCELLED:
+        activity.status = ActivityStatus.PUBLISHED if form.publish.data else ActivityStatus.DRAFT
+    if activity.id is None:
+        db.session.add(activity)
+    activity.touch()
+    db.session.flush()
+    return activity
+
+
+def _require_occurrence(activity: Activity, day: date) -> datetime:
+    starts = original_starts(activity.schedule(), day, day)
+    if not starts:
+        raise RuleError("not-an-occurrence")
+    return starts[0]
+
+
+def _change_for(activity: Activity, day: date) -> OccurrenceChange:
+    for change in activity.changes:
+        if change.original_on == day:
+            return change
+    change = OccurrenceChange(original_on=day)
+    activity.changes.append(change)
+    return change
+
+
+def cancel_occurrence(activity: Activity, day: date, reason: str) -> None:
+    _require_occurrence(activity, day)
+    change = _change_for(activity, day)
+    change.is_cancelled = True
+    change.reason = reason
+    activity.touch()
+
+
+def move_occurrence(activity: Activity, day: date, new_start: datetime, new_end: datetime, note: str) -> None:
+    _require_occurrence(activity, day)
+    change = _change_for(activity, day)
+    change.is_cancelled = False
+    change.new_start = new_start
+    change.new_end = new_end
+    change.reason = note
+    activity.touch()
+
+
+def undo_change(activity: Activity, change: OccurrenceChange) -> None:
+    activity.changes.remove(change)
+    activity.touch()
+
+
+def cancel_activity(activity: Activity, reason: str) -> None:
+    activity.status = ActivityStatus.CANCELLED
+    activity.cancel_reason = reason
+    activity.touch()
+
+
+def reinstate_activity(activity: Activity) -> None:
+    activity.status = ActivityStatus.PUBLISHED
+    activity.cancel_reason = ""
+    activity.touch()
+
+
+def trash_activity(activity: Activity) -> None:
+    """Deleting is reversible: the activity goes to the trash."""
+    activity.deleted_at = utcnow()
+    activity.touch()
+
+
+def restore_activity(activity: Activity) -> None:
+    activity.deleted_at = None
+    activity.touch()
+
+
+def add_closure(center: CivicCenter, start_on: date, end_on: date, reason: str) -> Closure:
+    closure = Closure(start_on=start_on, end_on=end_on, reason=reason)
+    center.closures.append(closure)
+    center.updated_at = utcnow()
+    touch_activities(center)
+    db.session.flush()
+    return closure
+
+
+def remove_closure(closure: Closure) -> None:
+    center = closure.center
+    center.closures.remove(closure)
+    center.updated_at = utcnow()
+    touch_activities(center)
