@@ -6,14 +6,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     IntegerField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
-    TimeField,
     ValidationError,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -21,10 +19,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.admin.forms import CheckboxListField
 from app.calendar.occurrences import MAX_COUNT, Frequency
 from app.civic_centers.models import AUDIENCE_LABELS, CATEGORY_LABELS, CENTER_KIND_LABELS
+from app.forms import DATE_MESSAGE, TIME_MESSAGE
+from app.forms import ItalianDateField as DateField
+from app.forms import ItalianTimeField as TimeField
 
 MAX_SERIES_DAYS = 2 * 366
-DATE_MESSAGE = _l("Scrivi una data valida (giorno, mese, anno).")
-TIME_MESSAGE = _l("Scrivi un orario valido, ad esempio 16:30.")
 WEEKDAY_LABELS = [_l("lunedì"), _l("martedì"), _l("mercoledì"), _l("giovedì"), _l("venerdì"), _l("sabato"), _l("domenica")]  # fmt: skip
 MONTH_WEEK_LABELS = [(1, _l("il primo")), (2, _l("il secondo")), (3, _l("il terzo")), (4, _l("il quarto")), (-1, _l("l'ultimo"))]  # fmt: skip
 
@@ -155,19 +154,28 @@ class ActivityForm(FlaskForm):
         if self.freq.data == Frequency.WEEKLY and not field.data:
             raise ValidationError(_l("Scegli almeno un giorno della settimana."))
 
-    def validate_until_on(self, field):
-        if self.freq.data == Frequency.NONE or not self.start_on.data:
-            return
-        if field.data and field.data < self.start_on.data:
-            raise ValidationError(_l("L'ultima data non può essere prima della data di inizio."))
-        if field.data and field.data > self.start_on.data + timedelta(days=MAX_SERIES_DAYS):
-            raise ValidationError(
-                _l("Una serie può durare al massimo due anni: scegli un'ultima data più vicina.")
-            )
-        if not field.data and not self.count.data:
-            raise ValidationError(_l("Indica quando finisce: un'ultima data o un numero di incontri."))
-        if field.data and self.count.data:
-            raise ValidationError(_l("Indica l'ultima data oppure il numero di incontri, non entrambi."))
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        message = self._series_end_error()
+        if message:
+            self.until_on.errors = [*self.until_on.errors, message]
+            return False
+        return valid
+
+    def _series_end_error(self):
+        """A repeating activity must end: by a last date (within two years) or a count."""
+        until, start = self.until_on.data, self.start_on.data
+        if self.freq.data == Frequency.NONE or not start or self.until_on.errors or self.count.errors:
+            return None
+        if until and until < start:
+            return _l("L'ultima data non può essere prima della data di inizio.")
+        if until and until > start + timedelta(days=MAX_SERIES_DAYS):
+            return _l("Una serie può durare al massimo due anni: scegli un'ultima data più vicina.")
+        if not until and not self.count.data:
+            return _l("Indica quando finisce: un'ultima data o un numero di incontri.")
+        if until and self.count.data:
+            return _l("Indica l'ultima data oppure il numero di incontri, non entrambi.")
+        return None
 
     def validate_price(self, field):
         if not self.is_free.data and not field.data:

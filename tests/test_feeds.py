@@ -1,0 +1,147 @@
+"""Public feeds over HTTP: content, caching headers, 304s, and one source with the HTML."""
+
+from datetime import timedelta
+
+import pytest
+import recurring_ical_events
+from icalendar import Calendar
+
+from app.civic_centers import services
+from app.extensions import db
+from app.timeutil import today_in_rome
+from tests import factories
+
+
+@pytest.fixture
+def center(app):
+    found = factories.center()
+    db.session.commit()
+    return found
+
+
+@pytest.fixture
+def current(center):
+    """A weekly activity on today's weekday, for the next eight weeks."""
+    today = today_in_rome()
+    found = factories.activity(
+        center,
+        title="Doposcuola",
+        start_on=today,
+        weekdays=str(today.weekday()),
+        until_on=today + timedelta(weeks=8),
+    )
+    db.session.commit()
+    return found
+
+
+def parse(response) -> Calendar:
+    return Calendar.from_ical(response.data)
+
+
+def test_feed_headers_and_calendar_name(browser, center, current):
+    response = browser.get(f"/ical/centri/{center.slug}.ics")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response.headers["ETag"] and response.headers["Last-Modified"]
+    calendar = parse(response)
+    assert str(calendar["X-WR-CALNAME"]) == "Legami – Oratorio San Luigi"
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["UID"]) == current.uid
+    assert str(event["URL"]) == f"http://legami.test/centri/{center.slug}/attivita/{current.id}"
+    assert "Via Bottesini 4, Crema" in str(event["LOCATION"])
+
+
+def test_conditional_get_gives_304_until_something_changes(browser, center, current):
+    url = f"/ical/centri/{center.slug}.ics"
+    first = browser.get(url)
+    etag = first.headers["ETag"]
+    again = browser.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    since = browser.get(url, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert since.status_code == 304
+    services.cancel_occurrence(current, current.start_on + timedelta(weeks=1), "Gita scolastica")
+    db.session.commit()
+    changed = browser.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert "ANNULLATO – Doposcuola" in changed.data.decode()
+
+
+def test_feed_and_html_come_from_one_source(browser, center, current):
+    """Every occurrence the HTML calendar shows is in the feed at the same time."""
+    today = today_in_rome()
+    services.cancel_occurrence(current, today + timedelta(weeks=1), "Assemblea")
+    db.session.commit()
+    html = browser.get(f"/calendario?centro={center.slug}").get_data(as_text=True)
+    calendar = parse(browser.get(f"/ical/centri/{center.slug}.ics"))
+    found = recurring_ical_events.of(calendar).between(
+        today, today + timedelta(days=14)
+    )  # the list's 14 days
+    assert len(found) == 2
+    assert [str(e["STATUS"]) for e in found] == ["CONFIRMED", "CANCELLED"]
+    for event in found:
+        start = event["DTSTART"].dt
+        assert f"{start:%H:%M}–" in html
+    assert html.count(">Annullato<") == 1 and html.count(">Doposcuola</a>") == 2
+
+
+@pytest.mark.parametrize(
+    "url", ["/ical/centri/non-esiste.ics", "/ical/comuni/non-esiste.ics", "/ical/pubblico/marziani.ics"]
+)
+def test_unknown_slugs_are_not_found(browser, url):
+    assert browser.get(url).status_code == 404
+
+
+def test_town_audience_and_everything_feeds(browser, center, current):
+    other = factories.center("Biblioteca", "Offanengo", slug="biblioteca")
+    today = today_in_rome()
+    factories.activity(other, title="Lettura per anziani", audience="elderly", start_on=today,
+                       weekdays=str(today.weekday()), until_on=today + timedelta(weeks=4))  # fmt: skip
+    factories.activity(
+        other, title="Festa per tutti", audience="everyone", freq="none", start_on=today + timedelta(days=3)
+    )
+    db.session.commit()
+
+    def titles(url):
+        return sorted(str(e["SUMMARY"]) for e in parse(browser.get(url)).walk("VEVENT"))
+
+    assert titles("/ical/comuni/crema.ics") == ["Doposcuola"]
+    assert titles("/ical/comuni/offanengo.ics") == ["Festa per tutti", "Lettura per anziani"]
+    assert titles("/ical/pubblico/bambini.ics") == ["Doposcuola", "Festa per tutti"]
+    assert titles("/ical/pubblico/anziani.ics") == ["Festa per tutti", "Lettura per anziani"]
+    assert titles("/ical/pubblico/tutti.ics") == ["Festa per tutti"]
+    assert titles("/ical/tutto.ics") == ["Doposcuola", "Festa per tutti", "Lettura per anziani"]
+
+
+def test_feed_is_built_once_per_change(browser, center, current):
+    from sqlalchemy import select
+
+    from app.agenda.models import FeedCache
+
+    browser.get("/ical/tutto.ics")
+    built_at = db.session.scalar(select(FeedCache.built_at).where(FeedCache.key == "tutto"))
+    browser.get("/ical/tutto.ics")
+    db.session.expire_all()
+    assert db.session.scalar(select(FeedCache.built_at).where(FeedCache.key == "tutto")) == built_at
+
+
+def test_pages_with_a_feed_show_webcal_and_https_links(browser, center, current):
+    for url in ("/calendario", f"/centri/{center.slug}", f"/centri/{center.slug}/attivita/{current.id}"):
+        html = browser.get(url).get_data(as_text=True)
+        assert (
+            "webcal://legami.test/ical/" in html
+            and "https://calendar.google.com/calendar/render?cid=webcal" in html
+        )
+        assert "outlook.live.com/calendar/0/addfromweb" in html
+        assert "http://legami.test/ical/" in html
+    assert "webcal://legami.test/ical/comuni/crema.ics" in browser.get("/calendario?comune=crema").get_data(
+        as_text=True
+    )
+
+
+def test_subscribe_help_page(browser):
+    from tests.conftest import text
+
+    page = text(browser.get("/calendario/come-iscriversi"))
+    for app_name in ("Apple", "Google Calendar", "Outlook", "Thunderbird"):
+        assert app_name in page
+    assert "ANNULLATO" in page
