@@ -20,3 +20,13 @@ class FeedCache(db.Model):
     body: Mapped[bytes] = mapped_column(LargeBinary)
     last_modified: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     built_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EventFragment(db.Model):
+    """The serialised VEVENTs of one series, reused by every feed that lists it."""
+
+    __tablename__ = "event_fragments"
+
+    uid: Mapped[str] = mapped_column(String(80), primary_key=True)
+    version: Mapped[str] = mapped_column(String(300))
+    body: Mapped[bytes] = mapped_column(LargeBinary)

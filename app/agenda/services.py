@@ -10,8 +10,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import contains_eager, selectinload
 
-from app.agenda.models import FeedCache
-from app.calendar.ical import FeedEvent, build_feed
+from app.agenda.models import EventFragment, FeedCache
+from app.calendar.ical import FeedEvent, assemble, event_fragment, horizon, in_horizon
 from app.calendar.occurrences import Occurrence, expand
 from app.civic_centers.models import Activity, ActivityStatus, Audience, CivicCenter
 from app.extensions import db
@@ -135,32 +135,58 @@ def fingerprint(filters: Filters, name: str, today: date) -> tuple[str, datetime
 
 
 def cached_feed(key: str, filters: Filters, name: str, today: date, url_for_activity) -> BuiltFeed:
-    """The feed's bytes, built once per change and shared by every process."""
+    """The feed's bytes, built once per change and shared by every process.
+
+    Each series is serialised once per change too (EventFragment), so that
+    rebuilding a feed after one change costs one event, not all of them.
+    """
     print_, latest = fingerprint(filters, name, today)
     cached = db.session.get(FeedCache, key)
     if cached is not None and cached.fingerprint == print_:
         return BuiltFeed(cached.body, cached.etag, _aware(cached.last_modified))
-    activities = public_activities(filters)
-    body = build_feed(name, [feed_event(a, url_for_activity(a)) for a in activities], today)
+    first, last = horizon(today)
+    events = [(a, feed_event(a, url_for_activity(a))) for a in public_activities(filters)]
+    events = [(a, e) for a, e in events if in_horizon(e, first, last)]
+    stored = {
+        f.uid: f
+        for f in db.session.scalars(
+            select(EventFragment).where(EventFragment.uid.in_([e.uid for _, e in events]))
+        )
+    }
+    fragments, fresh = [], {}
+    for _activity, event in events:
+        version = f"{event.sequence}|{event.stamp.isoformat()}|{event.url}"
+        fragment = stored.get(event.uid)
+        if fragment is None or fragment.version != version:
+            fresh[event.uid] = (version, event_fragment(event))
+            fragments.append(fresh[event.uid][1])
+        else:
+            fragments.append(fragment.body)
+    body = assemble(name, fragments, today)
     built = BuiltFeed(body, hashlib.sha256(body).hexdigest()[:32], latest or utcnow())
-    _store(key, print_, built)
+    _store(key, print_, built, fresh)
     return built
 
 
-def _store(key: str, print_: str, built: BuiltFeed) -> None:
-    """Upsert the cache row in its own short transaction; a failure only costs a rebuild."""
+def _upsert(model, values: dict, key: str):
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    values = {
+    statement = insert(model).values(**values)
+    return statement.on_conflict_do_update(
+        index_elements=[getattr(model, key)], set_={k: v for k, v in values.items() if k != key}
+    )
+
+
+def _store(key: str, print_: str, built: BuiltFeed, fresh: dict) -> None:
+    """Upsert the feed and its new fragments in one short transaction; a failure only costs a rebuild."""
+    feed = {
         "key": key, "fingerprint": print_, "etag": built.etag, "body": built.body,
         "last_modified": built.last_modified, "built_at": utcnow(),
     }  # fmt: skip
-    statement = insert(FeedCache).values(**values)
-    statement = statement.on_conflict_do_update(
-        index_elements=[FeedCache.key], set_={k: v for k, v in values.items() if k != "key"}
-    )
     db.session.rollback()  # end the read transaction: the write starts fresh
     try:
-        db.session.execute(statement)
+        db.session.execute(_upsert(FeedCache, feed, "key"))
+        for uid, (version, body) in fresh.items():
+            db.session.execute(_upsert(EventFragment, {"uid": uid, "version": version, "body": body}, "uid"))
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()

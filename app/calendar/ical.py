@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from icalendar import Calendar, Event, Timezone, vDuration
 
-from app.calendar.occurrences import Schedule, start_on_day, touches
+from app.calendar.occurrences import Schedule, original_starts, touches
 from app.timeutil import ROME
 
 PRODID = "-//Legami//Welfare di comunita//IT"
@@ -83,12 +83,17 @@ def _base(item: FeedEvent, start: datetime, end: datetime, cancelled: bool, reas
     return event
 
 
-def _components(item: FeedEvent, first: date, last: date) -> list[Event]:
-    """The master event and its overrides, or nothing if outside the horizon."""
+def in_horizon(item: FeedEvent, first: date, last: date) -> bool:
+    """Whether the series has an occurrence, original or moved, between two dates."""
+    changes = item.schedule.changes.values()
+    return touches(item.schedule, first, last) or any(
+        c.new_start and first <= c.new_start.date() <= last for c in changes
+    )
+
+
+def _components(item: FeedEvent) -> list[Event]:
+    """The master event and its overrides (one VEVENT for a single event)."""
     schedule = item.schedule
-    moved_in = any(c.new_start and first <= c.new_start.date() <= last for c in schedule.changes.values())
-    if not moved_in and not touches(schedule, first, last):
-        return []
     duration = schedule.duration
     recurrence = schedule.recurrence
     if not recurrence.is_recurring:
@@ -103,17 +108,17 @@ def _components(item: FeedEvent, first: date, last: date) -> list[Event]:
 
     master = _base(item, schedule.first_start, schedule.first_start + duration, item.is_cancelled)
     master.add("rrule", recurrence.ical())
-    # Only dates inside the horizon are checked: the cost stays bounded.
-    skipped = (start_on_day(schedule, d) for d in sorted(schedule.skipped) if first <= d <= last)
-    exdates = [_local(s) for s in skipped if s is not None]
+    # Closures and changes are few: one pass over the series finds which of
+    # their dates are real occurrences.
+    special = schedule.skipped | set(schedule.changes)
+    starts = {s.date(): s for s in original_starts(schedule, min(special), max(special))} if special else {}
+    exdates = [_local(starts[d]) for d in sorted(schedule.skipped) if d in starts]
     if exdates:
         master.add("exdate", exdates)
     components = [master]
     for day, change in sorted(schedule.changes.items()):
-        original = (
-            start_on_day(schedule, day) if first <= day <= last and day not in schedule.skipped else None
-        )
-        if original is None:
+        original = starts.get(day)
+        if original is None or day in schedule.skipped:
             continue
         start = change.new_start or original
         end = change.new_end or start + duration
@@ -123,8 +128,13 @@ def _components(item: FeedEvent, first: date, last: date) -> list[Event]:
     return components
 
 
-def build_feed(name: str, items: Iterable[FeedEvent], today: date, description: str = "") -> bytes:
-    """A whole VCALENDAR for the events that touch the horizon around today."""
+def event_fragment(item: FeedEvent) -> bytes:
+    """The serialised VEVENTs of one series: cacheable until the series changes."""
+    return b"".join(component.to_ical() for component in _components(item))
+
+
+def assemble(name: str, fragments: Iterable[bytes], today: date, description: str = "") -> bytes:
+    """A whole VCALENDAR around already serialised events."""
     first, last = horizon(today)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -138,8 +148,14 @@ def build_feed(name: str, items: Iterable[FeedEvent], today: date, description: 
         calendar.add("x-wr-caldesc", description)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))
-    calendar.add_component(Timezone.from_ical(_vtimezone(first.year - 1, last.year + 1)))
-    for item in items:
-        for component in _components(item, first, last):
-            calendar.add_component(component)
-    return calendar.to_ical()
+    head = calendar.to_ical()
+    closing = b"END:VCALENDAR\r\n"
+    assert head.endswith(closing)
+    return head[: -len(closing)] + _vtimezone(first.year - 1, last.year + 1) + b"".join(fragments) + closing
+
+
+def build_feed(name: str, items: Iterable[FeedEvent], today: date, description: str = "") -> bytes:
+    """A whole VCALENDAR for the events that touch the horizon around today."""
+    first, last = horizon(today)
+    fragments = [event_fragment(item) for item in items if in_horizon(item, first, last)]
+    return assemble(name, fragments, today, description)

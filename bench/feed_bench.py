@@ -1,0 +1,106 @@
+"""Benchmark: the everything-feed with 2,000 weekly activities, cold, warm and 304.
+
+Run:  .venv/bin/python bench/feed_bench.py            (SQLite in a temporary folder)
+      BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench .venv/bin/python bench/feed_bench.py
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import time as clock
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import delete
+
+from app import create_app
+from app.agenda.models import EventFragment, FeedCache
+from app.civic_centers.models import Activity, ActivityStatus, CivicCenter, Closure
+from app.extensions import db
+from app.timeutil import today_in_rome
+from app.towns.services import create_town
+
+CENTERS, PER_CENTER, RUNS = 100, 20, 7
+
+
+def populate() -> None:
+    today = today_in_rome()
+    towns = [create_town(f"Comune {n}", "CR", "Crema") for n in range(50)]
+    for c in range(CENTERS):
+        center = CivicCenter(
+            name=f"Centro {c}", slug=f"centro-{c}", kind="other", town=towns[c % 50], address="Via Roma 1"
+        )
+        center.closures.append(
+            Closure(start_on=today + timedelta(days=30), end_on=today + timedelta(days=40), reason="Vacanze")
+        )
+        db.session.add(center)
+        for a in range(PER_CENTER):
+            day = a % 5
+            db.session.add(Activity(
+                center=center, title=f"Attività {c}-{a}", audience="children", category="sport",
+                status=ActivityStatus.PUBLISHED, start_on=today - timedelta(days=today.weekday() - day + 7),
+                start_time=clock(16, 30), end_time=clock(18), freq="weekly", interval=1, weekdays=str(day),
+                until_on=today + timedelta(days=300), description="Un'attività settimanale per i bambini.",
+            ))  # fmt: skip
+    db.session.commit()
+
+
+def timed(client, **kwargs) -> tuple[float, int, bytes]:
+    started = time.perf_counter()
+    response = client.get("/ical/tutto.ics", **kwargs)
+    return (time.perf_counter() - started) * 1000, response.status_code, response
+
+
+def main() -> None:
+    workdir = tempfile.mkdtemp(prefix="legami-bench-")
+    url = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
+    app = create_app(
+        {"SECRET_KEY": "bench", "DATABASE_URL": url, "INSTANCE_PATH": workdir, "LOG_LEVEL": "WARNING"}
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        populate()
+        client = app.test_client()
+        first, cold, warm, not_modified = [], [], [], []
+        for run in range(RUNS):
+            db.session.execute(delete(FeedCache))
+            db.session.execute(delete(EventFragment))
+            db.session.commit()
+            ms, status, response = timed(client)
+            assert status == 200
+            first.append(ms)
+            # One activity changes: the next request rebuilds the feed.
+            db.session.get(Activity, run + 1).touch()
+            db.session.commit()
+            ms, status, response = timed(client)
+            assert status == 200
+            cold.append(ms)
+            ms, status, response = timed(client)
+            warm.append(ms)
+            etag = response.headers["ETag"]
+            ms, status, _ = timed(client, headers={"If-None-Match": etag})
+            assert status == 304
+            not_modified.append(ms)
+        events = response.data.count(b"BEGIN:VEVENT")
+        size_kb = len(response.data) / 1024
+        db.drop_all()
+    print(f"database: {url.split(':')[0]}, {events} events, {size_kb:.0f} KiB, median of {RUNS} runs")
+    print("| request | median ms | max ms |")
+    print("| --- | ---: | ---: |")
+    rows = (
+        ("first build (nothing cached, e.g. after a deploy)", first),
+        ("cold (feed rebuilt after one activity changed)", cold),
+        ("warm (cached bytes)", warm),
+        ("304 (If-None-Match)", not_modified),
+    )
+    for name, values in rows:
+        print(f"| {name} | {statistics.median(values):.0f} | {max(values):.0f} |")
+
+
+if __name__ == "__main__":
+    main()
