@@ -9,6 +9,7 @@ ENV_SETTINGS = {
     "SECRET_KEY": str,
     "DATABASE_URL": str,
     "RATELIMIT_STORAGE_URI": str,
+    "RATELIMIT_KEY_PREFIX": str,
     "LEGAMI_ENV": str,
     "TRUSTED_PROXIES": int,
     "LOG_LEVEL": str,

@@ -47,6 +47,8 @@ def gunicorn(db_url, tmp_path):
         "SECRET_KEY": "production-test-secret",
         "DATABASE_URL": db_url,
         "RATELIMIT_STORAGE_URI": REDIS_URL,
+        # Redis outlives the test: a fresh prefix keeps earlier runs' counters out.
+        "RATELIMIT_KEY_PREFIX": f"legami-test-{uuid.uuid4().hex}",
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "3", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
