@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(lambda v: format_date(v, "d MMM y") if v else "", "shortdate")
     app.add_template_filter(lambda v: format_time(v, "HH:mm") if v else "", "time")
     app.add_template_filter(lambda v: format_date(v, "LLLL y") if v else "", "monthname")
+    app.add_template_filter(lambda v: format_date(v, "EEEE d") if v else "", "dayshort")
     # Wall-clock values stored without a zone are already Europe/Rome.
     app.add_template_filter(
         lambda v: format_datetime(v.replace(tzinfo=ROME), "EEEE d MMMM y, HH:mm") if v else "",

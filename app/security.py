@@ -10,7 +10,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' data:",
-        "font-src 'self'",
+        "font-src 'self' data:",  # Bootstrap Italia's CSS embeds an icon font
         "connect-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",

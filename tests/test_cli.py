@@ -48,6 +48,12 @@ def test_demo_load_is_idempotent(app):
     assert admin.is_admin and admin.check_password(password)
     towns = db.session.scalar(select(func.count(Town.id)))
     assert towns >= 10
+    from app.civic_centers.models import Activity, CivicCenter, Closure, OccurrenceChange
+
+    assert db.session.scalar(select(func.count(CivicCenter.id))) == 3
+    assert db.session.scalar(select(func.count(Activity.id))) >= 6
+    assert db.session.scalar(select(func.count(Closure.id))) == 1
+    assert db.session.scalar(select(OccurrenceChange.is_cancelled)) is True
     saved = (Path(app.instance_path) / "demo-credentials.txt").read_text()
     assert password in saved
     second = runner.invoke(args=["demo", "load"])

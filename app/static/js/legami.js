@@ -6,3 +6,15 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// Activity form: show only the recurrence fields that fit the chosen rule.
+const frequency = document.querySelector("select[name='freq']");
+if (frequency) {
+  const update = () => {
+    document.querySelectorAll("[data-freq]").forEach((element) => {
+      element.hidden = !element.dataset.freq.split(" ").includes(frequency.value);
+    });
+  };
+  frequency.addEventListener("change", update);
+  update();
+}
