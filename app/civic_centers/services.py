@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import Role, User
-from app.calendar.occurrences import Frequency, original_starts
+from app.calendar.occurrences import original_starts
 from app.civic_centers.models import Activity, ActivityStatus, CivicCenter, Closure, OccurrenceChange
 from app.extensions import db
 from app.timeutil import utcnow
@@ -103,19 +103,14 @@ def apply_activity_form(activity: Activity, form) -> Activity:
     activity.category = form.category.data
     activity.start_time = form.start_time.data
     activity.end_time = form.end_time.data
-    activity.freq = form.freq.data
-    recurring = form.freq.data != Frequency.NONE
-    activity.interval = form.interval.data if recurring else 1
-    activity.weekdays = (
-        ",".join(str(d) for d in sorted(form.weekdays.data or []))
-        if form.freq.data == Frequency.WEEKLY
-        else ""
-    )
-    monthly = form.freq.data == Frequency.MONTHLY
-    activity.month_week = form.month_week.data if monthly else None
-    activity.month_weekday = form.month_weekday.data if monthly else None
-    activity.until_on = form.until_on.data if recurring else None
-    activity.count = form.count.data if recurring and not form.until_on.data else None
+    rule = form.recurrence()
+    activity.freq = rule.freq
+    activity.interval = rule.interval
+    activity.weekdays = ",".join(str(d) for d in rule.weekdays)
+    activity.month_week = rule.month_week
+    activity.month_weekday = rule.month_weekday
+    activity.until_on = rule.until
+    activity.count = rule.count
     # DTSTART must itself be an occurrence (RFC 5545), so the first date is
     # moved to the first day the rule matches.
     activity.start_on = activity.recurrence.first_on_or_after(form.start_on.data)
