@@ -1,9 +1,11 @@
 """The one source of public occurrences: the HTML calendar and the feeds read it."""
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
+from flask import url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -44,14 +46,18 @@ class Filters:
 
 @dataclass(frozen=True)
 class Entry:
-    """One occurrence on the calendar, with what it belongs to."""
+    """One occurrence on the calendar (an activity's or a lab session), ready to show."""
 
     occurrence: Occurrence
-    activity: Activity
+    title: str
+    url: str
+    place: str
+    label: str
+    reason: str = ""
 
     @property
-    def center(self) -> CivicCenter:
-        return self.activity.center
+    def is_cancelled(self) -> bool:
+        return self.occurrence.is_cancelled
 
 
 def public_activities(filters: Filters) -> list[Activity]:
@@ -70,11 +76,39 @@ def public_activities(filters: Filters) -> list[Activity]:
     return list(db.session.scalars(filters.apply(query)).unique())
 
 
-def entries(activities: list[Activity], first: date, last: date) -> list[Entry]:
-    """Every occurrence between two dates, in time order."""
-    found = [Entry(occ, a) for a in activities for occ in expand(a.schedule(), first, last)]
-    found.sort(key=lambda e: (e.occurrence.start, e.activity.title))
+def _activity_entry(activity: Activity, occurrence: Occurrence) -> Entry:
+    center = activity.center
+    if activity.is_cancelled:
+        occurrence = replace(occurrence, is_cancelled=True, reason=occurrence.reason or activity.cancel_reason)
+    return Entry(
+        occurrence=occurrence,
+        title=activity.title,
+        url=url_for("civic_centers.activity_detail", slug=center.slug, activity_id=activity.id),
+        place=f"{center.name}, {center.town.name}",
+        label=activity.audience_label,
+        reason=occurrence.reason,
+    )
+
+
+def entries(activities: list[Activity], first: date, last: date, sessions=()) -> list[Entry]:
+    """Every occurrence between two dates, in time order: activities, then lab sessions."""
+    found = [_activity_entry(a, occ) for a in activities for occ in expand(a.schedule(), first, last)]
+    found += [session_entry(s) for s in sessions if first <= s.start_on <= last]
+    found.sort(key=lambda e: (e.occurrence.start, e.title))
     return found
+
+
+def session_entry(session) -> Entry:
+    lab = session.lab
+    occurrence = Occurrence(
+        original_on=session.start_on, start=session.starts_at, end=session.ends_at,
+        is_cancelled=session.is_cancelled, reason=session.cancel_reason,
+    )  # fmt: skip
+    return Entry(
+        occurrence=occurrence, title=lab.title, url=url_for("labs.detail", slug=lab.slug),
+        place=f"{lab.place_name}, {lab.town.name}", label=str(_l("Laboratorio di Comunità")),
+        reason=session.cancel_reason,
+    )  # fmt: skip
 
 
 def by_day(found: list[Entry]) -> list[tuple[date, list[Entry]]]:
