@@ -18,10 +18,14 @@ def _activity_url(activity) -> str:
     )
 
 
+def _lab_url(lab) -> str:
+    return url_for("labs.detail", slug=lab.slug, _external=True)
+
+
 def _serve(key: str, filters: Filters, name: str):
     """The feed with ETag and Last-Modified; 304 when the client's copy is current."""
     today = today_in_rome()
-    built = services.cached_feed(key, filters, name, today, _activity_url)
+    built = services.cached_feed(key, filters, name, today, _activity_url, _lab_url)
     response = make_response(built.body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'inline; filename="{key.replace(":", "-")}.ics"'
@@ -46,6 +50,14 @@ def feed_center(slug: str):
     return _serve(
         f"centro:{center.id}", Filters(center_id=center.id), _("Legami – %(name)s", name=center.name)
     )
+
+
+@bp.route("/ical/laboratori/<slug>.ics")
+@limiter.exempt
+def feed_lab(slug: str):
+    """One lab's sessions."""
+    lab = services.lab_by_slug(slug) or abort(404)
+    return _serve(f"laboratorio:{lab.id}", Filters(lab_id=lab.id), _("Legami – %(name)s", name=lab.title))
 
 
 @bp.route("/ical/comuni/<slug>.ics")

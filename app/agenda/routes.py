@@ -66,7 +66,9 @@ def calendar():
     """All public occurrences, filtered by town, center, audience and category."""
     view, start, town, center, filters = _parse_args()
     first, last, previous, following = _window(view, start)
-    found = services.entries(services.public_activities(filters), first, last)
+    found = services.entries(
+        services.public_activities(filters), first, last, services.public_sessions(filters, first, last)
+    )
     params = {
         k: v for k, v in request.args.items() if k in ("comune", "centro", "pubblico", "categoria") and v
     }

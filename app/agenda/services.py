@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,6 +17,7 @@ from app.calendar.ical import FeedEvent, assemble, event_fragment, horizon, in_h
 from app.calendar.occurrences import Occurrence, expand
 from app.civic_centers.models import Activity, ActivityStatus, Audience, CivicCenter
 from app.extensions import db
+from app.labs.models import Lab, LabSession, LabStatus
 from app.timeutil import utcnow
 from app.towns.models import Town
 
@@ -29,9 +30,25 @@ class Filters:
     center_id: int | None = None
     audience: str | None = None
     category: str | None = None
+    lab_id: int | None = None
+
+    @property
+    def includes_labs(self) -> bool:
+        """Labs have no audience, category or host center filter: they show when none is set."""
+        return not (self.center_id or self.audience or self.category)
+
+    def apply_sessions(self, query):
+        query = query.where(Lab.deleted_at.is_(None), Lab.status != LabStatus.DRAFT)
+        if self.town_id:
+            query = query.where(Lab.town_id == self.town_id)
+        if self.lab_id:
+            query = query.where(LabSession.lab_id == self.lab_id)
+        return query
 
     def apply(self, query):
         query = query.where(Activity.deleted_at.is_(None), Activity.status != ActivityStatus.DRAFT)
+        if self.lab_id:
+            query = query.where(false())
         if self.town_id:
             query = query.where(CivicCenter.town_id == self.town_id)
         if self.center_id:
@@ -76,10 +93,35 @@ def public_activities(filters: Filters) -> list[Activity]:
     return list(db.session.scalars(filters.apply(query)).unique())
 
 
+def public_sessions(
+    filters: Filters, first: date | None = None, last: date | None = None
+) -> list[LabSession]:
+    """Sessions of public labs, with their lab, town and venue, in 2 queries."""
+    if not filters.includes_labs:
+        return []
+    query = (
+        select(LabSession)
+        .join(LabSession.lab)
+        .join(Lab.town)
+        .options(
+            contains_eager(LabSession.lab).contains_eager(Lab.town),
+            contains_eager(LabSession.lab).selectinload(Lab.center),
+        )
+        .order_by(LabSession.start_on, LabSession.start_time)
+    )
+    if first is not None:
+        query = query.where(LabSession.start_on >= first)
+    if last is not None:
+        query = query.where(LabSession.start_on <= last)
+    return list(db.session.scalars(filters.apply_sessions(query)).unique())
+
+
 def _activity_entry(activity: Activity, occurrence: Occurrence) -> Entry:
     center = activity.center
     if activity.is_cancelled:
-        occurrence = replace(occurrence, is_cancelled=True, reason=occurrence.reason or activity.cancel_reason)
+        occurrence = replace(
+            occurrence, is_cancelled=True, reason=occurrence.reason or activity.cancel_reason
+        )
     return Entry(
         occurrence=occurrence,
         title=activity.title,
@@ -151,9 +193,21 @@ class BuiltFeed:
     last_modified: datetime
 
 
+def session_feed_event(session: LabSession, url: str) -> FeedEvent:
+    lab = session.lab
+    description = lab.description
+    if session.is_cancelled and session.cancel_reason:
+        description = f"Annullato: {session.cancel_reason}\n\n{description}"
+    return FeedEvent(
+        uid=session.uid, title=lab.title, schedule=session.schedule(), sequence=session.sequence,
+        stamp=_aware(session.updated_at), description=description.strip(), location=lab.place, url=url,
+        categories=(str(_l("Laboratorio di Comunità")), lab.theme_label), is_cancelled=session.is_cancelled,
+    )  # fmt: skip
+
+
 def fingerprint(filters: Filters, name: str, today: date) -> tuple[str, datetime | None]:
-    """A cheap summary that changes whenever anything in the feed changes (one query)."""
-    query = filters.apply(
+    """A cheap summary that changes whenever anything in the feed changes (two queries)."""
+    activities = (
         select(
             func.count(Activity.id),
             func.max(Activity.updated_at),
@@ -162,13 +216,29 @@ def fingerprint(filters: Filters, name: str, today: date) -> tuple[str, datetime
         .select_from(Activity)
         .join(Activity.center)
     )
-    count, latest, sequences = db.session.execute(query).one()
-    latest = _aware(latest) if latest else None
-    stamp = latest.isoformat() if latest else "-"
-    return f"{today.isoformat()}|{count}|{sequences}|{stamp}|{name}", latest
+    parts = [db.session.execute(filters.apply(activities)).one()]
+    if filters.includes_labs:
+        sessions = (
+            select(
+                func.count(LabSession.id),
+                func.max(LabSession.updated_at),
+                func.coalesce(func.sum(LabSession.sequence), 0),
+            )
+            .select_from(LabSession)
+            .join(LabSession.lab)
+        )
+        parts.append(db.session.execute(filters.apply_sessions(sessions)).one())
+    stamps = [_aware(latest) for _count, latest, _seq in parts if latest]
+    latest = max(stamps) if stamps else None
+    summary = "|".join(
+        f"{count}:{seq}:{_aware(stamp).isoformat() if stamp else '-'}" for count, stamp, seq in parts
+    )
+    return f"{today.isoformat()}|{summary}|{name}", latest
 
 
-def cached_feed(key: str, filters: Filters, name: str, today: date, url_for_activity) -> BuiltFeed:
+def cached_feed(
+    key: str, filters: Filters, name: str, today: date, url_for_activity, url_for_lab
+) -> BuiltFeed:
     """The feed's bytes, built once per change and shared by every process.
 
     Each series is serialised once per change too (EventFragment), so that
@@ -180,6 +250,7 @@ def cached_feed(key: str, filters: Filters, name: str, today: date, url_for_acti
         return BuiltFeed(cached.body, cached.etag, _aware(cached.last_modified))
     first, last = horizon(today)
     events = [(a, feed_event(a, url_for_activity(a))) for a in public_activities(filters)]
+    events += [(s, session_feed_event(s, url_for_lab(s.lab))) for s in public_sessions(filters, first, last)]
     events = [(a, e) for a, e in events if in_horizon(e, first, last)]
     stored = {
         f.uid: f
@@ -232,3 +303,9 @@ def town_by_slug(slug: str) -> Town | None:
 
 def center_by_slug(slug: str) -> CivicCenter | None:
     return db.session.scalar(select(CivicCenter).where(CivicCenter.slug == slug))
+
+
+def lab_by_slug(slug: str) -> Lab | None:
+    """A public lab (drafts and trashed labs have no feed)."""
+    lab = db.session.scalar(select(Lab).where(Lab.slug == slug))
+    return lab if lab is not None and lab.is_public else None

@@ -22,8 +22,10 @@ def index():
     """What is on today and this week, and the towns Legami covers."""
     towns = db.session.scalars(select(Town).options(selectinload(Town.zones)).order_by(Town.name)).all()
     first = today_in_rome()
+    last = first + timedelta(days=HOME_DAYS - 1)
+    everything = agenda.Filters()
     week = agenda.entries(
-        agenda.public_activities(agenda.Filters()), first, first + timedelta(days=HOME_DAYS - 1)
+        agenda.public_activities(everything), first, last, agenda.public_sessions(everything, first, last)
     )
     return render_template(
         "core/index.html",

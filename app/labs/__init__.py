@@ -1,0 +1,7 @@
+"""Laboratori di Comunità: labs, sessions, sign-ups with a waiting list, attendance."""
+
+from flask import Blueprint
+
+bp = Blueprint("labs", __name__, template_folder="templates")
+
+from app.labs import routes_manage, routes_public  # noqa: E402,F401

@@ -1,0 +1,131 @@
+"""Forms for labs, their sessions, sign-ups and attendance."""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+from app.calendar.forms import RecurrenceForm
+from app.civic_centers.forms import single_line, text_area
+from app.labs.models import LAB_STATUS_LABELS, THEME_LABELS
+
+PHONE = re.compile(r"^\+?[0-9 ./-]{6,20}$")
+
+
+class LabForm(FlaskForm):
+    title = StringField(
+        _l("Titolo"),
+        filters=[single_line],
+        validators=[
+            DataRequired(_l("Scrivi il titolo.")),
+            Length(max=120, message=_l("Al massimo %(max)d caratteri.")),
+        ],
+    )
+    description = text_area(
+        _l("Descrizione"), 10000, _l("Puoi usare Markdown: **grassetto**, elenchi, link.")
+    )
+    theme = SelectField(_l("Tema"), choices=list(THEME_LABELS.items()))
+    town_id = SelectField(_l("Comune"), coerce=int, validate_choice=False)
+    zone_id = SelectField(_l("Quartiere (facoltativo)"), coerce=int, validate_choice=False)
+    center_id = SelectField(_l("Centro Civico che ospita (facoltativo)"), coerce=int, validate_choice=False)
+    venue = StringField(
+        _l("Oppure: luogo degli incontri"), filters=[single_line], validators=[Length(max=200)],
+        description=_l("Per esempio: Sala civica, Via Roma 3."),
+    )  # fmt: skip
+    partners = text_area(_l("Organizzazioni partner"), 2000)
+    capacity = IntegerField(
+        _l("Posti"),
+        default=20,
+        validators=[
+            InputRequired(_l("Scrivi quanti posti ci sono.")),
+            NumberRange(min=1, max=10000, message=_l("I posti devono essere almeno %(min)s.")),
+        ],
+    )
+    has_waiting_list = BooleanField(_l("Lista d'attesa quando i posti finiscono"), default=True)
+    is_for_children = BooleanField(
+        _l(
+            "Per bambini: i nomi si registrano solo con il consenso di un genitore, altrimenti si contano le presenze"
+        )
+    )
+    status = SelectField(_l("Stato"), choices=[(k.value, v) for k, v in LAB_STATUS_LABELS.items()])
+    submit = SubmitField(_l("Salva il laboratorio"))
+
+
+class SessionPlanForm(RecurrenceForm):
+    submit = SubmitField(_l("Aggiungi gli incontri"))
+
+
+class SessionCancelForm(FlaskForm):
+    reason = StringField(
+        _l("Motivo, visibile a tutti"), filters=[single_line],
+        validators=[DataRequired(_l("Scrivi il motivo dell'annullamento.")), Length(max=200)],
+    )  # fmt: skip
+    submit = SubmitField(_l("Annulla l'incontro"))
+
+
+class MakerForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail del co-maker"),
+        validators=[DataRequired(_l("Scrivi l'indirizzo e-mail.")), Length(max=254)],
+    )
+    submit = SubmitField(_l("Aggiungi"))
+
+
+class RegistrationForm(FlaskForm):
+    full_name = StringField(
+        _l("Nome e cognome"), filters=[single_line],
+        validators=[DataRequired(_l("Scrivi nome e cognome.")), Length(max=120, message=_l("Al massimo %(max)d caratteri."))],
+    )  # fmt: skip
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            Optional(),
+            Length(max=254),
+            Email(message=_l("Questo non è un indirizzo e-mail valido."), check_deliverability=False),
+        ],
+    )
+    phone = StringField(_l("Oppure telefono"), filters=[single_line], validators=[Optional(), Length(max=32)])
+    note = TextAreaField(
+        _l("Nota per chi organizza (facoltativa)"),
+        validators=[Length(max=500, message=_l("Al massimo %(max)d caratteri."))],
+    )
+    guardian_consent = BooleanField(
+        _l("Sono il genitore o chi ne fa le veci e acconsento a registrare il nome del bambino")
+    )
+    submit = SubmitField(_l("Iscriviti"))
+
+    def validate_phone(self, field):
+        if field.data and not PHONE.match(field.data):
+            raise ValidationError(_l("Scrivi un numero di telefono valido, ad esempio 0373 123456."))
+
+    def validate_email(self, field):
+        if not field.data and not self.phone.data:
+            raise ValidationError(
+                _l("Lascia un'e-mail o un numero di telefono, per essere avvisato se qualcosa cambia.")
+            )
+
+
+class HeadcountForm(FlaskForm):
+    headcount = IntegerField(
+        _l("Persone presenti (conteggio)"),
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=10000, message=_l("Scrivi un numero da %(min)s a %(max)s.")),
+        ],
+    )
+    walk_ins = TextAreaField(
+        _l("Persone non iscritte, una per riga (facoltativo)"),
+        validators=[Length(max=5000, message=_l("Al massimo %(max)d caratteri."))],
+    )
+    submit = SubmitField(_l("Salva le presenze"))

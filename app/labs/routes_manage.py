@@ -1,0 +1,220 @@
+"""Community Makers' pages: their labs, sessions, registrations and attendance."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.civic_centers.services import town_choices, zone_choices
+from app.extensions import db
+from app.forms import EmptyForm
+from app.labs import bp, registrations, services
+from app.labs.forms import HeadcountForm, LabForm, MakerForm, SessionCancelForm, SessionPlanForm
+from app.labs.loaders import get_lab_or_404, get_registration_or_404, get_session_or_404
+from app.labs.models import Lab, Registration
+from app.timeutil import utcnow
+
+LAB_ERRORS = {
+    "town": _l("Scegli un Comune dell'elenco."),
+    "zone": _l("Il quartiere scelto non è di questo Comune."),
+}
+
+
+def _lab_form(lab=None) -> LabForm:
+    form = LabForm(obj=lab)
+    form.town_id.choices = town_choices()
+    form.zone_id.choices = zone_choices()
+    form.center_id.choices = services.center_choices()
+    if lab is not None and not form.is_submitted():
+        form.zone_id.data = lab.zone_id or 0
+        form.center_id.data = lab.center_id or 0
+    return form
+
+
+def _save(lab, form, maker=None) -> bool:
+    try:
+        services.apply_lab_form(lab, form, maker)
+    except services.RuleError as error:
+        field = form.town_id if str(error) == "town" else form.zone_id
+        field.errors = [*field.errors, str(LAB_ERRORS[str(error)])]
+        db.session.rollback()
+        return False
+    return True
+
+
+@bp.route("/gestione/laboratori/")
+@login_required
+def manage_index():
+    """The labs you make (every lab for coordinators)."""
+    if not services.can_create_labs(current_user):
+        abort(403)
+    labs = db.session.scalars(services.managed_labs_query(current_user)).all()
+    return render_template("labs/manage_index.html", labs=labs)
+
+
+@bp.route("/gestione/laboratori/nuovo", methods=["GET", "POST"])
+@login_required
+def create():
+    """A new lab; its creator becomes one of its makers."""
+    if not services.can_create_labs(current_user):
+        abort(403)
+    form = _lab_form()
+    if form.validate_on_submit():
+        lab = Lab(slug=None)
+        if _save(lab, form, maker=db.session.get(User, current_user.id)):
+            db.session.commit()
+            flash(
+                _("Laboratorio «%(title)s» creato. Ora pianifica gli incontri.", title=lab.title), "success"
+            )
+            return redirect(url_for("labs.edit", slug=lab.slug))
+    return render_template("labs/lab_form.html", form=form, lab=None)
+
+
+@bp.route("/gestione/laboratori/<slug>", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    """Edit a lab; plan and cancel its sessions; add co-makers."""
+    lab = get_lab_or_404(slug, manage=True)
+    form = _lab_form(lab)
+    if form.validate_on_submit() and _save(lab, form):
+        db.session.commit()
+        flash(_("Laboratorio aggiornato."), "success")
+        return redirect(url_for("labs.edit", slug=lab.slug))
+    return _edit_page(lab, form)
+
+
+def _edit_page(lab, form, status=200, plan_form=None, maker_form=None):
+    return render_template(
+        "labs/lab_form.html", lab=lab, form=form, button=EmptyForm(),
+        plan_form=plan_form or SessionPlanForm(formdata=None, prefix="incontri"),
+        maker_form=maker_form or MakerForm(formdata=None, prefix="maker"),
+        cancel_form=SessionCancelForm(formdata=None, prefix="annulla"), now=utcnow(),
+    ), status  # fmt: skip
+
+
+@bp.route("/gestione/laboratori/<slug>/incontri", methods=["POST"])
+@login_required
+def plan_sessions(slug: str):
+    """Add one session or a recurring series."""
+    lab = get_lab_or_404(slug, manage=True)
+    plan = SessionPlanForm(prefix="incontri")
+    if not plan.validate_on_submit():
+        return _edit_page(lab, _lab_form(lab), 400, plan_form=plan)
+    added = services.plan_sessions(
+        lab, plan.start_on.data, plan.start_time.data, plan.end_time.data, plan.recurrence()
+    )
+    db.session.commit()
+    flash(_("Incontri aggiunti: %(n)d.", n=len(added)), "success")
+    return redirect(url_for("labs.edit", slug=lab.slug))
+
+
+@bp.route("/gestione/laboratori/<slug>/co-maker", methods=["POST"])
+@login_required
+def add_maker(slug: str):
+    """Add a co-maker by e-mail (an existing, active account)."""
+    lab = get_lab_or_404(slug, manage=True)
+    form = MakerForm(prefix="maker")
+    user = None
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        user = db.session.scalar(select(User).where(User.email == email, User.is_active.is_(True)))
+    if user is None:
+        flash(_("Nessun account attivo con questo indirizzo."), "danger")
+    elif user not in lab.makers:
+        lab.makers.append(user)
+        db.session.commit()
+        flash(_("%(name)s ora gestisce il laboratorio.", name=user.full_name), "success")
+    return redirect(url_for("labs.edit", slug=lab.slug))
+
+
+@bp.route("/gestione/incontri-lab/<int:session_id>/annulla", methods=["POST"])
+@login_required
+def cancel_session(session_id: int):
+    """Cancel one session, with a reason residents will see."""
+    session = get_session_or_404(session_id)
+    form = SessionCancelForm(prefix="annulla")
+    if form.validate_on_submit():
+        services.cancel_session(session, form.reason.data)
+        db.session.commit()
+        flash(_("Incontro annullato."), "success")
+    else:
+        flash(_("Scrivi il motivo dell'annullamento."), "danger")
+    return redirect(url_for("labs.edit", slug=session.lab.slug))
+
+
+@bp.route("/gestione/incontri-lab/<int:session_id>/ripristina", methods=["POST"])
+@login_required
+def restore_session(session_id: int):
+    """Put a cancelled session back in the programme."""
+    session = get_session_or_404(session_id)
+    services.restore_session(session)
+    db.session.commit()
+    return redirect(url_for("labs.edit", slug=session.lab.slug))
+
+
+@bp.route("/gestione/laboratori/<slug>/iscrizioni")
+@login_required
+def registrations_list(slug: str):
+    """Who signed up: confirmed, waiting, withdrawn. Makers and coordinators only."""
+    lab = get_lab_or_404(slug, manage=True)
+    rows = db.session.scalars(
+        select(Registration).where(Registration.lab_id == lab.id).order_by(Registration.id)
+    ).all()
+    return render_template("labs/registrations.html", lab=lab, rows=rows, button=EmptyForm())
+
+
+@bp.route("/gestione/iscrizioni/<int:registration_id>/ritira", methods=["POST"])
+@login_required
+def withdraw_registration(registration_id: int):
+    """A maker withdraws someone (who called to say so); the waiting list moves up."""
+    registration = get_registration_or_404(registration_id)
+    promoted = registrations.withdraw(registration)
+    db.session.commit()
+    if promoted is not None:
+        flash(
+            _(
+                "Iscrizione ritirata: il posto è andato a %(name)s, primo in lista d'attesa.",
+                name=promoted.full_name,
+            ),
+            "success",
+        )
+    else:
+        flash(_("Iscrizione ritirata."), "success")
+    return redirect(url_for("labs.registrations_list", slug=registration.lab.slug))
+
+
+@bp.route("/gestione/incontri-lab/<int:session_id>/presenze", methods=["GET", "POST"])
+@login_required
+def attendance(session_id: int):
+    """Tick who came, add walk-ins, or just count heads."""
+    session = get_session_or_404(session_id)
+    lab = session.lab
+    form = HeadcountForm(obj=session)
+    confirmed = [
+        r
+        for r in db.session.scalars(select(Registration).where(Registration.lab_id == lab.id))
+        if r.status == "confirmed"
+    ]
+    named = [r for r in confirmed if services.names_allowed(lab, r)]
+    if form.validate_on_submit():
+        present = {int(v) for v in request.form.getlist("presenti") if v.isdigit()}
+        walk_ins = [line.strip() for line in (form.walk_ins.data or "").splitlines() if line.strip()]
+        try:
+            services.record_attendance(session, present, walk_ins, form.headcount.data, utcnow())
+        except services.RuleError:
+            form.headcount.errors = [
+                *form.headcount.errors,
+                _("L'incontro non si è ancora svolto: le presenze si registrano dopo l'inizio."),
+            ]
+        else:
+            db.session.commit()
+            flash(_("Presenze salvate."), "success")
+            return redirect(url_for("labs.edit", slug=lab.slug))
+    if not form.is_submitted():
+        form.walk_ins.data = "\n".join(a.walk_in_name for a in session.attendances if a.walk_in_name)
+    present_ids = {a.registration_id for a in session.attendances if a.registration_id}
+    return render_template(
+        "labs/attendance.html", lab=lab, session=session, form=form, named=named, present_ids=present_ids
+    ), (400 if form.errors else 200)

@@ -1,0 +1,105 @@
+"""Public pages: labs, one lab with its sessions, signing up and withdrawing."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.agenda import services as agenda
+from app.agenda.subscribe import Subscription
+from app.extensions import db
+from app.forms import EmptyForm
+from app.labs import bp, registrations
+from app.labs.forms import RegistrationForm
+from app.labs.loaders import get_lab_or_404
+from app.labs.models import Lab, LabStatus, RegistrationStatus
+from app.labs.services import can_create_labs, can_manage, counts_by_lab
+from app.timeutil import today_in_rome
+
+
+def _subscription(lab: Lab) -> Subscription:
+    return Subscription(lab.title, url_for("agenda.feed_lab", slug=lab.slug, _external=True))
+
+
+@bp.route("/laboratori/")
+def index():
+    """Open and closed labs (drafts stay private)."""
+    labs = db.session.scalars(
+        select(Lab)
+        .where(Lab.deleted_at.is_(None), Lab.status != LabStatus.DRAFT)
+        .options(selectinload(Lab.town), selectinload(Lab.center))
+        .order_by(Lab.status.desc(), Lab.title)
+    ).all()
+    taken = counts_by_lab([lab.id for lab in labs])
+    return render_template(
+        "labs/index.html", labs=labs, taken=taken, can_create=can_create_labs(current_user)
+    )
+
+
+@bp.route("/laboratori/<slug>")
+def detail(slug: str):
+    """One lab: what it is, its sessions, the sign-up form."""
+    lab = get_lab_or_404(slug)
+    return _detail_page(lab, RegistrationForm(formdata=None))
+
+
+def _detail_page(lab: Lab, form, status: int = 200):
+    today = today_in_rome()
+    upcoming = [agenda.session_entry(s) for s in lab.sessions if s.start_on >= today]
+    places_left = max(lab.capacity - registrations.confirmed_count(lab), 0)
+    return render_template(
+        "labs/detail.html", lab=lab, form=form, entries=upcoming, places_left=places_left,
+        subscription=_subscription(lab), can_manage=can_manage(current_user, lab),
+    ), status  # fmt: skip
+
+
+@bp.route("/laboratori/<slug>/iscrizione", methods=["POST"])
+def register(slug: str):
+    """Sign up for a lab; the confirmation page is the private link to withdraw."""
+    lab = get_lab_or_404(slug)
+    form = RegistrationForm()
+    if not form.validate_on_submit():
+        return _detail_page(lab, form, 400)
+    try:
+        registration, token = registrations.register(
+            lab, form.full_name.data, form.email.data or "", form.phone.data or "", form.note.data or "",
+            form.guardian_consent.data,
+        )  # fmt: skip
+    except registrations.RegistrationError as error:
+        messages = {
+            "closed": _("Le iscrizioni a questo laboratorio sono chiuse."),
+            "full": _("I posti sono esauriti e non c'è una lista d'attesa."),
+            "duplicate": _("Risulti già iscritto con questo contatto: non serve iscriversi di nuovo."),
+        }
+        db.session.rollback()
+        form.full_name.errors = [*form.full_name.errors, messages[str(error)]]
+        return _detail_page(lab, form, 409 if str(error) == "duplicate" else 400)
+    db.session.commit()
+    if registration.status == RegistrationStatus.CONFIRMED:
+        flash(_("Iscrizione confermata: hai un posto."), "success")
+    else:
+        flash(_("I posti sono esauriti: sei in lista d'attesa. Se si libera un posto, è tuo."), "info")
+    return redirect(url_for("labs.registration", slug=lab.slug, token=token))
+
+
+@bp.route("/laboratori/<slug>/iscrizione/<token>")
+def registration(slug: str, token: str):
+    """The registrant's private page: their place or waiting position, and a way to withdraw."""
+    lab = get_lab_or_404(slug)
+    found = registrations.by_token(lab, token) or abort(404)
+    return render_template(
+        "labs/registration.html", lab=lab, registration=found, token=token,
+        position=registrations.waiting_position(found), form=EmptyForm(),
+    )  # fmt: skip
+
+
+@bp.route("/laboratori/<slug>/iscrizione/<token>/ritiro", methods=["POST"])
+def withdraw(slug: str, token: str):
+    """Withdraw with the private link; the waiting list moves up."""
+    lab = get_lab_or_404(slug)
+    found = registrations.by_token(lab, token) or abort(404)
+    registrations.withdraw(found)
+    db.session.commit()
+    flash(_("Ti sei ritirato dal laboratorio. Grazie per averlo comunicato."), "success")
+    return redirect(url_for("labs.registration", slug=lab.slug, token=token))
