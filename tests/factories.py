@@ -35,3 +35,25 @@ def activity(where: CivicCenter, **fields) -> Activity:
     db.session.add(found)
     db.session.flush()
     return found
+
+
+def lab(where_town="Crema", makers=(), **fields):
+    """An open lab with 2 places and a waiting list, unless told otherwise."""
+    from app.labs.models import Lab
+
+    values = {"title": "Orto condiviso", "slug": "orto-condiviso", "status": "open", "capacity": 2,
+              "has_waiting_list": True, "theme": "animazione", "venue": "Sala civica"}  # fmt: skip
+    values.update(fields)
+    found = Lab(town=town(where_town), makers=list(makers), **values)
+    db.session.add(found)
+    db.session.flush()
+    return found
+
+
+def session(of, day, start=time(18, 0), end=time(20, 0), **fields):
+    from app.labs.models import LabSession
+
+    found = LabSession(lab=of, start_on=day, start_time=start, end_time=end, **fields)
+    db.session.add(found)
+    db.session.flush()
+    return found

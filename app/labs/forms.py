@@ -89,6 +89,7 @@ class RegistrationForm(FlaskForm):
     )  # fmt: skip
     email = EmailField(
         _l("E-mail"),
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
         validators=[
             Optional(),
             Length(max=254),
@@ -109,11 +110,13 @@ class RegistrationForm(FlaskForm):
         if field.data and not PHONE.match(field.data):
             raise ValidationError(_l("Scrivi un numero di telefono valido, ad esempio 0373 123456."))
 
-    def validate_email(self, field):
-        if not field.data and not self.phone.data:
-            raise ValidationError(
-                _l("Lascia un'e-mail o un numero di telefono, per essere avvisato se qualcosa cambia.")
-            )
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if not self.email.data and not self.phone.data:
+            message = _l("Lascia un'e-mail o un numero di telefono, per essere avvisato se qualcosa cambia.")
+            self.email.errors = [*self.email.errors, message]
+            return False
+        return valid
 
 
 class HeadcountForm(FlaskForm):

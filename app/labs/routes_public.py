@@ -73,7 +73,7 @@ def register(slug: str):
             "duplicate": _("Risulti già iscritto con questo contatto: non serve iscriversi di nuovo."),
         }
         db.session.rollback()
-        form.full_name.errors = [*form.full_name.errors, messages[str(error)]]
+        flash(messages[str(error)], "danger")
         return _detail_page(lab, form, 409 if str(error) == "duplicate" else 400)
     db.session.commit()
     if registration.status == RegistrationStatus.CONFIRMED:

@@ -1,0 +1,336 @@
+"""Laboratori di Comunità: makers, sessions, sign-ups, the waiting list, attendance."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.auth.models import Role
+from app.extensions import db
+from app.labs import registrations
+from app.labs.models import Lab, LabAttendance, LabSession, Registration
+from app.timeutil import today_in_rome
+from tests import factories
+from tests.conftest import text
+
+SIGNUP = {"full_name": "Rosa Ferrari", "email": "rosa@example.org", "phone": "", "note": ""}
+
+
+@pytest.fixture
+def maker(make_user):
+    return make_user("maker.lab@example.org", [Role.COMMUNITY_MAKER], "Marta Maker")
+
+
+@pytest.fixture
+def lab(app, maker):
+    found = factories.lab(makers=[maker])
+    db.session.commit()
+    return found
+
+
+def signup(browser, lab, **changes):
+    response = browser.post(
+        f"/laboratori/{lab.slug}/iscrizione", {**SIGNUP, **changes}, token_from=f"/laboratori/{lab.slug}"
+    )
+    return response
+
+
+def statuses(lab) -> list[str]:
+    return list(
+        db.session.scalars(
+            select(Registration.status).where(Registration.lab_id == lab.id).order_by(Registration.id)
+        )
+    )
+
+
+# --- public pages and sign-ups ------------------------------------------------
+
+
+def test_public_pages(browser, lab):
+    assert "Orto condiviso" in text(browser.get("/laboratori/"))
+    page = text(browser.get(f"/laboratori/{lab.slug}"))
+    assert "Posti liberi: 2 su 2." in page and "Iscriviti" in page and "Aggiungi al tuo calendario" in page
+
+
+def test_draft_lab_is_not_found(browser, app):
+    factories.lab(slug="bozza", status="draft")
+    db.session.commit()
+    assert browser.get("/laboratori/bozza").status_code == 404
+    assert browser.get("/ical/laboratori/bozza.ics").status_code == 404
+    assert "Orto" not in text(browser.get("/laboratori/"))
+
+
+def test_signup_gets_a_place_then_the_waiting_list(browser, lab):
+    first = signup(browser, lab)
+    assert first.status_code == 302
+    page = text(browser.get(first.headers["Location"]))
+    assert "Rosa Ferrari, hai un posto." in page
+    signup(browser, lab, full_name="Luca", email="luca@example.org")
+    third = signup(browser, lab, full_name="Anna", email="", phone="0373 123456")
+    assert "sei in lista d'attesa: posizione 1" in text(browser.get(third.headers["Location"]))
+    assert statuses(lab) == ["confirmed", "confirmed", "waiting"]
+
+
+def test_full_lab_without_waiting_list_refuses(browser, lab):
+    lab.capacity, lab.has_waiting_list = 1, False
+    db.session.commit()
+    signup(browser, lab)
+    response = signup(browser, lab, email="altro@example.org")
+    assert response.status_code == 400 and "I posti sono esauriti e non c'è una lista d'attesa." in text(
+        response
+    )
+    assert statuses(lab) == ["confirmed"]
+
+
+def test_closed_lab_refuses(browser, lab):
+    lab.status = "closed"
+    db.session.commit()
+    assert "Le iscrizioni sono chiuse." in text(browser.get(f"/laboratori/{lab.slug}"))
+    response = browser.post(f"/laboratori/{lab.slug}/iscrizione", SIGNUP, token_from="/accedi")
+    assert response.status_code == 400 and "Le iscrizioni a questo laboratorio sono chiuse." in text(response)
+    assert statuses(lab) == []
+
+
+@pytest.mark.parametrize(
+    "first,second",
+    [
+        ({"email": "rosa@example.org"}, {"email": "ROSA@example.org "}),
+        ({"email": "", "phone": "0373 123456"}, {"email": "", "phone": "0373-123-456"}),
+    ],
+)
+def test_duplicate_signups_are_refused_kindly(browser, lab, first, second):
+    signup(browser, lab, **first)
+    response = signup(browser, lab, full_name="Rosa F.", **second)
+    assert response.status_code == 409
+    assert "Risulti già iscritto con questo contatto" in text(response)
+    assert statuses(lab) == ["confirmed"]
+
+
+@pytest.mark.parametrize(
+    "changes,message",
+    [
+        ({"full_name": ""}, "Scrivi nome e cognome."),
+        ({"email": "non-una-mail"}, "Questo non è un indirizzo e-mail valido."),
+        ({"email": "", "phone": "chiamami"}, "Scrivi un numero di telefono valido"),
+        ({"email": "", "phone": ""}, "Lascia un'e-mail o un numero di telefono"),
+        ({"note": "x" * 501}, "Al massimo 500 caratteri."),
+    ],
+)
+def test_signup_bad_input(browser, lab, changes, message):
+    response = signup(browser, lab, **changes)
+    assert response.status_code == 400 and message in text(response)
+    assert statuses(lab) == []
+
+
+def test_withdraw_moves_the_waiting_list_up(browser, lab):
+    links = [
+        signup(browser, lab, full_name=n, email=f"{n}@example.org").headers["Location"]
+        for n in ("a", "b", "c")
+    ]
+    assert statuses(lab) == ["confirmed", "confirmed", "waiting"]
+    token_page = links[0]
+    response = browser.post(f"{token_page}/ritiro", token_from=token_page)
+    assert response.status_code == 302
+    assert statuses(lab) == ["withdrawn", "confirmed", "confirmed"]
+    assert "c, hai un posto." in text(browser.get(links[2]))
+    assert "Ti sei ritirato" in text(browser.get(token_page))
+
+
+def test_withdraw_link_works_only_for_its_own_registration(browser, lab):
+    other = factories.lab(slug="altro-lab", title="Altro")
+    db.session.commit()
+    link = signup(browser, lab).headers["Location"]
+    token = link.rsplit("/", 1)[1]
+    assert browser.get(f"/laboratori/{lab.slug}/iscrizione/token-inventato").status_code == 404
+    assert browser.get(f"/laboratori/{other.slug}/iscrizione/{token}").status_code == 404
+    assert (
+        browser.post(f"/laboratori/{lab.slug}/iscrizione/{token[:-2]}xx/ritiro", token_from=link).status_code
+        == 404
+    )
+    assert statuses(lab) == ["confirmed"]
+
+
+def test_registrant_names_are_never_public(browser, lab):
+    factories.session(lab, today_in_rome() + timedelta(days=2))
+    db.session.commit()
+    signup(browser, lab)
+    for url in (
+        f"/laboratori/{lab.slug}",
+        "/laboratori/",
+        "/calendario",
+        "/ical/tutto.ics",
+        f"/ical/laboratori/{lab.slug}.ics",
+    ):
+        assert "Rosa Ferrari" not in browser.get(url).get_data(as_text=True), url
+
+
+# --- makers ---------------------------------------------------------------------
+
+
+def test_community_maker_creates_a_lab_and_becomes_its_maker(browser, maker):
+    crema = factories.town("Crema")
+    db.session.commit()
+    browser.login(maker)
+    response = browser.post("/gestione/laboratori/nuovo", {
+        "title": "Gruppo di acquisto solidale", "theme": "gas", "town_id": crema.id, "zone_id": "0", "center_id": "0",
+        "capacity": "15", "has_waiting_list": "y", "status": "open"})  # fmt: skip
+    assert response.status_code == 302
+    lab = db.session.scalar(select(Lab))
+    assert lab.slug == "gruppo-di-acquisto-solidale-crema" and [m.id for m in lab.makers] == [maker.id]
+
+
+@pytest.mark.parametrize(
+    "capacity,message",
+    [
+        ("0", "I posti devono essere almeno 1."),
+        ("-3", "I posti devono essere almeno 1."),
+        ("", "Scrivi quanti posti ci sono."),
+    ],
+)
+def test_lab_capacity_bad_input(browser, maker, capacity, message):
+    crema = factories.town("Crema")
+    db.session.commit()
+    browser.login(maker)
+    response = browser.post("/gestione/laboratori/nuovo", {"title": "X", "theme": "gas", "town_id": crema.id, "zone_id": "0",
+                                                           "center_id": "0", "capacity": capacity, "status": "open"})  # fmt: skip
+    assert message in text(response)
+    assert db.session.scalar(select(func.count(Lab.id))) == 0
+
+
+def test_access_rules(browser, make_user, lab):
+    assert browser.get(f"/gestione/laboratori/{lab.slug}").headers["Location"].startswith("/accedi")
+    browser.login(make_user("altro.maker@example.org", [Role.COMMUNITY_MAKER]))
+    assert browser.get(f"/gestione/laboratori/{lab.slug}").status_code == 403
+    assert browser.get(f"/gestione/laboratori/{lab.slug}/iscrizioni").status_code == 403
+    assert (
+        browser.post(
+            f"/gestione/laboratori/{lab.slug}/incontri", {"incontri-start_on": "2026-12-01"}
+        ).status_code
+        == 403
+    )
+    assert browser.get("/gestione/laboratori/non-esiste").status_code == 404
+    browser.logout()
+    browser.login(make_user("residente@example.org"))
+    assert browser.get("/gestione/laboratori/nuovo").status_code == 403
+
+
+def test_coordinator_sees_registrations(browser, coordinator, lab):
+    signup(browser, lab)
+    browser.login(coordinator)
+    assert "Rosa Ferrari" in text(browser.get(f"/gestione/laboratori/{lab.slug}/iscrizioni"))
+
+
+def test_plan_a_weekly_series(browser, maker, lab):
+    browser.login(maker)
+    response = browser.post(f"/gestione/laboratori/{lab.slug}/incontri", {
+        "incontri-start_on": "2026-12-01", "incontri-start_time": "18:00", "incontri-end_time": "20:00",
+        "incontri-freq": "weekly", "incontri-interval": "1", "incontri-weekdays": ["1"], "incontri-count": "4",
+        "incontri-month_week": "1", "incontri-month_weekday": "0"})  # fmt: skip
+    assert response.status_code == 302
+    days = list(db.session.scalars(select(LabSession.start_on).order_by(LabSession.start_on)))
+    assert days == [date(2026, 12, 1), date(2026, 12, 8), date(2026, 12, 15), date(2026, 12, 22)]
+
+
+@pytest.mark.parametrize(
+    "changes,message",
+    [
+        ({"incontri-end_time": "17:00"}, "L'ora di fine deve essere dopo l'ora di inizio."),
+        ({"incontri-weekdays": []}, "Scegli almeno un giorno della settimana."),
+        ({"incontri-count": "10000"}, "Scegli un numero da 1 a 500."),
+    ],
+)
+def test_plan_bad_input(browser, maker, lab, changes, message):
+    browser.login(maker)
+    data = {"incontri-start_on": "2026-12-01", "incontri-start_time": "18:00", "incontri-end_time": "20:00",
+            "incontri-freq": "weekly", "incontri-interval": "1", "incontri-weekdays": ["1"], "incontri-count": "4",
+            "incontri-month_week": "1", "incontri-month_weekday": "0", **changes}  # fmt: skip
+    response = browser.post(f"/gestione/laboratori/{lab.slug}/incontri", data)
+    assert response.status_code == 400 and message in text(response)
+    assert db.session.scalar(select(func.count(LabSession.id))) == 0
+
+
+def test_cancelled_session_in_feed_and_calendar(browser, maker, lab):
+    session = factories.session(lab, today_in_rome() + timedelta(days=2))
+    db.session.commit()
+    browser.login(maker)
+    browser.post(f"/gestione/incontri-lab/{session.id}/annulla", {"annulla-reason": "Neve"})
+    feed = browser.get(f"/ical/laboratori/{lab.slug}.ics").get_data(as_text=True)
+    assert "ANNULLATO – Orto condiviso" in feed and "STATUS:CANCELLED" in feed
+    assert "Orto condiviso" in browser.get("/ical/comuni/crema.ics").get_data(as_text=True)
+    assert "Motivo: Neve" in text(browser.get("/calendario"))
+
+
+# --- attendance -----------------------------------------------------------------
+
+
+def test_attendance_only_after_the_session_started(browser, maker, lab):
+    future = factories.session(lab, today_in_rome() + timedelta(days=3))
+    db.session.commit()
+    browser.login(maker)
+    response = browser.post(f"/gestione/incontri-lab/{future.id}/presenze", {"headcount": "5"})
+    assert response.status_code == 400 and "L'incontro non si è ancora svolto" in text(response)
+    assert db.session.get(LabSession, future.id).headcount is None
+
+
+def test_attendance_ticks_registrants_and_walk_ins(browser, maker, lab):
+    past = factories.session(lab, today_in_rome() - timedelta(days=3))
+    db.session.commit()
+    signup(browser, lab)
+    rosa = db.session.scalar(select(Registration))
+    browser.login(maker)
+    response = browser.post(f"/gestione/incontri-lab/{past.id}/presenze",
+                            {"presenti": [str(rosa.id)], "walk_ins": "Gino\n\nPina", "headcount": ""})  # fmt: skip
+    assert response.status_code == 302
+    rows = db.session.scalars(select(LabAttendance).where(LabAttendance.session_id == past.id)).all()
+    assert sorted((r.registration_id or 0, r.walk_in_name) for r in rows) == [
+        (0, "Gino"),
+        (0, "Pina"),
+        (rosa.id, ""),
+    ]
+
+
+def test_children_are_counted_unless_a_guardian_consented(browser, maker):
+    kids = factories.lab(slug="compiti", title="Compiti", makers=[maker], is_for_children=True, capacity=5)
+    past = factories.session(kids, today_in_rome() - timedelta(days=1))
+    db.session.commit()
+    signup(browser, kids, full_name="Bimbo Senza", email="a@example.org")
+    signup(browser, kids, full_name="Bimba Con", email="b@example.org", guardian_consent="y")
+    without, with_consent = db.session.scalars(select(Registration).order_by(Registration.id)).all()
+    browser.login(maker)
+    page = text(browser.get(f"/gestione/incontri-lab/{past.id}/presenze"))
+    assert "Bimba Con" in page and "Bimbo Senza" not in page
+    browser.post(f"/gestione/incontri-lab/{past.id}/presenze",
+                 {"presenti": [str(without.id), str(with_consent.id)], "walk_ins": "Ospite", "headcount": "7"})  # fmt: skip
+    rows = db.session.scalars(select(LabAttendance)).all()
+    assert [r.registration_id for r in rows] == [with_consent.id]
+    assert db.session.get(LabSession, past.id).headcount == 7
+
+
+def test_withdraw_service_promotes_in_order(app, lab):
+    people = [registrations.register(lab, f"P{n}", f"p{n}@example.org", "", "", False)[0] for n in range(5)]
+    assert [p.status for p in people] == ["confirmed", "confirmed", "waiting", "waiting", "waiting"]
+    promoted = registrations.withdraw(people[1])
+    assert promoted.id == people[2].id and registrations.waiting_position(people[4]) == 2
+
+
+def test_lab_pages_make_a_fixed_number_of_queries(browser, lab):
+    from tests.test_query_counts import count_queries
+
+    made = []
+
+    def add(n):
+        for i in range(n):
+            made.append(i)
+            factories.lab(slug=f"lab-{len(made)}", title=f"Lab {i}")
+            factories.session(lab, today_in_rome() + timedelta(days=i + 1))
+        db.session.commit()
+
+    add(2)
+    for url in ("/laboratori/", f"/laboratori/{lab.slug}"):
+        browser.get(url)
+        with count_queries() as few:
+            browser.get(url)
+        add(10)
+        with count_queries() as many:
+            browser.get(url)
+        assert few and len(many) == len(few), (url, many)

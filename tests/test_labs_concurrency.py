@@ -1,0 +1,82 @@
+"""Twenty people press "sign up" at once for the last place: exactly one gets it."""
+
+import re
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.extensions import db
+from app.labs import registrations
+from app.labs.models import Registration
+from tests import factories
+from tests.conftest import make_config
+
+PEOPLE = 20
+
+
+@pytest.fixture
+def server(db_url, app):
+    """The app served by a threaded server, as several workers would be."""
+    served = create_app(make_config(db_url, None, SERVER_NAME=None))
+    httpd = make_server("127.0.0.1", 0, served, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    with served.app_context():
+        db.engine.dispose()
+
+
+def open_form(base: str, path: str) -> tuple[str, str]:
+    response = urllib.request.urlopen(base + path, timeout=10)
+    cookie = re.search(r"session=([^;]+)", response.headers["Set-Cookie"]).group(1)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', response.read().decode()).group(1)
+    return cookie, token
+
+
+def test_last_place_goes_to_exactly_one_of_twenty(server):
+    lab = factories.lab(capacity=2)
+    registrations.register(lab, "Prima", "prima@example.org", "", "", False)
+    slug, lab_id = lab.slug, lab.id
+    # The test's own transaction must not hold SQLite's write lock meanwhile.
+    db.session.commit()
+    forms = [open_form(server, f"/laboratori/{slug}") for _ in range(PEOPLE)]
+    start = threading.Barrier(PEOPLE)
+    statuses, errors = [], []
+
+    def press(n: int) -> None:
+        cookie, token = forms[n]
+        data = urllib.parse.urlencode(
+            {
+                "csrf_token": token,
+                "full_name": f"Persona {n}",
+                "email": f"p{n}@example.org",
+                "phone": "",
+                "note": "",
+            }
+        ).encode()
+        request = urllib.request.Request(
+            f"{server}/laboratori/{slug}/iscrizione", data=data, headers={"Cookie": f"session={cookie}"}
+        )
+        start.wait()
+        try:
+            statuses.append(urllib.request.urlopen(request, timeout=60).status)
+        except urllib.error.HTTPError as error:
+            errors.append(error.code)
+
+    threads = [threading.Thread(target=press, args=(n,)) for n in range(PEOPLE)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=90)
+    assert errors == [] and len(statuses) == PEOPLE
+    db.session.expire_all()
+    found = db.session.scalars(select(Registration.status).where(Registration.lab_id == lab_id)).all()
+    assert sorted(found).count("confirmed") == 2
+    assert sorted(found).count("waiting") == PEOPLE - 1
