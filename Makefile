@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-VENDOR := app/static/vendor/bootstrap-italia
+VENDOR := app/static/vendor
+BI := $(VENDOR)/bootstrap-italia
 export FLASK_APP := wsgi:app
 
 .PHONY: run test install assets lint format migrations-check messages clean
@@ -26,15 +27,16 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 assets: $(VENDOR)/.copied
 
-# Bootstrap Italia, playwright-core and axe-core come from the npm registry;
-# the front-end files are copied under app/static/ (git-ignored).
+# Bootstrap Italia, Chart.js, playwright-core and axe-core come from the npm
+# registry; the front-end files are copied under app/static/vendor/ (git-ignored).
 $(VENDOR)/.copied: package.json package-lock.json
 	npm ci --no-audit --no-fund
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/fonts
-	cp -r node_modules/bootstrap-italia/dist/css node_modules/bootstrap-italia/dist/svg $(VENDOR)/
+	rm -rf $(VENDOR) && mkdir -p $(BI)/fonts $(VENDOR)/chart.js
+	cp -r node_modules/bootstrap-italia/dist/css node_modules/bootstrap-italia/dist/svg $(BI)/
 	cp -r node_modules/bootstrap-italia/dist/fonts/Titillium_Web node_modules/bootstrap-italia/dist/fonts/Lora \
-	      node_modules/bootstrap-italia/dist/fonts/Roboto_Mono $(VENDOR)/fonts/
-	cp node_modules/bootstrap-italia/dist/js/bootstrap-italia.bundle.min.js $(VENDOR)/
+	      node_modules/bootstrap-italia/dist/fonts/Roboto_Mono $(BI)/fonts/
+	cp node_modules/bootstrap-italia/dist/js/bootstrap-italia.bundle.min.js $(BI)/
+	cp node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/chart.js/
 	touch $@
 
 lint: install

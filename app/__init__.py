@@ -65,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.civic_centers import bp as civic_centers_bp
     from app.core import bp as core_bp
     from app.labs import bp as labs_bp
+    from app.reports import bp as reports_bp
     from app.towns import bp as towns_bp
 
     app.register_blueprint(core_bp)
@@ -74,3 +75,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(civic_centers_bp)
     app.register_blueprint(agenda_bp)
     app.register_blueprint(labs_bp)
+    app.register_blueprint(reports_bp)

@@ -1,5 +1,7 @@
 """Template filters: dates and times the Italian way, in Europe/Rome."""
 
+from datetime import date
+
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_time
 
@@ -8,6 +10,7 @@ from app.timeutil import ROME
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.tests["date"] = lambda v: isinstance(v, date)
     # "giovedì 9 aprile 2014, 14:30"
     app.add_template_filter(lambda v: format_datetime(v, "EEEE d MMMM y, HH:mm") if v else "", "datetime")
     app.add_template_filter(lambda v: format_date(v, "EEEE d MMMM y") if v else "", "date")

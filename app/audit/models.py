@@ -39,4 +39,6 @@ ACTION_LABELS = {
     "zone.create": _l("Quartiere aggiunto"),
     "zone.update": _l("Quartiere modificato"),
     "zone.delete": _l("Quartiere eliminato"),
+    "export.xlsx": _l("Esportazione XLSX"),
+    "export.csv": _l("Esportazione CSV"),
 }

@@ -1,0 +1,7 @@
+"""Working groups: members with a group role, meetings, attendance, action items, exports."""
+
+from flask import Blueprint
+
+bp = Blueprint("groups", __name__, template_folder="templates")
+
+from app.groups import routes_actions, routes_groups, routes_meetings  # noqa: E402,F401

@@ -1,0 +1,66 @@
+"""Who may see and change what in a working group; the loaders reuse these rules."""
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.groups.models import ActionItem, GroupRole, Meeting, WorkingGroup
+
+
+def _user(user):
+    return user if user is not None and user.is_authenticated else None
+
+
+def is_member(user, group: WorkingGroup) -> bool:
+    return _user(user) is not None and group.role_of(user) is not None
+
+
+def can_see_private(user, group: WorkingGroup) -> bool:
+    """Members, attendance and drafts: the group's members and coordinators only."""
+    user = _user(user)
+    return user is not None and (user.is_coordinator or is_member(user, group))
+
+
+def can_work_in(user, group: WorkingGroup) -> bool:
+    """Schedule meetings, take attendance, write drafts, keep action items."""
+    return can_see_private(user, group)
+
+
+def can_publish(user, group: WorkingGroup) -> bool:
+    """Only the chair or the secretary approve and correct a verbale."""
+    return _user(user) is not None and group.role_of(user) in (GroupRole.CHAIR, GroupRole.SECRETARY)
+
+
+def can_manage_members(user, group: WorkingGroup) -> bool:
+    user = _user(user)
+    return user is not None and (user.is_coordinator or can_publish(user, group))
+
+
+def can_export(user, group: WorkingGroup) -> bool:
+    """Coordinators export every group; a chair exports their own."""
+    user = _user(user)
+    return user is not None and (user.is_coordinator or group.role_of(user) == GroupRole.CHAIR)
+
+
+def get_group_or_404(slug: str) -> WorkingGroup:
+    query = select(WorkingGroup).where(WorkingGroup.slug == slug).options(selectinload(WorkingGroup.memberships))
+    return db.session.scalar(query) or abort(404)
+
+
+def get_meeting_or_404(meeting_id: int, edit: bool = False) -> Meeting:
+    """404 when missing or not yours to see (attendance is private); edit needs the same."""
+    meeting = db.session.get(Meeting, meeting_id) or abort(404)
+    if not can_see_private(current_user, meeting.group):
+        abort(404)
+    if edit and not can_work_in(current_user, meeting.group):
+        abort(403)
+    return meeting
+
+
+def get_action_or_404(action_id: int) -> ActionItem:
+    item = db.session.get(ActionItem, action_id) or abort(404)
+    if not can_work_in(current_user, item.group):
+        abort(404)
+    return item

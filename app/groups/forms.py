@@ -1,0 +1,103 @@
+"""Forms for groups, members, meetings, attendance, action items and exports."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import FieldList, FormField, HiddenField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from app.civic_centers.forms import single_line, text_area
+from app.forms import ItalianDateField, ItalianTimeField
+from app.groups.models import ACTION_STATUS_LABELS, ATTENDANCE_LABELS, GROUP_ROLE_LABELS
+
+SHORT = Length(max=120, message=_l("Al massimo %(max)d caratteri."))
+
+
+class GroupForm(FlaskForm):
+    name = StringField(_l("Nome del gruppo"), filters=[single_line], validators=[DataRequired(_l("Scrivi il nome.")), SHORT])
+    description = text_area(_l("Descrizione"), 10000, _l("Puoi usare Markdown."))
+    town_id = SelectField(_l("Comune (facoltativo)"), coerce=int, validate_choice=False)
+    district = StringField(_l("Ambito o quartiere (facoltativo)"), filters=[single_line], validators=[Length(max=80)])
+    submit = SubmitField(_l("Salva"))
+
+
+class MemberForm(FlaskForm):
+    email = StringField(
+        _l("E-mail della persona"),
+        validators=[DataRequired(_l("Scrivi l'e-mail.")), Email(_l("Scrivi un indirizzo e-mail valido."))],
+    )
+    role = SelectField(_l("Ruolo nel gruppo"), choices=list(GROUP_ROLE_LABELS.items()), default="member")
+    submit = SubmitField(_l("Aggiungi al gruppo"))
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Ruolo"), choices=list(GROUP_ROLE_LABELS.items()))
+    submit = SubmitField(_l("Cambia ruolo"))
+
+
+class MeetingForm(FlaskForm):
+    held_on = ItalianDateField(_l("Data"), validators=[DataRequired(_l("Scrivi una data valida (giorno, mese, anno)."))])
+    start_time = ItalianTimeField(_l("Inizio"), validators=[DataRequired(_l("Scrivi un orario valido, ad esempio 16:30."))])
+    end_time = ItalianTimeField(_l("Fine"), validators=[DataRequired(_l("Scrivi un orario valido, ad esempio 16:30."))])
+    venue = StringField(_l("Sede"), filters=[single_line], validators=[DataRequired(_l("Scrivi la sede.")), Length(max=200)])
+    agenda = text_area(_l("Ordine del giorno"), 5000, _l("Un punto per riga, nell'ordine in cui si discutono."))
+    submit = SubmitField(_l("Salva l'incontro"))
+
+    def validate_end_time(self, field):
+        if self.start_time.data and field.data and field.data <= self.start_time.data:
+            raise ValidationError(_l("La fine deve venire dopo l'inizio."))
+
+
+class AttendanceRow(FlaskForm):
+    class Meta:
+        csrf = False
+
+    user_id = HiddenField()
+    status = SelectField(_l("Presenza"), choices=list(ATTENDANCE_LABELS.items()), default="present")
+    arrived_at = ItalianTimeField(_l("Arrivato alle (se in ritardo)"), validators=[Optional()])
+    left_at = ItalianTimeField(_l("Uscito alle (se prima della fine)"), validators=[Optional()])
+
+
+class AttendanceForm(FlaskForm):
+    rows = FieldList(FormField(AttendanceRow))
+    submit = SubmitField(_l("Salva le presenze"))
+
+
+class GuestForm(FlaskForm):
+    name = StringField(_l("Nome dell'ospite"), filters=[single_line], validators=[DataRequired(_l("Scrivi il nome dell'ospite.")), SHORT])
+    organisation = StringField(_l("Organizzazione (facoltativa)"), filters=[single_line], validators=[SHORT])
+    submit = SubmitField(_l("Aggiungi ospite"))
+
+
+class ActionForm(FlaskForm):
+    description = StringField(
+        _l("Pista di lavoro"), filters=[single_line],
+        validators=[DataRequired(_l("Descrivi l'azione.")), Length(max=500, message=_l("Al massimo %(max)d caratteri."))],
+    )  # fmt: skip
+    owner = SelectField(_l("Responsabile"), validate_choice=False)
+    due_on = ItalianDateField(_l("Scadenza (facoltativa)"), validators=[Optional()])
+    submit = SubmitField(_l("Aggiungi l'azione"))
+
+
+class ActionStatusForm(FlaskForm):
+    status = SelectField(_l("Stato"), choices=list(ACTION_STATUS_LABELS.items()))
+    meeting_id = HiddenField()
+    submit = SubmitField(_l("Aggiorna"))
+
+
+class ExportForm(FlaskForm):
+    group_id = SelectField(_l("Gruppo"), coerce=int, validate_choice=False)
+    start = ItalianDateField(_l("Dal"), validators=[DataRequired(_l("Scrivi una data valida (giorno, mese, anno)."))])
+    end = ItalianDateField(_l("Al"), validators=[DataRequired(_l("Scrivi una data valida (giorno, mese, anno)."))])
+    file_format = SelectField(_l("Formato"), choices=[("xlsx", "Excel (XLSX)"), ("csv", "CSV (UTF-8)")])
+    submit = SubmitField(_l("Scarica"))
+
+    def validate_end(self, field):
+        if self.start.data and field.data:
+            if field.data < self.start.data:
+                raise ValidationError(_l("La data finale deve venire dopo quella iniziale."))
+            if (field.data - self.start.data).days > 5 * 366:
+                raise ValidationError(_l("Il periodo può essere al massimo di 5 anni."))
+
+
+__all__ = ["IntegerField"]

@@ -1,0 +1,7 @@
+"""Verbali (minutes) of working-group meetings: review, approval, revisions, trash, search."""
+
+from flask import Blueprint
+
+bp = Blueprint("minutes", __name__, template_folder="templates")
+
+from app.minutes import routes_edit, routes_view  # noqa: E402,F401

@@ -1,0 +1,113 @@
+"""A verbale, its saved revisions and the comments of those who were present."""
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.extensions import db
+from app.groups.models import Meeting, WorkingGroup
+from app.timeutil import utcnow
+
+# A verbale over this size is refused (characters, checked as UTF-8 bytes by the form).
+MAX_BODY_BYTES = 200 * 1024
+
+
+class MinutesStatus(enum.StrEnum):
+    DRAFT = "draft"
+    REVIEW = "review"
+    APPROVED = "approved"
+
+
+STATUS_LABELS = {
+    MinutesStatus.DRAFT: _l("Bozza"),
+    MinutesStatus.REVIEW: _l("In revisione"),
+    MinutesStatus.APPROVED: _l("Approvato"),
+}
+
+
+class Visibility(enum.StrEnum):
+    PUBLIC = "public"
+    GROUP = "group"
+
+
+VISIBILITY_LABELS = {Visibility.PUBLIC: _l("Pubblico"), Visibility.GROUP: _l("Solo per il gruppo")}
+
+
+class Minutes(db.Model):
+    __tablename__ = "minutes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), unique=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default=MinutesStatus.DRAFT, index=True)
+    visibility: Mapped[str] = mapped_column(String(16), default=Visibility.GROUP)
+    # The revision the body comes from: an edit must start from it, or it conflicts.
+    revision_number: Mapped[int] = mapped_column(Integer, default=0)
+    # Title, body and agenda in one text, for the full-text index (see search.py).
+    search_document: Mapped[str] = mapped_column(Text, default="")
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    meeting: Mapped[Meeting] = relationship()
+    group: Mapped[WorkingGroup] = relationship()
+    approved_by: Mapped[User | None] = relationship()
+    revisions: Mapped[list["MinutesRevision"]] = relationship(
+        back_populates="minutes", cascade="all, delete-orphan", order_by="MinutesRevision.number.desc()"
+    )
+    comments: Mapped[list["MinutesComment"]] = relationship(
+        back_populates="minutes", cascade="all, delete-orphan", order_by="MinutesComment.id"
+    )
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[MinutesStatus(self.status)])
+
+    @property
+    def visibility_label(self) -> str:
+        return str(VISIBILITY_LABELS[Visibility(self.visibility)])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == MinutesStatus.APPROVED and self.visibility == Visibility.PUBLIC and not self.deleted_at
+
+
+class MinutesRevision(db.Model):
+    """Every save of a verbale; a rettifica carries its reason."""
+
+    __tablename__ = "minutes_revisions"
+    __table_args__ = (UniqueConstraint("minutes_id", "number", name="uq_minutes_revisions_minutes_id_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    is_correction: Mapped[bool] = mapped_column(default=False, server_default=false())
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    minutes: Mapped[Minutes] = relationship(back_populates="revisions")
+    author: Mapped[User | None] = relationship(lazy="joined")
+
+
+class MinutesComment(db.Model):
+    """A comment or an approval by someone who was present, while the verbale is in review."""
+
+    __tablename__ = "minutes_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text, default="")
+    is_approval: Mapped[bool] = mapped_column(default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    minutes: Mapped[Minutes] = relationship(back_populates="comments")
+    author: Mapped[User | None] = relationship(lazy="joined")

@@ -1,0 +1,7 @@
+"""Coordinators' dashboard: the figures funders ask for, the rows behind them, exports."""
+
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__, template_folder="templates", url_prefix="/coordinamento")
+
+from app.reports import routes  # noqa: E402,F401

@@ -1,0 +1,111 @@
+"""Coordinators' dashboard, the rows behind each figure, and exports (audited)."""
+
+from flask import abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.audit.services import record
+from app.auth.decorators import roles_required
+from app.auth.models import Role
+from app.exports import CSV_MIMETYPE, XLSX_MIMETYPE, to_csv, to_xlsx
+from app.extensions import db
+from app.reports import bp, services
+from app.reports.forms import PeriodForm, default_period
+from app.timeutil import today_in_rome, utcnow
+from app.towns.models import Town
+
+coordinators = roles_required(Role.COORDINATOR, Role.ADMIN)
+SESSION_HEADER = ["Data", "Ora", "Laboratorio", "Comune", "Ore", "Presenze", "Di cui con nome", "Conteggio"]
+PEOPLE_HEADER = ["Nome", "Contatto", "Laboratori", "Incontri"]
+ACTIVITY_HEADER = ["Data", "Ora", "Attività", "Luogo"]
+
+
+def _period():
+    """The period in the query string, or this year so far; None with the form's errors."""
+    form = PeriodForm(request.args, data=default_period(today_in_rome()) if not request.args else None)
+    towns = db.session.scalars(select(Town).order_by(Town.name)).all()
+    form.comune.choices = [("", _("Tutti i Comuni"))] + [(t.slug, t.name) for t in towns]
+    if not form.validate() or not form.dal.data or not form.al.data:
+        return form, None
+    town = next((t for t in towns if t.slug == form.comune.data), None)
+    if form.comune.data and town is None:
+        abort(404)
+    return form, services.Period(form.dal.data, form.al.data, town.id if town else None)
+
+
+@bp.route("/")
+@coordinators
+def dashboard():
+    """The figures of a period: labs, sessions, hours, attendance, people, activities."""
+    form, period = _period()
+    figures = services.figures(period, utcnow()) if period else None
+    args = request.args.to_dict()
+    return render_template("reports/dashboard.html", form=form, figures=figures, args=args), (
+        200 if period else 400
+    )
+
+
+@bp.route("/dettaglio/<kind>")
+@coordinators
+def rows(kind: str):
+    """The rows behind a figure: sessions, people or activities."""
+    form, period = _period()
+    if kind not in ("incontri", "persone", "attivita"):
+        abort(404)
+    if period is None:
+        return render_template("reports/dashboard.html", form=form, figures=None, args={}), 400
+    header, table = _table(kind, period)
+    return render_template(
+        "reports/rows.html", kind=kind, header=header, table=table, args=request.args.to_dict()
+    )
+
+
+def _table(kind: str, period):
+    now = utcnow()
+    if kind == "attivita":
+        entries = services.held_activities(period, now)
+        return ACTIVITY_HEADER, [
+            [e.occurrence.start.date(), e.occurrence.start.strftime("%H:%M"), e.title, e.place]
+            for e in entries
+        ]
+    sessions = services.held_sessions(period, now)
+    if kind == "persone":
+        return PEOPLE_HEADER, services.people_rows(sessions)
+    return SESSION_HEADER, services.session_rows(sessions)
+
+
+@bp.route("/esporta.<fmt>")
+@coordinators
+def export(fmt: str):
+    """XLSX (one sheet per kind) or CSV (one kind); recorded in the audit log."""
+    form, period = _period()
+    if fmt not in ("xlsx", "csv"):
+        abort(404)
+    if period is None:
+        return render_template("reports/dashboard.html", form=form, figures=None, args={}), 400
+    subject = f"{period.first.isoformat()}–{period.last.isoformat()}" + (
+        f" {form.comune.data}" if form.comune.data else ""
+    )
+    if fmt == "xlsx":
+        sheets = [(title, *_table(kind, period)) for kind, title in
+                  (("incontri", "Incontri laboratori"), ("persone", "Persone raggiunte"), ("attivita", "Attività centri"))]  # fmt: skip
+        body, mimetype, rows = to_xlsx(sheets), XLSX_MIMETYPE, sum(len(t) for _, _, t in sheets)
+    else:
+        kind = request.args.get("tipo", "incontri")
+        if kind not in ("incontri", "persone", "attivita"):
+            abort(404)
+        header, table = _table(kind, period)
+        body, mimetype, rows = to_csv(header, table), CSV_MIMETYPE, len(table)
+        subject += f" {kind}"
+    record(current_user, f"export.{fmt}", subject, row_count=rows)
+    db.session.commit()
+    filename = f"legami-{period.first.isoformat()}-{period.last.isoformat()}.{fmt}"
+    return body, 200, {"Content-Type": mimetype, "Content-Disposition": f'attachment; filename="{filename}"'}
+
+
+def link(endpoint: str, args: dict, **extra) -> str:
+    return url_for(endpoint, **{**args, **extra})
+
+
+bp.add_app_template_global(link, "report_link")

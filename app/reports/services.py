@@ -1,0 +1,115 @@
+"""The figures of a period, in a fixed number of queries. No request, no commit."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.agenda import services as agenda
+from app.extensions import db
+from app.labs.models import Lab, LabAttendance, LabSession
+from app.labs.services import attendance_total
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date
+    town_id: int | None = None
+
+
+@dataclass
+class Figures:
+    labs_running: int = 0
+    sessions_held: int = 0
+    hours: float = 0.0
+    attendance_records: int = 0
+    people_reached: int = 0
+    counted_only: int = 0  # people counted at the door, without a name
+    activities_held: int = 0
+    by_month: dict[date, int] = field(default_factory=dict)  # first day of the month -> attendance
+
+
+def held_sessions(period: Period, now: datetime) -> list[LabSession]:
+    """Sessions of the period that took place (not cancelled, already started)."""
+    query = (
+        select(LabSession)
+        .join(LabSession.lab)
+        .where(
+            LabSession.start_on >= period.first,
+            LabSession.start_on <= period.last,
+            LabSession.is_cancelled.is_(False),
+            Lab.deleted_at.is_(None),
+        )
+        .options(
+            selectinload(LabSession.lab).selectinload(Lab.town),
+            selectinload(LabSession.attendances).selectinload(LabAttendance.registration),
+        )
+        .order_by(LabSession.start_on, LabSession.start_time)
+    )
+    if period.town_id:
+        query = query.where(Lab.town_id == period.town_id)
+    return [s for s in db.session.scalars(query) if s.has_started(now)]
+
+
+def person_key(attendance: LabAttendance) -> str:
+    """The same person across sessions and labs: their contact, or a walk-in's name."""
+    if attendance.registration is not None:
+        return "r:" + attendance.registration.contact_key
+    return "w:" + " ".join(attendance.walk_in_name.lower().split())
+
+
+def people(sessions: list[LabSession]) -> list[dict]:
+    """Everyone reached by name, with how many sessions of which labs."""
+    found: dict[str, dict] = {}
+    for session in sessions:
+        for attendance in session.attendances:
+            key = person_key(attendance)
+            registration = attendance.registration
+            row = found.setdefault(key, {
+                "name": registration.full_name if registration else attendance.walk_in_name,
+                "contact": (registration.email or registration.phone) if registration else "",
+                "labs": set(), "sessions": 0,
+            })  # fmt: skip
+            row["labs"].add(session.lab.title)
+            row["sessions"] += 1
+    return sorted(found.values(), key=lambda r: r["name"].lower())
+
+
+def held_activities(period: Period, now: datetime) -> list[agenda.Entry]:
+    """Civic-center activity occurrences of the period that took place."""
+    activities = agenda.public_activities(agenda.Filters(town_id=period.town_id))
+    found = agenda.entries(activities, period.first, period.last)
+    return [e for e in found if not e.is_cancelled and e.occurrence.start <= now]
+
+
+def figures(period: Period, now: datetime) -> Figures:
+    sessions = held_sessions(period, now)
+    result = Figures()
+    result.sessions_held = len(sessions)
+    result.labs_running = len({s.lab_id for s in sessions})
+    result.hours = round(sum(s.hours for s in sessions), 1)
+    monthly: dict[date, int] = defaultdict(int)
+    for session in sessions:
+        total = attendance_total(session)
+        result.attendance_records += total
+        result.counted_only += max((session.headcount or 0) - len(session.attendances), 0)
+        monthly[session.start_on.replace(day=1)] += total
+    result.people_reached = len(people(sessions))
+    result.activities_held = len(held_activities(period, now))
+    result.by_month = dict(sorted(monthly.items()))
+    return result
+
+
+def session_rows(sessions: list[LabSession]) -> list[list]:
+    return [
+        [s.start_on, s.start_time.strftime("%H:%M"), s.lab.title, s.lab.town.name, round(s.hours, 2),
+         attendance_total(s), len(s.attendances), s.headcount]
+        for s in sessions
+    ]  # fmt: skip
+
+
+def people_rows(sessions: list[LabSession]) -> list[list]:
+    return [[p["name"], p["contact"], ", ".join(sorted(p["labs"])), p["sessions"]] for p in people(sessions)]
