@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("minutes", __name__, template_folder="templates")
 
-from app.minutes import routes_edit, routes_view  # noqa: E402,F401
+from app.minutes import routes_edit, routes_view, search  # noqa: E402,F401

@@ -1,0 +1,142 @@
+"""Groups: the public list and page; coordinators create; chairs manage members."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.forms import EmptyForm
+from app.groups import access, bp, services
+from app.groups.forms import GroupForm, MemberForm, RoleForm
+from app.groups.models import GroupMembership, WorkingGroup
+from app.minutes.services import visible_query
+from app.timeutil import today_in_rome
+
+
+def _group_form(group=None) -> GroupForm:
+    form = GroupForm(obj=group)
+    form.town_id.choices = services.town_choices()
+    if group is not None and not form.is_submitted():
+        form.town_id.data = group.town_id or 0
+    return form
+
+
+@bp.route("/gruppi/")
+def index():
+    """Every working group."""
+    query = select(WorkingGroup).options(selectinload(WorkingGroup.town)).order_by(WorkingGroup.name)
+    return render_template("groups/index.html", page=db.paginate(query, per_page=30))
+
+
+@bp.route("/gruppi/nuovo", methods=["GET", "POST"])
+@login_required
+def create():
+    """Coordinators create a group."""
+    if not current_user.is_coordinator:
+        abort(403)
+    form = _group_form()
+    if form.validate_on_submit():
+        try:
+            group = services.create_group(form.name.data, form.description.data, form.town_id.data, form.district.data)
+        except services.RuleError:
+            form.town_id.errors.append(_("Scegli un Comune dell'elenco."))
+        else:
+            db.session.commit()
+            flash(_("Gruppo «%(name)s» creato. Ora aggiungi i membri.", name=group.name), "success")
+            return redirect(url_for("groups.detail", slug=group.slug))
+    return render_template("groups/form.html", form=form, group=None)
+
+
+@bp.route("/gruppi/<slug>")
+def detail(slug: str):
+    """A group: members (to its members), next meeting, open action items, published verbali."""
+    group = access.get_group_or_404(slug)
+    private = access.can_see_private(current_user, group)
+    page = db.paginate(visible_query(group.id, private), per_page=10)
+    actions = db.session.scalars(services.open_actions_query(group.id)).all() if private else []
+    return render_template(
+        "groups/detail.html", group=group, private=private, page=page, actions=actions,
+        next_meeting=services.next_meeting(group, today_in_rome()),
+        can_work=access.can_work_in(current_user, group), can_manage=access.can_manage_members(current_user, group),
+        can_export=access.can_export(current_user, group),
+    )  # fmt: skip
+
+
+@bp.route("/gruppi/<slug>/modifica", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    """Edit a group; add members and change their roles."""
+    group = access.get_group_or_404(slug)
+    if not access.can_manage_members(current_user, group):
+        abort(403)
+    form = _group_form(group)
+    if form.validate_on_submit():
+        try:
+            services.update_group(group, form.name.data, form.description.data, form.town_id.data, form.district.data)
+        except services.RuleError:
+            form.town_id.errors.append(_("Scegli un Comune dell'elenco."))
+        else:
+            db.session.commit()
+            flash(_("Gruppo aggiornato."), "success")
+            return redirect(url_for("groups.edit", slug=group.slug))
+    return _edit_page(group, form, MemberForm(formdata=None, prefix="member"))
+
+
+def _edit_page(group, form, member_form, status=200):
+    members = sorted(group.memberships, key=lambda m: m.user.full_name)
+    role_forms = {m.id: RoleForm(formdata=None, role=m.role, prefix=f"r{m.id}") for m in members}
+    return render_template(
+        "groups/form.html", form=form, group=group, member_form=member_form, members=members,
+        role_forms=role_forms, button=EmptyForm(),
+    ), status  # fmt: skip
+
+
+@bp.route("/gruppi/<slug>/membri", methods=["POST"])
+@login_required
+def member_add(slug: str):
+    """Add a member with a group role."""
+    group = access.get_group_or_404(slug)
+    if not access.can_manage_members(current_user, group):
+        abort(403)
+    form = MemberForm(prefix="member")
+    if form.validate_on_submit():
+        try:
+            link = services.add_member(group, form.email.data, form.role.data)
+        except services.RuleError as error:
+            message = _("Questa persona è già nel gruppo.") if str(error) == "already" else _("Nessun account attivo con questa e-mail.")
+            form.email.errors.append(message)
+        else:
+            db.session.commit()
+            flash(_("%(name)s aggiunto al gruppo.", name=link.user.full_name), "success")
+            return redirect(url_for("groups.edit", slug=group.slug))
+    return _edit_page(group, _group_form(group), form, 400)
+
+
+def _membership(group, membership_id) -> GroupMembership:
+    link = db.session.get(GroupMembership, membership_id)
+    if link is None or link.group_id != group.id:
+        abort(404)
+    return link
+
+
+@bp.route("/gruppi/<slug>/membri/<int:membership_id>", methods=["POST"])
+@login_required
+def member_role(slug: str, membership_id: int):
+    """Change a member's role, or remove them (button "remove")."""
+    group = access.get_group_or_404(slug)
+    if not access.can_manage_members(current_user, group):
+        abort(403)
+    link = _membership(group, membership_id)
+    if "remove" in request.form and EmptyForm().validate_on_submit():
+        db.session.delete(link)
+        db.session.commit()
+        flash(_("%(name)s tolto dal gruppo.", name=link.user.full_name), "success")
+    else:
+        form = RoleForm(prefix=f"r{link.id}")
+        if form.validate_on_submit():
+            link.role = form.role.data
+            db.session.commit()
+            flash(_("Ruolo aggiornato."), "success")
+    return redirect(url_for("groups.edit", slug=group.slug))

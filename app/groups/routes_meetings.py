@@ -1,0 +1,146 @@
+"""Meetings: schedule, edit, cancel, the next one in one step; attendance and guests."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.extensions import db
+from app.forms import EmptyForm
+from app.groups import access, actions, bp, services
+from app.groups.forms import ActionForm, ActionStatusForm, AttendanceForm, GuestForm, MeetingForm
+from app.minutes.models import Minutes
+
+
+def _save_meeting(group, form, meeting=None):
+    fields = (form.held_on.data, form.start_time.data, form.end_time.data, form.venue.data, form.agenda.data)
+    if meeting is None:
+        return services.schedule_meeting(group, *fields)
+    meeting.held_on, meeting.start_time, meeting.end_time, meeting.venue, meeting.agenda = fields
+    return meeting
+
+
+@bp.route("/gruppi/<slug>/incontri/nuovo", methods=["GET", "POST"])
+@login_required
+def meeting_create(slug: str):
+    """A member schedules a meeting."""
+    group = access.get_group_or_404(slug)
+    if not access.can_work_in(current_user, group):
+        abort(403)
+    form = MeetingForm()
+    if form.validate_on_submit():
+        meeting = _save_meeting(group, form)
+        db.session.commit()
+        flash(_("Incontro in calendario."), "success")
+        return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
+    return render_template("groups/meeting_form.html", form=form, group=group, meeting=None)
+
+
+@bp.route("/incontri/<int:meeting_id>/prossimo", methods=["GET", "POST"])
+@login_required
+def meeting_next(meeting_id: int):
+    """Schedule the next meeting, prefilled with this one's venue and times."""
+    previous = access.get_meeting_or_404(meeting_id, edit=True)
+    form = MeetingForm(data=services.next_meeting_defaults(previous))
+    if form.validate_on_submit():
+        meeting = _save_meeting(previous.group, form)
+        db.session.commit()
+        flash(_("Prossimo incontro in calendario."), "success")
+        return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
+    return render_template("groups/meeting_form.html", form=form, group=previous.group, meeting=None)
+
+
+@bp.route("/incontri/<int:meeting_id>/modifica", methods=["GET", "POST"])
+@login_required
+def meeting_edit(meeting_id: int):
+    """Change date, times, venue or agenda."""
+    meeting = access.get_meeting_or_404(meeting_id, edit=True)
+    form = MeetingForm(obj=meeting)
+    if form.validate_on_submit():
+        _save_meeting(meeting.group, form, meeting)
+        db.session.commit()
+        flash(_("Incontro aggiornato."), "success")
+        return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
+    return render_template("groups/meeting_form.html", form=form, group=meeting.group, meeting=meeting)
+
+
+@bp.route("/incontri/<int:meeting_id>/annulla", methods=["POST"])
+@login_required
+def meeting_cancel(meeting_id: int):
+    """Cancel a meeting: it stays, marked cancelled."""
+    meeting = access.get_meeting_or_404(meeting_id, edit=True)
+    if EmptyForm().validate_on_submit():
+        meeting.is_cancelled = True
+        db.session.commit()
+        flash(_("Incontro annullato."), "success")
+    return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
+
+
+@bp.route("/incontri/<int:meeting_id>")
+@login_required
+def meeting_detail(meeting_id: int):
+    """A meeting with its attendance, quorum, action items and verbale."""
+    meeting = access.get_meeting_or_404(meeting_id)
+    return _meeting_page(meeting, AttendanceForm(formdata=None), GuestForm(formdata=None, prefix="guest"),
+                         ActionForm(formdata=None, prefix="action"))  # fmt: skip
+
+
+def _attendance_form(meeting, form):
+    by_user = {a.user_id: a for a in meeting.attendances if a.user_id}
+    members = sorted(meeting.group.memberships, key=lambda m: m.user.full_name)
+    if not form.is_submitted():
+        for m in members:
+            a = by_user.get(m.user_id)
+            form.rows.append_entry({"user_id": m.user_id, "status": a.status if a else "present",
+                                    "arrived_at": a and a.arrived_at, "left_at": a and a.left_at})  # fmt: skip
+    names = {str(m.user_id): m.user.full_name for m in members}
+    return [(names.get(row.user_id.data, "?"), row) for row in form.rows]
+
+
+def _meeting_page(meeting, attendance_form, guest_form, action_form, status=200):
+    action_form.owner.choices = actions.owner_choices(meeting.group, meeting)
+    opened, closed = services.meeting_actions(meeting)
+    minutes = db.session.query(Minutes).filter_by(meeting_id=meeting.id).one_or_none()
+    return render_template(
+        "groups/meeting.html", meeting=meeting, group=meeting.group, quorum=services.quorum(meeting),
+        attendance_rows=_attendance_form(meeting, attendance_form), attendance_form=attendance_form,
+        guest_form=guest_form, action_form=action_form, opened=opened, closed=closed, minutes=minutes,
+        status_form=ActionStatusForm(formdata=None), button=EmptyForm(),
+    ), status  # fmt: skip
+
+
+@bp.route("/incontri/<int:meeting_id>/presenze", methods=["POST"])
+@login_required
+def attendance(meeting_id: int):
+    """Mark every member present, absent or excused, with late/early times."""
+    meeting = access.get_meeting_or_404(meeting_id, edit=True)
+    form = AttendanceForm()
+    if form.validate_on_submit():
+        rows = [{"user_id": int(r.user_id.data), "status": r.status.data, "arrived_at": r.arrived_at.data,
+                 "left_at": r.left_at.data} for r in form.rows if (r.user_id.data or "").isdigit()]  # fmt: skip
+        services.save_attendance(meeting, rows)
+        db.session.commit()
+        flash(_("Presenze salvate."), "success")
+        return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
+    return _meeting_page(meeting, form, GuestForm(formdata=None, prefix="guest"), ActionForm(formdata=None, prefix="action"), 400)
+
+
+@bp.route("/incontri/<int:meeting_id>/ospiti", methods=["POST"])
+@login_required
+def guest_add(meeting_id: int):
+    """Add a guest without an account, by name and organisation."""
+    meeting = access.get_meeting_or_404(meeting_id, edit=True)
+    form = GuestForm(prefix="guest")
+    if form.validate_on_submit():
+        services.add_guest(meeting, form.name.data, form.organisation.data)
+        db.session.commit()
+        flash(_("Ospite aggiunto."), "success")
+        return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
+    return _meeting_page(meeting, AttendanceForm(formdata=None), form, ActionForm(formdata=None, prefix="action"), 400)
+
+
+@bp.route("/incontri/<int:meeting_id>/foglio-firme")
+@login_required
+def sign_in_sheet(meeting_id: int):
+    """A printable sign-in sheet with the expected people and a column to sign."""
+    meeting = access.get_meeting_or_404(meeting_id)
+    return render_template("groups/sign_in.html", meeting=meeting, people=services.sign_in_people(meeting))

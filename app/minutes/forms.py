@@ -1,0 +1,55 @@
+"""Forms for writing, reviewing, approving and correcting a verbale."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField, ValidationError
+from wtforms.validators import DataRequired, Length
+
+from app.civic_centers.forms import single_line
+from app.minutes.models import MAX_BODY_BYTES, VISIBILITY_LABELS
+
+
+def body_size(form, field):
+    if field.data and len(field.data.encode("utf-8")) > MAX_BODY_BYTES:
+        raise ValidationError(_l("Il verbale è troppo lungo: al massimo 200 KB di testo."))
+
+
+class MinutesForm(FlaskForm):
+    title = StringField(
+        _l("Titolo"), filters=[single_line],
+        validators=[DataRequired(_l("Scrivi il titolo.")), Length(max=200, message=_l("Al massimo %(max)d caratteri."))],
+    )  # fmt: skip
+    body = TextAreaField(
+        _l("Testo del verbale"), validators=[body_size],
+        description=_l("In Markdown: **grassetto**, elenchi con - o 1., titoli con ##. Usa «Anteprima» per vedere il risultato."),
+    )  # fmt: skip
+    # The revision the editor started from: a save from an older one is a conflict.
+    base_revision = HiddenField()
+    preview = SubmitField(_l("Anteprima"))
+    submit = SubmitField(_l("Salva"))
+
+
+class CorrectionForm(MinutesForm):
+    reason = StringField(
+        _l("Motivo della rettifica"), filters=[single_line],
+        validators=[DataRequired(_l("Scrivi il motivo della rettifica.")), Length(max=500)],
+    )  # fmt: skip
+    submit = SubmitField(_l("Salva la rettifica"))
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(_l("Commento"), validators=[Length(max=5000, message=_l("Al massimo %(max)d caratteri."))])
+    approve = SubmitField(_l("Approvo il testo"))
+    submit = SubmitField(_l("Invia il commento"))
+
+
+class ApproveForm(FlaskForm):
+    visibility = SelectField(_l("Chi può leggerlo"), choices=list(VISIBILITY_LABELS.items()), default="public")
+    submit = SubmitField(_l("Approva e pubblica"))
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Cerca nei verbali"), validators=[DataRequired(), Length(max=200)])

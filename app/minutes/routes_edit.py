@@ -1,0 +1,157 @@
+"""Writing a verbale: create, edit (with conflicts), review, approve, rettifica, trash."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.extensions import db
+from app.forms import EmptyForm
+from app.groups.access import get_meeting_or_404
+from app.minutes import access, bp, services
+from app.minutes.forms import ApproveForm, CommentForm, CorrectionForm, MinutesForm
+from app.minutes.models import Minutes
+
+
+def _detail(minutes):
+    return redirect(url_for("minutes.detail", slug=minutes.group.slug, minutes_id=minutes.id))
+
+
+def _base(form) -> int:
+    return int(form.base_revision.data) if (form.base_revision.data or "").isdigit() else -1
+
+
+@bp.route("/incontri/<int:meeting_id>/verbale", methods=["GET", "POST"])
+@login_required
+def create(meeting_id: int):
+    """Write the verbale of a meeting (one per meeting)."""
+    meeting = get_meeting_or_404(meeting_id, edit=True)
+    existing = db.session.query(Minutes).filter_by(meeting_id=meeting.id).one_or_none()
+    if existing is not None:
+        return _detail(existing)
+    form = MinutesForm(data={"title": services.default_title(meeting)})
+    if form.validate_on_submit() and not form.preview.data:
+        minutes = services.create_minutes(meeting, current_user, form.title.data, form.body.data or "")
+        db.session.commit()
+        flash(_("Bozza del verbale salvata."), "success")
+        return _detail(minutes)
+    return render_template("minutes/form.html", form=form, meeting=meeting, minutes=None, correction=False)
+
+
+@bp.route("/verbali/<int:minutes_id>/modifica", methods=["GET", "POST"])
+@login_required
+def edit(minutes_id: int):
+    """Edit a draft or a verbale in review; a save from a stale revision is a conflict."""
+    minutes = access.get_minutes_or_404(minutes_id, edit=True)
+    form = MinutesForm(obj=minutes, base_revision=minutes.revision_number)
+    if form.validate_on_submit() and not form.preview.data:
+        try:
+            services.edit_minutes(minutes, current_user, form.title.data, form.body.data or "", _base(form))
+        except services.StaleEdit:
+            return render_template("minutes/conflict.html", minutes=minutes, form=form, mine=form.body.data or ""), 409
+        db.session.commit()
+        flash(_("Verbale salvato (versione %(n)d).", n=minutes.revision_number), "success")
+        return _detail(minutes)
+    return render_template("minutes/form.html", form=form, meeting=minutes.meeting, minutes=minutes, correction=False)
+
+
+@bp.route("/verbali/<int:minutes_id>/rettifica", methods=["GET", "POST"])
+@login_required
+def correct(minutes_id: int):
+    """Chair or secretary correct an approved verbale, stating the reason."""
+    minutes = access.get_minutes_or_404(minutes_id)
+    if not access.can_correct(current_user, minutes):
+        abort(403)
+    form = CorrectionForm(obj=minutes, base_revision=minutes.revision_number)
+    if form.validate_on_submit() and not form.preview.data:
+        try:
+            services.correct(minutes, current_user, form.title.data, form.body.data or "", form.reason.data, _base(form))
+        except services.StaleEdit:
+            return render_template("minutes/conflict.html", minutes=minutes, form=form, mine=form.body.data or ""), 409
+        db.session.commit()
+        flash(_("Rettifica salvata."), "success")
+        return _detail(minutes)
+    return render_template("minutes/form.html", form=form, meeting=minutes.meeting, minutes=minutes, correction=True)
+
+
+@bp.route("/verbali/<int:minutes_id>/revisione", methods=["POST"])
+@login_required
+def send_to_review(minutes_id: int):
+    """Send a draft to those who were present."""
+    minutes = access.get_minutes_or_404(minutes_id, edit=True)
+    if EmptyForm().validate_on_submit():
+        services.send_to_review(minutes)
+        db.session.commit()
+        flash(_("Verbale inviato in revisione ai presenti."), "success")
+    return _detail(minutes)
+
+
+@bp.route("/verbali/<int:minutes_id>/commenti", methods=["POST"])
+@login_required
+def comment(minutes_id: int):
+    """Those present comment on, or approve, a verbale in review."""
+    minutes = access.get_minutes_or_404(minutes_id)
+    if not access.can_review(current_user, minutes):
+        abort(403)
+    form = CommentForm()
+    if form.validate_on_submit():
+        if not form.approve.data and not (form.body.data or "").strip():
+            flash(_("Scrivi un commento, oppure approva il testo."), "warning")
+        else:
+            services.add_comment(minutes, current_user, form.body.data or "", bool(form.approve.data))
+            db.session.commit()
+            flash(_("Grazie: la tua risposta è registrata."), "success")
+    return _detail(minutes)
+
+
+@bp.route("/verbali/<int:minutes_id>/approva", methods=["POST"])
+@login_required
+def approve(minutes_id: int):
+    """The chair or secretary approve and publish; the verbale is then locked."""
+    minutes = access.get_minutes_or_404(minutes_id)
+    if not access.can_approve(current_user, minutes) or minutes.status == "approved":
+        abort(403)
+    form = ApproveForm()
+    if form.validate_on_submit():
+        services.approve(minutes, current_user, form.visibility.data)
+        db.session.commit()
+        flash(_("Verbale approvato e pubblicato."), "success")
+    return _detail(minutes)
+
+
+@bp.route("/verbali/<int:minutes_id>/elimina", methods=["POST"])
+@login_required
+def delete(minutes_id: int):
+    """Move a verbale to the trash."""
+    minutes = access.get_minutes_or_404(minutes_id)
+    if not access.can_delete(current_user, minutes):
+        abort(403)
+    if EmptyForm().validate_on_submit():
+        services.trash(minutes)
+        db.session.commit()
+        flash(_("Verbale spostato nel cestino."), "success")
+    return redirect(url_for("minutes.trash", slug=minutes.group.slug))
+
+
+@bp.route("/verbali/<int:minutes_id>/recupera", methods=["POST"])
+@login_required
+def undelete(minutes_id: int):
+    """Take a verbale out of the trash."""
+    minutes = access.get_minutes_or_404(minutes_id, trashed=True)
+    if EmptyForm().validate_on_submit():
+        services.restore(minutes)
+        db.session.commit()
+        flash(_("Verbale ripristinato."), "success")
+    return _detail(minutes)
+
+
+@bp.route("/verbali/<int:minutes_id>/versioni/<int:number>/ripristina", methods=["POST"])
+@login_required
+def restore_revision(minutes_id: int, number: int):
+    """Restore an old revision as a new one."""
+    minutes = access.get_minutes_or_404(minutes_id, edit=True)
+    revision = next((r for r in minutes.revisions if r.number == number), None) or abort(404)
+    if EmptyForm().validate_on_submit() and request.method == "POST":
+        services.restore_revision(minutes, revision, current_user)
+        db.session.commit()
+        flash(_("Versione %(n)d ripristinata.", n=number), "success")
+    return _detail(minutes)

@@ -1,0 +1,107 @@
+"""Reading verbali: the page, the A4 print view, revisions and diffs, trash, search."""
+
+from flask import abort, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.forms import EmptyForm
+from app.groups import access as group_access
+from app.groups import services as group_services
+from app.groups.models import GroupMembership, Meeting
+from app.minutes import access, bp, search, services
+from app.minutes.forms import ApproveForm, CommentForm, SearchForm
+from app.minutes.models import Minutes, MinutesStatus, Visibility
+
+
+def _page_data(minutes):
+    opened, closed = group_services.meeting_actions(minutes.meeting)
+    return {
+        "minutes": minutes, "meeting": minutes.meeting, "group": minutes.group, "opened": opened, "closed": closed,
+        "present": minutes.meeting.attendees("present"), "absent": minutes.meeting.attendees("absent"),
+        "excused": minutes.meeting.attendees("excused"),
+        "corrections": [r for r in minutes.revisions if r.is_correction],
+    }  # fmt: skip
+
+
+@bp.route("/gruppi/<slug>/verbali/<int:minutes_id>")
+def detail(slug: str, minutes_id: int):
+    """A verbale: header, present/absent, body, action items; review and approval for members."""
+    minutes = access.get_minutes_or_404(minutes_id, slug=slug)
+    return render_template(
+        "minutes/detail.html", **_page_data(minutes), can_edit=access.can_edit(current_user, minutes),
+        can_review=access.can_review(current_user, minutes), can_approve=access.can_approve(current_user, minutes),
+        can_correct=access.can_correct(current_user, minutes), can_delete=access.can_delete(current_user, minutes),
+        private=group_access.can_see_private(current_user, minutes.group),
+        comment_form=CommentForm(formdata=None), approve_form=ApproveForm(formdata=None), button=EmptyForm(),
+    )  # fmt: skip
+
+
+@bp.route("/verbali/<int:minutes_id>/stampa")
+def print_view(minutes_id: int):
+    """A clean A4 page to print."""
+    minutes = access.get_minutes_or_404(minutes_id)
+    return render_template("minutes/print.html", **_page_data(minutes))
+
+
+@bp.route("/verbali/<int:minutes_id>/versioni")
+@login_required
+def revisions(minutes_id: int):
+    """Every saved version, newest first."""
+    minutes = access.get_minutes_or_404(minutes_id)
+    if not group_access.can_see_private(current_user, minutes.group):
+        abort(404)
+    return render_template("minutes/revisions.html", minutes=minutes, can_edit=access.can_edit(current_user, minutes),
+                           button=EmptyForm())  # fmt: skip
+
+
+@bp.route("/verbali/<int:minutes_id>/versioni/<int:number>")
+@login_required
+def revision(minutes_id: int, number: int):
+    """One version and what changed from the one before."""
+    minutes = access.get_minutes_or_404(minutes_id)
+    if not group_access.can_see_private(current_user, minutes.group):
+        abort(404)
+    rev = next((r for r in minutes.revisions if r.number == number), None) or abort(404)
+    before = services.previous_revision(minutes, rev)
+    lines = services.diff(before.body if before else "", rev.body)
+    return render_template("minutes/revision.html", minutes=minutes, revision=rev, before=before, lines=lines,
+                           can_edit=access.can_edit(current_user, minutes), button=EmptyForm())  # fmt: skip
+
+
+@bp.route("/gruppi/<slug>/cestino")
+@login_required
+def trash(slug: str):
+    """The group's deleted verbali, to restore."""
+    group = group_access.get_group_or_404(slug)
+    if not group_access.can_see_private(current_user, group):
+        abort(404)
+    items = db.session.scalars(
+        select(Minutes).where(Minutes.group_id == group.id, Minutes.deleted_at.is_not(None))
+        .options(selectinload(Minutes.meeting)).order_by(Minutes.deleted_at.desc())
+    ).all()  # fmt: skip
+    return render_template("minutes/trash.html", group=group, items=items, button=EmptyForm())
+
+
+@bp.route("/verbali/cerca")
+def search_page():
+    """Full-text search over the verbali you may see."""
+    form = SearchForm(request.args)
+    page = None
+    if form.validate():
+        ids = search.matching_ids(form.q.data)
+        if ids is not None:
+            query = (
+                select(Minutes).join(Minutes.meeting).where(Minutes.id.in_(ids), Minutes.deleted_at.is_(None))
+                .options(selectinload(Minutes.meeting), selectinload(Minutes.group))
+                .order_by(Meeting.held_on.desc())
+            )  # fmt: skip
+            public = (Minutes.status == MinutesStatus.APPROVED) & (Minutes.visibility == Visibility.PUBLIC)
+            if not current_user.is_authenticated:
+                query = query.where(public)
+            elif not current_user.is_coordinator:
+                mine = select(GroupMembership.group_id).where(GroupMembership.user_id == current_user.id)
+                query = query.where(or_(public, Minutes.group_id.in_(mine)))
+            page = db.paginate(query, per_page=20)
+    return render_template("minutes/search.html", form=form, page=page)

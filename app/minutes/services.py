@@ -1,0 +1,115 @@
+"""The life of a verbale: draft, review, approval, rettifica, revisions, trash. No commit."""
+
+import difflib
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.groups.models import Meeting
+from app.minutes.models import Minutes, MinutesComment, MinutesRevision, MinutesStatus, Visibility
+from app.minutes.search import document
+from app.timeutil import utcnow
+
+
+class StaleEdit(Exception):
+    """The verbale was saved by someone else after this editor started."""
+
+
+def default_title(meeting: Meeting) -> str:
+    return f"Verbale incontro {meeting.group.name} del {meeting.held_on:%d.%m.%Y}"
+
+
+def _save_revision(minutes: Minutes, user, title: str, body: str, reason: str = "", correction=False):
+    minutes.revision_number += 1
+    minutes.title, minutes.body = title.strip(), body
+    minutes.search_document = document(minutes.title, body, minutes.meeting.agenda)
+    minutes.updated_at = utcnow()
+    revision = MinutesRevision(
+        number=minutes.revision_number, author_id=user.id, title=minutes.title, body=body,
+        is_correction=correction, reason=reason.strip(),
+    )  # fmt: skip
+    minutes.revisions.append(revision)
+    db.session.flush()
+    return revision
+
+
+def create_minutes(meeting: Meeting, user, title: str, body: str) -> Minutes:
+    minutes = Minutes(meeting=meeting, group=meeting.group, title=title, body=body)
+    db.session.add(minutes)
+    _save_revision(minutes, user, title, body)
+    return minutes
+
+
+def edit_minutes(minutes: Minutes, user, title: str, body: str, base_revision: int) -> MinutesRevision:
+    """Save an edit that started from base_revision; StaleEdit if someone saved since."""
+    if base_revision != minutes.revision_number:
+        raise StaleEdit
+    return _save_revision(minutes, user, title, body)
+
+
+def restore_revision(minutes: Minutes, revision: MinutesRevision, user) -> MinutesRevision:
+    """Restoring saves the old text as a new revision, so nothing is lost."""
+    return _save_revision(minutes, user, revision.title, revision.body, reason=f"#{revision.number}")
+
+
+def send_to_review(minutes: Minutes) -> None:
+    minutes.status = MinutesStatus.REVIEW
+
+
+def add_comment(minutes: Minutes, user, body: str, approval: bool) -> MinutesComment:
+    comment = MinutesComment(author_id=user.id, body=body.strip(), is_approval=approval)
+    minutes.comments.append(comment)
+    db.session.flush()
+    return comment
+
+
+def approve(minutes: Minutes, user, visibility: str) -> None:
+    minutes.status = MinutesStatus.APPROVED
+    minutes.visibility = Visibility(visibility)
+    minutes.approved_at = utcnow()
+    minutes.approved_by_id = user.id
+
+
+def correct(minutes: Minutes, user, title: str, body: str, reason: str, base_revision: int):
+    """A rettifica of an approved verbale: a new revision that states its reason."""
+    if base_revision != minutes.revision_number:
+        raise StaleEdit
+    return _save_revision(minutes, user, title, body, reason=reason, correction=True)
+
+
+def trash(minutes: Minutes) -> None:
+    minutes.deleted_at = utcnow()
+
+
+def restore(minutes: Minutes) -> None:
+    minutes.deleted_at = None
+
+
+def diff(old: str, new: str) -> list[tuple[str, str]]:
+    """A readable line diff: (kind, line) with kind in "same", "added", "removed"."""
+    lines = []
+    for line in difflib.ndiff(old.splitlines(), new.splitlines()):
+        kind = {"  ": "same", "+ ": "added", "- ": "removed"}.get(line[:2])
+        if kind:
+            lines.append((kind, line[2:]))
+    return lines
+
+
+def previous_revision(minutes: Minutes, revision: MinutesRevision) -> MinutesRevision | None:
+    older = [r for r in minutes.revisions if r.number < revision.number]
+    return older[0] if older else None
+
+
+def visible_query(group_id: int, members_view: bool):
+    """Approved verbali of a group, newest meeting first; group-only ones for members."""
+    query = (
+        select(Minutes)
+        .join(Minutes.meeting)
+        .where(Minutes.group_id == group_id, Minutes.deleted_at.is_(None), Minutes.status == MinutesStatus.APPROVED)
+        .options(selectinload(Minutes.meeting))
+        .order_by(Meeting.held_on.desc(), Minutes.id.desc())
+    )
+    if not members_view:
+        query = query.where(Minutes.visibility == Visibility.PUBLIC)
+    return query

@@ -1,0 +1,150 @@
+"""Coordinators' dashboard: figures checked against hand-counted fixtures, rows, exports."""
+
+import io
+from datetime import date, time
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from app.audit.models import AuditEntry
+from app.auth.models import Role
+from app.civic_centers.models import OccurrenceChange
+from app.extensions import db
+from app.labs.models import LabAttendance, Registration
+from tests import factories
+from tests.conftest import text
+
+YEAR = "dal=2026-01-01&al=2026-11-23"
+
+
+def registration(lab, name, email):
+    found = Registration(lab_id=lab.id, full_name=name, email=email, contact_key=email, status="confirmed",
+                         withdraw_token_hash=f"hash-{lab.id}-{email}")  # fmt: skip
+    db.session.add(found)
+    db.session.flush()
+    return found
+
+
+@pytest.fixture
+def data(app):
+    """Two labs in two towns; the figures below are counted by hand."""
+    lab_a = factories.lab(slug="a", title="Orto", where_town="Crema")
+    lab_b = factories.lab(slug="b", title="Emporio", where_town="Offanengo")
+    s1 = factories.session(lab_a, date(2026, 3, 3), time(18), time(20))
+    factories.session(lab_a, date(2026, 3, 10), time(18), time(20), is_cancelled=True)
+    s3 = factories.session(lab_a, date(2026, 4, 7), time(18), time(19, 30))
+    factories.session(lab_a, date(2027, 1, 5), time(18), time(20))  # not yet held
+    s5 = factories.session(lab_b, date(2026, 3, 5), time(10), time(12), headcount=10)
+    rosa_a, luca = (
+        registration(lab_a, "Rosa Ferrari", "rosa@example.org"),
+        registration(lab_a, "Luca Bassi", "luca@example.org"),
+    )
+    rosa_b = registration(lab_b, "Rosa Ferrari", "rosa@example.org")
+    s1.attendances += [LabAttendance(registration_id=rosa_a.id), LabAttendance(registration_id=luca.id),
+                       LabAttendance(walk_in_name="Gino")]  # fmt: skip
+    s3.attendances += [LabAttendance(registration_id=rosa_a.id)]
+    s5.attendances += [LabAttendance(registration_id=rosa_b.id), LabAttendance(walk_in_name=" gino ")]
+    center = factories.center()
+    activity = factories.activity(center, start_on=date(2026, 3, 3), until_on=date(2026, 3, 31))
+    activity.changes.append(OccurrenceChange(original_on=date(2026, 3, 17), is_cancelled=True, reason="x"))
+    db.session.commit()
+
+
+@pytest.fixture
+def as_coordinator(browser, coordinator):
+    browser.login(coordinator)
+    return browser
+
+
+def figures_text(browser, query=YEAR) -> str:
+    return text(browser.get(f"/coordinamento/?{query}"))
+
+
+def test_figures_match_the_hand_count(as_coordinator, data):
+    page = figures_text(as_coordinator)
+    for figure in ("2 Laboratori attivi", "3 Incontri svolti", "5,5 Ore di attività", "14 Presenze registrate",
+                   "3 Persone diverse raggiunte", "4 Attività svolte nei Centri Civici"):  # fmt: skip
+        assert figure in page, figure
+    assert "8 sono solo conteggiate" in page
+    assert "Marzo 2026 13" in page and "Aprile 2026 1" in page
+
+
+def test_town_filter(as_coordinator, data):
+    page = figures_text(as_coordinator, YEAR + "&comune=offanengo")
+    for figure in ("1 Laboratori attivi", "1 Incontri svolti", "2,0 Ore di attività", "10 Presenze registrate",
+                   "2 Persone diverse raggiunte", "0 Attività svolte"):  # fmt: skip
+        assert figure in page, figure
+
+
+@pytest.mark.parametrize(
+    "query,message",
+    [
+        ("dal=2026-05-01&al=2026-04-01", "La data finale non può essere prima di quella iniziale."),
+        ("dal=2015-01-01&al=2026-04-01", "Scegli un periodo di al massimo cinque anni."),
+        ("dal=2026-02-30&al=2026-04-01", "Scrivi una data valida"),
+    ],
+)
+def test_bad_ranges(as_coordinator, data, query, message):
+    response = as_coordinator.get(f"/coordinamento/?{query}")
+    assert response.status_code == 400 and message in text(response)
+    assert as_coordinator.get(f"/coordinamento/esporta.xlsx?{query}").status_code == 400
+    assert db.session.scalars(select(AuditEntry)).all() == []
+
+
+def test_unknown_town_is_not_found(as_coordinator):
+    assert as_coordinator.get(f"/coordinamento/?{YEAR}&comune=atlantide").status_code == 404
+
+
+def test_access(browser, make_user):
+    assert browser.get("/coordinamento/").headers["Location"].startswith("/accedi")
+    browser.login(make_user("maker@example.org", [Role.COMMUNITY_MAKER]))
+    assert browser.get("/coordinamento/").status_code == 403
+    assert browser.get("/coordinamento/esporta.csv").status_code == 403
+
+
+def test_each_figure_links_to_its_rows(as_coordinator, data):
+    people = text(as_coordinator.get(f"/coordinamento/dettaglio/persone?{YEAR}"))
+    assert people.count("Rosa Ferrari") == 1 and "Luca Bassi" in people and "Gino" in people
+    sessions = text(as_coordinator.get(f"/coordinamento/dettaglio/incontri?{YEAR}"))
+    assert "3 mar 2026" in sessions and "10 mar 2026" not in sessions
+    assert as_coordinator.get(f"/coordinamento/dettaglio/altro?{YEAR}").status_code == 404
+    html = as_coordinator.get(f"/coordinamento/?{YEAR}").get_data(as_text=True)
+    assert "/coordinamento/dettaglio/persone?dal=2026-01-01" in html
+
+
+def test_xlsx_export_is_audited(as_coordinator, coordinator, data):
+    response = as_coordinator.get(f"/coordinamento/esporta.xlsx?{YEAR}")
+    assert response.headers["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["Incontri laboratori", "Persone raggiunte", "Attività centri"]
+    assert book["Incontri laboratori"].max_row == 4 and book["Persone raggiunte"].max_row == 4
+    entry = db.session.scalar(select(AuditEntry))
+    assert (entry.action, entry.actor_id, entry.row_count) == ("export.xlsx", coordinator.id, 3 + 3 + 4)
+
+
+def test_csv_export_neutralises_formulas(as_coordinator, data):
+    session = db.session.scalar(select(LabAttendance).where(LabAttendance.walk_in_name == "Gino")).session
+    session.attendances.append(LabAttendance(walk_in_name='=HYPERLINK("http://evil")'))
+    db.session.commit()
+    body = as_coordinator.get(f"/coordinamento/esporta.csv?{YEAR}&tipo=persone").data.decode("utf-8")
+    assert body.startswith("\ufeffNome;Contatto;Laboratori;Incontri")
+    assert "'=HYPERLINK" in body and "\n=HYPERLINK" not in body
+    assert db.session.scalar(select(AuditEntry.action)) == "export.csv"
+
+
+def test_dashboard_makes_a_fixed_number_of_queries(as_coordinator, data):
+    from tests.test_query_counts import count_queries
+
+    url = f"/coordinamento/?{YEAR}"
+    as_coordinator.get(url)
+    with count_queries() as few:
+        as_coordinator.get(url)
+    lab = factories.lab(slug="c", title="Altro")
+    for day in range(1, 20):
+        s = factories.session(lab, date(2026, 5, day))
+        s.attendances.append(LabAttendance(walk_in_name=f"Persona {day}"))
+    db.session.commit()
+    with count_queries() as many:
+        as_coordinator.get(url)
+    assert few and len(many) == len(few)
