@@ -1,6 +1,6 @@
 """Public pages: labs, one lab with its sessions, signing up and withdrawing."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.agenda import services as agenda
 from app.agenda.subscribe import Subscription
-from app.extensions import db
+from app.extensions import db, limiter
 from app.forms import EmptyForm
 from app.labs import bp, registrations
 from app.labs.forms import RegistrationForm
@@ -55,6 +55,7 @@ def _detail_page(lab: Lab, form, status: int = 200):
 
 
 @bp.route("/laboratori/<slug>/iscrizione", methods=["POST"])
+@limiter.limit(lambda: current_app.config["SIGNUP_LIMIT_PER_IP"])
 def register(slug: str):
     """Sign up for a lab; the confirmation page is the private link to withdraw."""
     lab = get_lab_or_404(slug)
