@@ -64,7 +64,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.civic_centers import bp as civic_centers_bp
     from app.core import bp as core_bp
+    from app.groups import bp as groups_bp
     from app.labs import bp as labs_bp
+    from app.minutes import bp as minutes_bp
     from app.reports import bp as reports_bp
     from app.towns import bp as towns_bp
 
@@ -75,4 +77,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(civic_centers_bp)
     app.register_blueprint(agenda_bp)
     app.register_blueprint(labs_bp)
+    app.register_blueprint(groups_bp)
+    app.register_blueprint(minutes_bp)
     app.register_blueprint(reports_bp)

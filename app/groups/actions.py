@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.groups.models import ActionItem, ActionStatus, CLOSED_STATUSES, Meeting, WorkingGroup
+from app.groups.models import CLOSED_STATUSES, ActionItem, ActionStatus, Meeting, WorkingGroup
 from app.groups.services import RuleError
 from app.timeutil import utcnow
 
@@ -15,7 +15,9 @@ from app.timeutil import utcnow
 def owner_choices(group: WorkingGroup, meeting: Meeting | None = None) -> list[tuple[str, str]]:
     """Members as "u<id>", and the meeting's guests as "g<name>"."""
     members = sorted(((f"u{m.user_id}", m.user.full_name) for m in group.memberships), key=lambda c: c[1])
-    guests = [(f"g{a.guest_name}", a.guest_name) for a in (meeting.attendances if meeting else []) if a.is_guest]
+    guests = [
+        (f"g{a.guest_name}", a.guest_name) for a in (meeting.attendances if meeting else []) if a.is_guest
+    ]
     return [("", "—"), *members, *guests]
 
 
@@ -100,7 +102,10 @@ def attendance_rows(groups: list[WorkingGroup], start: date, end: date) -> tuple
                          a.arrived_at, a.left_at])  # fmt: skip
             totals[(meeting.group.name, a.name, a.status)] += 1
     people = sorted({(g, n) for g, n, _ in totals})
-    summary = [[g, n, totals[(g, n, "present")], totals[(g, n, "absent")], totals[(g, n, "excused")]] for g, n in people]
+    summary = [
+        [g, n, totals[(g, n, "present")], totals[(g, n, "absent")], totals[(g, n, "excused")]]
+        for g, n in people
+    ]
     return rows, summary
 
 

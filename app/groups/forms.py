@@ -2,8 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, FormField, HiddenField, IntegerField, SelectField, StringField, SubmitField
-from wtforms import ValidationError
+from wtforms import FieldList, FormField, HiddenField, SelectField, StringField, SubmitField, ValidationError
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.civic_centers.forms import single_line, text_area
@@ -14,10 +13,14 @@ SHORT = Length(max=120, message=_l("Al massimo %(max)d caratteri."))
 
 
 class GroupForm(FlaskForm):
-    name = StringField(_l("Nome del gruppo"), filters=[single_line], validators=[DataRequired(_l("Scrivi il nome.")), SHORT])
+    name = StringField(
+        _l("Nome del gruppo"), filters=[single_line], validators=[DataRequired(_l("Scrivi il nome.")), SHORT]
+    )
     description = text_area(_l("Descrizione"), 10000, _l("Puoi usare Markdown."))
     town_id = SelectField(_l("Comune (facoltativo)"), coerce=int, validate_choice=False)
-    district = StringField(_l("Ambito o quartiere (facoltativo)"), filters=[single_line], validators=[Length(max=80)])
+    district = StringField(
+        _l("Ambito o quartiere (facoltativo)"), filters=[single_line], validators=[Length(max=80)]
+    )
     submit = SubmitField(_l("Salva"))
 
 
@@ -36,11 +39,21 @@ class RoleForm(FlaskForm):
 
 
 class MeetingForm(FlaskForm):
-    held_on = ItalianDateField(_l("Data"), validators=[DataRequired(_l("Scrivi una data valida (giorno, mese, anno)."))])
-    start_time = ItalianTimeField(_l("Inizio"), validators=[DataRequired(_l("Scrivi un orario valido, ad esempio 16:30."))])
-    end_time = ItalianTimeField(_l("Fine"), validators=[DataRequired(_l("Scrivi un orario valido, ad esempio 16:30."))])
-    venue = StringField(_l("Sede"), filters=[single_line], validators=[DataRequired(_l("Scrivi la sede.")), Length(max=200)])
-    agenda = text_area(_l("Ordine del giorno"), 5000, _l("Un punto per riga, nell'ordine in cui si discutono."))
+    held_on = ItalianDateField(
+        _l("Data"), validators=[DataRequired(_l("Scrivi una data valida (giorno, mese, anno)."))]
+    )
+    start_time = ItalianTimeField(
+        _l("Inizio"), validators=[DataRequired(_l("Scrivi un orario valido, ad esempio 16:30."))]
+    )
+    end_time = ItalianTimeField(
+        _l("Fine"), validators=[DataRequired(_l("Scrivi un orario valido, ad esempio 16:30."))]
+    )
+    venue = StringField(
+        _l("Sede"), filters=[single_line], validators=[DataRequired(_l("Scrivi la sede.")), Length(max=200)]
+    )
+    agenda = text_area(
+        _l("Ordine del giorno"), 5000, _l("Un punto per riga, nell'ordine in cui si discutono.")
+    )
     submit = SubmitField(_l("Salva l'incontro"))
 
     def validate_end_time(self, field):
@@ -64,7 +77,11 @@ class AttendanceForm(FlaskForm):
 
 
 class GuestForm(FlaskForm):
-    name = StringField(_l("Nome dell'ospite"), filters=[single_line], validators=[DataRequired(_l("Scrivi il nome dell'ospite.")), SHORT])
+    name = StringField(
+        _l("Nome dell'ospite"),
+        filters=[single_line],
+        validators=[DataRequired(_l("Scrivi il nome dell'ospite.")), SHORT],
+    )
     organisation = StringField(_l("Organizzazione (facoltativa)"), filters=[single_line], validators=[SHORT])
     submit = SubmitField(_l("Aggiungi ospite"))
 
@@ -87,8 +104,12 @@ class ActionStatusForm(FlaskForm):
 
 class ExportForm(FlaskForm):
     group_id = SelectField(_l("Gruppo"), coerce=int, validate_choice=False)
-    start = ItalianDateField(_l("Dal"), validators=[DataRequired(_l("Scrivi una data valida (giorno, mese, anno)."))])
-    end = ItalianDateField(_l("Al"), validators=[DataRequired(_l("Scrivi una data valida (giorno, mese, anno)."))])
+    start = ItalianDateField(
+        _l("Dal"), validators=[DataRequired(_l("Scrivi una data valida (giorno, mese, anno)."))]
+    )
+    end = ItalianDateField(
+        _l("Al"), validators=[DataRequired(_l("Scrivi una data valida (giorno, mese, anno)."))]
+    )
     file_format = SelectField(_l("Formato"), choices=[("xlsx", "Excel (XLSX)"), ("csv", "CSV (UTF-8)")])
     submit = SubmitField(_l("Scarica"))
 
@@ -98,6 +119,3 @@ class ExportForm(FlaskForm):
                 raise ValidationError(_l("La data finale deve venire dopo quella iniziale."))
             if (field.data - self.start.data).days > 5 * 366:
                 raise ValidationError(_l("Il periodo può essere al massimo di 5 anni."))
-
-
-__all__ = ["IntegerField"]

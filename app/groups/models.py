@@ -132,7 +132,9 @@ class Attendance(db.Model):
     """One person at one meeting: a member (user) or a named guest."""
 
     __tablename__ = "meeting_attendances"
-    __table_args__ = (UniqueConstraint("meeting_id", "user_id", name="uq_meeting_attendances_meeting_id_user_id"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "user_id", name="uq_meeting_attendances_meeting_id_user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)

@@ -37,7 +37,9 @@ def action_create(meeting_id: int):
             db.session.commit()
             flash(_("Azione aggiunta."), "success")
             return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
-    return _meeting_page(meeting, AttendanceForm(formdata=None), GuestForm(formdata=None, prefix="guest"), form, 400)
+    return _meeting_page(
+        meeting, AttendanceForm(formdata=None), GuestForm(formdata=None, prefix="guest"), form, 400
+    )
 
 
 @bp.route("/azioni/<int:action_id>", methods=["POST"])
@@ -65,7 +67,9 @@ def action_status(action_id: int):
 def my_actions():
     """The open action items you own, across groups, overdue first."""
     today = today_in_rome()
-    return render_template("groups/my_actions.html", items=actions.my_actions(current_user, today), today=today)
+    return render_template(
+        "groups/my_actions.html", items=actions.my_actions(current_user, today), today=today
+    )
 
 
 def _exportable_groups() -> list[WorkingGroup]:
@@ -85,13 +89,21 @@ def export():
     if not groups:
         abort(403)
     form = ExportForm()
-    form.group_id.choices = ([(0, _("Tutti i gruppi"))] if current_user.is_coordinator else []) + [(g.id, g.name) for g in groups]
+    form.group_id.choices = ([(0, _("Tutti i gruppi"))] if current_user.is_coordinator else []) + [
+        (g.id, g.name) for g in groups
+    ]
     if form.validate_on_submit():
-        chosen = [g for g in groups if form.group_id.data in (0, g.id)] if current_user.is_coordinator else [g for g in groups if g.id == form.group_id.data]
+        chosen = (
+            [g for g in groups if form.group_id.data in (0, g.id)]
+            if current_user.is_coordinator
+            else [g for g in groups if g.id == form.group_id.data]
+        )
         if not chosen:
             abort(403)
         rows, totals = actions.attendance_rows(chosen, form.start.data, form.end.data)
-        subject = f"{', '.join(g.name for g in chosen)} {form.start.data}/{form.end.data} {form.file_format.data}"
+        subject = (
+            f"{', '.join(g.name for g in chosen)} {form.start.data}/{form.end.data} {form.file_format.data}"
+        )
         record(current_user, "groups.attendance_export", subject, row_count=len(rows))
         db.session.commit()
         name = f"presenze-{form.start.data}-{form.end.data}"
@@ -101,5 +113,7 @@ def export():
         else:
             sheets = [("Presenze", actions.EXPORT_HEADER, rows), ("Totali", actions.TOTALS_HEADER, totals)]
             data, mimetype, name = to_xlsx(sheets), XLSX_MIMETYPE, name + ".xlsx"
-        return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return Response(
+            data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+        )
     return render_template("groups/export.html", form=form), 400 if form.errors else 200

@@ -39,7 +39,9 @@ def create():
     form = _group_form()
     if form.validate_on_submit():
         try:
-            group = services.create_group(form.name.data, form.description.data, form.town_id.data, form.district.data)
+            group = services.create_group(
+                form.name.data, form.description.data, form.town_id.data, form.district.data
+            )
         except services.RuleError:
             form.town_id.errors.append(_("Scegli un Comune dell'elenco."))
         else:
@@ -74,7 +76,9 @@ def edit(slug: str):
     form = _group_form(group)
     if form.validate_on_submit():
         try:
-            services.update_group(group, form.name.data, form.description.data, form.town_id.data, form.district.data)
+            services.update_group(
+                group, form.name.data, form.description.data, form.town_id.data, form.district.data
+            )
         except services.RuleError:
             form.town_id.errors.append(_("Scegli un Comune dell'elenco."))
         else:
@@ -105,7 +109,11 @@ def member_add(slug: str):
         try:
             link = services.add_member(group, form.email.data, form.role.data)
         except services.RuleError as error:
-            message = _("Questa persona è già nel gruppo.") if str(error) == "already" else _("Nessun account attivo con questa e-mail.")
+            message = (
+                _("Questa persona è già nel gruppo.")
+                if str(error) == "already"
+                else _("Nessun account attivo con questa e-mail.")
+            )
             form.email.errors.append(message)
         else:
             db.session.commit()

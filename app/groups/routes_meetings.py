@@ -121,7 +121,13 @@ def attendance(meeting_id: int):
         db.session.commit()
         flash(_("Presenze salvate."), "success")
         return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
-    return _meeting_page(meeting, form, GuestForm(formdata=None, prefix="guest"), ActionForm(formdata=None, prefix="action"), 400)
+    return _meeting_page(
+        meeting,
+        form,
+        GuestForm(formdata=None, prefix="guest"),
+        ActionForm(formdata=None, prefix="action"),
+        400,
+    )
 
 
 @bp.route("/incontri/<int:meeting_id>/ospiti", methods=["POST"])
@@ -135,7 +141,9 @@ def guest_add(meeting_id: int):
         db.session.commit()
         flash(_("Ospite aggiunto."), "success")
         return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
-    return _meeting_page(meeting, AttendanceForm(formdata=None), form, ActionForm(formdata=None, prefix="action"), 400)
+    return _meeting_page(
+        meeting, AttendanceForm(formdata=None), form, ActionForm(formdata=None, prefix="action"), 400
+    )
 
 
 @bp.route("/incontri/<int:meeting_id>/foglio-firme")

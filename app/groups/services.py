@@ -8,7 +8,15 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
 from app.extensions import db
-from app.groups.models import ActionItem, Attendance, CLOSED_STATUSES, GroupMembership, GroupRole, Meeting, WorkingGroup
+from app.groups.models import (
+    CLOSED_STATUSES,
+    ActionItem,
+    Attendance,
+    GroupMembership,
+    GroupRole,
+    Meeting,
+    WorkingGroup,
+)
 from app.towns.models import Town
 
 
@@ -70,7 +78,9 @@ def next_meeting(group: WorkingGroup, today: date) -> Meeting | None:
 
 
 def schedule_meeting(group: WorkingGroup, held_on: date, start: time, end: time, venue: str, agenda: str):
-    meeting = Meeting(group=group, held_on=held_on, start_time=start, end_time=end, venue=venue, agenda=agenda)
+    meeting = Meeting(
+        group=group, held_on=held_on, start_time=start, end_time=end, venue=venue, agenda=agenda
+    )
     db.session.add(meeting)
     db.session.flush()
     return meeting

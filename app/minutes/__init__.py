@@ -2,6 +2,12 @@
 
 from flask import Blueprint
 
-bp = Blueprint("minutes", __name__, template_folder="templates")
+bp = Blueprint(
+    "minutes",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/verbali",
+)
 
 from app.minutes import routes_edit, routes_view, search  # noqa: E402,F401

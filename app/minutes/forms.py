@@ -20,7 +20,7 @@ class MinutesForm(FlaskForm):
         validators=[DataRequired(_l("Scrivi il titolo.")), Length(max=200, message=_l("Al massimo %(max)d caratteri."))],
     )  # fmt: skip
     body = TextAreaField(
-        _l("Testo del verbale"), validators=[body_size],
+        _l("Testo del verbale"), validators=[body_size], render_kw={"rows": 20},
         description=_l("In Markdown: **grassetto**, elenchi con - o 1., titoli con ##. Usa «Anteprima» per vedere il risultato."),
     )  # fmt: skip
     # The revision the editor started from: a save from an older one is a conflict.
@@ -38,13 +38,17 @@ class CorrectionForm(MinutesForm):
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField(_l("Commento"), validators=[Length(max=5000, message=_l("Al massimo %(max)d caratteri."))])
+    body = TextAreaField(
+        _l("Commento"), validators=[Length(max=5000, message=_l("Al massimo %(max)d caratteri."))]
+    )
     approve = SubmitField(_l("Approvo il testo"))
     submit = SubmitField(_l("Invia il commento"))
 
 
 class ApproveForm(FlaskForm):
-    visibility = SelectField(_l("Chi può leggerlo"), choices=list(VISIBILITY_LABELS.items()), default="public")
+    visibility = SelectField(
+        _l("Chi può leggerlo"), choices=list(VISIBILITY_LABELS.items()), default="public"
+    )
     submit = SubmitField(_l("Approva e pubblica"))
 
 

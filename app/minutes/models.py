@@ -76,14 +76,20 @@ class Minutes(db.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status == MinutesStatus.APPROVED and self.visibility == Visibility.PUBLIC and not self.deleted_at
+        return (
+            self.status == MinutesStatus.APPROVED
+            and self.visibility == Visibility.PUBLIC
+            and not self.deleted_at
+        )
 
 
 class MinutesRevision(db.Model):
     """Every save of a verbale; a rettifica carries its reason."""
 
     __tablename__ = "minutes_revisions"
-    __table_args__ = (UniqueConstraint("minutes_id", "number", name="uq_minutes_revisions_minutes_id_number"),)
+    __table_args__ = (
+        UniqueConstraint("minutes_id", "number", name="uq_minutes_revisions_minutes_id_number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)

@@ -47,11 +47,15 @@ def edit(minutes_id: int):
         try:
             services.edit_minutes(minutes, current_user, form.title.data, form.body.data or "", _base(form))
         except services.StaleEdit:
-            return render_template("minutes/conflict.html", minutes=minutes, form=form, mine=form.body.data or ""), 409
+            return render_template(
+                "minutes/conflict.html", minutes=minutes, form=form, mine=form.body.data or ""
+            ), 409
         db.session.commit()
         flash(_("Verbale salvato (versione %(n)d).", n=minutes.revision_number), "success")
         return _detail(minutes)
-    return render_template("minutes/form.html", form=form, meeting=minutes.meeting, minutes=minutes, correction=False)
+    return render_template(
+        "minutes/form.html", form=form, meeting=minutes.meeting, minutes=minutes, correction=False
+    )
 
 
 @bp.route("/verbali/<int:minutes_id>/rettifica", methods=["GET", "POST"])
@@ -64,13 +68,19 @@ def correct(minutes_id: int):
     form = CorrectionForm(obj=minutes, base_revision=minutes.revision_number)
     if form.validate_on_submit() and not form.preview.data:
         try:
-            services.correct(minutes, current_user, form.title.data, form.body.data or "", form.reason.data, _base(form))
+            services.correct(
+                minutes, current_user, form.title.data, form.body.data or "", form.reason.data, _base(form)
+            )
         except services.StaleEdit:
-            return render_template("minutes/conflict.html", minutes=minutes, form=form, mine=form.body.data or ""), 409
+            return render_template(
+                "minutes/conflict.html", minutes=minutes, form=form, mine=form.body.data or ""
+            ), 409
         db.session.commit()
         flash(_("Rettifica salvata."), "success")
         return _detail(minutes)
-    return render_template("minutes/form.html", form=form, meeting=minutes.meeting, minutes=minutes, correction=True)
+    return render_template(
+        "minutes/form.html", form=form, meeting=minutes.meeting, minutes=minutes, correction=True
+    )
 
 
 @bp.route("/verbali/<int:minutes_id>/revisione", methods=["POST"])

@@ -53,14 +53,16 @@ def matching_ids(query: str):
     if db.engine.dialect.name == "sqlite":
         # Each word quoted, so FTS5 operators typed by users are plain text; prefix match.
         match = " ".join(f'"{w}"*' for w in words)
-        return select(text("rowid")).select_from(text("minutes_fts")).where(
-            text("minutes_fts MATCH :match").bindparams(match=match)
+        return (
+            select(text("rowid"))
+            .select_from(text("minutes_fts"))
+            .where(text("minutes_fts MATCH :match").bindparams(match=match))
         )
     if db.engine.dialect.name == "postgresql":
         return select(Minutes.id).where(
-            text("to_tsvector('italian', minutes.search_document) @@ plainto_tsquery('italian', :q)").bindparams(
-                q=" ".join(words)
-            )
+            text(
+                "to_tsvector('italian', minutes.search_document) @@ plainto_tsquery('italian', :q)"
+            ).bindparams(q=" ".join(words))
         )
     # Other databases: a plain substring search, slow but correct.
     condition = [Minutes.search_document.ilike(f"%{w}%") for w in words]

@@ -106,7 +106,11 @@ def visible_query(group_id: int, members_view: bool):
     query = (
         select(Minutes)
         .join(Minutes.meeting)
-        .where(Minutes.group_id == group_id, Minutes.deleted_at.is_(None), Minutes.status == MinutesStatus.APPROVED)
+        .where(
+            Minutes.group_id == group_id,
+            Minutes.deleted_at.is_(None),
+            Minutes.status == MinutesStatus.APPROVED,
+        )
         .options(selectinload(Minutes.meeting))
         .order_by(Meeting.held_on.desc(), Minutes.id.desc())
     )

@@ -1,0 +1,95 @@
+"""Working groups: creation by coordinators, members and roles, access rules."""
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.groups.models import GroupMembership, WorkingGroup
+from tests.conftest import text
+from tests.groups_support import team  # noqa: F401
+
+
+def test_anonymous_is_sent_to_login(browser, team):
+    slug = team.group.slug
+    for url in ("/gruppi/nuovo", f"/gruppi/{slug}/modifica", f"/incontri/{team.meeting.id}", "/le-mie-azioni"):
+        assert browser.get(url).headers["Location"].startswith("/accedi?next="), url
+
+
+def test_anyone_sees_the_list_and_page_but_not_the_members(browser, team):
+    assert "Welfare in azione" in text(browser.get("/gruppi/"))
+    page = text(browser.get(f"/gruppi/{team.group.slug}"))
+    assert "Il gruppo di Crema" in page
+    assert "Angela Beretta" not in page
+
+
+def test_members_and_coordinators_see_the_members(browser, team):
+    browser.login(team.member)
+    assert "Angela Beretta (Presidente)" in text(browser.get(f"/gruppi/{team.group.slug}"))
+    browser.logout()
+    browser.login(team.outsider)
+    assert "Angela Beretta" not in text(browser.get(f"/gruppi/{team.group.slug}"))
+    browser.logout()
+    browser.login(team.coordinator)
+    assert "Silvia Fiorentini" in text(browser.get(f"/gruppi/{team.group.slug}"))
+
+
+def test_missing_group_is_not_found(browser, team):
+    assert browser.get("/gruppi/nessuno").status_code == 404
+    browser.login(team.coordinator)
+    assert browser.get("/gruppi/nessuno/modifica").status_code == 404
+
+
+def test_only_coordinators_create_groups(browser, team):
+    browser.login(team.chair)
+    assert browser.post("/gruppi/nuovo", {"name": "Altro", "town_id": "0"}).status_code == 403
+    browser.logout()
+    browser.login(team.coordinator)
+    response = browser.post("/gruppi/nuovo", {"name": "Famiglie in rete", "town_id": "0", "district": "Ombriano"})
+    assert response.headers["Location"] == "/gruppi/famiglie-in-rete"
+    assert db.session.scalar(select(func.count(WorkingGroup.id))) == 2
+
+
+@pytest.mark.parametrize(
+    "data,message",
+    [({"name": "", "town_id": "0"}, "Scrivi il nome."), ({"name": "X", "town_id": "999"}, "Scegli un Comune")],
+)
+def test_create_group_bad_input(browser, team, data, message):
+    browser.login(team.coordinator)
+    response = browser.post("/gruppi/nuovo", data)
+    assert message in text(response)
+    assert db.session.scalar(select(func.count(WorkingGroup.id))) == 1
+
+
+def test_chair_adds_a_member_with_a_role(browser, team):
+    browser.login(team.chair)
+    url = f"/gruppi/{team.group.slug}/membri"
+    response = browser.post(url, {"member-email": team.outsider.email, "member-role": "secretary"})
+    assert response.status_code == 302
+    link = db.session.scalar(select(GroupMembership).where(GroupMembership.user_id == team.outsider.id))
+    assert link.role == "secretary"
+    assert "Questa persona è già nel gruppo." in text(
+        browser.post(url, {"member-email": team.outsider.email, "member-role": "member"})
+    )
+    assert "Nessun account attivo" in text(browser.post(url, {"member-email": "x@example.org", "member-role": "member"}))
+
+
+def test_plain_members_and_outsiders_cannot_manage_members(browser, team):
+    for user in (team.member, team.outsider):
+        browser.login(user)
+        url = f"/gruppi/{team.group.slug}/membri"
+        assert browser.post(url, {"member-email": "estraneo@example.org", "member-role": "chair"}).status_code == 403
+        browser.logout()
+    assert db.session.scalar(select(func.count(GroupMembership.id))) == 3
+
+
+def test_change_role_and_remove(browser, team):
+    browser.login(team.chair)
+    link = db.session.scalar(select(GroupMembership).where(GroupMembership.user_id == team.member.id))
+    url = f"/gruppi/{team.group.slug}/membri/{link.id}"
+    browser.post(url, {f"r{link.id}-role": "secretary"})
+    db.session.refresh(link)
+    assert link.role == "secretary"
+    link_id = link.id
+    browser.post(url, {"remove": "1"})
+    db.session.expunge_all()
+    assert db.session.get(GroupMembership, link_id) is None
