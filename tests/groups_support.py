@@ -15,8 +15,8 @@ class Group:
     """The group and its people, as plain attributes."""
 
 
-@pytest.fixture
-def team(app, make_user, coordinator):
+@pytest.fixture(name="team")
+def team_fixture(app, make_user, coordinator):
     t = Group()
     t.chair = make_user("presidente@example.org", [], "Angela Beretta")
     t.secretary = make_user("segretario@example.org", [], "Pietro Bacecchi")
@@ -24,7 +24,11 @@ def team(app, make_user, coordinator):
     t.outsider = make_user("estraneo@example.org", [], "Oscar Estraneo")
     t.coordinator = coordinator
     t.group = services.create_group("Welfare in azione", "Il gruppo di *Crema*.", None, "Crema")
-    for user, role in ((t.chair, GroupRole.CHAIR), (t.secretary, GroupRole.SECRETARY), (t.member, GroupRole.MEMBER)):
+    for user, role in (
+        (t.chair, GroupRole.CHAIR),
+        (t.secretary, GroupRole.SECRETARY),
+        (t.member, GroupRole.MEMBER),
+    ):
         services.add_member(t.group, user.email, role)
     t.meeting = services.schedule_meeting(
         t.group, DAY, time(14, 30), time(16, 40), "via Frecavalli 16, Crema", "Sintesi\nPiste di lavoro"

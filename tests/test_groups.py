@@ -6,12 +6,17 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.groups.models import GroupMembership, WorkingGroup
 from tests.conftest import text
-from tests.groups_support import team  # noqa: F401
+from tests.groups_support import team_fixture  # noqa: F401
 
 
 def test_anonymous_is_sent_to_login(browser, team):
     slug = team.group.slug
-    for url in ("/gruppi/nuovo", f"/gruppi/{slug}/modifica", f"/incontri/{team.meeting.id}", "/le-mie-azioni"):
+    for url in (
+        "/gruppi/nuovo",
+        f"/gruppi/{slug}/modifica",
+        f"/incontri/{team.meeting.id}",
+        "/le-mie-azioni",
+    ):
         assert browser.get(url).headers["Location"].startswith("/accedi?next="), url
 
 
@@ -44,14 +49,19 @@ def test_only_coordinators_create_groups(browser, team):
     assert browser.post("/gruppi/nuovo", {"name": "Altro", "town_id": "0"}).status_code == 403
     browser.logout()
     browser.login(team.coordinator)
-    response = browser.post("/gruppi/nuovo", {"name": "Famiglie in rete", "town_id": "0", "district": "Ombriano"})
+    response = browser.post(
+        "/gruppi/nuovo", {"name": "Famiglie in rete", "town_id": "0", "district": "Ombriano"}
+    )
     assert response.headers["Location"] == "/gruppi/famiglie-in-rete"
     assert db.session.scalar(select(func.count(WorkingGroup.id))) == 2
 
 
 @pytest.mark.parametrize(
     "data,message",
-    [({"name": "", "town_id": "0"}, "Scrivi il nome."), ({"name": "X", "town_id": "999"}, "Scegli un Comune")],
+    [
+        ({"name": "", "town_id": "0"}, "Scrivi il nome."),
+        ({"name": "X", "town_id": "999"}, "Scegli un Comune"),
+    ],
 )
 def test_create_group_bad_input(browser, team, data, message):
     browser.login(team.coordinator)
@@ -70,14 +80,19 @@ def test_chair_adds_a_member_with_a_role(browser, team):
     assert "Questa persona è già nel gruppo." in text(
         browser.post(url, {"member-email": team.outsider.email, "member-role": "member"})
     )
-    assert "Nessun account attivo" in text(browser.post(url, {"member-email": "x@example.org", "member-role": "member"}))
+    assert "Nessun account attivo" in text(
+        browser.post(url, {"member-email": "x@example.org", "member-role": "member"})
+    )
 
 
 def test_plain_members_and_outsiders_cannot_manage_members(browser, team):
     for user in (team.member, team.outsider):
         browser.login(user)
         url = f"/gruppi/{team.group.slug}/membri"
-        assert browser.post(url, {"member-email": "estraneo@example.org", "member-role": "chair"}).status_code == 403
+        assert (
+            browser.post(url, {"member-email": "estraneo@example.org", "member-role": "chair"}).status_code
+            == 403
+        )
         browser.logout()
     assert db.session.scalar(select(func.count(GroupMembership.id))) == 3
 

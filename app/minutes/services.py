@@ -35,7 +35,10 @@ def _save_revision(minutes: Minutes, user, title: str, body: str, reason: str = 
 
 
 def create_minutes(meeting: Meeting, user, title: str, body: str) -> Minutes:
-    minutes = Minutes(meeting=meeting, group=meeting.group, title=title, body=body)
+    minutes = Minutes(
+        meeting=meeting, group=meeting.group, title=title, body=body, revision_number=0,
+        status=MinutesStatus.DRAFT, visibility=Visibility.GROUP,
+    )  # fmt: skip
     db.session.add(minutes)
     _save_revision(minutes, user, title, body)
     return minutes
