@@ -39,6 +39,7 @@ ACTION_LABELS = {
     "zone.create": _l("Quartiere aggiunto"),
     "zone.update": _l("Quartiere modificato"),
     "zone.delete": _l("Quartiere eliminato"),
+    "groups.attendance_export": _l("Presenze dei gruppi di lavoro esportate"),
     "export.xlsx": _l("Esportazione XLSX"),
     "export.csv": _l("Esportazione CSV"),
 }

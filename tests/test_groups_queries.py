@@ -1,0 +1,40 @@
+"""The group list, a group's page and the verbali search make a fixed number of queries."""
+
+from datetime import date, time, timedelta
+
+import pytest
+
+from app.auth import services as accounts
+from app.extensions import db
+from app.groups import actions
+from app.groups import services as groups
+from app.minutes import services as minutes
+from tests.groups_support import team_fixture  # noqa: F401
+from tests.test_query_counts import count_queries
+
+
+def add_rows(team, n: int, start: int) -> None:
+    for i in range(start, start + n):
+        user = accounts.create_user(f"p{i}@example.org", f"Persona {i}", set())
+        groups.add_member(team.group, user.email, "member")
+        groups.create_group(f"Gruppo {i}", "", None, "")
+        meeting = groups.schedule_meeting(team.group, date(2026, 1, 1) + timedelta(days=i), time(9), time(10), "Sala", "x")
+        groups.save_attendance(meeting, [{"user_id": user.id, "status": "present", "arrived_at": None, "left_at": None}])
+        actions.create_action(meeting, f"Azione {i}", f"u{user.id}", None)
+        m = minutes.create_minutes(meeting, user, f"Verbale {i}", "Testo comune")
+        minutes.approve(m, team.chair, "public")
+    db.session.commit()
+
+
+@pytest.mark.parametrize("url", ["/gruppi/", "/gruppi/welfare-in-azione", "/verbali/cerca?q=comune"])
+def test_listing_pages_make_a_fixed_number_of_queries(browser, team, url):
+    browser.login(team.member)
+    add_rows(team, 3, 0)
+    browser.get(url)  # warm up
+    with count_queries() as few:
+        assert browser.get(url).status_code == 200
+    add_rows(team, 12, 3)
+    with count_queries() as many:
+        assert browser.get(url).status_code == 200
+    assert few, "the counter saw no query"
+    assert len(many) == len(few), many
