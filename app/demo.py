@@ -9,6 +9,7 @@ from app.auth import services as accounts
 from app.auth.models import Role, User
 from app.civic_centers import demo as civic_centers_demo
 from app.extensions import db
+from app.groups import demo as groups_demo
 from app.labs import demo as labs_demo
 from app.timeutil import ROME, utcnow
 from app.towns import services as towns
@@ -57,6 +58,7 @@ def load(admin_email: str, password: str) -> bool:
     db.session.flush()
     maker = db.session.scalar(select(User).where(User.email == "segreteria.gruppo@legami.example"))
     civic_centers_demo.load(utcnow().astimezone(ROME).date(), maker)
+    groups_demo.load(utcnow().astimezone(ROME).date(), maker)
     community_maker = db.session.scalar(select(User).where(User.email == "maker.cremona@legami.example"))
     labs_demo.load(utcnow().astimezone(ROME).date(), community_maker)
     db.session.commit()

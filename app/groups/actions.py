@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.groups.models import CLOSED_STATUSES, ActionItem, ActionStatus, Meeting, WorkingGroup
 from app.groups.services import RuleError
-from app.timeutil import utcnow
+from app.timeutil import today_in_rome, utcnow
 
 
 def owner_choices(group: WorkingGroup, meeting: Meeting | None = None) -> list[tuple[str, str]]:
@@ -61,7 +61,7 @@ def set_status(item: ActionItem, status: str, at_meeting: Meeting | None) -> Non
         item.closed_at = utcnow()
         item.closed_meeting = at_meeting or db.session.scalar(
             select(Meeting)
-            .where(Meeting.group_id == item.group_id, Meeting.held_on <= date.today())
+            .where(Meeting.group_id == item.group_id, Meeting.held_on <= today_in_rome())
             .where(Meeting.is_cancelled.is_(False))
             .order_by(Meeting.held_on.desc())
             .limit(1)
