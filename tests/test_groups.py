@@ -29,7 +29,9 @@ def test_anyone_sees_the_list_and_page_but_not_the_members(browser, team):
 
 def test_members_and_coordinators_see_the_members(browser, team):
     browser.login(team.member)
-    assert "Angela Beretta (Presidente)" in text(browser.get(f"/gruppi/{team.group.slug}"))
+    page = text(browser.get(f"/gruppi/{team.group.slug}"))
+    assert "Angela Beretta (Presidente)" in page
+    assert "Incontri recenti martedì 10 novembre 2026, 14:30" in page
     browser.logout()
     browser.login(team.outsider)
     assert "Angela Beretta" not in text(browser.get(f"/gruppi/{team.group.slug}"))

@@ -93,6 +93,8 @@ def test_edit_keeps_revisions_diff_and_restore(browser, team, draft):
 
 def test_stale_edit_gets_a_conflict_page_and_loses_nothing(browser, team, draft):
     browser.login(team.member)
+    form = browser.get(f"/verbali/{draft.id}/modifica").get_data(as_text=True)
+    assert 'name="base_revision" type="hidden" value="1"' in form
     browser.post(
         f"/verbali/{draft.id}/modifica", {"title": "T", "body": "Testo di Silvia", "base_revision": "1"}
     )
@@ -189,3 +191,11 @@ def test_search_finds_only_what_you_may_see(browser, team, draft):
     browser.logout()
     browser.login(team.outsider)
     assert "Nessun verbale trovato." in text(browser.get('/verbali/cerca?q=sintetizza" OR *'))
+
+
+def test_postgresql_search_uses_italian_stemming(browser, team, draft):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("Italian stemming is PostgreSQL's")
+    services.approve(draft, team.chair, "public")
+    db.session.commit()
+    assert "Verbale del 10.11" in text(browser.get("/verbali/cerca?q=sintetizzare"))

@@ -58,8 +58,9 @@ def detail(slug: str):
     private = access.can_see_private(current_user, group)
     page = db.paginate(visible_query(group.id, private), per_page=10)
     actions = db.session.scalars(services.open_actions_query(group.id)).all() if private else []
+    meetings = services.recent_meetings(group) if private else []
     return render_template(
-        "groups/detail.html", group=group, private=private, page=page, actions=actions,
+        "groups/detail.html", group=group, private=private, page=page, actions=actions, meetings=meetings,
         next_meeting=services.next_meeting(group, today_in_rome()),
         can_work=access.can_work_in(current_user, group), can_manage=access.can_manage_members(current_user, group),
         can_export=access.can_export(current_user, group),

@@ -77,6 +77,21 @@ def next_meeting(group: WorkingGroup, today: date) -> Meeting | None:
     return db.session.scalar(query)
 
 
+def recent_meetings(group: WorkingGroup, limit: int = 12) -> list[tuple[Meeting, object]]:
+    """The latest meetings, newest first, each with its verbale (or None), in two queries."""
+    from app.minutes.models import Minutes
+
+    meetings = db.session.scalars(
+        select(Meeting).where(Meeting.group_id == group.id).order_by(Meeting.held_on.desc()).limit(limit)
+    ).all()
+    ids = [m.id for m in meetings]
+    found = db.session.scalars(
+        select(Minutes).where(Minutes.meeting_id.in_(ids), Minutes.deleted_at.is_(None))
+    )
+    by_meeting = {m.meeting_id: m for m in found} if ids else {}
+    return [(m, by_meeting.get(m.id)) for m in meetings]
+
+
 def schedule_meeting(group: WorkingGroup, held_on: date, start: time, end: time, venue: str, agenda: str):
     meeting = Meeting(
         group=group, held_on=held_on, start_time=start, end_time=end, venue=venue, agenda=agenda
