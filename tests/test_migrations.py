@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
+from app.database import include_object
 from app.extensions import db
 
 
@@ -37,7 +38,7 @@ def test_upgrade_from_empty_matches_the_models(empty_database_url):
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include_object})
             differences = compare_metadata(context, db.metadata)
         assert differences == []
         tables = set(inspect(db.engine).get_table_names())
