@@ -11,6 +11,7 @@ from app.audit.models import AuditEntry
 from app.auth.models import Role
 from app.civic_centers.models import OccurrenceChange
 from app.extensions import db
+from app.groups.models import Attendance, Meeting, WorkingGroup
 from app.labs.models import LabAttendance, Registration
 from tests import factories
 from tests.conftest import text
@@ -45,6 +46,20 @@ def data(app):
                        LabAttendance(walk_in_name="Gino")]  # fmt: skip
     s3.attendances += [LabAttendance(registration_id=rosa_a.id)]
     s5.attendances += [LabAttendance(registration_id=rosa_b.id), LabAttendance(walk_in_name=" gino ")]
+    group = WorkingGroup(slug="gruppo", name="Welfare in azione", town=lab_a.town)
+    held = Meeting(
+        group=group, held_on=date(2026, 4, 9), start_time=time(14, 30), end_time=time(16, 30), venue="Sala"
+    )
+    held.attendances += [Attendance(guest_name=f"P{n}", status="present") for n in range(3)]
+    held.attendances += [
+        Attendance(guest_name="A", status="absent"),
+        Attendance(guest_name="G", status="excused"),
+    ]
+    cancelled = Meeting(
+        group=group, held_on=date(2026, 4, 23), start_time=time(14, 30), end_time=time(16), is_cancelled=True
+    )
+    future = Meeting(group=group, held_on=date(2027, 2, 1), start_time=time(14, 30), end_time=time(16))
+    db.session.add_all([group, held, cancelled, future])
     center = factories.center()
     activity = factories.activity(center, start_on=date(2026, 3, 3), until_on=date(2026, 3, 31))
     activity.changes.append(OccurrenceChange(original_on=date(2026, 3, 17), is_cancelled=True, reason="x"))
@@ -64,7 +79,8 @@ def figures_text(browser, query=YEAR) -> str:
 def test_figures_match_the_hand_count(as_coordinator, data):
     page = figures_text(as_coordinator)
     for figure in ("2 Laboratori attivi", "3 Incontri svolti", "5,5 Ore di attività", "14 Presenze registrate",
-                   "3 Persone diverse raggiunte", "4 Attività svolte nei Centri Civici"):  # fmt: skip
+                   "3 Persone diverse raggiunte", "4 Attività svolte nei Centri Civici",
+                   "1 Incontri dei gruppi di lavoro", "3 Presenze agli incontri dei gruppi"):  # fmt: skip
         assert figure in page, figure
     assert "8 sono solo conteggiate" in page
     assert "Marzo 2026 13" in page and "Aprile 2026 1" in page
@@ -73,7 +89,7 @@ def test_figures_match_the_hand_count(as_coordinator, data):
 def test_town_filter(as_coordinator, data):
     page = figures_text(as_coordinator, YEAR + "&comune=offanengo")
     for figure in ("1 Laboratori attivi", "1 Incontri svolti", "2,0 Ore di attività", "10 Presenze registrate",
-                   "2 Persone diverse raggiunte", "0 Attività svolte"):  # fmt: skip
+                   "2 Persone diverse raggiunte", "0 Attività svolte", "0 Incontri dei gruppi"):  # fmt: skip
         assert figure in page, figure
 
 
@@ -117,10 +133,22 @@ def test_xlsx_export_is_audited(as_coordinator, coordinator, data):
     response = as_coordinator.get(f"/coordinamento/esporta.xlsx?{YEAR}")
     assert response.headers["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["Incontri laboratori", "Persone raggiunte", "Attività centri"]
+    assert book.sheetnames == [
+        "Incontri gruppi",
+        "Incontri laboratori",
+        "Persone raggiunte",
+        "Attività centri",
+    ]
+    assert next(iter(book["Incontri gruppi"].iter_rows(min_row=2, values_only=True)))[2:] == (
+        "Welfare in azione",
+        "Sala",
+        3,
+        1,
+        1,
+    )
     assert book["Incontri laboratori"].max_row == 4 and book["Persone raggiunte"].max_row == 4
     entry = db.session.scalar(select(AuditEntry))
-    assert (entry.action, entry.actor_id, entry.row_count) == ("export.xlsx", coordinator.id, 3 + 3 + 4)
+    assert (entry.action, entry.actor_id, entry.row_count) == ("export.xlsx", coordinator.id, 1 + 3 + 3 + 4)
 
 
 def test_csv_export_neutralises_formulas(as_coordinator, data):

@@ -19,6 +19,8 @@ coordinators = roles_required(Role.COORDINATOR, Role.ADMIN)
 SESSION_HEADER = ["Data", "Ora", "Laboratorio", "Comune", "Ore", "Presenze", "Di cui con nome", "Conteggio"]
 PEOPLE_HEADER = ["Nome", "Contatto", "Laboratori", "Incontri"]
 ACTIVITY_HEADER = ["Data", "Ora", "Attività", "Luogo"]
+MEETING_HEADER = ["Data", "Ora", "Gruppo", "Sede", "Presenti", "Assenti", "Giustificati"]
+KINDS = ("incontri", "persone", "attivita", "riunioni")
 
 
 def _period():
@@ -51,7 +53,7 @@ def dashboard():
 def rows(kind: str):
     """The rows behind a figure: sessions, people or activities."""
     form, period = _period()
-    if kind not in ("incontri", "persone", "attivita"):
+    if kind not in KINDS:
         abort(404)
     if period is None:
         return render_template("reports/dashboard.html", form=form, figures=None, args={}), 400
@@ -63,6 +65,8 @@ def rows(kind: str):
 
 def _table(kind: str, period):
     now = utcnow()
+    if kind == "riunioni":
+        return MEETING_HEADER, services.meeting_rows(services.held_meetings(period, now))
     if kind == "attivita":
         entries = services.held_activities(period, now)
         return ACTIVITY_HEADER, [
@@ -89,11 +93,12 @@ def export(fmt: str):
     )
     if fmt == "xlsx":
         sheets = [(title, *_table(kind, period)) for kind, title in
-                  (("incontri", "Incontri laboratori"), ("persone", "Persone raggiunte"), ("attivita", "Attività centri"))]  # fmt: skip
+                  (("riunioni", "Incontri gruppi"), ("incontri", "Incontri laboratori"),
+                  ("persone", "Persone raggiunte"), ("attivita", "Attività centri"))]  # fmt: skip
         body, mimetype, rows = to_xlsx(sheets), XLSX_MIMETYPE, sum(len(t) for _, _, t in sheets)
     else:
         kind = request.args.get("tipo", "incontri")
-        if kind not in ("incontri", "persone", "attivita"):
+        if kind not in KINDS:
             abort(404)
         header, table = _table(kind, period)
         body, mimetype, rows = to_csv(header, table), CSV_MIMETYPE, len(table)

@@ -9,8 +9,10 @@ from sqlalchemy.orm import selectinload
 
 from app.agenda import services as agenda
 from app.extensions import db
+from app.groups.models import AttendanceStatus, Meeting, WorkingGroup
 from app.labs.models import Lab, LabAttendance, LabSession
 from app.labs.services import attendance_total
+from app.timeutil import ROME
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,10 @@ class Figures:
     people_reached: int = 0
     counted_only: int = 0  # people counted at the door, without a name
     activities_held: int = 0
-    by_month: dict[date, int] = field(default_factory=dict)  # first day of the month -> attendance
+    meetings_held: int = 0
+    meeting_presences: int = 0
+    by_month: dict[date, int] = field(default_factory=dict)  # first day of the month -> lab attendance
+    meetings_by_month: dict[date, int] = field(default_factory=dict)  # -> working-group presences
 
 
 def held_sessions(period: Period, now: datetime) -> list[LabSession]:
@@ -78,6 +83,26 @@ def people(sessions: list[LabSession]) -> list[dict]:
     return sorted(found.values(), key=lambda r: r["name"].lower())
 
 
+def held_meetings(period: Period, now: datetime) -> list[Meeting]:
+    """Working-group meetings of the period that took place, with their attendance."""
+    query = (
+        select(Meeting)
+        .join(Meeting.group)
+        .where(
+            Meeting.held_on >= period.first, Meeting.held_on <= period.last, Meeting.is_cancelled.is_(False)
+        )
+        .options(selectinload(Meeting.group), selectinload(Meeting.attendances))
+        .order_by(Meeting.held_on, Meeting.start_time)
+    )
+    if period.town_id:
+        query = query.where(WorkingGroup.town_id == period.town_id)
+    return [m for m in db.session.scalars(query) if datetime.combine(m.held_on, m.start_time, ROME) <= now]
+
+
+def presences(meeting: Meeting) -> int:
+    return sum(1 for a in meeting.attendances if a.status == AttendanceStatus.PRESENT)
+
+
 def held_activities(period: Period, now: datetime) -> list[agenda.Entry]:
     """Civic-center activity occurrences of the period that took place."""
     activities = agenda.public_activities(agenda.Filters(town_id=period.town_id))
@@ -100,6 +125,13 @@ def figures(period: Period, now: datetime) -> Figures:
     result.people_reached = len(people(sessions))
     result.activities_held = len(held_activities(period, now))
     result.by_month = dict(sorted(monthly.items()))
+    meetings = held_meetings(period, now)
+    result.meetings_held = len(meetings)
+    by_month: dict[date, int] = defaultdict(int)
+    for meeting in meetings:
+        result.meeting_presences += presences(meeting)
+        by_month[meeting.held_on.replace(day=1)] += presences(meeting)
+    result.meetings_by_month = dict(sorted(by_month.items()))
     return result
 
 
@@ -108,6 +140,17 @@ def session_rows(sessions: list[LabSession]) -> list[list]:
         [s.start_on, s.start_time.strftime("%H:%M"), s.lab.title, s.lab.town.name, round(s.hours, 2),
          attendance_total(s), len(s.attendances), s.headcount]
         for s in sessions
+    ]  # fmt: skip
+
+
+def meeting_rows(meetings: list[Meeting]) -> list[list]:
+    def count(meeting, status):
+        return sum(1 for a in meeting.attendances if a.status == status)
+
+    return [
+        [m.held_on, m.start_time.strftime("%H:%M"), m.group.name, m.venue, count(m, AttendanceStatus.PRESENT),
+         count(m, AttendanceStatus.ABSENT), count(m, AttendanceStatus.EXCUSED)]
+        for m in meetings
     ]  # fmt: skip
 
 
