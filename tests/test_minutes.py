@@ -120,6 +120,9 @@ def test_verbale_over_200_kb_is_refused(browser, team, draft):
 
 
 def test_review_approval_and_publication(browser, team, draft):
+    browser.login(team.chair)
+    assert browser.post(f"/verbali/{draft.id}/approva", {"visibility": "public"}).status_code == 403
+    browser.logout()
     browser.login(team.member)
     browser.post(f"/verbali/{draft.id}/revisione")
     browser.post(f"/verbali/{draft.id}/commenti", {"body": "Manca Don Michele", "submit": "1"})
@@ -199,3 +202,20 @@ def test_postgresql_search_uses_italian_stemming(browser, team, draft):
     services.approve(draft, team.chair, "public")
     db.session.commit()
     assert "Verbale del 10.11" in text(browser.get("/verbali/cerca?q=sintetizzare"))
+
+
+def test_other_groups_members_cannot_touch_a_public_verbale(browser, team, draft, make_user):
+    services.approve(draft, team.chair, "public")
+    db.session.commit()
+    other = groups.create_group("Altro", "", None, "")
+    groups.add_member(other, team.outsider.email, "chair")
+    db.session.commit()
+    browser.login(team.outsider)
+    assert "Angelo sintetizza" in text(browser.get(url(draft)))
+    assert browser.get(f"/verbali/{draft.id}/modifica").status_code == 403
+    assert browser.get(f"/verbali/{draft.id}/rettifica").status_code == 403
+    assert browser.post(f"/verbali/{draft.id}/elimina").status_code == 403
+    assert browser.post(f"/verbali/{draft.id}/commenti", {"body": "x"}).status_code == 403
+    assert browser.get(f"/verbali/{draft.id}/versioni").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Minutes, draft.id).deleted_at is None

@@ -26,9 +26,7 @@ PEOPLE = [
 
 BODY = """Giovanna Ferrandi sintetizza il lavoro fatto finora dal gruppo.
 
-Il progetto è di medio-lungo periodo: non risponde a urgenze, ripensa il modello e
-individua i **luoghi di prossimità** (i contesti di vita delle persone). Gli ambiti
-di sperimentazione proposti sono:
+Il progetto è di medio-lungo periodo: non risponde a urgenze, ripensa il modello e individua i **luoghi di prossimità** (i contesti di vita delle persone). Gli ambiti di sperimentazione proposti sono:
 
 1. azione di sistema trasversale;
 2. contrasto all'isolamento e promozione delle relazioni;
@@ -84,10 +82,9 @@ def load(today: date, secretary: User | None) -> None:
                 + f"\nIl prossimo incontro si terrà il {(day + timedelta(weeks=2)):%d.%m.%Y} alle 14.30 in {venue}."
             )
             verbale = minutes.create_minutes(meeting, members[0], minutes.default_title(meeting), text)
+            minutes.send_to_review(verbale)
             if weeks < -2:
                 minutes.approve(verbale, members[0], "public" if weeks == -6 else "group")
-            else:
-                minutes.send_to_review(verbale)
             item = actions.create_action(
                 meeting, "Mappare le aziende disponibili", f"u{members[1].id}", day + timedelta(days=10)
             )

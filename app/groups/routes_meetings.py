@@ -3,6 +3,7 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from app.extensions import db
 from app.forms import EmptyForm
@@ -99,7 +100,7 @@ def _attendance_form(meeting, form):
 def _meeting_page(meeting, attendance_form, guest_form, action_form, status=200):
     action_form.owner.choices = actions.owner_choices(meeting.group, meeting)
     opened, closed = services.meeting_actions(meeting)
-    minutes = db.session.query(Minutes).filter_by(meeting_id=meeting.id).one_or_none()
+    minutes = db.session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
     return render_template(
         "groups/meeting.html", meeting=meeting, group=meeting.group, quorum=services.quorum(meeting),
         attendance_rows=_attendance_form(meeting, attendance_form), attendance_form=attendance_form,

@@ -3,13 +3,14 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from app.extensions import db
 from app.forms import EmptyForm
 from app.groups.access import get_meeting_or_404
 from app.minutes import access, bp, services
 from app.minutes.forms import ApproveForm, CommentForm, CorrectionForm, MinutesForm
-from app.minutes.models import Minutes
+from app.minutes.models import Minutes, MinutesStatus
 
 
 def _detail(minutes):
@@ -25,7 +26,7 @@ def _base(form) -> int:
 def create(meeting_id: int):
     """Write the verbale of a meeting (one per meeting)."""
     meeting = get_meeting_or_404(meeting_id, edit=True)
-    existing = db.session.query(Minutes).filter_by(meeting_id=meeting.id).one_or_none()
+    existing = db.session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
     if existing is not None:
         return _detail(existing)
     form = MinutesForm(data={"title": services.default_title(meeting)})
@@ -118,7 +119,7 @@ def comment(minutes_id: int):
 def approve(minutes_id: int):
     """The chair or secretary approve and publish; the verbale is then locked."""
     minutes = access.get_minutes_or_404(minutes_id)
-    if not access.can_approve(current_user, minutes) or minutes.status == "approved":
+    if not access.can_approve(current_user, minutes) or minutes.status != MinutesStatus.REVIEW:
         abort(403)
     form = ApproveForm()
     if form.validate_on_submit():
