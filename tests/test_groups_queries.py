@@ -18,8 +18,12 @@ def add_rows(team, n: int, start: int) -> None:
         user = accounts.create_user(f"p{i}@example.org", f"Persona {i}", set())
         groups.add_member(team.group, user.email, "member")
         groups.create_group(f"Gruppo {i}", "", None, "")
-        meeting = groups.schedule_meeting(team.group, date(2026, 1, 1) + timedelta(days=i), time(9), time(10), "Sala", "x")
-        groups.save_attendance(meeting, [{"user_id": user.id, "status": "present", "arrived_at": None, "left_at": None}])
+        meeting = groups.schedule_meeting(
+            team.group, date(2026, 1, 1) + timedelta(days=i), time(9), time(10), "Sala", "x"
+        )
+        groups.save_attendance(
+            meeting, [{"user_id": user.id, "status": "present", "arrived_at": None, "left_at": None}]
+        )
         actions.create_action(meeting, f"Azione {i}", f"u{user.id}", None)
         m = minutes.create_minutes(meeting, user, f"Verbale {i}", "Testo comune")
         minutes.approve(m, team.chair, "public")
