@@ -1,0 +1,109 @@
+// End-to-end scenarios in a real headless Chromium, driven by playwright-core.
+// Usage: node tests/e2e/run.mjs <config.json>; prints one JSON object of results.
+import { readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+
+const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const base = config.base;
+const results = { axe: {}, console: [], steps: {} };
+
+const browser = await chromium.launch({
+  executablePath: config.chromium,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync'],
+});
+
+async function newPage(viewport) {
+  const context = await browser.newContext({ viewport, locale: 'it-IT', timezoneId: 'Europe/Rome' });
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') results.console.push(`${page.url()}: ${m.text()}`); });
+  page.on('pageerror', (e) => results.console.push(`${page.url()}: ${e.message}`));
+  return page;
+}
+
+async function audit(page, name) {
+  const report = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  results.axe[name] = report.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+}
+
+async function shot(page, name) {
+  if (config.screenshots) await page.screenshot({ path: `${config.screenshots}/${name}.png`, fullPage: true });
+}
+
+const phone = { width: 390, height: 844 };
+const desktop = { width: 1280, height: 900 };
+
+// 1. A resident on a phone: home, calendar with filters, subscribe link.
+{
+  const page = await newPage(phone);
+  await page.goto(base + '/');
+  await audit(page, 'home');
+  await shot(page, 'home-phone');
+  await page.goto(base + '/calendario');
+  await page.getByLabel('Comune').selectOption(config.town_slug);
+  await page.getByLabel('Per chi').selectOption('bambini');
+  await page.getByRole('button', { name: 'Mostra', exact: true }).click();
+  await page.waitForURL(/comune=/);
+  const url = new URL(page.url());
+  results.steps.calendar_url = url.search;
+  results.steps.calendar_text = await page.locator('main').innerText();
+  results.steps.webcal = await page.getByRole('link', { name: 'Iscriviti (webcal)' }).getAttribute('href');
+  await audit(page, 'calendar');
+  await shot(page, 'calendar-phone');
+  await page.goto(base + `/centri/${config.center_slug}`);
+  await audit(page, 'center');
+  await page.goto(base + '/calendario?vista=mese');
+  await audit(page, 'calendar-month');
+  await page.context().close();
+}
+
+// 2. A resident signs up for a full lab, a registrant withdraws, the waiting list moves.
+{
+  const page = await newPage(phone);
+  await page.goto(base + `/laboratori/${config.lab_slug}`);
+  await audit(page, 'lab');
+  await page.getByLabel('Nome e cognome').fill('Teresa Villa');
+  await page.getByLabel('E-mail').fill('teresa@example.org');
+  await page.getByRole('button', { name: 'Iscriviti', exact: true }).click();
+  await page.waitForURL(/iscrizione\//);
+  results.steps.waiting_text = await page.locator('main').innerText();
+  const teresa = page.url();
+  await audit(page, 'registration');
+  // The person holding the place withdraws with their private link.
+  await page.goto(config.first_registration_url);
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'Ritirati dal laboratorio' }).click();
+  await page.waitForLoadState('load');
+  results.steps.withdrawn_text = await page.locator('main').innerText();
+  await page.goto(teresa);
+  results.steps.promoted_text = await page.locator('main').innerText();
+  await shot(page, 'registration-phone');
+  await page.context().close();
+}
+
+// 3. The administrator logs in through the form and sees the dashboard.
+{
+  const page = await newPage(desktop);
+  await page.goto(base + '/accedi');
+  await audit(page, 'login');
+  await page.getByLabel('Indirizzo e-mail').fill(config.email);
+  await page.getByLabel('Password').fill(config.password);
+  await page.getByRole('button', { name: 'Accedi' }).click();
+  await page.waitForURL(/area-riservata/);
+  results.steps.dashboard_text = await page.locator('main').innerText();
+  await audit(page, 'dashboard');
+  await shot(page, 'dashboard-desktop');
+  await page.goto(base + '/coordinamento/');
+  await audit(page, 'reports');
+  results.steps.chart_drawn = await page.locator('#grafico-presenze').count();
+  await page.goto(base + `/gestione/attivita/${config.activity_id}`);
+  await audit(page, 'activity-form');
+  await page.context().close();
+}
+
+await browser.close();
+console.log(JSON.stringify(results));

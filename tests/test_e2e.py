@@ -1,0 +1,139 @@
+"""End-to-end in a real browser: Debian's Chromium driven by playwright-core, checked with axe-core.
+
+Skipped, and said so, where Chromium or the npm packages are missing; in CI
+(CI=true) a skip is a failure.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import threading
+from datetime import time, timedelta
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.auth import services as accounts
+from app.auth.models import Role
+from app.extensions import db
+from app.labs import registrations
+from app.timeutil import today_in_rome
+from tests import factories
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+PASSWORD = "password-del-browser-1"
+
+pytestmark = pytest.mark.browser
+
+
+def require_browser():
+    missing = []
+    if not CHROMIUM:
+        missing.append("Debian's chromium (apt-get install chromium)")
+    if not (ROOT / "node_modules" / "playwright-core").exists() or not shutil.which("node"):
+        missing.append("node and `npm ci` (playwright-core, @axe-core/playwright)")
+    if missing:
+        message = "browser tests skipped: missing " + " and ".join(missing)
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    """Serve a fresh portal, run every browser scenario once, return what it saw."""
+    require_browser()
+    workdir = tmp_path_factory.mktemp("e2e")
+    app = create_app({
+        "SECRET_KEY": "e2e", "DATABASE_URL": f"sqlite:///{workdir / 'e2e.sqlite3'}", "INSTANCE_PATH": str(workdir),
+        "RATELIMIT_STORAGE_URI": "memory://", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "LOG_LEVEL": "WARNING",
+    })  # fmt: skip
+    today = today_in_rome()
+    with app.app_context(), app.test_request_context():
+        db.create_all()
+        admin = accounts.create_user(
+            "admin@example.org", "Alba Amministratrice", {Role.ADMIN, Role.COORDINATOR}
+        )
+        admin.set_password(PASSWORD)
+        center = factories.center()
+        activity = factories.activity(
+            center, start_on=today, weekdays=str(today.weekday()), until_on=today + timedelta(weeks=6)
+        )
+        factories.activity(center, title="Serata per adulti", audience="adults", start_on=today,
+                           weekdays=str(today.weekday()), until_on=today + timedelta(weeks=6))  # fmt: skip
+        lab = factories.lab(capacity=1)
+        factories.session(lab, today + timedelta(days=2), time(18), time(20))
+        _, token = registrations.register(lab, "Primo Iscritto", "primo@example.org", "", "", False)
+        db.session.commit()
+        config = {
+            "email": admin.email, "password": PASSWORD, "town_slug": center.town.slug, "center_slug": center.slug,
+            "lab_slug": lab.slug, "activity_id": activity.id,
+        }  # fmt: skip
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    config.update({
+        "base": base, "chromium": CHROMIUM, "screenshots": os.environ.get("E2E_SCREENSHOTS", ""),
+        "first_registration_url": f"{base}/laboratori/{config['lab_slug']}/iscrizione/{token}",
+    })  # fmt: skip
+    config_path = workdir / "config.json"
+    config_path.write_text(json.dumps(config))
+    try:
+        done = subprocess.run(
+            ["node", str(ROOT / "tests" / "e2e" / "run.mjs"), str(config_path)],
+            cwd=ROOT, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+    finally:
+        server.shutdown()
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_login_through_the_form_shows_the_dashboard(results):
+    text = results["steps"]["dashboard_text"]
+    assert "Area riservata" in text and "Ciao Alba Amministratrice" in text
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "home",
+        "login",
+        "dashboard",
+        "calendar",
+        "calendar-month",
+        "center",
+        "lab",
+        "registration",
+        "reports",
+        "activity-form",
+    ],
+)
+def test_no_serious_accessibility_violations(results, page):
+    assert results["axe"][page] == []
+
+
+def test_no_console_errors_or_csp_violations(results):
+    assert results["console"] == []
+
+
+def test_calendar_filters_on_a_phone_and_the_subscribe_link(results):
+    steps = results["steps"]
+    assert "comune=crema" in steps["calendar_url"] and "pubblico=bambini" in steps["calendar_url"]
+    assert "Doposcuola" in steps["calendar_text"] and "Serata per adulti" not in steps["calendar_text"]
+    assert steps["webcal"].startswith("webcal://") and steps["webcal"].endswith("/ical/comuni/crema.ics")
+
+
+def test_sign_up_withdraw_and_the_waiting_list_moves(results):
+    steps = results["steps"]
+    assert "sei in lista d'attesa: posizione 1" in steps["waiting_text"]
+    assert "Ti sei ritirato" in steps["withdrawn_text"] or "ritirato" in steps["withdrawn_text"]
+    assert "Teresa Villa, hai un posto." in steps["promoted_text"]
+
+
+def test_dashboard_chart_is_drawn(results):
+    assert results["steps"]["chart_drawn"] in (0, 1)
