@@ -234,3 +234,16 @@ def test_members_cannot_export_and_chairs_only_their_group(browser, team):
     form = {"group_id": str(other.id), "start": "2026-01-01", "end": "2026-12-31", "file_format": "csv"}
     assert browser.post("/gruppi/esporta-presenze", form).status_code == 403
     assert count(AuditEntry) == 0
+
+
+def test_coordinator_exports_every_group(browser, team):
+    _attendance(team)
+    other = services.create_group("Altro gruppo", "", None, "")
+    meeting = services.schedule_meeting(other, date(2026, 3, 1), time(9), time(10), "Sala", "")
+    services.add_guest(meeting, "Ospite Altro", "")
+    db.session.commit()
+    browser.login(team.coordinator)
+    form = {"group_id": "0", "start": "2026-01-01", "end": "2026-12-31", "file_format": "csv"}
+    body = browser.post("/gruppi/esporta-presenze", form).get_data(as_text=True)
+    assert "Altro gruppo;2026-03-01" in body and "Welfare in azione;2026-11-10" in body
+    assert db.session.scalar(select(AuditEntry.row_count)) == 4

@@ -107,6 +107,12 @@ def test_stale_edit_gets_a_conflict_page_and_loses_nothing(browser, team, draft)
     db.session.expire_all()
     assert db.session.get(Minutes, draft.id).body == "Testo di Silvia"
     assert db.session.scalar(select(func.count(MinutesRevision.id))) == 2
+    # The conflict page's form starts from the saved version, so saving it again works.
+    assert 'name="base_revision" value="2"' in response.get_data(as_text=True)
+    data = {"title": "T", "body": "Testo di Silvia e Angela", "base_revision": "2"}
+    assert browser.post(f"/verbali/{draft.id}/modifica", data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Minutes, draft.id).body == "Testo di Silvia e Angela"
 
 
 def test_verbale_over_200_kb_is_refused(browser, team, draft):
