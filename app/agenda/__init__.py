@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("agenda", __name__, template_folder="templates")
 
-from app.agenda import feeds, routes  # noqa: E402,F401
+from app.agenda import feeds, personal, routes  # noqa: E402,F401
