@@ -137,3 +137,30 @@ def test_sign_up_withdraw_and_the_waiting_list_moves(results):
 
 def test_dashboard_chart_is_drawn(results):
     assert results["steps"]["chart_drawn"] in (0, 1)
+
+
+def test_working_group_flow_in_the_browser(tmp_path):
+    """A secretary schedules a meeting, takes attendance, writes, reviews and publishes
+    a verbale; an anonymous visitor reads it and finds it by search (tests/browser/groups_flow.mjs)."""
+    require_browser()
+    from app.demo import load
+
+    app = create_app({
+        "SECRET_KEY": "e2e", "DATABASE_URL": f"sqlite:///{tmp_path / 'groups.sqlite3'}", "INSTANCE_PATH": str(tmp_path),
+        "RATELIMIT_STORAGE_URI": "memory://", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "LOG_LEVEL": "WARNING",
+    })  # fmt: skip
+    with app.app_context():
+        db.create_all()
+        load("admin@legami.example", PASSWORD)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        done = subprocess.run(
+            ["node", str(ROOT / "tests" / "browser" / "groups_flow.mjs"), f"http://127.0.0.1:{server.server_port}"],
+            cwd=ROOT, capture_output=True, text=True, timeout=300,
+            env={**os.environ, "LEGAMI_PASSWORD": PASSWORD, "CHROMIUM": CHROMIUM},
+        )  # fmt: skip
+    finally:
+        server.shutdown()
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "groups browser flow: ok" in done.stdout and "VIOLATIONS" not in done.stdout
