@@ -141,7 +141,12 @@ def test_review_approval_and_publication(browser, team, draft):
     assert browser.post(f"/verbali/{draft.id}/commenti", {"body": "x", "submit": "1"}).status_code == 403
     browser.post(f"/verbali/{draft.id}/approva", {"visibility": "public"})
     browser.logout()
-    assert "Angelo sintetizza" in text(browser.get(url(draft)))
+    public = text(browser.get(url(draft)))
+    assert "Angelo sintetizza" in public
+    # Attendee names are never public: an anonymous reader sees how many came.
+    assert "Presenti 2" in public and "Assenti 1" in public
+    assert "Angela Beretta" not in public and "Pietro Bacecchi" not in public
+    assert "Angela Beretta" not in text(browser.get(f"/verbali/{draft.id}/stampa"))
     assert "Verbale del 10.11" in text(browser.get(f"/gruppi/{team.group.slug}"))
     browser.login(team.member)
     assert browser.get(f"/verbali/{draft.id}/modifica").status_code == 403

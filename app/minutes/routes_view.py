@@ -17,7 +17,10 @@ from app.minutes.models import Minutes, MinutesStatus, Visibility
 
 def _page_data(minutes):
     opened, closed = group_services.meeting_actions(minutes.meeting)
+    # Attendee names are never public (DESIGN.md): outsiders see how many came.
+    private = group_access.can_see_private(current_user, minutes.group)
     return {
+        "names_visible": private,
         "minutes": minutes, "meeting": minutes.meeting, "group": minutes.group, "opened": opened, "closed": closed,
         "present": minutes.meeting.attendees("present"), "absent": minutes.meeting.attendees("absent"),
         "excused": minutes.meeting.attendees("excused"),
