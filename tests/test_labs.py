@@ -343,3 +343,31 @@ def test_signups_are_rate_limited_per_address(app, browser, lab):
     response = signup(browser, lab, email="c@example.org")
     assert response.status_code == 429 and "Troppi tentativi" in text(response)
     assert statuses(lab) == ["confirmed", "confirmed"]
+
+
+def test_move_a_session(browser, maker, lab):
+    session = factories.session(lab, today_in_rome() + timedelta(days=5))
+    db.session.commit()
+    browser.login(maker)
+    new_day = today_in_rome() + timedelta(days=6)
+    url = f"/gestione/incontri-lab/{session.id}/sposta"
+    bad = browser.post(
+        url, {"start_on": new_day.isoformat(), "start_time": "19:00", "end_time": "18:00"}, token_from=url
+    )
+    assert bad.status_code == 400 and "L'ora di fine deve essere dopo l'ora di inizio." in text(bad)
+    browser.post(
+        url, {"start_on": new_day.isoformat(), "start_time": "19:00", "end_time": "20:30"}, token_from=url
+    )
+    db.session.expire_all()
+    moved = db.session.get(LabSession, session.id)
+    assert (moved.start_on, moved.start_time.hour, moved.sequence) == (new_day, 19, 1)
+    feed = browser.get(f"/ical/laboratori/{lab.slug}.ics").get_data(as_text=True)
+    assert f"DTSTART;TZID=Europe/Rome:{new_day:%Y%m%d}T190000" in feed
+
+
+def test_move_a_session_needs_its_maker(browser, make_user, lab):
+    session = factories.session(lab, today_in_rome() + timedelta(days=5))
+    db.session.commit()
+    browser.login(make_user("altro.maker@example.org", [Role.COMMUNITY_MAKER]))
+    assert browser.get(f"/gestione/incontri-lab/{session.id}/sposta").status_code == 403
+    assert browser.get("/gestione/incontri-lab/999/sposta").status_code == 404

@@ -18,6 +18,9 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from app.calendar.forms import RecurrenceForm
 from app.civic_centers.forms import single_line, text_area
+from app.forms import DATE_MESSAGE, TIME_MESSAGE
+from app.forms import ItalianDateField as DateField
+from app.forms import ItalianTimeField as TimeField
 from app.labs.models import LAB_STATUS_LABELS, THEME_LABELS
 
 PHONE = re.compile(r"^\+?[0-9 ./-]{6,20}$")
@@ -72,6 +75,17 @@ class SessionCancelForm(FlaskForm):
         validators=[DataRequired(_l("Scrivi il motivo dell'annullamento.")), Length(max=200)],
     )  # fmt: skip
     submit = SubmitField(_l("Annulla l'incontro"))
+
+
+class SessionMoveForm(FlaskForm):
+    start_on = DateField(_l("Nuova data"), validators=[InputRequired(DATE_MESSAGE)])
+    start_time = TimeField(_l("Ora di inizio"), validators=[InputRequired(TIME_MESSAGE)])
+    end_time = TimeField(_l("Ora di fine"), validators=[InputRequired(TIME_MESSAGE)])
+    submit = SubmitField(_l("Sposta l'incontro"))
+
+    def validate_end_time(self, field):
+        if self.start_time.data and field.data and field.data <= self.start_time.data:
+            raise ValidationError(_l("L'ora di fine deve essere dopo l'ora di inizio."))
 
 
 class MakerForm(FlaskForm):

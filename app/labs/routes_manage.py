@@ -11,7 +11,14 @@ from app.civic_centers.services import town_choices, zone_choices
 from app.extensions import db
 from app.forms import EmptyForm
 from app.labs import bp, registrations, services
-from app.labs.forms import HeadcountForm, LabForm, MakerForm, SessionCancelForm, SessionPlanForm
+from app.labs.forms import (
+    HeadcountForm,
+    LabForm,
+    MakerForm,
+    SessionCancelForm,
+    SessionMoveForm,
+    SessionPlanForm,
+)
 from app.labs.loaders import get_lab_or_404, get_registration_or_404, get_session_or_404
 from app.labs.models import Lab, Registration
 from app.timeutil import utcnow
@@ -142,6 +149,22 @@ def cancel_session(session_id: int):
     else:
         flash(_("Scrivi il motivo dell'annullamento."), "danger")
     return redirect(url_for("labs.edit", slug=session.lab.slug))
+
+
+@bp.route("/gestione/incontri-lab/<int:session_id>/sposta", methods=["GET", "POST"])
+@login_required
+def move_session(session_id: int):
+    """Move one session to another date or time."""
+    session = get_session_or_404(session_id)
+    form = SessionMoveForm(obj=session)
+    if form.validate_on_submit():
+        services.move_session(session, form.start_on.data, form.start_time.data, form.end_time.data)
+        db.session.commit()
+        flash(_("Incontro spostato."), "success")
+        return redirect(url_for("labs.edit", slug=session.lab.slug))
+    return render_template("labs/move_session.html", form=form, session=session, lab=session.lab), (
+        400 if form.errors else 200
+    )
 
 
 @bp.route("/gestione/incontri-lab/<int:session_id>/ripristina", methods=["POST"])

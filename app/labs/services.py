@@ -94,6 +94,12 @@ def cancel_session(session: LabSession, reason: str) -> None:
     session.touch()
 
 
+def move_session(session: LabSession, start_on: date, start_time, end_time) -> None:
+    """Move one session to another day or time; calendar apps get the change (SEQUENCE)."""
+    session.start_on, session.start_time, session.end_time = start_on, start_time, end_time
+    session.touch()
+
+
 def restore_session(session: LabSession) -> None:
     session.is_cancelled = False
     session.cancel_reason = ""
