@@ -2,7 +2,6 @@
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -13,17 +12,13 @@ from app.civic_centers.loaders import get_center_or_404, get_closure_or_404
 from app.civic_centers.models import Activity, CivicCenter
 from app.extensions import db
 from app.forms import EmptyForm
-
-CENTER_ERRORS = {
-    "town": _l("Scegli un Comune dell'elenco."),
-    "zone": _l("Il quartiere scelto non è di questo Comune."),
-}
+from app.towns import services as places
 
 
 def _center_form(center=None) -> CenterForm:
     form = CenterForm(obj=center)
-    form.town_id.choices = services.town_choices()
-    form.zone_id.choices = services.zone_choices()
+    form.town_id.choices = places.town_choices()
+    form.zone_id.choices = places.zone_choices()
     if center is not None and form.zone_id.data is None:
         form.zone_id.data = 0
     return form
@@ -32,9 +27,8 @@ def _center_form(center=None) -> CenterForm:
 def _save_center(center, form) -> bool:
     try:
         services.apply_center_form(center, form)
-    except services.RuleError as error:
-        field = form.town_id if str(error) == "town" else form.zone_id
-        field.errors.append(str(CENTER_ERRORS[str(error)]))
+    except places.PlaceError as error:
+        places.place_error(form, error)
         return False
     return True
 

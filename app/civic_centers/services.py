@@ -10,8 +10,7 @@ from app.calendar.occurrences import original_starts
 from app.civic_centers.models import Activity, ActivityStatus, CivicCenter, Closure, OccurrenceChange
 from app.extensions import db
 from app.timeutil import utcnow
-from app.towns.models import Town, Zone
-from app.towns.services import unique_slug
+from app.towns.services import resolve_place, unique_slug
 
 
 class RuleError(ValueError):
@@ -42,23 +41,9 @@ def managed_centers_query(user):
 # --- centers ---------------------------------------------------------------
 
 
-def town_choices() -> list[tuple[int, str]]:
-    return [(t.id, t.name) for t in db.session.scalars(select(Town).order_by(Town.name))]
-
-
-def zone_choices() -> list[tuple[int, str]]:
-    zones = db.session.scalars(select(Zone).options(selectinload(Zone.town)).order_by(Zone.name))
-    return [(0, "—")] + [(z.id, f"{z.name} ({z.town.name})") for z in zones]
-
-
 def apply_center_form(center: CivicCenter, form) -> CivicCenter:
-    """Copy a validated CenterForm onto a center, checking the town and zone."""
-    town = db.session.get(Town, form.town_id.data)
-    if town is None:
-        raise RuleError("town")
-    zone = db.session.get(Zone, form.zone_id.data) if form.zone_id.data else None
-    if zone is not None and zone.town_id != town.id:
-        raise RuleError("zone")
+    """Copy a validated CenterForm onto a center; PlaceError for a bad town or zone."""
+    town, zone = resolve_place(form.town_id.data, form.zone_id.data)
     center.name = form.name.data
     center.kind = form.kind.data
     center.town = town

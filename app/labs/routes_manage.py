@@ -2,12 +2,10 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.civic_centers.services import town_choices, zone_choices
 from app.extensions import db
 from app.forms import EmptyForm
 from app.labs import bp, registrations, services
@@ -22,17 +20,13 @@ from app.labs.forms import (
 from app.labs.loaders import get_lab_or_404, get_registration_or_404, get_session_or_404
 from app.labs.models import Lab, Registration
 from app.timeutil import utcnow
-
-LAB_ERRORS = {
-    "town": _l("Scegli un Comune dell'elenco."),
-    "zone": _l("Il quartiere scelto non è di questo Comune."),
-}
+from app.towns import services as places
 
 
 def _lab_form(lab=None) -> LabForm:
     form = LabForm(obj=lab)
-    form.town_id.choices = town_choices()
-    form.zone_id.choices = zone_choices()
+    form.town_id.choices = places.town_choices()
+    form.zone_id.choices = places.zone_choices()
     form.center_id.choices = services.center_choices()
     if lab is not None and not form.is_submitted():
         form.zone_id.data = lab.zone_id or 0
@@ -43,9 +37,8 @@ def _lab_form(lab=None) -> LabForm:
 def _save(lab, form, maker=None) -> bool:
     try:
         services.apply_lab_form(lab, form, maker)
-    except services.RuleError as error:
-        field = form.town_id if str(error) == "town" else form.zone_id
-        field.errors = [*field.errors, str(LAB_ERRORS[str(error)])]
+    except places.PlaceError as error:
+        places.place_error(form, error)
         db.session.rollback()
         return False
     return True

@@ -10,8 +10,7 @@ from app.civic_centers.models import CivicCenter
 from app.extensions import db
 from app.labs.models import Lab, LabAttendance, LabSession, Registration, RegistrationStatus
 from app.timeutil import utcnow
-from app.towns.models import Town, Zone
-from app.towns.services import unique_slug
+from app.towns.services import resolve_place, unique_slug
 
 
 class RuleError(ValueError):
@@ -45,12 +44,7 @@ def center_choices() -> list[tuple[int, str]]:
 
 def apply_lab_form(lab: Lab, form, maker: User | None = None) -> Lab:
     """Copy a validated LabForm; the slug is chosen once (the feed URL uses it)."""
-    town = db.session.get(Town, form.town_id.data)
-    if town is None:
-        raise RuleError("town")
-    zone = db.session.get(Zone, form.zone_id.data) if form.zone_id.data else None
-    if zone is not None and zone.town_id != town.id:
-        raise RuleError("zone")
+    town, zone = resolve_place(form.town_id.data, form.zone_id.data)
     center = db.session.get(CivicCenter, form.center_id.data) if form.center_id.data else None
     lab.title, lab.description, lab.theme = form.title.data, form.description.data or "", form.theme.data
     lab.town, lab.zone, lab.center = town, zone, center

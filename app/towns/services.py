@@ -1,7 +1,9 @@
 """Rules for towns and zones: unique names, stable slugs. No request, no commit."""
 
+from flask_babel import lazy_gettext as _l
 from slugify import slugify
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.towns.models import Town, Zone
@@ -53,3 +55,42 @@ def add_zone(town: Town, name: str) -> Zone:
 
 def delete_town(town: Town) -> None:
     db.session.delete(town)
+
+
+# --- a place picked in a form (centers, labs) ---------------------------------
+
+PLACE_ERRORS = {
+    "town": _l("Scegli un Comune dell'elenco."),
+    "zone": _l("Il quartiere scelto non è di questo Comune."),
+}
+
+
+class PlaceError(ValueError):
+    """The town is unknown ('town') or the zone is not in it ('zone')."""
+
+
+def town_choices() -> list[tuple[int, str]]:
+    return [(t.id, t.name) for t in db.session.scalars(select(Town).order_by(Town.name))]
+
+
+def zone_choices() -> list[tuple[int, str]]:
+    """Every zone, named with its town; 0 means none."""
+    zones = db.session.scalars(select(Zone).options(selectinload(Zone.town)).order_by(Zone.name))
+    return [(0, "—")] + [(z.id, f"{z.name} ({z.town.name})") for z in zones]
+
+
+def resolve_place(town_id: int | None, zone_id: int | None) -> tuple[Town, Zone | None]:
+    """The town and optional zone chosen in a form, checked together."""
+    town = db.session.get(Town, town_id) if town_id else None
+    if town is None:
+        raise PlaceError("town")
+    zone = db.session.get(Zone, zone_id) if zone_id else None
+    if zone is not None and zone.town_id != town.id:
+        raise PlaceError("zone")
+    return town, zone
+
+
+def place_error(form, error: PlaceError) -> None:
+    """Show a PlaceError on the form's town_id or zone_id field."""
+    field = form.town_id if str(error) == "town" else form.zone_id
+    field.errors = [*field.errors, str(PLACE_ERRORS[str(error)])]
