@@ -1,4 +1,4 @@
-"""Command-line tools: `flask users create`, `flask demo load`."""
+"""Command-line tools: `flask users create`, `flask demo load` (and `flask feeds warm`, in app/agenda)."""
 
 import secrets
 from pathlib import Path
@@ -60,5 +60,8 @@ def load_demo(admin_email: str):
 
 
 def init_app(app: Flask) -> None:
+    from app.agenda.cli import feeds_cli
+
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(feeds_cli)

@@ -24,7 +24,8 @@ from app.extensions import db
 from app.timeutil import today_in_rome
 from app.towns.services import create_town
 
-CENTERS, PER_CENTER, RUNS = 100, 20, 7
+CENTERS, PER_CENTER = 100, 20
+RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 
 
 def populate() -> None:

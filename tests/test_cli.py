@@ -59,3 +59,32 @@ def test_demo_load_is_idempotent(app):
     second = runner.invoke(args=["demo", "load"])
     assert "already loaded" in second.output
     assert db.session.scalar(select(func.count(Town.id))) == towns
+
+
+def test_feeds_warm_builds_every_public_feed_before_the_first_request(app, browser):
+    from app.agenda.models import EventFragment, FeedCache
+    from app.civic_centers.models import CivicCenter
+    from app.labs.models import Lab
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    assert runner.invoke(args=["feeds", "warm"]).exit_code != 0  # the public address is required
+
+    result = runner.invoke(args=["feeds", "warm", "--base-url", "http://legami.test"])
+    assert result.exit_code == 0, result.output
+    towns = db.session.scalar(select(func.count(Town.id)))
+    centers = db.session.scalar(select(func.count(CivicCenter.id)))
+    public_labs = sum(lab.is_public for lab in db.session.scalars(select(Lab)))
+    keys = set(db.session.scalars(select(FeedCache.key)))
+    assert len(keys) == 1 + towns + centers + 5 + public_labs
+    assert f"{len(keys)} feeds built" in result.output
+    assert db.session.scalar(select(func.count(EventFragment.uid))) > 0
+    body = db.session.get(FeedCache, "tutto").body.decode()
+    assert "URL:http://legami.test/centri/" in body
+
+    # A calendar app asking at that address gets the bytes already built.
+    built_at = db.session.get(FeedCache, "tutto").built_at
+    response = browser.get("/ical/tutto.ics", base_url="http://legami.test")
+    assert response.status_code == 200 and response.data.decode() == body
+    db.session.expire_all()
+    assert db.session.get(FeedCache, "tutto").built_at == built_at

@@ -145,3 +145,42 @@ def test_subscribe_help_page(browser):
     for app_name in ("Apple", "Google Calendar", "Outlook", "Thunderbird"):
         assert app_name in page
     assert "ANNULLATO" in page
+
+
+def locations(response) -> dict[str, tuple[str, int]]:
+    """Each event's LOCATION and SEQUENCE, by title."""
+    return {
+        str(e["SUMMARY"]): (str(e.get("LOCATION", "")), int(e["SEQUENCE"]))
+        for e in parse(response).walk("VEVENT")
+    }
+
+
+def test_renaming_a_town_or_moving_a_center_updates_every_location(as_admin, center, current):
+    """The town's name and the center's address are in the events: feeds must not keep the old ones."""
+    today = today_in_rome()
+    hosted = factories.lab(center=center, slug="merenda", title="Merenda insieme")
+    in_town = factories.lab(slug="orto", title="Orto condiviso", venue="")
+    factories.session(hosted, today + timedelta(days=2))
+    factories.session(in_town, today + timedelta(days=3))
+    db.session.commit()
+    town = center.town
+    before = as_admin.get("/ical/tutto.ics")
+    assert locations(before)["Orto condiviso"][0] == "Crema"
+
+    data = {"name": "Crema Nuova", "province": "CR", "district": "Crema"}
+    assert as_admin.post(f"/amministrazione/comuni/{town.id}", data).status_code == 302
+    after = as_admin.get("/ical/tutto.ics", headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    found = locations(after)
+    assert found["Doposcuola"][0] == "Oratorio San Luigi, Via Bottesini 4, Crema Nuova"
+    assert found["Merenda insieme"][0] == "Oratorio San Luigi, Via Bottesini 4, Crema Nuova"
+    assert found["Orto condiviso"][0] == "Crema Nuova"
+    assert all(found[title][1] > sequence for title, (_, sequence) in locations(before).items())
+
+    form = {"name": center.name, "kind": center.kind, "town_id": town.id, "zone_id": 0,
+            "address": "Piazza Duomo 1", "description": "", "accessibility": "", "contact": ""}  # fmt: skip
+    assert as_admin.post(f"/gestione/centri/{center.slug}", form).status_code == 302
+    found = locations(as_admin.get("/ical/tutto.ics"))
+    assert found["Doposcuola"][0] == "Oratorio San Luigi, Piazza Duomo 1, Crema Nuova"
+    assert found["Merenda insieme"][0] == "Oratorio San Luigi, Piazza Duomo 1, Crema Nuova"
+    assert found["Orto condiviso"][0] == "Crema Nuova"

@@ -273,12 +273,17 @@ def cached_feed(
     return built
 
 
-def _upsert(model, values: dict, key: str):
+def _upsert(model, rows: list[dict], key: str) -> None:
+    """Insert or replace rows by their key, in one executemany round."""
+    if not rows:
+        return
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(model).values(**values)
-    return statement.on_conflict_do_update(
-        index_elements=[getattr(model, key)], set_={k: v for k, v in values.items() if k != key}
+    statement = insert(model)
+    columns = [name for name in rows[0] if name != key]
+    statement = statement.on_conflict_do_update(
+        index_elements=[getattr(model, key)], set_={name: statement.excluded[name] for name in columns}
     )
+    db.session.connection().execute(statement, rows)
 
 
 def _store(key: str, print_: str, built: BuiltFeed, fresh: dict) -> None:
@@ -287,11 +292,11 @@ def _store(key: str, print_: str, built: BuiltFeed, fresh: dict) -> None:
         "key": key, "fingerprint": print_, "etag": built.etag, "body": built.body,
         "last_modified": built.last_modified, "built_at": utcnow(),
     }  # fmt: skip
+    fragments = [{"uid": uid, "version": version, "body": body} for uid, (version, body) in fresh.items()]
     db.session.rollback()  # end the read transaction: the write starts fresh
     try:
-        db.session.execute(_upsert(FeedCache, feed, "key"))
-        for uid, (version, body) in fresh.items():
-            db.session.execute(_upsert(EventFragment, {"uid": uid, "version": version, "body": body}, "uid"))
+        _upsert(FeedCache, [feed], "key")
+        _upsert(EventFragment, fragments, "uid")
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()

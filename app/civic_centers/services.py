@@ -9,6 +9,7 @@ from app.auth.models import Role, User
 from app.calendar.occurrences import original_starts
 from app.civic_centers.models import Activity, ActivityStatus, CivicCenter, Closure, OccurrenceChange
 from app.extensions import db
+from app.signals import place_changed
 from app.timeutil import utcnow
 from app.towns.services import resolve_place, unique_slug
 
@@ -57,14 +58,26 @@ def apply_center_form(center: CivicCenter, form) -> CivicCenter:
         center.slug = unique_slug(f"{form.name.data} {town.name}", taken)
         db.session.add(center)
     center.updated_at = utcnow()
-    touch_activities(center)
     db.session.flush()
+    place_changed.send(center)
     return center
 
 
 def touch_activities(center: CivicCenter) -> None:
     """Center details (address, closures) appear in every activity's events."""
     for activity in db.session.scalars(select(Activity).where(Activity.center_id == center.id)):
+        activity.touch()
+
+
+@place_changed.connect
+def _place_changed(place, **_) -> None:
+    """A renamed town or a center's new address is in the LOCATION of every activity held there."""
+    query = select(Activity).join(Activity.center)
+    if isinstance(place, CivicCenter):
+        query = query.where(Activity.center_id == place.id)
+    else:
+        query = query.where(CivicCenter.town_id == place.id)
+    for activity in db.session.scalars(query):
         activity.touch()
 
 

@@ -9,6 +9,7 @@ from app.calendar.occurrences import MAX_COUNT, Recurrence, Schedule, expand
 from app.civic_centers.models import CivicCenter
 from app.extensions import db
 from app.labs.models import Lab, LabAttendance, LabSession, Registration, RegistrationStatus
+from app.signals import place_changed
 from app.timeutil import utcnow
 from app.towns.services import resolve_place, unique_slug
 
@@ -40,6 +41,17 @@ def managed_labs_query(user):
 def center_choices() -> list[tuple[int, str]]:
     centers = db.session.scalars(select(CivicCenter).order_by(CivicCenter.name))
     return [(0, "—")] + [(c.id, c.name) for c in centers]
+
+
+@place_changed.connect
+def _place_changed(place, **_) -> None:
+    """A renamed town or a host center's new address is in the place of every session held there."""
+    if isinstance(place, CivicCenter):
+        held_there = Lab.center_id == place.id
+    else:
+        held_there = (Lab.town_id == place.id) | Lab.center.has(CivicCenter.town_id == place.id)
+    for session in db.session.scalars(select(LabSession).join(LabSession.lab).where(held_there)):
+        session.touch()
 
 
 def apply_lab_form(lab: Lab, form, maker: User | None = None) -> Lab:

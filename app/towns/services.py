@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.signals import place_changed
 from app.towns.models import Town, Zone
 
 
@@ -43,6 +44,7 @@ def update_town(town: Town, name: str, province: str, district: str) -> None:
     town.name = name.strip()
     town.province = province.upper()
     town.district = district.strip()
+    place_changed.send(town)
 
 
 def add_zone(town: Town, name: str) -> Zone:

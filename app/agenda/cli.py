@@ -1,0 +1,53 @@
+"""`flask feeds warm`: build every public feed before calendar apps first ask for it.
+
+The first build of a large feed serialises every event (about a millisecond
+each); later builds reuse the cached events of the series that did not
+change. Running this after a deploy moves that one-off cost out of a
+resident's request.
+"""
+
+import time
+
+import click
+from flask import current_app, url_for
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from app.civic_centers.models import AUDIENCE_SLUGS, CivicCenter
+from app.extensions import db
+from app.labs.models import Lab
+from app.towns.models import Town
+
+feeds_cli = AppGroup("feeds", help="Public iCalendar feeds.")
+
+
+def feed_paths() -> list[str]:
+    """The path of every public feed."""
+    paths = [url_for("agenda.feed_all")]
+    paths += [url_for("agenda.feed_town", slug=s) for s in db.session.scalars(select(Town.slug))]
+    paths += [url_for("agenda.feed_center", slug=s) for s in db.session.scalars(select(CivicCenter.slug))]
+    paths += [url_for("agenda.feed_audience", audience=s) for s in AUDIENCE_SLUGS.values()]
+    labs = db.session.scalars(select(Lab).where(Lab.deleted_at.is_(None)))
+    paths += [url_for("agenda.feed_lab", slug=lab.slug) for lab in labs if lab.is_public]
+    return paths
+
+
+@feeds_cli.command("warm")
+@click.option(
+    "--base-url",
+    required=True,
+    help="The public address residents use, e.g. https://legami.example.it (it is in every event's URL).",
+)
+def warm(base_url: str):
+    """Build and cache every public feed."""
+    app = current_app._get_current_object()
+    with app.test_request_context(base_url=base_url):
+        paths = feed_paths()
+    client = app.test_client()
+    started = time.perf_counter()
+    for path in paths:
+        response = client.get(path, base_url=base_url)
+        if response.status_code != 200:
+            raise click.ClickException(f"{path}: HTTP {response.status_code}")
+    elapsed = time.perf_counter() - started
+    click.echo(f"{len(paths)} feeds built in {elapsed:.1f} s.")
