@@ -4,6 +4,11 @@ import os
 import secrets
 from pathlib import Path
 
+
+def _host_list(value: str) -> list[str]:
+    return [host.strip() for host in value.split(",") if host.strip()]
+
+
 # Environment variables read as configuration, with their types.
 ENV_SETTINGS = {
     "SECRET_KEY": str,
@@ -12,6 +17,10 @@ ENV_SETTINGS = {
     "RATELIMIT_KEY_PREFIX": str,
     "LEGAMI_ENV": str,
     "TRUSTED_PROXIES": int,
+    # The host names the portal answers to (e.g. "legami.example.it"); any
+    # other Host header gets a 400, so that no one can put their own address
+    # into the links of the pages and feeds the portal builds.
+    "TRUSTED_HOSTS": _host_list,
     "LOG_LEVEL": str,
 }
 
@@ -71,6 +80,8 @@ def finalise(config, instance_path: str) -> None:
     if production and config["RATELIMIT_STORAGE_URI"].startswith("memory"):
         # Several worker processes must share the login counters.
         raise ConfigError("RATELIMIT_STORAGE_URI must name a shared store (redis://) in production.")
+    if production and not config.get("TRUSTED_HOSTS"):
+        raise ConfigError("TRUSTED_HOSTS must list the portal's host names in production.")
 
 
 def _development_secret(instance: Path) -> str:

@@ -1,6 +1,7 @@
 """One place for error pages: 400/403/404/405/413/429/500 and a failed CSRF check."""
 
 from flask import Flask, render_template
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
@@ -30,6 +31,10 @@ CSRF_MESSAGE = _l(
 
 def render_error(code: int, message=None):
     title, default = MESSAGES[code]
+    if request_ctx.url_adapter is None:
+        # The Host header is not one of TRUSTED_HOSTS: no link can be built
+        # for it, so the page is plain text.
+        return f"{code} {title}. {message or default}", code, {"Content-Type": "text/plain; charset=utf-8"}
     return render_template("errors/error.html", code=code, title=title, message=message or default), code
 
 

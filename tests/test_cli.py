@@ -79,12 +79,12 @@ def test_feeds_warm_builds_every_public_feed_before_the_first_request(app, brows
     assert len(keys) == 1 + towns + centers + 5 + public_labs
     assert f"{len(keys)} feeds built" in result.output
     assert db.session.scalar(select(func.count(EventFragment.uid))) > 0
-    body = db.session.get(FeedCache, "tutto").body.decode()
+    body = db.session.get(FeedCache, "tutto@legami.test").body.decode()
     assert "URL:http://legami.test/centri/" in body
 
     # A calendar app asking at that address gets the bytes already built.
-    built_at = db.session.get(FeedCache, "tutto").built_at
+    built_at = db.session.get(FeedCache, "tutto@legami.test").built_at
     response = browser.get("/ical/tutto.ics", base_url="http://legami.test")
     assert response.status_code == 200 and response.data.decode() == body
     db.session.expire_all()
-    assert db.session.get(FeedCache, "tutto").built_at == built_at
+    assert db.session.get(FeedCache, "tutto@legami.test").built_at == built_at

@@ -9,7 +9,12 @@ from app.config import ConfigError, defaults, finalise
 def production(**overrides):
     config = defaults("/nonexistent")
     config.update(
-        {"LEGAMI_ENV": "production", "SECRET_KEY": "s" * 64, "RATELIMIT_STORAGE_URI": "redis://r:6379"}
+        {
+            "LEGAMI_ENV": "production",
+            "SECRET_KEY": "s" * 64,
+            "RATELIMIT_STORAGE_URI": "redis://r:6379",
+            "TRUSTED_HOSTS": ["legami.example.it"],
+        }
     )
     config.update(overrides)
     return config
@@ -37,6 +42,26 @@ def test_production_refuses_to_start_without_a_secret_key():
 def test_production_refuses_per_process_rate_limit_storage():
     with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
         finalise(production(RATELIMIT_STORAGE_URI="memory://"), "/nonexistent")
+
+
+def test_production_refuses_to_answer_any_host_name():
+    with pytest.raises(ConfigError, match="TRUSTED_HOSTS"):
+        finalise(production(TRUSTED_HOSTS=None), "/nonexistent")
+    finalise(production(), "/nonexistent")  # the complete production settings start
+
+
+def test_a_foreign_host_header_is_refused(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'hosts.sqlite3'}")
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("TRUSTED_HOSTS", "legami.example.it, www.legami.example.it")
+    app = create_app()
+    assert app.config["TRUSTED_HOSTS"] == ["legami.example.it", "www.legami.example.it"]
+    client = app.test_client()
+    refused = client.get("/calendario/come-iscriversi", base_url="http://evil.example")
+    assert refused.status_code == 400 and "Richiesta non valida" in refused.get_data(as_text=True)
+    assert "evil.example" not in refused.get_data(as_text=True)
+    good = client.get("/calendario/come-iscriversi", base_url="https://www.legami.example.it")
+    assert good.status_code == 200
 
 
 def test_environment_variables_configure_the_app(monkeypatch, tmp_path):

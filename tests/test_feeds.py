@@ -118,10 +118,12 @@ def test_feed_is_built_once_per_change(browser, center, current):
     from app.agenda.models import FeedCache
 
     browser.get("/ical/tutto.ics")
-    built_at = db.session.scalar(select(FeedCache.built_at).where(FeedCache.key == "tutto"))
+    built_at = db.session.scalar(select(FeedCache.built_at).where(FeedCache.key == "tutto@legami.test"))
     browser.get("/ical/tutto.ics")
     db.session.expire_all()
-    assert db.session.scalar(select(FeedCache.built_at).where(FeedCache.key == "tutto")) == built_at
+    assert (
+        db.session.scalar(select(FeedCache.built_at).where(FeedCache.key == "tutto@legami.test")) == built_at
+    )
 
 
 def test_pages_with_a_feed_show_webcal_and_https_links(browser, center, current):
@@ -184,3 +186,17 @@ def test_renaming_a_town_or_moving_a_center_updates_every_location(as_admin, cen
     assert found["Doposcuola"][0] == "Oratorio San Luigi, Piazza Duomo 1, Crema Nuova"
     assert found["Merenda insieme"][0] == "Oratorio San Luigi, Piazza Duomo 1, Crema Nuova"
     assert found["Orto condiviso"][0] == "Crema Nuova"
+
+
+def test_a_request_with_another_host_name_cannot_change_what_subscribers_get(
+    app, browser, center, current, monkeypatch
+):
+    """Event URLs carry the host: bytes built for one host are never served to another.
+
+    (Production also refuses unknown hosts outright: TRUSTED_HOSTS, test_config.py.)
+    """
+    monkeypatch.setitem(app.config, "SERVER_NAME", None)  # links follow the Host header, as in production
+    forged = browser.get("/ical/tutto.ics", headers={"Host": "evil.example"})
+    assert "URL:http://evil.example/" in forged.get_data(as_text=True)
+    served = browser.get("/ical/tutto.ics", headers={"Host": "legami.test"}).get_data(as_text=True)
+    assert "evil.example" not in served and "URL:http://legami.test/centri/" in served

@@ -47,6 +47,7 @@ def gunicorn(db_url, tmp_path):
         "SECRET_KEY": "production-test-secret",
         "DATABASE_URL": db_url,
         "RATELIMIT_STORAGE_URI": REDIS_URL,
+        "TRUSTED_HOSTS": "127.0.0.1",
         # Redis outlives the test: a fresh prefix keeps earlier runs' counters out.
         "RATELIMIT_KEY_PREFIX": f"legami-test-{uuid.uuid4().hex}",
     }

@@ -25,7 +25,9 @@ def _lab_url(lab) -> str:
 def _serve(key: str, filters: Filters, name: str):
     """The feed with ETag and Last-Modified; 304 when the client's copy is current."""
     today = today_in_rome()
-    built = services.cached_feed(key, filters, name, today, _activity_url, _lab_url)
+    # Event URLs carry the host name: each host has its own cached bytes.
+    cache_key = f"{key}@{request.host}"
+    built = services.cached_feed(cache_key, filters, name, today, _activity_url, _lab_url)
     response = make_response(built.body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'inline; filename="{key.replace(":", "-")}.ics"'
