@@ -371,3 +371,16 @@ def test_move_a_session_needs_its_maker(browser, make_user, lab):
     browser.login(make_user("altro.maker@example.org", [Role.COMMUNITY_MAKER]))
     assert browser.get(f"/gestione/incontri-lab/{session.id}/sposta").status_code == 403
     assert browser.get("/gestione/incontri-lab/999/sposta").status_code == 404
+
+
+def test_lab_form_shows_real_checkboxes_and_dropdowns(browser, maker):
+    """Bootstrap Italia hides a checkbox styled as a text box: each kind of field gets its own class."""
+    from bs4 import BeautifulSoup
+
+    browser.login(maker)
+    soup = BeautifulSoup(browser.get("/gestione/laboratori/nuovo").get_data(as_text=True), "html.parser")
+    waiting = soup.find("input", {"name": "has_waiting_list"})
+    assert waiting["type"] == "checkbox" and waiting["class"] == ["form-check-input"]
+    assert soup.find("label", {"for": waiting["id"]})["class"] == ["form-check-label"]
+    assert all("form-select" in select["class"] for select in soup.find_all("select"))
+    assert "form-control" in soup.find("input", {"name": "title"})["class"]

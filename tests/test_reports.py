@@ -176,3 +176,18 @@ def test_dashboard_makes_a_fixed_number_of_queries(as_coordinator, data):
     with count_queries() as many:
         as_coordinator.get(url)
     assert few and len(many) == len(few)
+
+
+def test_every_export_link_of_the_dashboard_works_before_any_filter(as_coordinator, data):
+    """Opened with no period in the address, the page's export links take the default period."""
+    import re
+
+    html = as_coordinator.get("/coordinamento/").get_data(as_text=True)
+    links = sorted(set(re.findall(r'href="(/coordinamento/esporta\.[^"]+)"', html)))
+    assert len(links) >= 3
+    names = set()
+    for link in links:
+        response = as_coordinator.get(link.replace("&amp;", "&"))
+        assert response.status_code == 200, link
+        names.add(response.headers["Content-Disposition"])
+    assert len(names) == len(links)  # each file has its own name

@@ -68,7 +68,13 @@ def test_session_cookie_is_httponly_and_samesite_lax(browser, member):
 
 def test_production_cookies_are_secure_and_hsts_is_sent(db_url):
     app = create_app(
-        make_config(db_url, None, LEGAMI_ENV="production", RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379")
+        make_config(
+            db_url,
+            None,
+            LEGAMI_ENV="production",
+            RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379",
+            TRUSTED_HOSTS=["legami.test"],
+        )
     )
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     with app.app_context():

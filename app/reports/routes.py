@@ -25,7 +25,8 @@ KINDS = ("incontri", "persone", "attivita", "riunioni")
 
 def _period():
     """The period in the query string, or this year so far; None with the form's errors."""
-    form = PeriodForm(request.args, data=default_period(today_in_rome()) if not request.args else None)
+    # A missing date (e.g. an export link with only "tipo") takes the default.
+    form = PeriodForm(request.args, data=default_period(today_in_rome()))
     towns = db.session.scalars(select(Town).order_by(Town.name)).all()
     form.comune.choices = [("", _("Tutti i Comuni"))] + [(t.slug, t.name) for t in towns]
     if not form.validate() or not form.dal.data or not form.al.data:
@@ -105,7 +106,8 @@ def export(fmt: str):
         subject += f" {kind}"
     record(current_user, f"export.{fmt}", subject, row_count=rows)
     db.session.commit()
-    filename = f"legami-{period.first.isoformat()}-{period.last.isoformat()}.{fmt}"
+    what = f"-{kind}" if fmt == "csv" else ""
+    filename = f"legami{what}-{period.first.isoformat()}-{period.last.isoformat()}.{fmt}"
     return body, 200, {"Content-Type": mimetype, "Content-Disposition": f'attachment; filename="{filename}"'}
 
 
