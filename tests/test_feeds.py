@@ -200,3 +200,25 @@ def test_a_request_with_another_host_name_cannot_change_what_subscribers_get(
     assert "URL:http://evil.example/" in forged.get_data(as_text=True)
     served = browser.get("/ical/tutto.ics", headers={"Host": "legami.test"}).get_data(as_text=True)
     assert "evil.example" not in served and "URL:http://legami.test/centri/" in served
+
+
+def test_last_modified_moves_when_an_event_leaves_the_feed(browser, center, current):
+    """A client that sends only If-Modified-Since must see a trashed activity go."""
+    other = factories.activity(
+        center,
+        title="Merenda",
+        start_on=current.start_on,
+        weekdays=current.weekdays,
+        until_on=current.until_on,
+    )
+    db.session.commit()
+    url = f"/ical/centri/{center.slug}.ics"
+    first = browser.get(url)
+    assert "Merenda" in first.get_data(as_text=True)
+    services.trash_activity(other)
+    db.session.commit()
+    since = browser.get(url, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert since.status_code == 200 and "Merenda" not in since.get_data(as_text=True)
+    assert since.headers["Last-Modified"] != first.headers["Last-Modified"]
+    again = browser.get(url, headers={"If-Modified-Since": since.headers["Last-Modified"]})
+    assert again.status_code == 304

@@ -63,3 +63,14 @@ def test_page_explains_in_italian(browser, member):
     browser.login(member)
     page = text(browser.get("/profilo/calendario"))
     assert "Gli incontri di tutti i tuoi gruppi di lavoro" in page and "Crea un nuovo indirizzo" in page
+
+
+def test_a_deactivated_members_feed_stops(browser, member, meetings):
+    browser.login(member)
+    path = feed_path(browser)
+    browser.logout()
+    assert browser.get(path).status_code == 200
+    member.is_active = False
+    db.session.commit()
+    response = browser.get(path)
+    assert response.status_code == 404 and b"Welfare in azione" not in response.data

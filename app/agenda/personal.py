@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from app.agenda import bp
 from app.agenda.models import PersonalFeedToken
 from app.agenda.subscribe import Subscription
+from app.auth.models import User
 from app.calendar.ical import FeedEvent, build_feed
 from app.calendar.occurrences import Schedule
 from app.extensions import db, limiter
@@ -54,7 +55,11 @@ def meeting_event(meeting: Meeting) -> FeedEvent:
 @limiter.exempt
 def feed_personal(token: str):
     """The meetings of every group the token's owner belongs to."""
-    found = db.session.scalar(select(PersonalFeedToken).where(PersonalFeedToken.token == token)) or abort(404)
+    found = db.session.scalar(
+        select(PersonalFeedToken)
+        .join(User, User.id == PersonalFeedToken.user_id)
+        .where(PersonalFeedToken.token == token, User.is_active)
+    ) or abort(404)  # a deactivated account's feed stops with its logins
     body = build_feed(
         _("Legami – i miei incontri"), [meeting_event(m) for m in meetings_of(found.user_id)], today_in_rome()
     )

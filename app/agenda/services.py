@@ -2,7 +2,7 @@
 
 import hashlib
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
@@ -205,7 +205,7 @@ def session_feed_event(session: LabSession, url: str) -> FeedEvent:
     )  # fmt: skip
 
 
-def fingerprint(filters: Filters, name: str, today: date) -> tuple[str, datetime | None]:
+def fingerprint(filters: Filters, name: str, today: date) -> str:
     """A cheap summary that changes whenever anything in the feed changes (two queries)."""
     activities = (
         select(
@@ -228,12 +228,10 @@ def fingerprint(filters: Filters, name: str, today: date) -> tuple[str, datetime
             .join(LabSession.lab)
         )
         parts.append(db.session.execute(filters.apply_sessions(sessions)).one())
-    stamps = [_aware(latest) for _count, latest, _seq in parts if latest]
-    latest = max(stamps) if stamps else None
     summary = "|".join(
         f"{count}:{seq}:{_aware(stamp).isoformat() if stamp else '-'}" for count, stamp, seq in parts
     )
-    return f"{today.isoformat()}|{summary}|{name}", latest
+    return f"{today.isoformat()}|{summary}|{name}"
 
 
 def cached_feed(
@@ -244,7 +242,7 @@ def cached_feed(
     Each series is serialised once per change too (EventFragment), so that
     rebuilding a feed after one change costs one event, not all of them.
     """
-    print_, latest = fingerprint(filters, name, today)
+    print_ = fingerprint(filters, name, today)
     cached = db.session.get(FeedCache, key)
     if cached is not None and cached.fingerprint == print_:
         return BuiltFeed(cached.body, cached.etag, _aware(cached.last_modified))
@@ -268,9 +266,27 @@ def cached_feed(
         else:
             fragments.append(fragment.body)
     body = assemble(name, fragments, today)
-    built = BuiltFeed(body, hashlib.sha256(body).hexdigest()[:32], latest or utcnow())
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    built = BuiltFeed(body, etag, _last_modified(cached, etag))
     _store(key, print_, built, fresh)
     return built
+
+
+def _last_modified(cached: FeedCache | None, etag: str) -> datetime:
+    """When the bytes last changed: kept when they did not, otherwise now.
+
+    Not the newest change among the events: an event that leaves the feed
+    (trashed, back to draft, past the horizon) changes the bytes without
+    leaving a newer date behind. HTTP dates count whole seconds, so a second
+    change within the same second still moves the date forward.
+    """
+    now = utcnow().replace(microsecond=0)
+    if cached is None:
+        return now
+    previous = _aware(cached.last_modified).replace(microsecond=0)
+    if cached.etag == etag:
+        return previous
+    return max(now, previous + timedelta(seconds=1))
 
 
 def _upsert(model, rows: list[dict], key: str) -> None:

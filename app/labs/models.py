@@ -3,6 +3,7 @@
 import enum
 import uuid
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -24,10 +25,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.calendar.occurrences import Schedule
-from app.civic_centers.models import CivicCenter
 from app.extensions import db
 from app.timeutil import ROME, utcnow
 from app.towns.models import Town, Zone
+
+if TYPE_CHECKING:  # imported by name only: civic_centers' blueprint imports the agenda, which imports labs
+    from app.civic_centers.models import CivicCenter
 
 lab_makers = Table(
     "lab_makers",
@@ -84,7 +87,7 @@ class Lab(db.Model):
 
     town: Mapped[Town] = relationship()
     zone: Mapped[Zone | None] = relationship()
-    center: Mapped[CivicCenter | None] = relationship()
+    center: Mapped["CivicCenter | None"] = relationship()
     makers: Mapped[list[User]] = relationship(secondary=lab_makers, order_by=User.full_name)
     sessions: Mapped[list["LabSession"]] = relationship(
         back_populates="lab",
