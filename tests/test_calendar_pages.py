@@ -118,3 +118,12 @@ def test_home_shows_today_and_this_week(browser):
     today_part, later_part = page.split("Nei prossimi giorni")
     assert "Oggi al centro" in today_part.split("Oggi")[-1] or "Oggi al centro" in today_part
     assert "Tra tre giorni" in later_part and "Tra due settimane" not in page
+
+
+@pytest.mark.parametrize(
+    "query", ["dal=9999-12-31&vista=mese", "dal=0001-01-01&vista=settimana", "dal=9999-12-30", "dal=ieri"]
+)
+def test_dates_out_of_range_show_today_instead_of_failing(browser, query):
+    response = browser.get(f"/calendario?{query}")
+    assert response.status_code == 200
+    assert "9999" not in text(response) and "0001" not in text(response)

@@ -384,3 +384,17 @@ def test_lab_form_shows_real_checkboxes_and_dropdowns(browser, maker):
     assert soup.find("label", {"for": waiting["id"]})["class"] == ["form-check-label"]
     assert all("form-select" in select["class"] for select in soup.find_all("select"))
     assert "form-control" in soup.find("input", {"name": "title"})["class"]
+
+
+def test_raising_the_capacity_gives_the_new_places_to_the_waiting_list(browser, maker, lab):
+    for n in range(4):  # 2 places: two confirmed, two waiting
+        registrations.register(lab, f"Persona {n}", f"p{n}@example.org", "", "", False)
+    db.session.commit()
+    assert statuses(lab) == ["confirmed", "confirmed", "waiting", "waiting"]
+    browser.login(maker)
+    response = browser.post(f"/gestione/laboratori/{lab.slug}", {
+        "title": lab.title, "theme": lab.theme, "town_id": lab.town_id, "zone_id": "0", "center_id": "0",
+        "venue": lab.venue, "capacity": "3", "has_waiting_list": "y", "status": "open"})  # fmt: skip
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert statuses(lab) == ["confirmed", "confirmed", "confirmed", "waiting"]

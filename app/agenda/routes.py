@@ -18,6 +18,9 @@ LIST_DAYS = 14
 AUDIENCE_BY_SLUG = {slug: audience for audience, slug in AUDIENCE_SLUGS.items()}
 
 
+MAX_YEARS_AWAY = 20
+
+
 def _window(view: str, start: date) -> tuple[date, date, date, date]:
     """(first, last, previous start, next start) of the view around start."""
     if view == "settimana":
@@ -40,10 +43,13 @@ def _parse_args():
     """The filters in the URL; an unknown town, center or audience is a 404."""
     args = request.args
     view = args.get("vista", "lista") if args.get("vista") in VIEWS else "lista"
+    today = today_in_rome()
     try:
-        start = date.fromisoformat(args["dal"]) if args.get("dal") else today_in_rome()
+        start = date.fromisoformat(args["dal"]) if args.get("dal") else today
     except ValueError:
-        start = today_in_rome()
+        start = today
+    if abs((start - today).days) > MAX_YEARS_AWAY * 366:
+        start = today  # nothing is planned that far away, and dates near year 1 or 9999 cannot be paged
     town = center = None
     if args.get("comune"):
         town = services.town_by_slug(args["comune"]) or abort(404)

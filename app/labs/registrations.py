@@ -110,6 +110,13 @@ def withdraw(registration: Registration) -> Registration | None:
     return promote_waiting(registration.lab)
 
 
+def places_changed(lab: Lab) -> None:
+    """After the capacity is raised, the waiting list takes the new places."""
+    if lab.id is not None:
+        _lock(lab)
+        promote_waiting(lab)
+
+
 def promote_waiting(lab: Lab) -> Registration | None:
     """Give free places to the waiting list, first come first served."""
     promoted = None

@@ -41,6 +41,7 @@ def _save(lab, form, maker=None) -> bool:
         places.place_error(form, error)
         db.session.rollback()
         return False
+    registrations.places_changed(lab)
     return True
 
 
