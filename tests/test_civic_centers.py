@@ -358,6 +358,25 @@ def test_cancel_whole_activity(browser, manager, center):
     assert "ANNULLATO – Doposcuola" in browser.get("/ical/tutto.ics").data.decode()
 
 
+def test_a_draft_cannot_be_cancelled_into_public_view(browser, manager, center):
+    today = today_in_rome()
+    draft = factories.activity(center, title="Bozza riservata", status="draft", start_on=today,
+                               weekdays=str(today.weekday()), until_on=today + timedelta(weeks=8))  # fmt: skip
+    db.session.commit()
+    browser.login(manager)
+    edit_page = browser.get(f"/gestione/attivita/{draft.id}").get_data(as_text=True)
+    assert f'action="/gestione/attivita/{draft.id}/annulla"' not in edit_page
+    response = browser.post(
+        f"/gestione/attivita/{draft.id}/annulla", {"tutta-reason": "Prova"}, follow_redirects=True
+    )
+    assert "Una bozza non è pubblica" in text(response)
+    db.session.expire_all()
+    assert db.session.get(type(draft), draft.id).status == "draft"
+    browser.logout()
+    assert browser.get(f"/centri/{center.slug}/attivita/{draft.id}").status_code == 404
+    assert "Bozza riservata" not in browser.get("/ical/tutto.ics").data.decode()
+
+
 def test_times_stay_at_1630_in_the_html_across_the_clock_change(browser, center, activity):
     page = text(browser.get("/calendario?dal=2026-03-23&vista=settimana"))
     assert "Martedì 24 marzo 2026 16:30–18:00" in page

@@ -127,7 +127,11 @@ def activity_cancel(activity_id: int):
     activity = get_activity_or_404(activity_id, manage=True)
     form = CancelActivityForm(prefix="tutta")
     if form.validate_on_submit():
-        services.cancel_activity(activity, form.reason.data)
+        try:
+            services.cancel_activity(activity, form.reason.data)
+        except services.RuleError:
+            flash(_("Una bozza non è pubblica: non serve annullarla. Puoi spostarla nel cestino."), "danger")
+            return _back(activity)
         db.session.commit()
         flash(_("L'attività è stata annullata."), "success")
         return _back(activity)

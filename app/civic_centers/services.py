@@ -168,6 +168,9 @@ def undo_change(activity: Activity, change: OccurrenceChange) -> None:
 
 
 def cancel_activity(activity: Activity, reason: str) -> None:
+    """A published activity stays visible, marked cancelled; a draft is not public, so it cannot be."""
+    if activity.status == ActivityStatus.DRAFT:
+        raise RuleError("draft")
     activity.status = ActivityStatus.CANCELLED
     activity.cancel_reason = reason
     activity.touch()
