@@ -15,10 +15,8 @@ from app.towns.models import Town
 
 VIEWS = ("lista", "settimana", "mese")
 LIST_DAYS = 14
+MAX_YEARS_AWAY = 20  # a "dal" further away than this shows today
 AUDIENCE_BY_SLUG = {slug: audience for audience, slug in AUDIENCE_SLUGS.items()}
-
-
-MAX_YEARS_AWAY = 20
 
 
 def _window(view: str, start: date) -> tuple[date, date, date, date]:

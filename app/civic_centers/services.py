@@ -72,11 +72,10 @@ def touch_activities(center: CivicCenter) -> None:
 @place_changed.connect
 def _place_changed(place, **_) -> None:
     """A renamed town or a center's new address is in the LOCATION of every activity held there."""
-    query = select(Activity).join(Activity.center)
     if isinstance(place, CivicCenter):
-        query = query.where(Activity.center_id == place.id)
-    else:
-        query = query.where(CivicCenter.town_id == place.id)
+        touch_activities(place)
+        return
+    query = select(Activity).join(Activity.center).where(CivicCenter.town_id == place.id)
     for activity in db.session.scalars(query):
         activity.touch()
 

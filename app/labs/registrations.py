@@ -112,9 +112,8 @@ def withdraw(registration: Registration) -> Registration | None:
 
 def places_changed(lab: Lab) -> None:
     """After the capacity is raised, the waiting list takes the new places."""
-    if lab.id is not None:
-        _lock(lab)
-        promote_waiting(lab)
+    _lock(lab)
+    promote_waiting(lab)
 
 
 def promote_waiting(lab: Lab) -> Registration | None:
