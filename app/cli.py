@@ -60,8 +60,9 @@ def load_demo(admin_email: str):
 
 
 def init_app(app: Flask) -> None:
-    from app.agenda.cli import feeds_cli
+    from app.agenda.cli import feeds_cli, occurrences_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(feeds_cli)
+    app.cli.add_command(occurrences_cli)
