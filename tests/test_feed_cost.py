@@ -37,7 +37,10 @@ def test_another_process_reads_the_stored_bytes_once(browser, app, current):  # 
         assert browser.get(URL).data == first.data
     assert any("feed_cache.body" in s for s in statements)
     with app.test_request_context():
-        assert memory().get(f"centro:{current.center_id}@legami.test", first.headers["ETag"].strip('"')) == first.data
+        assert (
+            memory().get(f"centro:{current.center_id}@legami.test", first.headers["ETag"].strip('"'))
+            == first.data
+        )
 
 
 def test_the_memory_is_bounded_and_safe_across_threads():

@@ -62,7 +62,9 @@ class CalendarOccurrence(db.Model):
 
     __tablename__ = "occurrences"
     __table_args__ = (
-        Index("ix_occurrences_public_day", "is_public", "day", "starts_at"),
+        # Each day in the pages' order (time, title), with the status: a day's first rows come
+        # without a sort, and the counts per day from the index alone.
+        Index("ix_occurrences_public_day", "is_public", "day", "starts_at", "title", "status"),
         Index("ix_occurrences_town_day", "town_id", "day"),
         Index("ix_occurrences_center_day", "center_id", "day"),
     )

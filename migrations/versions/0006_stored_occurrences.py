@@ -50,7 +50,7 @@ def upgrade():
     with op.batch_alter_table('occurrences', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_occurrences_activity_id'), ['activity_id'], unique=False)
         batch_op.create_index('ix_occurrences_center_day', ['center_id', 'day'], unique=False)
-        batch_op.create_index('ix_occurrences_public_day', ['is_public', 'day', 'starts_at'], unique=False)
+        batch_op.create_index('ix_occurrences_public_day', ['is_public', 'day', 'starts_at', 'title', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_occurrences_session_id'), ['session_id'], unique=False)
         batch_op.create_index('ix_occurrences_town_day', ['town_id', 'day'], unique=False)
 
