@@ -173,7 +173,7 @@ def test_community_maker_creates_a_lab_and_becomes_its_maker(browser, maker):
     browser.login(maker)
     response = browser.post("/gestione/laboratori/nuovo", {
         "title": "Gruppo di acquisto solidale", "theme": "gas", "town_id": crema.id, "zone_id": "0", "center_id": "0",
-        "capacity": "15", "has_waiting_list": "y", "status": "open"})  # fmt: skip
+        "capacity": "15", "has_waiting_list": "y", "is_free": "y", "status": "open"})  # fmt: skip
     assert response.status_code == 302
     lab = db.session.scalar(select(Lab))
     assert lab.slug == "gruppo-di-acquisto-solidale-crema" and [m.id for m in lab.makers] == [maker.id]
@@ -394,7 +394,7 @@ def test_raising_the_capacity_gives_the_new_places_to_the_waiting_list(browser, 
     browser.login(maker)
     response = browser.post(f"/gestione/laboratori/{lab.slug}", {
         "title": lab.title, "theme": lab.theme, "town_id": lab.town_id, "zone_id": "0", "center_id": "0",
-        "venue": lab.venue, "capacity": "3", "has_waiting_list": "y", "status": "open"})  # fmt: skip
+        "venue": lab.venue, "capacity": "3", "has_waiting_list": "y", "is_free": "y", "status": "open"})  # fmt: skip
     assert response.status_code == 302
     db.session.expire_all()
     assert statuses(lab) == ["confirmed", "confirmed", "confirmed", "waiting"]
