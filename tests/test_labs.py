@@ -336,15 +336,6 @@ def test_lab_pages_make_a_fixed_number_of_queries(browser, lab):
         assert few and len(many) == len(few), (url, many)
 
 
-def test_signups_are_rate_limited_per_address(app, browser, lab):
-    app.config["SIGNUP_LIMIT_PER_IP"] = "2 per hour"
-    signup(browser, lab, email="a@example.org")
-    signup(browser, lab, email="b@example.org")
-    response = signup(browser, lab, email="c@example.org")
-    assert response.status_code == 429 and "Troppi tentativi" in text(response)
-    assert statuses(lab) == ["confirmed", "confirmed"]
-
-
 def test_move_a_session(browser, maker, lab):
     session = factories.session(lab, today_in_rome() + timedelta(days=5))
     db.session.commit()
