@@ -67,3 +67,13 @@ def test_moved_date_across_a_change_keeps_its_wall_clock_hour_in_ical_js():
     starts = {rome(f).date(): rome(f) for f in expand(feed, date(2027, 3, 1), date(2027, 4, 30))}
     assert date(2027, 3, 22) not in starts
     assert starts[date(2027, 4, 1)].hour == 18 and starts[date(2027, 3, 29)].hour == 18
+
+
+def test_a_typed_backslash_n_stays_literal_in_ical_js():
+    title = r"Corso C:\Nuovi utenti; base, avanzato"
+    item = FeedEvent(
+        uid="attivita-9@legami", title=title, sequence=0, stamp=STAMP,
+        schedule=Schedule(date(2026, 11, 10), time(18), time(19)),
+    )  # fmt: skip
+    (found,) = expand(build_feed("Legami", [item], date(2026, 11, 1)), date(2026, 11, 1), date(2026, 11, 30))
+    assert found["summary"] == title

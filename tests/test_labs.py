@@ -102,7 +102,7 @@ def test_duplicate_signups_are_refused_kindly(browser, lab, first, second):
     signup(browser, lab, **first)
     response = signup(browser, lab, full_name="Rosa F.", **second)
     assert response.status_code == 409
-    assert "Risulti già iscritto con questo contatto" in text(response)
+    assert "C'è già un'iscrizione con questo contatto" in text(response)
     assert statuses(lab) == ["confirmed"]
 
 
@@ -133,7 +133,7 @@ def test_withdraw_moves_the_waiting_list_up(browser, lab):
     assert response.status_code == 302
     assert statuses(lab) == ["withdrawn", "confirmed", "confirmed"]
     assert "c, hai un posto." in text(browser.get(links[2]))
-    assert "Ti sei ritirato" in text(browser.get(token_page))
+    assert "Hai ritirato la tua iscrizione" in text(browser.get(token_page))
 
 
 def test_withdraw_link_works_only_for_its_own_registration(browser, lab):

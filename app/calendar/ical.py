@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vText
 
 from app.calendar.occurrences import Schedule, original_starts, touches
 from app.timeutil import ROME
@@ -35,6 +35,15 @@ class FeedEvent:
     url: str = ""
     categories: tuple[str, ...] = ()
     is_cancelled: bool = False
+
+
+class LiteralText(vText):
+    r"""TEXT escaped by RFC 5545 alone: icalendar turns a typed "\N" into a line break first."""
+
+    def to_ical(self) -> bytes:
+        text = str(self).replace("\\", "\\\\").replace(";", r"\;").replace(",", r"\,")
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n")
+        return text.encode(self.encoding)
 
 
 def horizon(today: date) -> tuple[date, date]:
@@ -88,14 +97,14 @@ def _base(item: FeedEvent, start: datetime, end: datetime, cancelled: bool, reas
     event.add("sequence", item.sequence)
     event.add("dtstart", _local(start))
     event.add("dtend", _local(end))
-    event.add("summary", _title(item.title, cancelled))
+    event.add("summary", LiteralText(_title(item.title, cancelled)))
     description = item.description
     if cancelled and reason:
         description = f"Annullato: {reason}\n\n{description}".strip()
     if description:
-        event.add("description", description)
+        event.add("description", LiteralText(description))
     if item.location:
-        event.add("location", item.location)
+        event.add("location", LiteralText(item.location))
     if item.url:
         event.add("url", item.url)
     if item.categories:

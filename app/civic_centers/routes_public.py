@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from app.agenda import services as agenda
 from app.agenda.subscribe import subscription
 from app.civic_centers import bp
-from app.civic_centers.jsonld import activity_events
+from app.civic_centers.jsonld import activity_events, center_place
 from app.civic_centers.loaders import get_activity_or_404, get_center_or_404
 from app.civic_centers.models import CivicCenter
 from app.civic_centers.services import can_create_centers, can_manage
@@ -57,6 +57,7 @@ def detail(slug: str):
     return render_template(
         "civic_centers/detail.html", center=center, entries=found, closures=closures,
         subscription=subscription(center=center), can_manage=can_manage(current_user, center),
+        jsonld=center_place(center, context=True),
     )  # fmt: skip
 
 

@@ -73,7 +73,7 @@ def register(slug: str):
         messages = {
             "closed": _("Le iscrizioni a questo laboratorio sono chiuse."),
             "full": _("I posti sono esauriti e non c'è una lista d'attesa."),
-            "duplicate": _("Risulti già iscritto con questo contatto: non serve iscriversi di nuovo."),
+            "duplicate": _("C'è già un'iscrizione con questo contatto: non serve iscriversi di nuovo."),
         }
         db.session.rollback()
         flash(messages[str(error)], "danger")
@@ -104,5 +104,5 @@ def withdraw(slug: str, token: str):
     found = registrations.by_token(lab, token) or abort(404)
     registrations.withdraw(found)
     db.session.commit()
-    flash(_("Ti sei ritirato dal laboratorio. Grazie per averlo comunicato."), "success")
+    flash(_("Hai ritirato la tua iscrizione. Grazie per averlo comunicato."), "success")
     return redirect(url_for("labs.registration", slug=lab.slug, token=token))
