@@ -14,6 +14,7 @@ from app.civic_centers.jsonld import activity_events, center_place
 from app.civic_centers.loaders import get_activity_or_404, get_center_or_404
 from app.civic_centers.models import CivicCenter
 from app.civic_centers.services import can_create_centers, can_manage
+from app.events.urls import activity_add_url
 from app.extensions import db
 from app.timeutil import today_in_rome
 from app.towns.models import Town
@@ -69,6 +70,6 @@ def activity_detail(slug: str, activity_id: int):
     occurrences = agenda.entries([activity], first, first + timedelta(weeks=8))
     return render_template(
         "civic_centers/activity.html", activity=activity, center=activity.center, entries=occurrences,
-        jsonld=activity_events(activity, [e.occurrence for e in occurrences[:10]]),
+        jsonld=activity_events(activity, [e.occurrence for e in occurrences[:10]]), add_url=activity_add_url(activity),
         subscription=subscription(center=activity.center), can_manage=can_manage(current_user, activity.center),
     )  # fmt: skip

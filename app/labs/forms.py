@@ -132,7 +132,9 @@ class RegistrationForm(FlaskForm):
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         if not self.email.data and not self.phone.data:
-            message = _l("Lascia un'e-mail o un numero di telefono, per ricevere un avviso se qualcosa cambia.")
+            message = _l(
+                "Lascia un'e-mail o un numero di telefono, per ricevere un avviso se qualcosa cambia."
+            )
             self.email.errors = [*self.email.errors, message]
             return False
         return valid

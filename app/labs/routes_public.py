@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.agenda import services as agenda
 from app.agenda.subscribe import Subscription
+from app.events.urls import session_add_url
 from app.extensions import db
 from app.forms import EmptyForm
 from app.labs import bp, registrations, signup_limits
@@ -51,6 +52,7 @@ def _detail_page(lab: Lab, form, status: int = 200, refusal: str | None = None):
     return render_template(
         "labs/detail.html", lab=lab, form=form, entries=upcoming, places_left=places_left,
         subscription=_subscription(lab), can_manage=can_manage(current_user, lab), refusal=refusal,
+        add_url=session_add_url(lab),
     ), status  # fmt: skip
 
 
