@@ -30,6 +30,7 @@ CATEGORIES = [c for c in CATEGORY_LABELS if c != "altro"]
 AUDIENCES = list(Audience)
 FIRST_NAMES = ["Anna", "Luca", "Giulia", "Marco", "Sara", "Paolo", "Elena", "Davide", "Chiara", "Franco"]
 LAST_NAMES = ["Bassi", "Ferrari", "Zanoni", "Cavalli", "Tedoldi", "Groppelli", "Vailati", "Benzoni"]
+FACTS = {"is_free": True, "price": "", "age_min": None, "age_max": None, "step_free_access": "", "hearing_loop": ""}
 VERBALE = "Il gruppo fa il punto sulle piste di lavoro.\n\na) mappare le realtà del quartiere;\nb) incontrare le scuole."
 
 
@@ -50,8 +51,8 @@ def _activity_form(c: int, a: int, today: date):
         title=f"{CATEGORY_LABELS[CATEGORIES[a % len(CATEGORIES)]]} {c}-{a}", description="Un'attività settimanale.",
         audience=AUDIENCES[a % len(AUDIENCES)].value, category=CATEGORIES[a % len(CATEGORIES)],
         start_time=time(15 + a % 5, 30), end_time=time(17 + a % 5, 0), start_on=today - timedelta(days=365),
-        is_free=True, price="", registration_required=False, capacity=None, step_free_access=a % 2 == 0,
-        hearing_loop=False, accompanying_adult_required=False, publish=True,
+        registration_required=False, capacity=None, accompanying_adult_required=False,
+        publish=True, **FACTS,
     )  # fmt: skip
     values.recurrence = lambda: rule
     return values
@@ -78,7 +79,7 @@ def _load_lab(n: int, town, today: date, maker) -> None:
     lab = labs.apply_lab_form(Lab(), form(
         title=f"Laboratorio {n:02d}", description="Un Laboratorio di Comunità.", theme="animazione",
         town_id=town.id, zone_id=None, center_id=0, venue="Sala civica", partners="", capacity=12,
-        has_waiting_list=True, is_for_children=False, status="open",
+        has_waiting_list=True, is_for_children=False, status="open", **FACTS,
     ), maker)  # fmt: skip
     rule = Recurrence(freq=Frequency.WEEKLY, weekdays=(n % 5,), count=40)
     labs.plan_sessions(lab, today - timedelta(weeks=20), time(17, 30), time(19), rule)
