@@ -30,7 +30,14 @@ CATEGORIES = [c for c in CATEGORY_LABELS if c != "altro"]
 AUDIENCES = list(Audience)
 FIRST_NAMES = ["Anna", "Luca", "Giulia", "Marco", "Sara", "Paolo", "Elena", "Davide", "Chiara", "Franco"]
 LAST_NAMES = ["Bassi", "Ferrari", "Zanoni", "Cavalli", "Tedoldi", "Groppelli", "Vailati", "Benzoni"]
-FACTS = {"is_free": True, "price": "", "age_min": None, "age_max": None, "step_free_access": "", "hearing_loop": ""}
+FACTS = {
+    "is_free": True,
+    "price": "",
+    "age_min": None,
+    "age_max": None,
+    "step_free_access": "",
+    "hearing_loop": "",
+}
 VERBALE = "Il gruppo fa il punto sulle piste di lavoro.\n\na) mappare le realtà del quartiere;\nb) incontrare le scuole."
 
 
