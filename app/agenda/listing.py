@@ -4,10 +4,11 @@ from __future__ import annotations  # Filters is only named here: civic_centers 
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from flask import request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select, union_all
+from sqlalchemy import Select, bindparam, func, or_, select, union_all
 
 from app.agenda import services
 from app.agenda.models import CalendarOccurrence as Row
@@ -71,6 +72,37 @@ class DayPage:
     more: dict[date, int]  # day -> how many more than shown
 
 
+FILTERS = ("town_id", "center_id", "audience", "category", "lab_id")
+
+
+@lru_cache(maxsize=256)
+def _per_day_statements(days: int, shape: tuple[str, ...], limit: int):
+    """The two statements of per_day for a number of days and a set of filters, built once.
+
+    Building a UNION of a month of SELECTs costs more than running it, so the
+    statements take the dates and filter values as bound parameters and are
+    kept (lru_cache is thread-safe; the statements are never changed).
+    """
+    where = [Row.is_public.is_(True), Row.status.in_(Status.SHOWN)]
+    for name in shape:
+        if name == "audience":  # what is "for everyone" is also for children, for the elderly...
+            where.append(or_(Row.audience == bindparam("audience"), Row.audience == Audience.EVERYONE.value))
+        else:
+            where.append(getattr(Row, name) == bindparam(name))
+    parts = [
+        select(*COLUMNS).where(*where, Row.day == bindparam(f"d{n}")).order_by(*ORDER).limit(limit).subquery()
+        for n in range(days)
+    ]
+    rows = union_all(*[select(part) for part in parts]) if days > 1 else select(parts[0])
+    counts = (
+        select(Row.day, func.count())
+        .where(*where, Row.day >= bindparam("first"), Row.day <= bindparam("last"))
+        .group_by(Row.day)
+        .having(func.count() > limit)
+    )
+    return rows, counts
+
+
 def per_day(filters: services.Filters, first: date, last: date, limit: int) -> DayPage:
     """At most `limit` occurrences a day, and how many more the fuller days have: two queries.
 
@@ -78,18 +110,14 @@ def per_day(filters: services.Filters, first: date, last: date, limit: int) -> D
     UNION ALL statement), so the cost follows what the page shows; the
     counts come from the index too.
     """
-    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    parts = [shown(filters, day, day).order_by(*ORDER).limit(limit).subquery() for day in days]
-    query = union_all(*[select(part) for part in parts]) if len(parts) > 1 else select(parts[0])
+    days = (last - first).days + 1
+    values = {name: getattr(filters, name) for name in FILTERS if getattr(filters, name)}
+    rows, counts = _per_day_statements(days, tuple(values), limit)
+    params = values | {"first": first, "last": last}
+    params |= {f"d{n}": first + timedelta(days=n) for n in range(days)}
     make = _Rows()
-    found = sorted(db.session.execute(query), key=lambda r: (r.day, r.starts_at, r.title, r.id))
-    counts = (
-        select(Row.day, func.count())
-        .where(*conditions(filters, first, last))
-        .group_by(Row.day)
-        .having(func.count() > limit)
-    )
-    more = {day: n - limit for day, n in db.session.execute(counts)}
+    found = sorted(db.session.execute(rows, params), key=lambda r: (r.day, r.starts_at, r.title, r.id))
+    more = {day: n - limit for day, n in db.session.execute(counts, params)}
     return DayPage([make.entry(row) for row in found], more)
 
 

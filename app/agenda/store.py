@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import delete, event, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.agenda.feed_memory import forget_heads
 from app.agenda.models import CalendarOccurrence, OccurrenceHorizon
 from app.agenda.models import OccurrenceStatus as Status
 from app.civic_centers.models import Activity, CivicCenter, Closure, OccurrenceChange
@@ -278,6 +279,7 @@ def _write_pending(session: Session) -> None:
     rewrite_activities(activities)
     rewrite_sessions(sessions)
     session.info.pop(PENDING, None)  # the rewrite's own flushes note nothing new
+    forget_heads()  # this process's feeds check their fingerprint again
 
 
 @event.listens_for(Session, "after_soft_rollback")
