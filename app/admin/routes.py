@@ -15,6 +15,7 @@ from app.auth.decorators import roles_required
 from app.auth.models import Role, User
 from app.extensions import db
 from app.forms import EmptyForm
+from app.messages.flows import accounts as mail
 
 admin_only = roles_required(Role.ADMIN)
 
@@ -48,9 +49,14 @@ def user_create():
         else:
             user = accounts.create_user(form.email.data, form.full_name.data, _roles(form))
             record(current_user, "user.create", user.email)
+            mail.send_invitation(user)
             db.session.commit()
             flash(
-                _("Account creato. Invia a %(name)s il link di invito qui sotto.", name=user.full_name),
+                _(
+                    "Account creato: abbiamo mandato a %(name)s il link per scegliere la password "
+                    "(è anche qui sotto).",
+                    name=user.full_name,
+                ),
                 "success",
             )
             return redirect(url_for("admin.user_detail", user_id=user.id))
@@ -95,6 +101,7 @@ def user_reset_link(user_id: int):
         return redirect(url_for("admin.user_detail", user_id=user.id))
     user.end_all_sessions()
     record(current_user, "user.reset_link", user.email)
+    mail.send_invitation(user)
     db.session.commit()
     url = url_for("auth.accept_invitation", token=accounts.invitation_token(user), _external=True)
     return render_template("admin/reset_link.html", user=user, url=url)
