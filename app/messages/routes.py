@@ -63,3 +63,11 @@ def resend(message_id: int):
         db.session.commit()
         flash(_("Il messaggio è di nuovo in coda: partirà tra pochi istanti."), "success")
     return redirect(url_for("messages.message_detail", message_id=message.id))
+
+
+@bp.app_template_filter("isodate")
+def isodate(value: str):
+    """A date kept as ISO text in a message's data, back to a date."""
+    from datetime import date
+
+    return date.fromisoformat(value) if value else None
