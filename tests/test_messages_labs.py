@@ -60,7 +60,7 @@ def test_confirmation_has_dates_place_link_and_an_ics(browser, lab, mailbox):
     (ics,) = attachments(message)
     assert ics.get_content_type() == "text/calendar" and ics.get_filename() == "laboratorio.ics"
     calendar = Calendar.from_ical(ics.get_content())
-    events = [c for c in calendar.walk("VEVENT")]
+    events = calendar.walk("VEVENT")
     assert {e["UID"] for e in events} == {s.uid for s in lab.sessions}
     assert "List-Unsubscribe" not in message
     # The link works: the private page, then withdrawing.
@@ -74,7 +74,7 @@ def test_waiting_list_then_promotion_with_the_same_link(browser, lab, mailbox):
     signup(browser, lab, full_name="Anna", email="anna@example.org")
     signup(browser, lab, full_name="Bruno", email="bruno@example.org")
     signup(browser, lab, full_name="Carla", email="carla@example.org")
-    anna, bruno, carla = mailbox.deliver()
+    anna, _bruno, carla = mailbox.deliver()
     assert carla["Subject"] == "Sei in lista d'attesa: Orto condiviso"
     assert "sei in lista d'attesa" in body(carla)
     anna_link = private_link(anna)

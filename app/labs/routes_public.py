@@ -14,8 +14,8 @@ from app.labs import bp, registrations
 from app.labs.forms import RegistrationForm
 from app.labs.loaders import get_lab_or_404
 from app.labs.models import Lab, LabStatus, RegistrationStatus
-from app.messages.flows import labs as mail
 from app.labs.services import can_create_labs, can_manage, counts_by_lab
+from app.messages.flows import labs as mail
 from app.timeutil import today_in_rome
 
 
