@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.labs.models import Lab, LabSession, Registration
 from app.labs import services  # the module, not the name: labs.services and events import each other
+from app.labs.models import Lab, LabSession, Registration
 
 
 def get_lab_or_404(slug: str, manage: bool = False) -> Lab:
