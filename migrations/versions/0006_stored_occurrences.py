@@ -1,7 +1,7 @@
 """stored occurrences
 
 Revision ID: 0006
-Revises: 0010
+Revises: 0008
 Create Date: 2026-11-25 23:44:50.553699
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006'
-down_revision = '0010'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
