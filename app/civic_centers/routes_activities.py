@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -61,7 +61,12 @@ def activity_edit(activity_id: int):
         form.month_week.data = activity.month_week or 1
         form.month_weekday.data = activity.month_weekday or 0
     if form.validate_on_submit():
-        services.apply_activity_form(activity, form)
+        orphans = services.newly_orphaned(activity, form)
+        choices = {c.id: request.form.get(f"eccezione-{c.id}") for c in orphans if not c.is_cancelled}
+        if any(choice not in ("mantieni", "elimina") for choice in choices.values()):
+            return _edit_page(activity, form, 409, orphans=orphans)
+        drop = frozenset(c.id for c in orphans if c.is_cancelled or choices[c.id] == "elimina")
+        services.apply_activity_form(activity, form, drop)
         db.session.commit()
         flash(_("Attività aggiornata."), "success")
         return _back(activity)
