@@ -87,11 +87,16 @@ def results(tmp_path_factory):
     return found
 
 
-def test_the_parent_filters_the_calendar_and_gets_the_matching_feed(results):
+def test_the_first_event_is_in_view_on_a_phone(results):
+    assert results["steps"]["first_event_bottom"] is not None and results["steps"]["first_event_bottom"] <= 844
+
+
+def test_the_parent_filters_by_town_and_age_and_gets_the_matching_feed(results):
     steps = results["steps"]
-    assert "comune=crema" in steps["calendar_url"] and "pubblico=bambini" in steps["calendar_url"]
+    assert "comune=crema" in steps["calendar_url"] and "eta=7" in steps["calendar_url"]
     assert "Doposcuola" in steps["calendar_text"] and "Serata per adulti" not in steps["calendar_text"]
     assert steps["webcal"].startswith("webcal://")
+    assert steps["webcal"].endswith("/ical/calendario.ics?comune=crema&eta=7")
 
 
 def test_the_center_shows_the_closed_day_and_the_moved_date(results):

@@ -39,7 +39,7 @@ async function shot(page, name) {
 }
 
 const pages = {
-  calendar: `/calendario?comune=${config.town_slug}&pubblico=bambini`,
+  calendar: `/calendario?comune=${config.town_slug}&eta=7`,
   center: `/centri/${config.center_slug}`,
   activity: `/centri/${config.center_slug}/attivita/${config.activity_id}`,
   lab: `/laboratori/${config.lab_slug}`,
@@ -53,8 +53,12 @@ try {
 
   // 1. The town's calendar for children, and the feed the page offers.
   await page.goto(`${base}/calendario`);
+  // Phone first: the first event is in view before the filters are opened.
+  const first = await page.locator('.legami-entry').first().boundingBox();
+  results.steps.first_event_bottom = first ? first.y + first.height : null;
+  await page.locator('summary', { hasText: 'Filtri' }).click();
   await page.getByLabel('Comune').selectOption(config.town_slug);
-  await page.getByLabel('Per chi').selectOption('bambini');
+  await page.getByLabel('Età del bambino o della bambina').fill('7');
   await Promise.all([page.waitForNavigation(), page.locator('.legami-filters button[type=submit]').first().click()]);
   results.steps.calendar_url = page.url();
   results.steps.calendar_text = await page.locator('main').innerText();
