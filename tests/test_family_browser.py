@@ -88,7 +88,9 @@ def results(tmp_path_factory):
 
 
 def test_the_first_event_is_in_view_on_a_phone(results):
-    assert results["steps"]["first_event_bottom"] is not None and results["steps"]["first_event_bottom"] <= 844
+    assert (
+        results["steps"]["first_event_bottom"] is not None and results["steps"]["first_event_bottom"] <= 844
+    )
 
 
 def test_the_parent_filters_by_town_and_age_and_gets_the_matching_feed(results):
