@@ -8,8 +8,9 @@ from functools import lru_cache
 
 from flask import request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, bindparam, func, or_, select, union_all
+from sqlalchemy import Select, and_, bindparam, func, or_, select, union_all
 
+from app.agenda import family_filters as family
 from app.agenda import services
 from app.agenda.models import CalendarOccurrence as Row
 from app.agenda.models import OccurrenceStatus as Status
@@ -41,6 +42,27 @@ def conditions(filters: services.Filters, first: date, last: date) -> list:
         found.append(Row.category == filters.category)
     if filters.lab_id:
         found.append(Row.lab_id == filters.lab_id)
+    return found + family_conditions(filters)
+
+
+def family_conditions(filters) -> list:
+    """A child's age, free only, no sign-up, time of day, over the rows' own columns."""
+    found = []
+    if filters.age is not None:
+        has_range = or_(Row.age_min.is_not(None), Row.age_max.is_not(None))
+        fits = and_(
+            or_(Row.age_min.is_(None), Row.age_min <= filters.age),
+            or_(Row.age_max.is_(None), Row.age_max >= filters.age),
+        )
+        # Without a range the audience decides; a lab (no audience) without one fits everyone.
+        by_audience = or_(Row.audience.is_(None), Row.audience.in_(sorted(family.audiences_for(filters.age))))
+        found.append(or_(and_(has_range, fits), and_(~has_range, by_audience)))
+    if filters.free_only:
+        found.append(Row.is_free.is_(True))
+    if filters.no_registration:
+        found.append(Row.registration_required.is_(False))
+    if filters.time_of_day:
+        found.append(family.time_clause(filters.time_of_day, Row.start_time))
     return found
 
 
@@ -76,14 +98,20 @@ FILTERS = ("town_id", "center_id", "audience", "category", "lab_id")
 
 
 @lru_cache(maxsize=256)
-def _per_day_statements(days: int, shape: tuple[str, ...], limit: int):
+def _per_day_statements(days: int, shape: tuple[str, ...], family_key: tuple, limit: int):
     """The two statements of per_day for a number of days and a set of filters, built once.
 
     Building a UNION of a month of SELECTs costs more than running it, so the
     statements take the dates and filter values as bound parameters and are
     kept (lru_cache is thread-safe; the statements are never changed).
     """
+    age, free_only, no_registration, time_of_day = family_key
     where = [Row.is_public.is_(True), Row.status.in_(Status.SHOWN)]
+    where += family_conditions(
+        services.Filters(
+            age=age, free_only=free_only, no_registration=no_registration, time_of_day=time_of_day
+        )
+    )
     for name in shape:
         if name == "audience":  # what is "for everyone" is also for children, for the elderly...
             where.append(or_(Row.audience == bindparam("audience"), Row.audience == Audience.EVERYONE.value))
@@ -112,7 +140,8 @@ def per_day(filters: services.Filters, first: date, last: date, limit: int) -> D
     """
     days = (last - first).days + 1
     values = {name: getattr(filters, name) for name in FILTERS if getattr(filters, name)}
-    rows, counts = _per_day_statements(days, tuple(values), limit)
+    family_key = (filters.age, filters.free_only, filters.no_registration, filters.time_of_day)
+    rows, counts = _per_day_statements(days, tuple(values), family_key, limit)
     params = values | {"first": first, "last": last}
     params |= {f"d{n}": first + timedelta(days=n) for n in range(days)}
     make = _Rows()
