@@ -86,9 +86,8 @@ def _load_district(years: int) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from app.agenda.cli import feeds_cli, occurrences_cli
+    from app.agenda.cli import feeds_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(feeds_cli)
-    app.cli.add_command(occurrences_cli)
