@@ -22,6 +22,8 @@ ENV_SETTINGS = {
     # into the links of the pages and feeds the portal builds.
     "TRUSTED_HOSTS": _host_list,
     "LOG_LEVEL": str,
+    # Where attachments and approved PDFs are kept (app/storage.py); shared by every app server.
+    "FILES_DIR": str,
 }
 
 
@@ -55,6 +57,7 @@ def defaults(instance_path: str) -> dict:
         "SIGNUP_LIMIT_PER_IP": "30 per hour",
         "INVITE_MAX_AGE_SECONDS": 60 * 60 * 24 * 7,
         "PASSWORD_HASH_METHOD": "scrypt",
+        "FILES_DIR": str(Path(instance_path) / "files"),
     }
 
 
