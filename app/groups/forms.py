@@ -37,9 +37,15 @@ class GroupForm(FlaskForm):
     )
     submit = SubmitField(_l("Salva"))
 
-    def validate_quorum_number(self, field):
-        if self.quorum_rule.data == "fixed" and not field.data:
-            raise ValidationError(_l("Con un numero fisso, scrivi quanti membri servono."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.quorum_rule.data == "fixed" and not self.quorum_number.data and not self.quorum_number.errors:
+            self.quorum_number.errors = [
+                *self.quorum_number.errors,
+                _l("Con un numero fisso, scrivi quanti membri servono."),
+            ]
+            return False
+        return valid
 
 
 START_ON = _l("Nel gruppo dal")

@@ -166,6 +166,7 @@ def upgrade():
         "JOIN meetings m ON m.group_id = gm.group_id WHERE m.id = meeting_attendances.meeting_id "
         "AND gm.user_id = meeting_attendances.user_id) WHERE user_id IS NOT NULL"
     )
+    op.execute("UPDATE meetings SET sequence = 1 WHERE is_cancelled")
     op.execute(
         "UPDATE action_items SET closed_on = (SELECT m.held_on FROM meetings m "
         "WHERE m.id = action_items.closed_meeting_id) WHERE closed_meeting_id IS NOT NULL"
