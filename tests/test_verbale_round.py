@@ -146,9 +146,7 @@ def test_every_form_is_closed_after_approval(browser, review):
         assert response.status_code in (403, 409), (url, response.status_code)
     browser.logout()
     browser.login(review.member)
-    assert (
-        browser.post(f"/verbali/{mid}/commenti", {"body": "tardi"}).status_code == 403
-    )
+    assert browser.post(f"/verbali/{mid}/commenti", {"body": "tardi"}).status_code == 403
     db.session.expire_all()
     meeting = db.session.get(Meeting, meeting.id)
     assert (meeting.venue, meeting.held_on, meeting.is_cancelled) == (
