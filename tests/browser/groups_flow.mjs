@@ -53,7 +53,7 @@ try {
   await check(page, "incontro");
 
   // Attendance: every row starts "non registrato"; the first member is late, the last one is excused.
-  const rows = await page.locator("select[name$='-status']").count();
+  const rows = await page.locator("table.legami-attendance select").count();
   for (let i = 0; i < rows; i++) await page.selectOption(`#rows-${i}-status`, "present");
   await page.fill("#rows-0-arrived_at", "15:00");
   await page.selectOption(`#rows-${rows - 1}-status`, "excused");
