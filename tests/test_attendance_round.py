@@ -159,7 +159,7 @@ def test_secretary_adds_people_without_an_account(browser, round2014):
 def test_editing_a_meeting_bumps_its_sequence(browser, round2014):
     browser.login(round2014.secretary)
     mid = round2014.meeting.id
-    data = {"held_on": "2014-04-09", "start_time": "14:30", "end_time": "16:40",
+    data = {"held_on": "2027-01-13", "start_time": "14:30", "end_time": "16:40",
             "venue": "Oratorio di San Bartolomeo, via Zuvadelli", "agenda": "Sintesi del lavoro\nPiste di lavoro"}  # fmt: skip
     browser.post(f"/incontri/{mid}/modifica", data)
     browser.post(f"/incontri/{mid}/modifica", data)  # no change: no new sequence
@@ -167,6 +167,18 @@ def test_editing_a_meeting_bumps_its_sequence(browser, round2014):
     meeting = db.session.get(Meeting, mid)
     assert (meeting.sequence, meeting.venue) == (1, "Oratorio di San Bartolomeo, via Zuvadelli")
     assert meeting.updated_at is not None
+    # The personal feed carries the new SEQUENCE and LAST-MODIFIED.
+    import re
+
+    html = browser.get("/profilo/calendario").get_data(as_text=True)
+    path = re.search(r"http://legami\.test(/ical/personale/[^\"<]+\.ics)", html).group(1)
+    from icalendar import Calendar
+
+    event = Calendar.from_ical(browser.get(path).data).walk("VEVENT")[0]
+    assert int(event["SEQUENCE"]) == 1 and "Oratorio di San Bartolomeo" in str(event["LOCATION"])
+    assert event["LAST-MODIFIED"].dt.replace(microsecond=0) >= meeting.created_at.replace(
+        microsecond=0, tzinfo=event["LAST-MODIFIED"].dt.tzinfo
+    )
 
 
 def test_secretary_exports_own_group_and_sees_the_link(browser, round2014):

@@ -68,6 +68,10 @@ def test_approval_needs_review_or_a_recorded_session(browser, review):
     page = text(browser.get(response.headers["Location"]))
     assert "Verbale n. 1/2014 approvato" in page
     assert "Approvato dai presenti il" in page and "Il/La Presidente Angela Beretta" in page
+    assert (
+        "Approvazione registrata da Angela Beretta. Hanno approvato il testo in revisione: Silvia Fiorentini."
+        in page
+    )
 
 
 def test_approval_in_session_is_recorded(browser, review):

@@ -94,7 +94,8 @@ def approve(minutes: Minutes, user, visibility: str, method: str = "present", se
     minutes.approved_by_id = user.id
     minutes.approval_method = method
     minutes.approved_in_session_on = session_on if method == "session" else None
-    return versions.first_version(minutes, user, method, minutes.approved_in_session_on)
+    approvers = [c.author.full_name for c in approvals(minutes) if c.author is not None]
+    return versions.first_version(minutes, user, method, minutes.approved_in_session_on, approvers)
 
 
 def correct(minutes: Minutes, user, title: str, body: str, reason: str, base_revision: int):

@@ -42,11 +42,12 @@ def _issue(minutes: Minutes, user, doc: dict, reason: str) -> ApprovedVersion:
     return version
 
 
-def first_version(minutes: Minutes, user, method: str, session_on: date | None) -> ApprovedVersion:
+def first_version(minutes: Minutes, user, method: str, session_on: date | None, approvers: list[str]):
     """At approval: the whole header as it is now, with the approval line."""
     assign_number(minutes)
     doc = document.build(minutes)
     doc["approval"] = document.approval_line(method, session_on, today_in_rome(), user.full_name)
+    doc["approval"]["approvers"] = approvers
     return _issue(minutes, user, doc, "")
 
 
