@@ -99,6 +99,13 @@ try {
   seen.steps.attendance_rows = await page.$$eval("table.legami-attendance tbody tr", (rows) =>
     rows.map((r) => [r.querySelector("th").innerText.split("\n")[0].trim(), r.querySelector("select").selectedOptions[0].text]));
 
+  await page.goto(`${meetingUrl}/foglio-firme`);
+  seen.steps.sign_in = await main(page);
+  await check(page, "foglio-firme");
+  await page.goto(`${base}/gruppi/esporta-presenze`);
+  await check(page, "esporta-presenze");
+  await page.goto(meetingUrl);
+
   // 5. An action decided at the meeting, owned by a member without an account.
   await page.fill("#action-description", "Costruire il ponte con il mondo profit");
   await page.selectOption("#action-owner", { label: "Angelo Stanghellini" });
@@ -152,6 +159,8 @@ try {
   await page.goto(nextUrl);
   seen.steps.next_meeting = await main(page);
   await check(page, "prossimo-incontro");
+  await page.goto(`${base}/verbali/${verbaleUrl.split("/").pop()}/versioni`);
+  await check(page, "versioni-testo");
   await page.goto(`${base}/le-mie-azioni`);
   await check(page, "le-mie-azioni");
   await page.goto(`${base}/gruppi/${config.slug}`);
