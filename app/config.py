@@ -13,6 +13,8 @@ def _host_list(value: str) -> list[str]:
 ENV_SETTINGS = {
     "SECRET_KEY": str,
     "DATABASE_URL": str,
+    # Where attachments and approved PDFs are kept (app/storage.py); shared by every app server.
+    "FILES_DIR": str,
     "RATELIMIT_STORAGE_URI": str,
     "RATELIMIT_KEY_PREFIX": str,
     "LEGAMI_ENV": str,
@@ -22,8 +24,6 @@ ENV_SETTINGS = {
     # into the links of the pages and feeds the portal builds.
     "TRUSTED_HOSTS": _host_list,
     "LOG_LEVEL": str,
-    # Where attachments and approved PDFs are kept (app/storage.py); shared by every app server.
-    "FILES_DIR": str,
     "EMBED_FRAME_ANCESTORS": str,
 }
 
@@ -37,6 +37,7 @@ def defaults(instance_path: str) -> dict:
     return {
         "LEGAMI_ENV": "development",
         "DATABASE_URL": f"sqlite:///{Path(instance_path) / 'legami.sqlite3'}",
+        "FILES_DIR": str(Path(instance_path) / "files"),
         "RATELIMIT_STORAGE_URI": "memory://",
         "TRUSTED_PROXIES": 0,
         "LOG_LEVEL": "INFO",
@@ -64,7 +65,6 @@ def defaults(instance_path: str) -> dict:
         "EMBED_FRAME_ANCESTORS": "https:",
         "INVITE_MAX_AGE_SECONDS": 60 * 60 * 24 * 7,
         "PASSWORD_HASH_METHOD": "scrypt",
-        "FILES_DIR": str(Path(instance_path) / "files"),
     }
 
 

@@ -1,4 +1,4 @@
-"""One place for error pages: 400/403/404/405/409/413/429/500 and a failed CSRF check."""
+"""One place for error pages: 400/403/404/405/413/429/500 and a failed CSRF check."""
 
 from flask import Flask, render_template
 from flask.globals import request_ctx
@@ -12,13 +12,6 @@ MESSAGES = {
     403: (_l("Accesso negato"), _l("Non hai i permessi per questa pagina o per questa azione.")),
     404: (_l("Pagina non trovata"), _l("La pagina che cerchi non esiste o non è più disponibile.")),
     405: (_l("Operazione non consentita"), _l("Questa pagina non accetta questo tipo di richiesta.")),
-    409: (
-        _l("Verbale già approvato"),
-        _l(
-            "Il verbale di questo incontro è approvato: incontro, presenze e testo non cambiano più. "
-            "Le correzioni passano da una rettifica del verbale."
-        ),
-    ),
     413: (_l("Dati troppo grandi"), _l("I dati inviati superano la dimensione consentita.")),
     429: (
         _l("Troppi tentativi"),

@@ -148,6 +148,8 @@ def test_every_form_is_closed_after_approval(browser, review):
     for method, url, data in attempts:
         response = browser.get(url) if method == "get" else browser.post(url, data)
         assert response.status_code in (403, 409), (url, response.status_code)
+    closed = browser.get(f"/incontri/{meeting.id}/modifica")
+    assert closed.status_code == 409 and "Le correzioni passano da una rettifica del verbale." in text(closed)
     browser.logout()
     browser.login(review.member)
     assert browser.post(f"/verbali/{mid}/commenti", {"body": "tardi"}).status_code == 403

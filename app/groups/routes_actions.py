@@ -64,7 +64,7 @@ def action_status(action_id: int):
             if meeting is None or meeting.group_id != item.group_id:
                 abort(404)
             if services.meeting_is_locked(meeting):
-                abort(409)
+                raise access.Locked
         actions.set_status(item, form.status.data, meeting)
         db.session.commit()
         flash(_("Stato dell'azione aggiornato."), "success")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.forms import EmptyForm
-from app.groups.access import get_meeting_or_404
+from app.groups.access import Locked, get_meeting_or_404
 from app.minutes import access, bp, services
 from app.minutes.forms import ApproveForm, CommentForm, CorrectionForm, MinutesForm
 from app.minutes.models import Minutes, MinutesStatus
@@ -121,7 +121,9 @@ def approve(minutes_id: int):
     """The chair or secretary approve and publish; the verbale is then locked."""
     minutes = access.get_minutes_or_404(minutes_id)
     if not access.can_approve(current_user, minutes):
-        abort(409 if minutes.status == MinutesStatus.APPROVED else 403)
+        if minutes.status == MinutesStatus.APPROVED:
+            raise Locked
+        abort(403)
     form = ApproveForm()
     if not form.validate_on_submit():
         flash(_("Scegli come è stato approvato e chi può leggerlo."), "warning")

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from app.extensions import db
 from app.forms import EmptyForm
+from app.groups.access import Locked
 from app.minutes import access, attachments, bp, versions
 from app.minutes.forms import AttachmentForm, VerifyForm
 from app.minutes.models import Attachment
@@ -16,6 +17,12 @@ UPLOAD_ERRORS = {
     "too_big": "Il file supera i 10 MB: non è stato allegato.",
     "empty": "Il file è vuoto: non è stato allegato.",
 }
+
+
+def _refuse(minutes):
+    if minutes.status == "approved":
+        raise Locked
+    abort(403)
 
 
 def _detail(minutes):
@@ -36,7 +43,7 @@ def attachment_add(minutes_id: int):
     request.max_content_length = attachments.MAX_BYTES + 64 * 1024
     minutes = access.get_minutes_or_404(minutes_id)
     if not access.can_attach(current_user, minutes):
-        abort(409 if minutes.status == "approved" else 403)
+        _refuse(minutes)
     form = AttachmentForm()
     if not form.validate_on_submit():
         flash(" ".join(form.file.errors) or _("Scegli un file."), "warning")
@@ -71,7 +78,7 @@ def attachment_download(minutes_id: int, attachment_id: int):
 def attachment_remove(minutes_id: int, attachment_id: int):
     minutes = access.get_minutes_or_404(minutes_id)
     if not access.can_attach(current_user, minutes):
-        abort(409 if minutes.status == "approved" else 403)
+        _refuse(minutes)
     found = _attachment_or_404(minutes, attachment_id)
     if EmptyForm().validate_on_submit():
         key = found.storage_key
