@@ -1,7 +1,7 @@
 """secretary round: memberships with dates, quorum, approved versions, attachments
 
 Revision ID: 0007
-Revises: 0010
+Revises: 0008
 Create Date: 2026-11-25 23:42:13.715859
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0007"
-down_revision = "0010"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
