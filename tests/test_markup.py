@@ -43,4 +43,3 @@ def test_links_get_nofollow_noopener():
 
 def test_empty_source():
     assert render_markdown(None) == "" and render_markdown("") == ""
-
