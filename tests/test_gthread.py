@@ -205,9 +205,9 @@ def test_threaded_workers_survive_mixed_load(gunicorn, site):
         return [(path, status, 200, site[path] in html and not any(m in html for m in others))]
 
     def task(n):
-        if n % 10 == 3:
+        if n % 20 == 3:
             return sign_up(n)
-        if n % 10 == 7:
+        if n % 20 == 13:
             return log_in(n)
         return read(n)
 
