@@ -145,6 +145,17 @@ def test_secretary_adds_people_without_an_account(browser, round2014):
     assert count(GroupMembership) == before
     page = text(browser.get(f"/incontri/{round2014.meeting.id}"))
     assert "Giulia Senzaconto Membro, senza account" in page
+    # With an e-mail: an account without a password, and the invitation queued for it.
+    browser.post(
+        url, {"person-name": "Irene Invitata", "person-email": "irene@example.org", "person-role": "member"}
+    )
+    from app.auth.models import User
+    from app.messages.models import Message
+
+    irene = db.session.scalar(select(User).where(User.email == "irene@example.org"))
+    assert irene is not None and irene.password_hash is None and irene.full_name == "Irene Invitata"
+    message = db.session.scalar(select(Message).where(Message.to_email == "irene@example.org"))
+    assert message is not None and message.kind == "invitation"
     giulia = db.session.scalar(select(GroupMembership).where(GroupMembership.name == "Giulia Senzaconto"))
     browser.post(f"/incontri/{round2014.meeting.id}/azioni",
                  {"action-description": "Mappare le aziende", "action-owner": f"m{giulia.id}", "action-due_on": ""})  # fmt: skip

@@ -68,23 +68,25 @@ def add_member(group: WorkingGroup, email: str, role: str, start_on: date | None
     return link
 
 
-def add_person(
-    group: WorkingGroup, name: str, email: str, role: str, start_on: date | None
-) -> GroupMembership:
-    """A person without an account, by name (the e-mail, if any, is kept for an invitation).
+def add_person(group: WorkingGroup, name: str, email: str, role: str, start_on: date | None):
+    """A person the secretary records by name. Without an e-mail they stay a name on the roster;
+    with one, an account without a password is made for them and invited (app/messages), and
+    until they accept it they count, and are listed, like anyone else."""
+    from app.auth.services import create_user
+    from app.messages.flows.accounts import send_invitation
 
-    Hook for the messages of issue 12: when an e-mail is given, queue the invitation here."""
     email = (email or "").strip().lower()
     if email and db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise RuleError("has_account")
     name = " ".join(name.split())
-    if any(
-        m.user_id is None and m.name.lower() == name.lower() and m.end_on is None for m in group.memberships
-    ):
+    if any(m.display_name.lower() == name.lower() and m.end_on is None for m in group.memberships):
         raise RuleError("already")
-    link = GroupMembership(name=name, email=email, role=GroupRole(role), start_on=start_on)
+    user = create_user(email, name, set()) if email else None
+    link = GroupMembership(user=user, name=name, email=email, role=GroupRole(role), start_on=start_on)
     group.memberships.append(link)
     db.session.flush()
+    if user is not None:
+        send_invitation(user)
     return link
 
 
