@@ -67,6 +67,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.groups import bp as groups_bp
     from app.labs import bp as labs_bp
     from app.minutes import bp as minutes_bp
+    from app.pacts import bp as pacts_bp
     from app.reports import bp as reports_bp
     from app.towns import bp as towns_bp
 
@@ -80,3 +81,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(groups_bp)
     app.register_blueprint(minutes_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(pacts_bp)

@@ -22,6 +22,10 @@ ENV_SETTINGS = {
     # into the links of the pages and feeds the portal builds.
     "TRUSTED_HOSTS": _host_list,
     "LOG_LEVEL": str,
+    # Patti Gener-Attivi: the yearly target and how many years after its end a
+    # pact keeps its personal data (then `flask pacts anonymise` removes it).
+    "PACT_YEARLY_TARGET": int,
+    "PACT_RETENTION_YEARS": int,
 }
 
 
@@ -55,6 +59,8 @@ def defaults(instance_path: str) -> dict:
         "SIGNUP_LIMIT_PER_IP": "30 per hour",
         "INVITE_MAX_AGE_SECONDS": 60 * 60 * 24 * 7,
         "PASSWORD_HASH_METHOD": "scrypt",
+        "PACT_YEARLY_TARGET": 50,
+        "PACT_RETENTION_YEARS": 5,
     }
 
 
