@@ -12,6 +12,13 @@ from app.pacts.models import AGE_BANDS, OUTCOME_LABELS, PARTY_LABELS, REVIEW_RES
 MAX = _l("Al massimo %(max)d caratteri.")
 
 
+class OperatorsField(CheckboxListField):
+    """Checked by the service, which says which town the followers must work in."""
+
+    def pre_validate(self, form):
+        pass
+
+
 def _choices(labels, blank=None):
     options = [(key.value, label) for key, label in labels.items()]
     return ([("", blank)] if blank else []) + options
@@ -47,7 +54,7 @@ class PactForm(FlaskForm):
             NumberRange(1, 20, message=_l("Il nucleo va da 1 a 20 persone.")),
         ],
     )
-    followers = CheckboxListField(
+    followers = OperatorsField(
         _l("Altri operatori che seguono il patto"),
         description=_l("Solo operatori che lavorano nel Comune del patto."),
     )

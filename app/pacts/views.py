@@ -44,7 +44,7 @@ def int_list(values) -> list[int]:
     return found
 
 
-def render_detail(pact, status_code=200, **forms_in_error):
+def render_detail(pact, **forms_in_error):
     """The pact's page, optionally with one form showing its errors (nothing was saved)."""
     db.session.commit()  # the read log entry
     context = {
@@ -60,4 +60,4 @@ def render_detail(pact, status_code=200, **forms_in_error):
         "pacts/detail.html", pact=pact, transitions=allowed(pact), consent_version=CONSENT_VERSION,
         can_work=access.can_work(current_user, pact), can_manage=access.can_manage(current_user, pact),
         is_coordinator=access.is_coordinator(current_user), button=EmptyForm(), **context,
-    ), status_code  # fmt: skip
+    ), (400 if forms_in_error else 200)  # fmt: skip
