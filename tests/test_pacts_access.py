@@ -36,7 +36,7 @@ EXPECTED = {
         "verifica": 200,
         "diario": 302,
         "programma": 302,
-    },  # fmt: skip
+    },
     "responsabile": {
         **dict.fromkeys(ROUTES, 302),
         "scheda": 200,
@@ -45,7 +45,7 @@ EXPECTED = {
         "collegamenti": 200,
         "accessi": 404,
         "verifica": 200,
-    },  # fmt: skip
+    },
 }
 
 
