@@ -44,6 +44,19 @@ def int_list(values) -> list[int]:
     return found
 
 
+# The pact's page holds several forms: their fields get distinct ids (names stay).
+ID_PREFIXES = {
+    "commitment_form": "impegno", "note_form": "diario", "review_form": "verifica",
+    "activate_form": "attiva", "conclude_form": "concludi", "interrupt_form": "interrompi",
+}  # fmt: skip
+
+
+def _prefix_ids(form, prefix: str) -> None:
+    for field in form:
+        field.id = f"{prefix}-{field.name}"
+        field.label.field_id = field.id
+
+
 def render_detail(pact, **forms_in_error):
     """The pact's page, optionally with one form showing its errors (nothing was saved)."""
     db.session.commit()  # the read log entry
@@ -56,6 +69,8 @@ def render_detail(pact, **forms_in_error):
         "interrupt_form": forms.InterruptForm(formdata=None, closed_on=today_in_rome()),
     }
     context.update(forms_in_error)
+    for key, form in context.items():
+        _prefix_ids(form, ID_PREFIXES[key])
     return render_template(
         "pacts/detail.html", pact=pact, transitions=allowed(pact), consent_version=CONSENT_VERSION,
         can_work=access.can_work(current_user, pact), can_manage=access.can_manage(current_user, pact),
