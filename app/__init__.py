@@ -64,6 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.civic_centers import bp as civic_centers_bp
     from app.core import bp as core_bp
+    from app.events import bp as events_bp
     from app.groups import bp as groups_bp
     from app.labs import bp as labs_bp
     from app.minutes import bp as minutes_bp
@@ -72,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.towns import bp as towns_bp
 
     app.register_blueprint(core_bp)
+    app.register_blueprint(events_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(towns_bp)

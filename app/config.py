@@ -22,6 +22,7 @@ ENV_SETTINGS = {
     # into the links of the pages and feeds the portal builds.
     "TRUSTED_HOSTS": _host_list,
     "LOG_LEVEL": str,
+    "EMBED_FRAME_ANCESTORS": str,
     # Patti Gener-Attivi: the yearly target and how many years after its end a
     # pact keeps its personal data (then `flask pacts anonymise` removes it).
     "PACT_YEARLY_TARGET": int,
@@ -55,8 +56,14 @@ def defaults(instance_path: str) -> dict:
         # Login limits: per client address, and per account name tried.
         "LOGIN_LIMIT_PER_IP": "20 per 10 minutes",
         "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
-        # Sign-ups to labs need no account: a limit per address keeps bots out.
-        "SIGNUP_LIMIT_PER_IP": "30 per hour",
+        # Sign-ups to labs need no account. Tries per lab and contact (the same
+        # person retrying), and per client address only at a level a parish's
+        # shared Wi-Fi never reaches: enough to stop a flood, not a full room.
+        "SIGNUP_LIMIT_PER_CONTACT": "10 per hour",
+        "SIGNUP_LIMIT_PER_IP": "300 per hour",
+        # Who may frame the /incorpora/ pages (CSP frame-ancestors): by default
+        # any HTTPS site, e.g. "https://www.comune.crema.cr.it https://*.comune.cremona.it".
+        "EMBED_FRAME_ANCESTORS": "https:",
         "INVITE_MAX_AGE_SECONDS": 60 * 60 * 24 * 7,
         "PASSWORD_HASH_METHOD": "scrypt",
         "PACT_YEARLY_TARGET": 50,

@@ -54,8 +54,12 @@ def _pact_form(form, pact: Pact | None):
         areas += [a for a in pact.areas if a not in areas]
     form.areas.choices = [(str(a.id), a.name) for a in areas]
     # Operators of every town offered; the service checks they work in the pact's town.
-    operators = {u.id: u for town in town_choices for u in services.operators_of(town.id) if u.id != current_user.id}
-    form.followers.choices = [(str(u.id), u.full_name) for u in sorted(operators.values(), key=lambda u: u.full_name)]
+    operators = {
+        u.id: u for town in town_choices for u in services.operators_of(town.id) if u.id != current_user.id
+    }
+    form.followers.choices = [
+        (str(u.id), u.full_name) for u in sorted(operators.values(), key=lambda u: u.full_name)
+    ]
     if not form.followers.choices:
         form.followers.description = _("Nessun altro operatore lavora nei tuoi Comuni.")
     return form
