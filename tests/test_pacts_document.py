@@ -1,7 +1,6 @@
 """The printable pact and its PDF/A: what both parties sign, the consent and its version; reads logged."""
 
 import io
-from datetime import date
 
 import pikepdf
 from pypdf import PdfReader
