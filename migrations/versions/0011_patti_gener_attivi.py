@@ -2,7 +2,7 @@
 read log, yearly counters, vulnerability areas (with the default list) and operators' towns.
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0007
 Create Date: 2026-11-25 23:45:32.584871
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
