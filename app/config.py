@@ -17,6 +17,8 @@ def _flag(value: str) -> bool:
 ENV_SETTINGS = {
     "SECRET_KEY": str,
     "DATABASE_URL": str,
+    # Where attachments and approved PDFs are kept (app/storage.py); shared by every app server.
+    "FILES_DIR": str,
     "RATELIMIT_STORAGE_URI": str,
     "RATELIMIT_KEY_PREFIX": str,
     "LEGAMI_ENV": str,
@@ -37,6 +39,10 @@ ENV_SETTINGS = {
     "MAIL_FROM": str,
     "MAIL_FROM_NAME": str,
     "EMBED_FRAME_ANCESTORS": str,
+    # Patti Gener-Attivi: the yearly target and how many years after its end a
+    # pact keeps its personal data (then `flask pacts anonymise` removes it).
+    "PACT_YEARLY_TARGET": int,
+    "PACT_RETENTION_YEARS": int,
 }
 
 
@@ -49,6 +55,7 @@ def defaults(instance_path: str) -> dict:
     return {
         "LEGAMI_ENV": "development",
         "DATABASE_URL": f"sqlite:///{Path(instance_path) / 'legami.sqlite3'}",
+        "FILES_DIR": str(Path(instance_path) / "files"),
         "RATELIMIT_STORAGE_URI": "memory://",
         "TRUSTED_PROXIES": 0,
         "LOG_LEVEL": "INFO",
@@ -76,6 +83,8 @@ def defaults(instance_path: str) -> dict:
         "EMBED_FRAME_ANCESTORS": "https:",
         "INVITE_MAX_AGE_SECONDS": 60 * 60 * 24 * 7,
         "PASSWORD_HASH_METHOD": "scrypt",
+        "PACT_YEARLY_TARGET": 50,
+        "PACT_RETENTION_YEARS": 5,
         # E-mail: without MAIL_SERVER, messages are written to instance/mail/ (development).
         "PUBLIC_URL": "http://127.0.0.1:5000",
         "MAIL_SERVER": "",
