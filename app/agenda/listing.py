@@ -1,0 +1,134 @@
+"""Pages read stored occurrences by date range, filtered and bounded in SQL (one query each)."""
+
+from __future__ import annotations  # Filters is only named here: civic_centers imports this module early
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, select, union_all
+
+from app.agenda import services
+from app.agenda.models import CalendarOccurrence as Row
+from app.agenda.models import OccurrenceStatus as Status
+from app.calendar.occurrences import Occurrence
+from app.civic_centers.models import AUDIENCE_LABELS, Audience
+from app.extensions import db
+from app.timeutil import ROME
+
+COLUMNS = (
+    Row.id, Row.day, Row.original_on, Row.starts_at, Row.ends_at, Row.status, Row.is_moved, Row.reason,
+    Row.audience, Row.lab_id, Row.title, Row.place, Row.path,
+)  # fmt: skip
+ORDER = (Row.starts_at, Row.title, Row.id)
+
+
+def conditions(filters: services.Filters, first: date, last: date) -> list:
+    """Public occurrences between two dates (inclusive) that the pages show, filtered."""
+    # One day is an equality, so the index hands its rows over in time order and a LIMIT stops early.
+    days = [Row.day == first] if first == last else [Row.day >= first, Row.day <= last]
+    found = [Row.is_public.is_(True), *days, Row.status.in_(Status.SHOWN)]
+    if filters.town_id:
+        found.append(Row.town_id == filters.town_id)
+    if filters.center_id:
+        found.append(Row.center_id == filters.center_id)
+    if filters.audience:
+        # What is "for everyone" is also for children, for the elderly...
+        found.append(Row.audience.in_(sorted({filters.audience, Audience.EVERYONE})))
+    if filters.category:
+        found.append(Row.category == filters.category)
+    if filters.lab_id:
+        found.append(Row.lab_id == filters.lab_id)
+    return found
+
+
+def shown(filters: services.Filters, first: date, last: date) -> Select:
+    return select(*COLUMNS).where(*conditions(filters, first, last))
+
+
+class _Rows:
+    """Turns rows into entries; labels are translated once per page, not once per row."""
+
+    def __init__(self):
+        self.labels = {str(a): str(label) for a, label in AUDIENCE_LABELS.items()}
+        self.lab_label = str(_l("Laboratorio di Comunità"))
+        self.root = request.script_root if request else ""
+
+    def entry(self, row) -> services.Entry:
+        occurrence = Occurrence(
+            original_on=row.original_on, start=row.starts_at.replace(tzinfo=ROME),
+            end=row.ends_at.replace(tzinfo=ROME), is_cancelled=row.status == Status.CANCELLED,
+            is_moved=row.is_moved, reason=row.reason,
+        )  # fmt: skip
+        label = self.lab_label if row.lab_id else self.labels.get(row.audience, "")
+        return services.Entry(occurrence, row.title, self.root + row.path, row.place, label, row.reason)
+
+
+@dataclass(frozen=True)
+class DayPage:
+    entries: list[services.Entry]
+    more: dict[date, int]  # day -> how many more than shown
+
+
+def per_day(filters: services.Filters, first: date, last: date, limit: int) -> DayPage:
+    """At most `limit` occurrences a day, and how many more the fuller days have: two queries.
+
+    Each day is its own index range scan that stops after `limit` rows (one
+    UNION ALL statement), so the cost follows what the page shows; the
+    counts come from the index too.
+    """
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    parts = [shown(filters, day, day).order_by(*ORDER).limit(limit).subquery() for day in days]
+    query = union_all(*[select(part) for part in parts]) if len(parts) > 1 else select(parts[0])
+    make = _Rows()
+    found = sorted(db.session.execute(query), key=lambda r: (r.day, r.starts_at, r.title, r.id))
+    counts = (
+        select(Row.day, func.count())
+        .where(*conditions(filters, first, last))
+        .group_by(Row.day)
+        .having(func.count() > limit)
+    )
+    more = {day: n - limit for day, n in db.session.execute(counts)}
+    return DayPage([make.entry(row) for row in found], more)
+
+
+@dataclass(frozen=True)
+class Page:
+    entries: list[services.Entry]
+    total: int
+    number: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+def one_day(filters: services.Filters, day: date, number: int, size: int) -> Page:
+    """One page of one day's occurrences, with the day's total, in one query."""
+    query = (
+        shown(filters, day, day)
+        .add_columns(func.count().over().label("total"))
+        .order_by(*ORDER)
+        .limit(size)
+        .offset((number - 1) * size)
+    )
+    make, found, total = _Rows(), [], 0
+    for row in db.session.execute(query):
+        found.append(make.entry(row))
+        total = row.total
+    if not found and number > 1:
+        total = db.session.scalar(select(func.count()).select_from(shown(filters, day, day).subquery()))
+    return Page(found, total, number, size)
+
+
+def upcoming(
+    filters: services.Filters, first: date, last: date, limit: int, other_than_town: int | None = None
+):
+    """The next `limit` occurrences between two dates, in time order."""
+    query = shown(filters, first, last)
+    if other_than_town:
+        query = query.where(Row.town_id != other_than_town)
+    make = _Rows()
+    return [make.entry(row) for row in db.session.execute(query.order_by(*ORDER).limit(limit))]
