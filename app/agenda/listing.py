@@ -9,7 +9,8 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select, union_all
 
-from app.agenda import services
+from app.agenda import changes, services
+from app.agenda import family_filters as family
 from app.agenda.models import CalendarOccurrence as Row
 from app.agenda.models import OccurrenceStatus as Status
 from app.calendar.occurrences import Occurrence
@@ -24,11 +25,15 @@ COLUMNS = (
 ORDER = (Row.starts_at, Row.title, Row.id)
 
 
-def conditions(filters: services.Filters, first: date, last: date) -> list:
+# The calendar, center and activity pages also show the planned day of a moved date.
+LISTED = (*Status.SHOWN, Status.MOVED_FROM)
+
+
+def conditions(filters: services.Filters, first: date, last: date, statuses=Status.SHOWN) -> list:
     """Public occurrences between two dates (inclusive) that the pages show, filtered."""
     # One day is an equality, so the index hands its rows over in time order and a LIMIT stops early.
     days = [Row.day == first] if first == last else [Row.day >= first, Row.day <= last]
-    found = [Row.is_public.is_(True), *days, Row.status.in_(Status.SHOWN)]
+    found = [Row.is_public.is_(True), *days, Row.status.in_(statuses)]
     if filters.town_id:
         found.append(Row.town_id == filters.town_id)
     if filters.center_id:
@@ -40,11 +45,14 @@ def conditions(filters: services.Filters, first: date, last: date) -> list:
         found.append(Row.category == filters.category)
     if filters.lab_id:
         found.append(Row.lab_id == filters.lab_id)
+    if filters.activity_id:
+        found.append(Row.activity_id == filters.activity_id)
+    found += family.rows_clause(filters, Row.activity_id, Row.lab_id, Row.starts_at)
     return found
 
 
-def shown(filters: services.Filters, first: date, last: date) -> Select:
-    return select(*COLUMNS).where(*conditions(filters, first, last))
+def shown(filters: services.Filters, first: date, last: date, statuses=Status.SHOWN) -> Select:
+    return select(*COLUMNS).where(*conditions(filters, first, last, statuses))
 
 
 class _Rows:
@@ -62,7 +70,8 @@ class _Rows:
             is_moved=row.is_moved, reason=row.reason,
         )  # fmt: skip
         label = self.lab_label if row.lab_id else self.labels.get(row.audience, "")
-        return services.Entry(occurrence, row.title, self.root + row.path, row.place, label, row.reason)
+        kind = "moved-from" if row.status == Status.MOVED_FROM else ""
+        return services.Entry(occurrence, row.title, self.root + row.path, row.place, label, row.reason, kind)
 
 
 @dataclass(frozen=True)
@@ -71,26 +80,32 @@ class DayPage:
     more: dict[date, int]  # day -> how many more than shown
 
 
-def per_day(filters: services.Filters, first: date, last: date, limit: int) -> DayPage:
+def per_day(
+    filters: services.Filters, first: date, last: date, limit: int, with_changes: bool = False
+) -> DayPage:
     """At most `limit` occurrences a day, and how many more the fuller days have: two queries.
 
     Each day is its own index range scan that stops after `limit` rows (one
     UNION ALL statement), so the cost follows what the page shows; the
     counts come from the index too.
     """
+    statuses = LISTED if with_changes else Status.SHOWN
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    parts = [shown(filters, day, day).order_by(*ORDER).limit(limit).subquery() for day in days]
+    parts = [shown(filters, day, day, statuses).order_by(*ORDER).limit(limit).subquery() for day in days]
     query = union_all(*[select(part) for part in parts]) if len(parts) > 1 else select(parts[0])
     make = _Rows()
     found = sorted(db.session.execute(query), key=lambda r: (r.day, r.starts_at, r.title, r.id))
     counts = (
         select(Row.day, func.count())
-        .where(*conditions(filters, first, last))
+        .where(*conditions(filters, first, last, statuses))
         .group_by(Row.day)
         .having(func.count() > limit)
     )
     more = {day: n - limit for day, n in db.session.execute(counts)}
-    return DayPage([make.entry(row) for row in found], more)
+    entries = [make.entry(row) for row in found]
+    if with_changes:
+        entries = changes.with_changes(filters, first, last, entries, conditions)
+    return DayPage(entries, more)
 
 
 @dataclass(frozen=True)
@@ -106,9 +121,9 @@ class Page:
 
 
 def one_day(filters: services.Filters, day: date, number: int, size: int) -> Page:
-    """One page of one day's occurrences, with the day's total, in one query."""
+    """One page of one day's occurrences (and moved dates' planned days), with the day's total, in one query."""
     query = (
-        shown(filters, day, day)
+        shown(filters, day, day, LISTED)
         .add_columns(func.count().over().label("total"))
         .order_by(*ORDER)
         .limit(size)
@@ -119,7 +134,11 @@ def one_day(filters: services.Filters, day: date, number: int, size: int) -> Pag
         found.append(make.entry(row))
         total = row.total
     if not found and number > 1:
-        total = db.session.scalar(select(func.count()).select_from(shown(filters, day, day).subquery()))
+        total = db.session.scalar(
+            select(func.count()).select_from(shown(filters, day, day, LISTED).subquery())
+        )
+    if number == 1:
+        found = changes.with_changes(filters, day, day, found, conditions)
     return Page(found, total, number, size)
 
 
