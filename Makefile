@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 VENDOR := app/static/vendor
 BI := $(VENDOR)/bootstrap-italia
+PORT ?= 5000
 export FLASK_APP := wsgi:app
 
 .PHONY: run test install assets lint format migrations-check messages clean
@@ -11,7 +12,10 @@ export FLASK_APP := wsgi:app
 run: install assets
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	@echo "E-mail: the worker below writes each message to instance/mail/; see also Posta inviata."
+	$(BIN)/huey_consumer app.messages.queue.huey --workers 1 --logfile instance/worker.log & worker=$$!; \
+	trap 'kill $$worker' EXIT INT TERM; \
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: install assets
 	$(BIN)/ruff check app tests migrations

@@ -82,3 +82,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(groups_bp)
     app.register_blueprint(minutes_bp)
     app.register_blueprint(reports_bp)
+    from app import messages  # last: its flows use every other feature
+
+    messages.init_app(app)

@@ -9,6 +9,10 @@ def _host_list(value: str) -> list[str]:
     return [host.strip() for host in value.split(",") if host.strip()]
 
 
+def _flag(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
 # Environment variables read as configuration, with their types.
 ENV_SETTINGS = {
     "SECRET_KEY": str,
@@ -22,6 +26,16 @@ ENV_SETTINGS = {
     # into the links of the pages and feeds the portal builds.
     "TRUSTED_HOSTS": _host_list,
     "LOG_LEVEL": str,
+    # E-mail (app/messages): links in messages point to PUBLIC_URL, never to a request's Host.
+    "PUBLIC_URL": str,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USE_TLS": _flag,
+    "MAIL_USE_SSL": _flag,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_FROM": str,
+    "MAIL_FROM_NAME": str,
     "EMBED_FRAME_ANCESTORS": str,
 }
 
@@ -62,6 +76,23 @@ def defaults(instance_path: str) -> dict:
         "EMBED_FRAME_ANCESTORS": "https:",
         "INVITE_MAX_AGE_SECONDS": 60 * 60 * 24 * 7,
         "PASSWORD_HASH_METHOD": "scrypt",
+        # E-mail: without MAIL_SERVER, messages are written to instance/mail/ (development).
+        "PUBLIC_URL": "http://127.0.0.1:5000",
+        "MAIL_SERVER": "",
+        "MAIL_PORT": 25,
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_SSL": False,
+        "MAIL_USERNAME": "",
+        "MAIL_PASSWORD": "",
+        "MAIL_FROM": "legami@localhost",
+        "MAIL_FROM_NAME": "Legami",
+        "MAIL_TIMEOUT": 30,
+        "MAIL_LEASE_SECONDS": 300,
+        "MAIL_RETRY_SECONDS": 60 * 60 * 24,
+        # "queue": committed messages go to the worker at once; "none": only the periodic sweep.
+        "MAIL_DISPATCH": "queue",
+        "PASSWORD_RESET_LIMIT": "5 per hour",
+        "PASSWORD_RESET_MAX_AGE_SECONDS": 60 * 60,
     }
 
 
@@ -87,6 +118,8 @@ def finalise(config, instance_path: str) -> None:
     if production and config["RATELIMIT_STORAGE_URI"].startswith("memory"):
         # Several worker processes must share the login counters.
         raise ConfigError("RATELIMIT_STORAGE_URI must name a shared store (redis://) in production.")
+    if production and not (config.get("MAIL_SERVER") and config["PUBLIC_URL"].startswith("https://")):
+        raise ConfigError("MAIL_SERVER and an https:// PUBLIC_URL must be set in production.")
     if production and not config.get("TRUSTED_HOSTS"):
         raise ConfigError("TRUSTED_HOSTS must list the portal's host names in production.")
 

@@ -55,6 +55,10 @@ def load(admin_email: str, password: str) -> bool:
         town = towns.create_town(name, "CR", district)
         for zone in zones:
             towns.add_zone(town, zone)
+    # One account still to be activated: its invitation shows up in Posta inviata.
+    from app.messages.flows.accounts import send_invitation
+
+    send_invitation(accounts.create_user("nuova.volontaria@legami.example", "Giulia Ferla", set()))
     db.session.flush()
     maker = db.session.scalar(select(User).where(User.email == "segreteria.gruppo@legami.example"))
     civic_centers_demo.load(utcnow().astimezone(ROME).date(), maker)

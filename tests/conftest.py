@@ -15,6 +15,8 @@ from app.extensions import db
 
 PASSWORD = "password-di-prova-1"
 INSTANCE = tempfile.mkdtemp(prefix="legami-instance-")
+# The job queue's SQLite file (app/messages/queue.py) stays out of the checkout's instance/.
+os.environ.setdefault("QUEUE_SQLITE_PATH", os.path.join(INSTANCE, "queue.sqlite3"))
 TOKEN_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
@@ -35,6 +37,9 @@ def make_config(url: str, tmp_path, **overrides) -> dict:
         "SERVER_NAME": "legami.test",
         # A cheap hash keeps the suite fast; production uses scrypt.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # Messages wait in the outbox; tests deliver them explicitly (tests/mail_support.py).
+        "MAIL_DISPATCH": "none",
+        "PUBLIC_URL": "http://legami.test",
     }
     config.update(overrides)
     return config
@@ -165,3 +170,6 @@ def text(response) -> str:
     for tag in soup(["script", "style"]):
         tag.decompose()
     return " ".join(soup.get_text(" ").split())
+
+
+from tests.mail_support import mailbox  # noqa: E402,F401  (the in-process SMTP server fixture)

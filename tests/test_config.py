@@ -14,6 +14,8 @@ def production(**overrides):
             "SECRET_KEY": "s" * 64,
             "RATELIMIT_STORAGE_URI": "redis://r:6379",
             "TRUSTED_HOSTS": ["legami.example.it"],
+            "MAIL_SERVER": "smtp.example.it",
+            "PUBLIC_URL": "https://legami.example.it",
         }
     )
     config.update(overrides)
@@ -73,3 +75,10 @@ def test_environment_variables_configure_the_app(monkeypatch, tmp_path):
     assert app.config["SQLALCHEMY_DATABASE_URI"] == url
     assert app.config["SECRET_KEY"] == "from-the-environment"
     assert app.config["TRUSTED_PROXIES"] == 1
+
+
+def test_production_refuses_to_start_without_mail_settings():
+    with pytest.raises(ConfigError, match="MAIL_SERVER"):
+        finalise(production(MAIL_SERVER=""), "/nonexistent")
+    with pytest.raises(ConfigError, match="PUBLIC_URL"):
+        finalise(production(PUBLIC_URL="http://legami.example.it"), "/nonexistent")

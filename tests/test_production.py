@@ -48,6 +48,8 @@ def gunicorn(db_url, tmp_path):
         "DATABASE_URL": db_url,
         "RATELIMIT_STORAGE_URI": REDIS_URL,
         "TRUSTED_HOSTS": "127.0.0.1",
+        "MAIL_SERVER": "127.0.0.1",
+        "PUBLIC_URL": "https://legami.example.it",
         # Redis outlives the test: a fresh prefix keeps earlier runs' counters out.
         "RATELIMIT_KEY_PREFIX": f"legami-test-{uuid.uuid4().hex}",
     }

@@ -74,6 +74,8 @@ def test_production_cookies_are_secure_and_hsts_is_sent(db_url):
             LEGAMI_ENV="production",
             RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379",
             TRUSTED_HOSTS=["legami.test"],
+            MAIL_SERVER="127.0.0.1",
+            PUBLIC_URL="https://legami.test",
         )
     )
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]

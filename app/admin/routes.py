@@ -23,6 +23,12 @@ def get_user_or_404(user_id: int) -> User:
     return db.get_or_404(User, user_id)
 
 
+def send_invitation(user: User) -> None:
+    from app.messages.flows.accounts import send_invitation as mail_invitation  # late: no import cycle
+
+    mail_invitation(user)
+
+
 def _roles(form) -> set[Role]:
     return {Role(value) for value in form.roles.data or []}
 
@@ -48,9 +54,14 @@ def user_create():
         else:
             user = accounts.create_user(form.email.data, form.full_name.data, _roles(form))
             record(current_user, "user.create", user.email)
+            send_invitation(user)
             db.session.commit()
             flash(
-                _("Account creato. Invia a %(name)s il link di invito qui sotto.", name=user.full_name),
+                _(
+                    "Account creato: abbiamo mandato a %(name)s il link per scegliere la password "
+                    "(è anche qui sotto).",
+                    name=user.full_name,
+                ),
                 "success",
             )
             return redirect(url_for("admin.user_detail", user_id=user.id))
@@ -95,6 +106,7 @@ def user_reset_link(user_id: int):
         return redirect(url_for("admin.user_detail", user_id=user.id))
     user.end_all_sessions()
     record(current_user, "user.reset_link", user.email)
+    send_invitation(user)
     db.session.commit()
     url = url_for("auth.accept_invitation", token=accounts.invitation_token(user), _external=True)
     return render_template("admin/reset_link.html", user=user, url=url)

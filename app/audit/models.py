@@ -29,6 +29,7 @@ class AuditEntry(db.Model):
 
 ACTION_LABELS = {
     "user.create": _l("Account creato"),
+    "message.resend": _l("Messaggio inviato di nuovo"),
     "user.update": _l("Account modificato"),
     "user.reset_link": _l("Link per la password generato"),
     "user.deactivate": _l("Account disattivato"),

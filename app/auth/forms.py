@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
@@ -68,3 +68,19 @@ class ChangePasswordForm(FlaskForm):
 class SetPasswordForm(FlaskForm):
     password, confirm = new_password_fields()
     submit = SubmitField(_l("Imposta la password"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("Indirizzo e-mail"),
+        validators=[
+            DataRequired(_l("Scrivi il tuo indirizzo e-mail.")),
+            Length(max=254, message=_l("L'indirizzo è troppo lungo.")),
+            Email(
+                _l("Scrivi un indirizzo e-mail valido, ad esempio nome@esempio.it."),
+                check_deliverability=False,
+            ),
+        ],
+        render_kw={"autocomplete": "username"},
+    )
+    submit = SubmitField(_l("Mandami il link"))

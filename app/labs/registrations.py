@@ -116,6 +116,12 @@ def places_changed(lab: Lab) -> None:
     promote_waiting(lab)
 
 
+def _mail():
+    from app.messages.flows import labs  # imported late: the messages feature imports labs
+
+    return labs
+
+
 def promote_waiting(lab: Lab) -> Registration | None:
     """Give free places to the waiting list, first come first served."""
     promoted = None
@@ -130,5 +136,6 @@ def promote_waiting(lab: Lab) -> Registration | None:
             break
         first.status = RegistrationStatus.CONFIRMED
         db.session.flush()
+        _mail().promoted(first)
         promoted = promoted or first
     return promoted

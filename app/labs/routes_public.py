@@ -56,6 +56,12 @@ def _detail_page(lab: Lab, form, status: int = 200, refusal: str | None = None):
     ), status  # fmt: skip
 
 
+def _mail():
+    from app.messages.flows import labs  # imported late: the messages feature imports labs
+
+    return labs
+
+
 @bp.route("/laboratori/<slug>/iscrizione", methods=["POST"])
 def register(slug: str):
     """Sign up for a lab; the confirmation page is the private link to withdraw."""
@@ -72,6 +78,12 @@ def register(slug: str):
             form.guardian_consent.data,
         )  # fmt: skip
     except registrations.RegistrationError as error:
+        db.session.rollback()
+        if str(error) == "duplicate" and form.email.data:
+            # The same page as a new sign-up: the contact's owner gets their link by e-mail.
+            _mail().signed_up_again(lab, registrations.contact_key(form.email.data, ""))
+            db.session.commit()
+            return redirect(url_for("labs.signup_received", slug=lab.slug))
         messages = {
             "closed": _("Le iscrizioni a questo laboratorio sono chiuse."),
             "full": _("I posti sono esauriti e non c'è una lista d'attesa."),
@@ -80,12 +92,23 @@ def register(slug: str):
         db.session.rollback()
         flash(messages[str(error)], "danger")
         return _detail_page(lab, form, 409 if str(error) == "duplicate" else 400)
+    if registration.email:
+        _mail().signed_up(registration, token)
+        db.session.commit()
+        return redirect(url_for("labs.signup_received", slug=lab.slug))
     db.session.commit()
     if registration.status == RegistrationStatus.CONFIRMED:
         flash(_("Iscrizione confermata: hai un posto."), "success")
     else:
         flash(_("I posti sono esauriti: sei in lista d'attesa. Se si libera un posto, è tuo."), "info")
     return redirect(url_for("labs.registration", slug=lab.slug, token=token))
+
+
+@bp.route("/laboratori/<slug>/iscrizione-ricevuta")
+def signup_received(slug: str):
+    """After a sign-up with an e-mail: the link to the registration arrives by e-mail."""
+    lab = get_lab_or_404(slug)
+    return render_template("labs/signup_received.html", lab=lab)
 
 
 @bp.route("/laboratori/<slug>/iscrizione/<token>")

@@ -100,12 +100,22 @@ def cancel_session(session: LabSession, reason: str) -> None:
     session.is_cancelled = True
     session.cancel_reason = reason
     session.touch()
+    _mail().session_cancelled(session)
 
 
 def move_session(session: LabSession, start_on: date, start_time, end_time) -> None:
     """Move one session to another day or time; calendar apps get the change (SEQUENCE)."""
+    before = (session.start_on, session.start_time, session.end_time)
     session.start_on, session.start_time, session.end_time = start_on, start_time, end_time
     session.touch()
+    if before != (start_on, start_time, end_time):
+        _mail().session_moved(session, before)
+
+
+def _mail():
+    from app.messages.flows import labs  # imported late: the messages feature imports labs
+
+    return labs
 
 
 def restore_session(session: LabSession) -> None:

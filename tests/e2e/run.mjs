@@ -68,7 +68,7 @@ const desktop = { width: 1280, height: 900 };
   await page.goto(base + `/laboratori/${config.lab_slug}`);
   await audit(page, 'lab');
   await page.getByLabel('Nome e cognome').fill('Teresa Villa');
-  await page.getByLabel('E-mail').fill('teresa@example.org');
+  await page.getByLabel('Oppure telefono').fill('0373 555111');
   await page.getByRole('button', { name: 'Iscriviti', exact: true }).click();
   await page.waitForURL(/iscrizione\//);
   results.steps.waiting_text = await page.locator('main').innerText();

@@ -1,0 +1,145 @@
+"""The worker's side: claim a queued message with a lease, render it, send it, mark it.
+
+A worker killed after its claim leaves the row 'sending' until the lease ends; then any worker
+claims it again. Order holds: the oldest due message goes first, and when the server cannot be
+reached every due message waits by the same back-off."""
+
+import logging
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, or_, select, update
+
+from app.extensions import db
+from app.messages.models import Message, MessageState
+from app.messages.render import render
+from app.messages.transport import PermanentFailure, TemporaryFailure, transport_for
+from app.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+BATCH = 200
+
+
+def _due(now: datetime):
+    return or_(
+        and_(Message.state == MessageState.QUEUED, Message.next_attempt_at <= now),
+        and_(Message.state == MessageState.SENDING, Message.lease_until < now),
+    )
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4 ... minutes, at most half an hour between tries."""
+    return timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 1800))
+
+
+def claim(message_id: int, now: datetime | None = None) -> bool:
+    """Take the message for this worker until the lease ends (committed at once)."""
+    now = now or utcnow()
+    lease = timedelta(seconds=current_app.config["MAIL_LEASE_SECONDS"])
+    result = db.session.execute(
+        update(Message)
+        .where(Message.id == message_id, _due(now))
+        .values(state=MessageState.SENDING, lease_until=now + lease, attempts=Message.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _finish(message_id: int, **values) -> None:
+    db.session.execute(
+        update(Message).where(Message.id == message_id).values(lease_until=None, **values)
+        .execution_options(synchronize_session=False)
+    )  # fmt: skip
+    db.session.commit()
+
+
+class ServerDown(Exception):
+    pass
+
+
+def send_claimed(message_id: int, transport, now: datetime | None = None) -> str:
+    """Render and send a message this worker has claimed; returns the new state."""
+    now = now or utcnow()
+    message = db.session.get(Message, message_id)
+    try:
+        email, subject, text = render(message)
+    except Exception as error:  # noqa: BLE001 - any template fault fails this message only
+        log.warning("message %s cannot be rendered: %r", message_id, error)
+        reason = f"Il messaggio non si può comporre: {error.__class__.__name__}: {error}"
+        _finish(message_id, state=MessageState.FAILED, last_error=reason[:2000])
+        return MessageState.FAILED
+    queued_at, attempts = message.queued_at, message.attempts
+    db.session.commit()  # no transaction (no SQLite lock) held while talking to the server
+    try:
+        transport.send(email)
+    except PermanentFailure as error:
+        _finish(message_id, state=MessageState.FAILED, last_error=str(error)[:2000])
+        return MessageState.FAILED
+    except TemporaryFailure as error:
+        expired = now - _aware(queued_at) > timedelta(seconds=current_app.config["MAIL_RETRY_SECONDS"])
+        if expired:
+            _finish(
+                message_id, state=MessageState.FAILED, last_error=f"Nessun invio in un giorno: {error}"[:2000]
+            )
+            return MessageState.FAILED
+        later = now + backoff(attempts)
+        _finish(message_id, state=MessageState.QUEUED, next_attempt_at=later, last_error=str(error)[:2000])
+        if error.connection:
+            _wait_all(now, later)
+            raise ServerDown(str(error)) from error
+        return MessageState.QUEUED
+    _finish(
+        message_id,
+        state=MessageState.SENT,
+        sent_at=utcnow(),
+        last_error="",
+        subject=subject[:255],
+        body_text=text,
+    )
+    return MessageState.SENT
+
+
+def _aware(moment: datetime) -> datetime:
+    from datetime import UTC
+
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _wait_all(now: datetime, later: datetime) -> None:
+    """The server is down: every due message waits until the same moment, keeping their order."""
+    db.session.execute(
+        update(Message)
+        .where(Message.state == MessageState.QUEUED, Message.next_attempt_at < later)
+        .values(next_attempt_at=later)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def deliver(ids: list[int] | None = None, now: datetime | None = None, transport=None) -> dict[str, int]:
+    """Deliver the given messages (or every due one, oldest first); returns counts by outcome."""
+    now = now or utcnow()
+    own = transport is None
+    transport = transport or transport_for(current_app)
+    counts = {MessageState.SENT: 0, MessageState.FAILED: 0, MessageState.QUEUED: 0}
+    last = 0
+    try:
+        while True:
+            query = select(Message.id).where(_due(now), Message.id > last).order_by(Message.id).limit(BATCH)
+            if ids is not None:
+                query = query.where(Message.id.in_(ids))
+            batch = db.session.scalars(query).all()
+            db.session.commit()
+            if not batch:
+                break
+            for message_id in batch:
+                last = message_id
+                if claim(message_id, now):
+                    counts[send_claimed(message_id, transport, now)] += 1
+    except ServerDown:
+        pass
+    finally:
+        if own:
+            transport.close()
+    return {str(k): v for k, v in counts.items()}

@@ -1,0 +1,73 @@
+"""The job queue (Huey): SqliteHuey on a file in instance/ by default, RedisHuey when
+QUEUE_URL names a Redis. The worker is `huey_consumer app.messages.queue.huey`.
+
+Tasks only carry message ids; the rows are the truth. A periodic sweep delivers whatever is
+due, so a hand-over lost between commit and queue delays a message by a minute, never loses it."""
+
+import os
+from pathlib import Path
+
+from flask import current_app, has_app_context
+from huey import RedisHuey, SqliteHuey, crontab
+
+INSTANCE = Path(__file__).resolve().parents[2] / "instance"
+
+
+def make_huey():
+    url = os.environ.get("QUEUE_URL", "")
+    immediate = os.environ.get("QUEUE_IMMEDIATE") == "1"
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisHuey("legami", url=url, immediate=immediate)
+    path = os.environ.get("QUEUE_SQLITE_PATH") or str(INSTANCE / "queue.sqlite3")
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("legami", filename=path, immediate=immediate)
+
+
+huey = make_huey()
+_worker_app = None
+
+
+def _app():
+    """The Flask app: the caller's (immediate mode, tests) or one per worker process."""
+    global _worker_app
+    if has_app_context():
+        return current_app._get_current_object()
+    if _worker_app is None:
+        from app import create_app
+
+        _worker_app = create_app()
+    return _worker_app
+
+
+@huey.task()
+def deliver_task(ids: list[int]):
+    from app.messages import delivery
+
+    with _app().app_context():
+        return delivery.deliver(ids)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def sweep_task():
+    """Every minute: whatever is due (retries, expired leases, lost hand-overs)."""
+    from app.messages import delivery
+
+    with _app().app_context():
+        return delivery.deliver()
+
+
+@huey.periodic_task(crontab(minute="7"))
+def hourly_task():
+    """Every hour: notices that depend on the clock (reminders, digests); each is enqueued once."""
+    from app.messages import scheduled
+
+    with _app().app_context():
+        return scheduled.run()
+
+
+def dispatch(ids: list[int]) -> None:
+    """After a commit: hand the new messages to the worker (never fails the request)."""
+    try:
+        deliver_task(list(ids))
+    except Exception:
+        current_app.logger.exception("could not hand messages %s to the queue", ids[:10])

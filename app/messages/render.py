@@ -1,0 +1,69 @@
+"""Turn an outbox row into an EmailMessage: Italian text and HTML, absolute links to the
+configured public address (never the request's Host), a Message-ID made from the key."""
+
+import hashlib
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from flask import current_app, render_template, url_for
+
+from app.messages.kinds import KINDS
+from app.messages.models import Message
+from app.timeutil import utcnow
+
+
+def public_url() -> str:
+    return current_app.config["PUBLIC_URL"].rstrip("/")
+
+
+def link(endpoint: str, **values) -> str:
+    """An absolute URL on the portal's public address (use inside public_context())."""
+    return public_url() + url_for(endpoint, **values)
+
+
+def public_context():
+    """A request context whose base URL is the configured public address."""
+    return current_app.test_request_context("/", base_url=public_url() + "/")
+
+
+def message_id(key: str) -> str:
+    domain = current_app.config["MAIL_FROM"].rpartition("@")[2].strip(" >") or "legami.invalid"
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
+
+
+def sender() -> Address:
+    return Address(current_app.config["MAIL_FROM_NAME"], addr_spec=current_app.config["MAIL_FROM"])
+
+
+def render(message: Message) -> tuple[EmailMessage, str, str]:
+    """The e-mail, its subject and its text; raises whatever the kind's loader or template raises."""
+    kind = KINDS[message.kind]
+    with public_context():
+        ctx = dict(message.data or {})
+        ctx.update(kind.load(message.data or {}))
+        ctx.update(message=message, link=link, public_url=public_url())
+        subject = " ".join(str(kind.subject(ctx)).split())
+        ctx.update(subject=subject, reason=str(kind.reason(ctx)))
+        text = render_template(f"mail/{kind.name}.txt", **ctx)
+        html = render_template(f"mail/{kind.name}.html", **ctx)
+        unsubscribe = kind.unsubscribe(ctx) if kind.unsubscribe else None
+        attachments = kind.attachments(ctx)
+    email = EmailMessage()
+    email["Subject"] = subject
+    email["From"] = sender()
+    email["To"] = Address(message.to_name, addr_spec=message.to_email)
+    email["Date"] = format_datetime(utcnow())
+    email["Message-ID"] = message_id(message.key)
+    email["Auto-Submitted"] = "auto-generated"
+    if unsubscribe:
+        email["List-Unsubscribe"] = f"<{unsubscribe}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    email.set_content(text)
+    email.add_alternative(html, subtype="html")
+    for item in attachments:
+        email.add_attachment(
+            item.content, maintype=item.maintype, subtype=item.subtype, filename=item.filename,
+            params=item.params or None,
+        )  # fmt: skip
+    return email, subject, text

@@ -1,0 +1,86 @@
+"""Enqueue a message: the one way any feature sends e-mail. Adds and flushes, never commits,
+never talks SMTP: the message leaves only if the caller's transaction commits."""
+
+import re
+
+from flask import current_app
+from sqlalchemy import event, select
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.messages.kinds import KINDS
+from app.messages.models import Message, MessageState
+from app.timeutil import utcnow
+
+# One address: no spaces or line breaks, exactly one "@", a dot in the domain.
+ADDRESS_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PENDING = "legami_outbox_pending"
+
+
+class BadAddress(ValueError):
+    """The recipient is not one plain e-mail address."""
+
+
+def valid_address(address: str) -> bool:
+    return bool(address) and len(address) <= 254 and bool(ADDRESS_RE.match(address))
+
+
+def clean_name(name: str) -> str:
+    """A display name on one line: line breaks never reach a header."""
+    return " ".join((name or "").split())[:120]
+
+
+def enqueue(kind: str, to: str, data: dict, key: str, name: str = "", user=None) -> Message:
+    """Queue the message `kind` for `to`; with a `key` already queued, return that one unchanged."""
+    if kind not in KINDS:
+        raise KeyError(f"unknown message kind {kind!r}")
+    to = (to or "").strip().lower()
+    if not valid_address(to):
+        raise BadAddress(to)
+    existing = db.session.scalar(select(Message).where(Message.key == key))
+    if existing is not None:
+        return existing
+    message = Message(
+        key=key[:200], kind=kind, to_email=to, to_name=clean_name(name), data=data,
+        user_id=getattr(user, "id", None), state=MessageState.QUEUED,
+    )  # fmt: skip
+    db.session.add(message)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:  # the same key, enqueued at the same instant elsewhere
+        return db.session.scalar(select(Message).where(Message.key == key))
+    db.session.info.setdefault(_PENDING, []).append(message.id)
+    return message
+
+
+def requeue(message: Message) -> None:
+    """ "Invia di nuovo": back in the queue, with a fresh day of retries."""
+    now = utcnow()
+    message.state = MessageState.QUEUED
+    message.next_attempt_at = now
+    message.queued_at = now
+    message.lease_until = None
+    message.last_error = ""
+    db.session.flush()
+    db.session.info.setdefault(_PENDING, []).append(message.id)
+
+
+def _after_commit(session) -> None:
+    ids = session.info.pop(_PENDING, None)
+    if ids and current_app and current_app.config.get("MAIL_DISPATCH", "queue") == "queue":
+        from app.messages import queue
+
+        queue.dispatch(ids)
+
+
+def _after_transaction_end(session, transaction) -> None:
+    if transaction.parent is None:  # the outermost one, rolled back (a commit popped already)
+        session.info.pop(_PENDING, None)
+
+
+def init_app(app) -> None:
+    """Hand committed messages to the job queue (the periodic sweep catches any lost hand-over)."""
+    if not event.contains(db.session, "after_commit", _after_commit):
+        event.listen(db.session, "after_commit", _after_commit)
+        event.listen(db.session, "after_transaction_end", _after_transaction_end)

@@ -1,0 +1,169 @@
+"""Lab sign-up messages, read from a real SMTP server, with links that work when followed."""
+
+from datetime import timedelta
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import select
+
+from app.auth.models import Role
+from app.extensions import db
+from app.labs.models import Registration
+from app.messages import scheduled
+from app.messages.models import Message
+from app.timeutil import ROME, today_in_rome, utcnow
+from tests import factories
+from tests.conftest import text
+from tests.mail_support import attachments, body, links, path_of
+
+SIGNUP = {"full_name": "Rosa Ferrari", "email": "rosa@example.org", "phone": "", "note": ""}
+
+
+@pytest.fixture
+def maker(make_user):
+    return make_user("maker.lab@example.org", [Role.COMMUNITY_MAKER], "Marta Maker")
+
+
+@pytest.fixture
+def lab(app, maker):
+    found = factories.lab(makers=[maker])
+    factories.session(found, today_in_rome() + timedelta(days=3))
+    factories.session(found, today_in_rome() + timedelta(days=10))
+    db.session.commit()
+    return found
+
+
+def signup(browser, lab, **changes):
+    return browser.post(
+        f"/laboratori/{lab.slug}/iscrizione", {**SIGNUP, **changes}, token_from=f"/laboratori/{lab.slug}"
+    )
+
+
+def private_link(message) -> str:
+    return next(path_of(u) for u in links(message) if "/iscrizione/" in u)
+
+
+def test_confirmation_has_dates_place_link_and_an_ics(browser, lab, mailbox):
+    response = signup(browser, lab)
+    page = text(browser.get(response.headers["Location"]))
+    assert "Ti abbiamo scritto" in page and "Rosa Ferrari, hai un posto" not in page
+    message = mailbox.one()
+    assert message["Subject"] == "Iscrizione confermata: Orto condiviso"
+    assert str(message["To"]) == "Rosa Ferrari <rosa@example.org>"
+    plain = body(message)
+    first = lab.sessions[0].start_on
+    assert "hai un posto" in plain and "Sala civica" in plain
+    from flask_babel import format_date
+
+    assert format_date(first, "EEEE d MMMM y") in plain  # Italian, e.g. "sabato 28 novembre 2026"
+    assert "Ricevi questo messaggio perché questo indirizzo è stato usato per iscriversi" in plain
+    (ics,) = attachments(message)
+    assert ics.get_content_type() == "text/calendar" and ics.get_filename() == "laboratorio.ics"
+    calendar = Calendar.from_ical(ics.get_content())
+    events = calendar.walk("VEVENT")
+    assert {e["UID"] for e in events} == {s.uid for s in lab.sessions}
+    assert "List-Unsubscribe" not in message
+    # The link works: the private page, then withdrawing.
+    link = private_link(message)
+    assert "Rosa Ferrari, hai un posto." in text(browser.get(link))
+    browser.post(f"{link}/ritiro", token_from=link)
+    assert db.session.scalar(select(Registration.status)) == "withdrawn"
+
+
+def test_waiting_list_then_promotion_with_the_same_link(browser, lab, mailbox):
+    signup(browser, lab, full_name="Anna", email="anna@example.org")
+    signup(browser, lab, full_name="Bruno", email="bruno@example.org")
+    signup(browser, lab, full_name="Carla", email="carla@example.org")
+    anna, _bruno, carla = mailbox.deliver()
+    assert carla["Subject"] == "Sei in lista d'attesa: Orto condiviso"
+    assert "sei in lista d'attesa" in body(carla)
+    anna_link = private_link(anna)
+    browser.post(f"{anna_link}/ritiro", token_from=anna_link)
+    promoted = mailbox.one()
+    assert promoted["To"].addresses[0].addr_spec == "carla@example.org"
+    assert promoted["Subject"] == "Si è liberato un posto: Orto condiviso"
+    assert "ora sei iscritto" in body(promoted)
+    assert private_link(promoted) == private_link(carla)
+    assert "Carla, hai un posto." in text(browser.get(private_link(promoted)))
+
+
+def test_second_signup_shows_the_same_page_and_mails_the_owner_their_link(browser, lab, mailbox):
+    first = signup(browser, lab)
+    original = mailbox.one()
+    again = signup(browser, lab, full_name="Qualcun Altro", email="Rosa@Example.org")
+    assert again.headers["Location"] == first.headers["Location"]
+    assert text(browser.get(again.headers["Location"])) == text(browser.get(first.headers["Location"]))
+    notice = mailbox.one()
+    assert notice["To"].addresses[0].addr_spec == "rosa@example.org"
+    assert notice["Subject"] == "La tua iscrizione a Orto condiviso"
+    assert "Risulti già iscritto" in body(notice)
+    assert private_link(notice) == private_link(original)
+    assert len(db.session.scalars(select(Registration)).all()) == 1
+
+
+def test_someone_signed_up_with_my_address_is_undone_by_me(browser, lab, mailbox):
+    signup(browser, lab, full_name="Uno Sconosciuto", email="vittima@example.org")
+    message = mailbox.one()
+    assert "Non hai chiesto tu questa iscrizione? Usa lo stesso link per annullarla." in body(message)
+    link = private_link(message)
+    browser.post(f"{link}/ritiro", token_from=link)
+    assert db.session.scalar(select(Registration.status)) == "withdrawn"
+
+
+def test_cancelled_session_reaches_every_registrant(browser, maker, lab, mailbox):
+    signup(browser, lab, full_name="Anna", email="anna@example.org")
+    signup(browser, lab, full_name="Bruno", email="", phone="0373 123456")
+    signup(browser, lab, full_name="Carla", email="carla@example.org")
+    signup(browser, lab, full_name="Dario", email="dario@example.org")  # waiting list
+    mailbox.deliver()
+    session = lab.sessions[0]
+    browser.login(maker)
+    browser.post(f"/gestione/incontri-lab/{session.id}/annulla", {"annulla-reason": "Sala allagata"})
+    notices = mailbox.deliver()
+    assert sorted(m["To"].addresses[0].addr_spec for m in notices) == [
+        "anna@example.org", "carla@example.org", "dario@example.org"
+    ]  # fmt: skip
+    assert {m["Subject"] for m in notices} == {"Incontro annullato: Orto condiviso"}
+    assert "è ANNULLATO" in body(notices[0]) and "Motivo: Sala allagata" in body(notices[0])
+
+
+def test_moved_session_says_before_and_after_with_an_ics(browser, maker, lab, mailbox):
+    signup(browser, lab)
+    mailbox.deliver()
+    session = lab.sessions[0]
+    new_day = today_in_rome() + timedelta(days=4)
+    browser.login(maker)
+    url = f"/gestione/incontri-lab/{session.id}/sposta"
+    browser.post(
+        url, {"start_on": new_day.isoformat(), "start_time": "19:00", "end_time": "20:30"}, token_from=url
+    )
+    message = mailbox.one()
+    assert message["Subject"] == "Incontro spostato: Orto condiviso"
+    plain = body(message)
+    assert "Prima:" in plain and "alle 18:00" in plain and "19:00–20:30" in plain
+    (ics,) = attachments(message)
+    events = Calendar.from_ical(ics.get_content()).walk("VEVENT")
+    moved = next(e for e in events if e["UID"] == session.uid)
+    assert moved.decoded("DTSTART").astimezone(ROME).hour == 19 and int(moved["SEQUENCE"]) == 1
+
+
+def test_reminder_the_day_before_once(browser, lab, mailbox):
+    signup(browser, lab)
+    mailbox.deliver()
+    day_before = lab.sessions[0].starts_at - timedelta(days=1)
+    scheduled.run(day_before)
+    scheduled.run(day_before + timedelta(hours=1))
+    message = mailbox.one()
+    assert message["Subject"] == "Domani: Orto condiviso"
+    assert "ti ricordiamo l'incontro" in body(message) and "18:00–20:00" in body(message)
+    scheduled.run(utcnow())  # no session tomorrow
+    assert mailbox.deliver() == []
+
+
+def test_message_about_a_deleted_lab_fails_with_the_reason(browser, lab, mailbox):
+    signup(browser, lab)
+    lab.deleted_at = utcnow()
+    db.session.commit()
+    assert mailbox.deliver() == []
+    failed = db.session.scalar(select(Message))
+    assert failed.state == "failed" and "Il laboratorio o l'iscrizione non esistono più" in failed.last_error
