@@ -13,13 +13,39 @@ def reads_body(statements) -> bool:
     return any("feed_cache.body" in s or "event_fragments" in s for s in statements)
 
 
-def test_a_304_reads_no_body_and_makes_three_queries(browser, current):  # noqa: F811
+def selects(statements) -> list[str]:
+    return [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+
+
+def test_a_304_reads_no_body_and_makes_three_queries(browser, app, current):  # noqa: F811
     etag = browser.get(URL).headers["ETag"]
+    app.extensions["legami_feed_memory"].forget_heads()  # as a worker that has not checked it lately
     with count_queries() as statements:
         response = browser.get(URL, headers={"If-None-Match": etag})
     assert response.status_code == 304 and response.data == b""
-    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    assert not reads_body(statements) and len(selects) == 3, selects  # the center, the fingerprint, the head
+    assert not reads_body(statements) and len(selects(statements)) == 3, statements  # center, fingerprint, head
+
+
+def test_within_seconds_of_a_check_a_304_asks_only_for_the_center(browser, current):  # noqa: F811
+    etag = browser.get(URL).headers["ETag"]
+    with count_queries() as statements:
+        assert browser.get(URL, headers={"If-None-Match": etag}).status_code == 304
+    assert len(selects(statements)) == 1, statements  # the center named in the address
+    with count_queries() as statements:
+        assert browser.get("/ical/tutto.ics").status_code == 200
+        assert browser.get("/ical/tutto.ics").status_code == 200
+    assert len(selects(statements)) > 0  # the first asks; the second is answered from memory
+
+
+def test_a_change_made_in_this_process_is_seen_at_once(browser, current):  # noqa: F811
+    from app.civic_centers import services as centers
+    from app.extensions import db
+
+    etag = browser.get(URL).headers["ETag"]
+    centers.cancel_activity(current, "Maltempo")
+    db.session.commit()
+    changed = browser.get(URL, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and b"Maltempo" in changed.data
 
 
 def test_a_warm_feed_is_served_from_memory(browser, current):  # noqa: F811

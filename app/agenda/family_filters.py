@@ -6,7 +6,7 @@ or stored occurrence rows), so pages and feeds filter the same way.
 
 from datetime import time
 
-from sqlalchemy import and_, extract, false, or_, select, true
+from sqlalchemy import and_, false, or_, true
 
 from app.civic_centers.models import Audience
 
@@ -46,37 +46,6 @@ def time_clause(slot: str, start_time):
     return and_(start_time >= first, start_time < last) if last else start_time >= first
 
 
-def hour_clause(slot: str, start_at):
-    """The same over a column of local date-times, by whole hours (the slots start on the hour)."""
-    if slot not in TIME_SLOTS:
-        return true()
-    first, last = TIME_SLOTS[slot]
-    hour = extract("hour", start_at)
-    return and_(hour >= first.hour, hour < last.hour) if last else hour >= first.hour
-
-
-def rows_clause(filters, activity_id, lab_id, starts_at) -> list:
-    """The family filters over stored occurrence rows: the facts live on their activity or lab."""
-    from app.civic_centers.models import Activity
-    from app.labs.models import Lab
-
-    found = []
-    facts = [filters.age is not None, filters.free_only, filters.no_registration]
-    if any(facts):
-        activities = select(Activity.id).where(*conditions(
-            filters, age_min=Activity.age_min, age_max=Activity.age_max, is_free=Activity.is_free,
-            needs_registration=Activity.registration_required, start_time=None, audience=Activity.audience,
-        ))  # fmt: skip
-        labs = select(Lab.id).where(*conditions(
-            filters, age_min=Lab.age_min, age_max=Lab.age_max, is_free=Lab.is_free, needs_registration=True,
-            start_time=None,
-        ))  # fmt: skip
-        found.append(or_(activity_id.in_(activities), lab_id.in_(labs)))
-    if filters.time_of_day:
-        found.append(hour_clause(filters.time_of_day, starts_at))
-    return found
-
-
 def conditions(filters, *, age_min, age_max, is_free, needs_registration, start_time, audience=None) -> list:
     """Every family filter set in `filters`, over the given columns (needs_registration may be a constant)."""
     found = []
@@ -86,6 +55,6 @@ def conditions(filters, *, age_min, age_max, is_free, needs_registration, start_
         found.append(is_free.is_(True))
     if filters.no_registration:
         found.append(false() if needs_registration is True else needs_registration.is_(False))
-    if filters.time_of_day and start_time is not None:
+    if filters.time_of_day:
         found.append(time_clause(filters.time_of_day, start_time))
     return found

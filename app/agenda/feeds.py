@@ -30,13 +30,16 @@ def _built(cache_key: str, filters: Filters, name: str):
     """(bytes or None when the client's copy is current, ETag, Last-Modified).
 
     The fingerprint (two aggregate queries) and the stored head (one small
-    query) decide; a 304 reads no body at all, a warm feed comes from this
-    process's memory, and only a change rebuilds.
+    query) decide, or the head this process checked in the last seconds (no
+    query); a 304 reads no body at all, a warm feed comes from this process's
+    memory, and only a change rebuilds.
     """
     today = today_in_rome()
-    print_ = services.fingerprint(filters, name, today)
-    head = services.stored_head(cache_key)
+    head = memory().head(cache_key)
+    print_ = head.fingerprint if head is not None else services.fingerprint(filters, name, today)
+    head = head or services.stored_head(cache_key)
     if head is not None and head.fingerprint == print_:
+        memory().keep_head(cache_key, head)
         if not is_resource_modified(request.environ, etag=head.etag, last_modified=head.last_modified):
             return None, head.etag, head.last_modified
         body = memory().get(cache_key, head.etag) or services.stored_body(cache_key, head.etag)
@@ -45,6 +48,7 @@ def _built(cache_key: str, filters: Filters, name: str):
             return body, head.etag, head.last_modified
     built = services.build_feed(cache_key, filters, name, today, print_, head, _activity_url, _lab_url)
     memory().put(cache_key, built.etag, built.body)
+    memory().keep_head(cache_key, services.FeedHead(print_, built.etag, built.last_modified))
     return built.body, built.etag, built.last_modified
 
 

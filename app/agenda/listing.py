@@ -4,10 +4,11 @@ from __future__ import annotations  # Filters is only named here: civic_centers 
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from flask import request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select, union_all
+from sqlalchemy import Select, and_, bindparam, func, or_, select, union_all
 
 from app.agenda import changes, services
 from app.agenda import family_filters as family
@@ -47,7 +48,27 @@ def conditions(filters: services.Filters, first: date, last: date, statuses=Stat
         found.append(Row.lab_id == filters.lab_id)
     if filters.activity_id:
         found.append(Row.activity_id == filters.activity_id)
-    found += family.rows_clause(filters, Row.activity_id, Row.lab_id, Row.starts_at)
+    return found + family_conditions(filters)
+
+
+def family_conditions(filters) -> list:
+    """A child's age, free only, no sign-up, time of day, over the rows' own columns."""
+    found = []
+    if filters.age is not None:
+        has_range = or_(Row.age_min.is_not(None), Row.age_max.is_not(None))
+        fits = and_(
+            or_(Row.age_min.is_(None), Row.age_min <= filters.age),
+            or_(Row.age_max.is_(None), Row.age_max >= filters.age),
+        )
+        # Without a range the audience decides; a lab (no audience) without one fits everyone.
+        by_audience = or_(Row.audience.is_(None), Row.audience.in_(sorted(family.audiences_for(filters.age))))
+        found.append(or_(and_(has_range, fits), and_(~has_range, by_audience)))
+    if filters.free_only:
+        found.append(Row.is_free.is_(True))
+    if filters.no_registration:
+        found.append(Row.registration_required.is_(False))
+    if filters.time_of_day:
+        found.append(family.time_clause(filters.time_of_day, Row.start_time))
     return found
 
 
@@ -80,6 +101,43 @@ class DayPage:
     more: dict[date, int]  # day -> how many more than shown
 
 
+FILTERS = ("town_id", "center_id", "audience", "category", "lab_id", "activity_id")
+
+
+@lru_cache(maxsize=256)
+def _per_day_statements(days: int, shape: tuple[str, ...], family_key: tuple, limit: int, statuses: tuple):
+    """The two statements of per_day for a number of days and a set of filters, built once.
+
+    Building a UNION of a month of SELECTs costs more than running it, so the
+    statements take the dates and filter values as bound parameters and are
+    kept (lru_cache is thread-safe; the statements are never changed).
+    """
+    age, free_only, no_registration, time_of_day = family_key
+    where = [Row.is_public.is_(True), Row.status.in_(statuses)]
+    where += family_conditions(
+        services.Filters(
+            age=age, free_only=free_only, no_registration=no_registration, time_of_day=time_of_day
+        )
+    )
+    for name in shape:
+        if name == "audience":  # what is "for everyone" is also for children, for the elderly...
+            where.append(or_(Row.audience == bindparam("audience"), Row.audience == Audience.EVERYONE.value))
+        else:
+            where.append(getattr(Row, name) == bindparam(name))
+    parts = [
+        select(*COLUMNS).where(*where, Row.day == bindparam(f"d{n}")).order_by(*ORDER).limit(limit).subquery()
+        for n in range(days)
+    ]
+    rows = union_all(*[select(part) for part in parts]) if days > 1 else select(parts[0])
+    counts = (
+        select(Row.day, func.count())
+        .where(*where, Row.day >= bindparam("first"), Row.day <= bindparam("last"))
+        .group_by(Row.day)
+        .having(func.count() > limit)
+    )
+    return rows, counts
+
+
 def per_day(
     filters: services.Filters, first: date, last: date, limit: int, with_changes: bool = False
 ) -> DayPage:
@@ -89,21 +147,18 @@ def per_day(
     UNION ALL statement), so the cost follows what the page shows; the
     counts come from the index too.
     """
+    days = (last - first).days + 1
+    values = {name: getattr(filters, name) for name in FILTERS if getattr(filters, name)}
+    family_key = (filters.age, filters.free_only, filters.no_registration, filters.time_of_day)
     statuses = LISTED if with_changes else Status.SHOWN
-    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    parts = [shown(filters, day, day, statuses).order_by(*ORDER).limit(limit).subquery() for day in days]
-    query = union_all(*[select(part) for part in parts]) if len(parts) > 1 else select(parts[0])
+    rows, counts = _per_day_statements(days, tuple(values), family_key, limit, statuses)
+    params = values | {"first": first, "last": last}
+    params |= {f"d{n}": first + timedelta(days=n) for n in range(days)}
     make = _Rows()
-    found = sorted(db.session.execute(query), key=lambda r: (r.day, r.starts_at, r.title, r.id))
-    counts = (
-        select(Row.day, func.count())
-        .where(*conditions(filters, first, last, statuses))
-        .group_by(Row.day)
-        .having(func.count() > limit)
-    )
-    more = {day: n - limit for day, n in db.session.execute(counts)}
+    found = sorted(db.session.execute(rows, params), key=lambda r: (r.day, r.starts_at, r.title, r.id))
+    more = {day: n - limit for day, n in db.session.execute(counts, params)}
     entries = [make.entry(row) for row in found]
-    if with_changes:
+    if with_changes:  # closed days and where moved dates went: two small queries (app/agenda/changes.py)
         entries = changes.with_changes(filters, first, last, entries, conditions)
     return DayPage(entries, more)
 

@@ -1,8 +1,8 @@
 """Built feeds, kept in the database so every worker process shares them."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Time
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -89,6 +89,12 @@ class CalendarOccurrence(db.Model):
     audience: Mapped[str | None] = mapped_column(String(16))
     category: Mapped[str | None] = mapped_column(String(32))
     is_public: Mapped[bool] = mapped_column(default=False)
+    # A family's filters (app/agenda/family_filters.py): the series' facts, and the local start time.
+    age_min: Mapped[int | None] = mapped_column(Integer)
+    age_max: Mapped[int | None] = mapped_column(Integer)
+    is_free: Mapped[bool] = mapped_column(default=True)
+    registration_required: Mapped[bool] = mapped_column(default=False)
+    start_time: Mapped[time] = mapped_column(Time)
     title: Mapped[str] = mapped_column(String(120))
     place: Mapped[str] = mapped_column(String(330))
     path: Mapped[str] = mapped_column(String(300))  # the page's path, without the script root

@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import delete, event, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.agenda.feed_memory import forget_heads
 from app.agenda.models import CalendarOccurrence, OccurrenceHorizon
 from app.agenda.models import OccurrenceStatus as Status
 from app.civic_centers.models import Activity, CivicCenter, Closure, OccurrenceChange
@@ -69,7 +70,8 @@ def activity_rows(activity: Activity, first: date, last: date) -> list[dict]:
     base = {
         "activity_id": activity.id, "session_id": None, "lab_id": None, "center_id": center.id,
         "town_id": center.town_id, "audience": activity.audience, "category": activity.category,
-        "is_public": activity.is_public, "title": activity.title, "place": f"{center.name}, {center.town.name}",
+        "is_public": activity.is_public, "age_min": activity.age_min, "age_max": activity.age_max,
+        "is_free": activity.is_free, "registration_required": activity.registration_required, "title": activity.title, "place": f"{center.name}, {center.town.name}",
         "path": _path("civic_centers.activity_detail", slug=center.slug, activity_id=activity.id),
     }  # fmt: skip
     whole_reason = activity.cancel_reason if activity.is_cancelled else ""
@@ -109,7 +111,7 @@ def activity_rows(activity: Activity, first: date, last: date) -> list[dict]:
 
 def _when(original_on: date, start: datetime, end: datetime, status: str, moved: bool, reason: str) -> dict:
     return {
-        "day": start.date(), "original_on": original_on, "starts_at": start, "ends_at": end,
+        "day": start.date(), "original_on": original_on, "starts_at": start, "ends_at": end, "start_time": start.time(),
         "status": status, "is_moved": moved, "reason": reason[:200],
     }  # fmt: skip
 
@@ -123,6 +125,7 @@ def session_row(session: LabSession) -> dict:
     return {
         "activity_id": None, "session_id": session.id, "lab_id": lab.id, "center_id": None,
         "town_id": lab.town_id, "audience": None, "category": None, "is_public": lab.is_public,
+        "age_min": lab.age_min, "age_max": lab.age_max, "is_free": lab.is_free, "registration_required": True,
         "title": lab.title, "place": f"{lab.place_name}, {lab.town.name}",
         "path": _path("labs.detail", slug=lab.slug),
     } | _when(session.start_on, start, end, status, False, session.cancel_reason if session.is_cancelled else "")  # fmt: skip
@@ -292,6 +295,7 @@ def _write_pending(session: Session) -> None:
     rewrite_activities(activities)
     rewrite_sessions(sessions)
     session.info.pop(PENDING, None)  # the rewrite's own flushes note nothing new
+    forget_heads()  # this process's feeds check their fingerprint again
 
 
 @event.listens_for(Session, "after_soft_rollback")
