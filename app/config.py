@@ -39,6 +39,13 @@ ENV_SETTINGS = {
     "MAIL_FROM": str,
     "MAIL_FROM_NAME": str,
     "EMBED_FRAME_ANCESTORS": str,
+    # Per worker: bytes of recent feeds kept in memory, and how long a checked feed is trusted.
+    "FEED_MEMORY_BYTES": int,
+    "FEED_HEAD_SECONDS": float,
+    # Patti Gener-Attivi: the yearly target and how many years after its end a
+    # pact keeps its personal data (then `flask pacts anonymise` removes it).
+    "PACT_YEARLY_TARGET": int,
+    "PACT_RETENTION_YEARS": int,
 }
 
 
@@ -66,6 +73,8 @@ def defaults(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "RATELIMIT_HEADERS_ENABLED": False,
+        "FEED_MEMORY_BYTES": 32 * 1024 * 1024,
+        "FEED_HEAD_SECONDS": 30.0,
         # Login limits: per client address, and per account name tried.
         "LOGIN_LIMIT_PER_IP": "20 per 10 minutes",
         "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
@@ -79,6 +88,8 @@ def defaults(instance_path: str) -> dict:
         "EMBED_FRAME_ANCESTORS": "https:",
         "INVITE_MAX_AGE_SECONDS": 60 * 60 * 24 * 7,
         "PASSWORD_HASH_METHOD": "scrypt",
+        "PACT_YEARLY_TARGET": 50,
+        "PACT_RETENTION_YEARS": 5,
         # E-mail: without MAIL_SERVER, messages are written to instance/mail/ (development).
         "PUBLIC_URL": "http://127.0.0.1:5000",
         "MAIL_SERVER": "",

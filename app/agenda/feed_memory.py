@@ -55,9 +55,7 @@ class FeedMemory:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[EXTENSION] = FeedMemory(
-        app.config.get("FEED_MEMORY_BYTES", 32 * 1024 * 1024), app.config.get("FEED_HEAD_SECONDS", 30)
-    )
+    app.extensions[EXTENSION] = FeedMemory(app.config["FEED_MEMORY_BYTES"], app.config["FEED_HEAD_SECONDS"])
 
 
 def memory() -> FeedMemory:

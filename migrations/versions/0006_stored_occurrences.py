@@ -1,7 +1,7 @@
 """stored occurrences
 
 Revision ID: 0006
-Revises: 0007
+Revises: 0011
 Create Date: 2026-11-25 23:44:50.553699
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0006"
-down_revision = "0007"
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
