@@ -9,6 +9,7 @@ from app.extensions import db
 from app.forms import EmptyForm
 from app.groups import access, actions, bp, services
 from app.groups.forms import ActionForm, ActionStatusForm, AttendanceForm, GuestForm, MeetingForm
+from app.messages.flows import groups as mail
 from app.minutes.models import Minutes
 
 
@@ -16,7 +17,10 @@ def _save_meeting(group, form, meeting=None):
     fields = (form.held_on.data, form.start_time.data, form.end_time.data, form.venue.data, form.agenda.data)
     if meeting is None:
         return services.schedule_meeting(group, *fields)
+    before = (meeting.held_on, meeting.start_time, meeting.end_time, meeting.venue, meeting.agenda)
     meeting.held_on, meeting.start_time, meeting.end_time, meeting.venue, meeting.agenda = fields
+    if before != fields:
+        mail.meeting_changed(meeting)
     return meeting
 
 
@@ -70,6 +74,8 @@ def meeting_cancel(meeting_id: int):
     """Cancel a meeting: it stays, marked cancelled."""
     meeting = access.get_meeting_or_404(meeting_id, edit=True)
     if EmptyForm().validate_on_submit():
+        if not meeting.is_cancelled:
+            mail.meeting_cancelled(meeting)
         meeting.is_cancelled = True
         db.session.commit()
         flash(_("Incontro annullato."), "success")

@@ -98,6 +98,7 @@ def schedule_meeting(group: WorkingGroup, held_on: date, start: time, end: time,
     )
     db.session.add(meeting)
     db.session.flush()
+    _mail().meeting_scheduled(meeting)
     return meeting
 
 
@@ -168,3 +169,9 @@ def open_actions_query(group_id: int):
         .options(selectinload(ActionItem.opened_meeting))
         .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
     )
+
+
+def _mail():
+    from app.messages.flows import groups  # imported late: the messages feature imports groups
+
+    return groups

@@ -8,4 +8,5 @@ from app.messages import (  # noqa: E402,F401
     flows,
     models,
     routes,
+    routes_profile,
 )

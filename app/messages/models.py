@@ -59,3 +59,16 @@ class Message(db.Model):
     @property
     def state_label(self) -> str:
         return str(STATE_LABELS[MessageState(self.state)])
+
+
+class MessagePreference(db.Model):
+    """What a user chooses to receive; a missing row means the defaults (everything, weekly)."""
+
+    __tablename__ = "message_preferences"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    meetings: Mapped[bool] = mapped_column(default=True)
+    minutes: Mapped[bool] = mapped_column(default=True)
+    actions: Mapped[bool] = mapped_column(default=True)
+    # "weekly" or "never"
+    actions_digest: Mapped[str] = mapped_column(String(16), default="weekly")

@@ -58,6 +58,7 @@ def restore_revision(minutes: Minutes, revision: MinutesRevision, user) -> Minut
 
 def send_to_review(minutes: Minutes) -> None:
     minutes.status = MinutesStatus.REVIEW
+    _mail().minutes_to_review(minutes)
 
 
 def add_comment(minutes: Minutes, user, body: str, approval: bool) -> MinutesComment:
@@ -72,6 +73,7 @@ def approve(minutes: Minutes, user, visibility: str) -> None:
     minutes.visibility = Visibility(visibility)
     minutes.approved_at = utcnow()
     minutes.approved_by_id = user.id
+    _mail().minutes_approved(minutes)
 
 
 def correct(minutes: Minutes, user, title: str, body: str, reason: str, base_revision: int):
@@ -120,3 +122,9 @@ def visible_query(group_id: int, members_view: bool):
     if not members_view:
         query = query.where(Minutes.visibility == Visibility.PUBLIC)
     return query
+
+
+def _mail():
+    from app.messages.flows import groups  # imported late: the messages feature imports groups
+
+    return groups
