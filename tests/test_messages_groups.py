@@ -16,7 +16,13 @@ from tests.conftest import text
 from tests.groups_support import team_fixture  # noqa: F401
 from tests.mail_support import attachments, body, links, path_of
 
-GOOD = {"held_on": "2026-12-01", "start_time": "14:30", "end_time": "16:40", "venue": "Sala civica", "agenda": "A\nB"}
+GOOD = {
+    "held_on": "2026-12-01",
+    "start_time": "14:30",
+    "end_time": "16:40",
+    "venue": "Sala civica",
+    "agenda": "A\nB",
+}
 
 
 def recipients(messages) -> list[str]:
@@ -35,22 +41,34 @@ def test_convocazione_update_and_cancel_reach_every_member(browser, team, mailbo
     browser.login(team.member)
     browser.post(f"/gruppi/{team.group.slug}/incontri/nuovo", GOOD)
     invitations = mailbox.deliver()
-    assert recipients(invitations) == ["membro@example.org", "presidente@example.org", "segretario@example.org"]
+    assert recipients(invitations) == [
+        "membro@example.org",
+        "presidente@example.org",
+        "segretario@example.org",
+    ]
     message = invitations[0]
     assert message["Subject"] == "Convocazione, 1 dicembre: Welfare in azione"
     plain = body(message)
-    assert "martedì 1 dicembre 2026, 14:30–16:40" in plain and "Sala civica" in plain and "1. A\n2. B" in plain.replace("\r", "")
+    assert (
+        "martedì 1 dicembre 2026, 14:30–16:40" in plain
+        and "Sala civica" in plain
+        and "1. A\n2. B" in plain.replace("\r", "")
+    )
     calendar, event = ics_event(message)
     meeting_id = int(path_of(next(u for u in links(message) if "/incontri/" in u)).rsplit("/", 1)[1])
     assert str(calendar["METHOD"]) == "REQUEST" and str(event["UID"]) == f"incontro-{meeting_id}@legami"
     assert event.decoded("DTSTART") == datetime(2026, 12, 1, 14, 30, tzinfo=ROME)
     # The same UID as the member's personal feed.
-    from app.groups.models import Meeting
     from app.agenda.personal import meeting_event
+    from app.groups.models import Meeting
 
     with browser.client.application.test_request_context():
         assert meeting_event(db.session.get(Meeting, meeting_id)).uid == str(event["UID"])
-    browser.post(f"/incontri/{meeting_id}/modifica", {**GOOD, "start_time": "15:00"}, token_from=f"/incontri/{meeting_id}/modifica")
+    browser.post(
+        f"/incontri/{meeting_id}/modifica",
+        {**GOOD, "start_time": "15:00"},
+        token_from=f"/incontri/{meeting_id}/modifica",
+    )
     updates = mailbox.deliver()
     assert len(updates) == 3 and updates[0]["Subject"] == "Incontro modificato, 1 dicembre: Welfare in azione"
     _, updated = ics_event(updates[0])
@@ -129,9 +147,15 @@ def test_preferences_on_the_profile_turn_notices_off(browser, team, mailbox):
     browser.login(team.chair)
     page = text(browser.get("/profilo/notifiche"))
     assert "Convocazioni, modifiche e annullamenti" in page
-    browser.post("/profilo/notifiche", {"minutes": "y", "actions": "y", "actions_digest": "never"}, token_from="/profilo/notifiche")
+    browser.post(
+        "/profilo/notifiche",
+        {"minutes": "y", "actions": "y", "actions_digest": "never"},
+        token_from="/profilo/notifiche",
+    )
     db.session.expire_all()
-    assert not preferences.wants(team.chair, "meetings") and not preferences.wants(team.chair, "actions_digest")
+    assert not preferences.wants(team.chair, "meetings") and not preferences.wants(
+        team.chair, "actions_digest"
+    )
     bad = browser.post("/profilo/notifiche", {"actions_digest": "ogni-ora"}, token_from="/profilo/notifiche")
     assert bad.status_code == 400 and "Scegli una delle voci dell'elenco." in text(bad)
     browser.post(f"/gruppi/{team.group.slug}/incontri/nuovo", GOOD)
@@ -147,6 +171,8 @@ def test_no_message_rows_for_a_rolled_back_meeting(app, team):
     from app.groups import services as groups
 
     before = len(db.session.scalars(select(Message)).all())
-    groups.schedule_meeting(team.group, team.meeting.held_on, team.meeting.start_time, team.meeting.end_time, "x", "")
+    groups.schedule_meeting(
+        team.group, team.meeting.held_on, team.meeting.start_time, team.meeting.end_time, "x", ""
+    )
     db.session.rollback()
     assert len(db.session.scalars(select(Message)).all()) == before

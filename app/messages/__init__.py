@@ -8,5 +8,6 @@ from app.messages import (  # noqa: E402,F401
     flows,
     models,
     routes,
+    routes_follow,
     routes_profile,
 )

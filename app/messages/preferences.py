@@ -14,7 +14,9 @@ CHOICES = ("meetings", "minutes", "actions", "actions_digest")
 def of(user: User) -> MessagePreference:
     found = db.session.get(MessagePreference, user.id)
     if found is None:
-        found = MessagePreference(user_id=user.id, meetings=True, minutes=True, actions=True, actions_digest="weekly")
+        found = MessagePreference(
+            user_id=user.id, meetings=True, minutes=True, actions=True, actions_digest="weekly"
+        )
     return found
 
 

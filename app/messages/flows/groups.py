@@ -69,7 +69,9 @@ def _invitation_ics(ctx: dict) -> list[Attachment]:
 
 
 def _group_reason(ctx: dict) -> str:
-    return _("Ricevi questo messaggio perché fai parte del gruppo «%(group)s» su Legami.", group=ctx["group"].name)
+    return _(
+        "Ricevi questo messaggio perché fai parte del gruppo «%(group)s» su Legami.", group=ctx["group"].name
+    )
 
 
 def _meeting_subject(ctx: dict) -> str:
@@ -84,7 +86,9 @@ def _meeting_subject(ctx: dict) -> str:
     return _("Convocazione, %(when)s: %(group)s", when=when, group=meeting.group.name)
 
 
-register(Kind("meeting_invitation", _meeting_subject, _group_reason, load=_meeting, attachments=_invitation_ics))
+register(
+    Kind("meeting_invitation", _meeting_subject, _group_reason, load=_meeting, attachments=_invitation_ics)
+)
 
 
 def _sequence(meeting: Meeting) -> int:
@@ -236,7 +240,9 @@ register(
     Kind(
         "actions_digest",
         lambda ctx: _("Le tue azioni aperte: %(n)d", n=len(ctx["overdue"]) + len(ctx["open_items"])),
-        lambda ctx: _("Ricevi questo riepilogo settimanale perché hai azioni aperte nei gruppi di lavoro di Legami."),
+        lambda ctx: _(
+            "Ricevi questo riepilogo settimanale perché hai azioni aperte nei gruppi di lavoro di Legami."
+        ),
         load=_digest,
         unsubscribe=_digest_unsubscribe,
     )
@@ -271,4 +277,3 @@ def weekly_actions_digest(now: datetime) -> int:
         )  # fmt: skip
         count += 1
     return count
-
