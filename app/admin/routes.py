@@ -15,13 +15,18 @@ from app.auth.decorators import roles_required
 from app.auth.models import Role, User
 from app.extensions import db
 from app.forms import EmptyForm
-from app.messages.flows import accounts as mail
 
 admin_only = roles_required(Role.ADMIN)
 
 
 def get_user_or_404(user_id: int) -> User:
     return db.get_or_404(User, user_id)
+
+
+def send_invitation(user: User) -> None:
+    from app.messages.flows.accounts import send_invitation as mail_invitation  # late: no import cycle
+
+    mail_invitation(user)
 
 
 def _roles(form) -> set[Role]:
@@ -49,7 +54,7 @@ def user_create():
         else:
             user = accounts.create_user(form.email.data, form.full_name.data, _roles(form))
             record(current_user, "user.create", user.email)
-            mail.send_invitation(user)
+            send_invitation(user)
             db.session.commit()
             flash(
                 _(
@@ -101,7 +106,7 @@ def user_reset_link(user_id: int):
         return redirect(url_for("admin.user_detail", user_id=user.id))
     user.end_all_sessions()
     record(current_user, "user.reset_link", user.email)
-    mail.send_invitation(user)
+    send_invitation(user)
     db.session.commit()
     url = url_for("auth.accept_invitation", token=accounts.invitation_token(user), _external=True)
     return render_template("admin/reset_link.html", user=user, url=url)

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.messages import follows, scheduled
 from app.messages.kinds import Gone, Kind, register
 from app.messages.models import Follow
-from app.messages.services import enqueue
+from app.messages.services import enqueue, enqueue_many
 from app.timeutil import ROME
 
 KIND_SLUGS = {value: key for key, value in follows.TARGETS.items()}
@@ -102,9 +102,8 @@ def weekly_follows(now: datetime) -> int:
     confirmed = db.session.scalars(
         select(Follow).where(Follow.confirmed_at.is_not(None)).order_by(Follow.id)
     ).all()
-    for follow in confirmed:
-        enqueue(
-            "follow_weekly", follow.email, {"follow_id": follow.id, "week_of": local.date().isoformat()},
-            key=f"follow:{follow.id}:week:{week}",
-        )  # fmt: skip
-    return len(confirmed)
+    rows = [
+        {"to": f.email, "data": {"follow_id": f.id, "week_of": local.date().isoformat()}, "key": f"follow:{f.id}:week:{week}"}
+        for f in confirmed
+    ]  # fmt: skip
+    return enqueue_many("follow_weekly", rows)

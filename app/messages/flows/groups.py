@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 from flask import current_app
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.auth.models import User
 from app.extensions import db
 from app.groups.models import ActionItem, AttendanceStatus, Meeting
 from app.messages import scheduled
 from app.messages.kinds import Attachment, Gone, Kind, register
-from app.messages.services import enqueue
+from app.messages.services import enqueue, enqueue_many
 from app.timeutil import ROME, utcnow
 
 
@@ -253,27 +253,24 @@ register(
 def weekly_actions_digest(now: datetime) -> int:
     """On Monday morning (Rome), each person with open actions gets one digest for the week."""
     from app.groups.models import CLOSED_STATUSES
-    from app.messages import preferences
+    from app.messages.models import MessagePreference
 
     local = now.astimezone(ROME)
     if local.weekday() != 0 or local.hour < 7:
         return 0
     week = local.strftime("%G-W%V")
-    owners = db.session.scalars(
-        select(User)
+    owners = db.session.execute(
+        select(User.id, User.email, User.full_name)
+        .outerjoin(MessagePreference, MessagePreference.user_id == User.id)
         .where(
             User.is_active,
+            or_(MessagePreference.actions_digest.is_(None), MessagePreference.actions_digest != "never"),
             User.id.in_(select(ActionItem.owner_id).where(ActionItem.status.not_in(list(CLOSED_STATUSES)))),
         )
         .order_by(User.id)
     ).all()
-    count = 0
-    for user in owners:
-        if not preferences.wants(user, "actions_digest"):
-            continue
-        enqueue(
-            "actions_digest", user.email, {"user_id": user.id},
-            key=f"digest:{user.id}:{week}", name=user.full_name, user=user,
-        )  # fmt: skip
-        count += 1
-    return count
+    rows = [
+        {"to": email, "data": {"user_id": uid}, "key": f"digest:{uid}:{week}", "name": name, "user_id": uid}
+        for uid, email, name in owners
+    ]  # fmt: skip
+    return enqueue_many("actions_digest", rows)
