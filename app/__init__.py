@@ -31,14 +31,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
 
     from app import cli, errors, formatting, request_log, security
-    from app.messages import services as outbox
 
     errors.init_app(app)
     security.init_app(app)
     formatting.init_app(app)
     request_log.init_app(app)
     cli.init_app(app)
-    outbox.init_app(app)
     return app
 
 
@@ -66,14 +64,15 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.civic_centers import bp as civic_centers_bp
     from app.core import bp as core_bp
+    from app.events import bp as events_bp
     from app.groups import bp as groups_bp
     from app.labs import bp as labs_bp
-    from app.messages import bp as messages_bp
     from app.minutes import bp as minutes_bp
     from app.reports import bp as reports_bp
     from app.towns import bp as towns_bp
 
     app.register_blueprint(core_bp)
+    app.register_blueprint(events_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(towns_bp)
@@ -83,4 +82,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(groups_bp)
     app.register_blueprint(minutes_bp)
     app.register_blueprint(reports_bp)
-    app.register_blueprint(messages_bp)
+    from app import messages  # last: its flows use every other feature
+
+    messages.init_app(app)

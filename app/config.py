@@ -36,6 +36,7 @@ ENV_SETTINGS = {
     "MAIL_PASSWORD": str,
     "MAIL_FROM": str,
     "MAIL_FROM_NAME": str,
+    "EMBED_FRAME_ANCESTORS": str,
 }
 
 
@@ -65,8 +66,14 @@ def defaults(instance_path: str) -> dict:
         # Login limits: per client address, and per account name tried.
         "LOGIN_LIMIT_PER_IP": "20 per 10 minutes",
         "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
-        # Sign-ups to labs need no account: a limit per address keeps bots out.
-        "SIGNUP_LIMIT_PER_IP": "30 per hour",
+        # Sign-ups to labs need no account. Tries per lab and contact (the same
+        # person retrying), and per client address only at a level a parish's
+        # shared Wi-Fi never reaches: enough to stop a flood, not a full room.
+        "SIGNUP_LIMIT_PER_CONTACT": "10 per hour",
+        "SIGNUP_LIMIT_PER_IP": "300 per hour",
+        # Who may frame the /incorpora/ pages (CSP frame-ancestors): by default
+        # any HTTPS site, e.g. "https://www.comune.crema.cr.it https://*.comune.cremona.it".
+        "EMBED_FRAME_ANCESTORS": "https:",
         "INVITE_MAX_AGE_SECONDS": 60 * 60 * 24 * 7,
         "PASSWORD_HASH_METHOD": "scrypt",
         # E-mail: without MAIL_SERVER, messages are written to instance/mail/ (development).
@@ -79,7 +86,7 @@ def defaults(instance_path: str) -> dict:
         "MAIL_PASSWORD": "",
         "MAIL_FROM": "legami@localhost",
         "MAIL_FROM_NAME": "Legami",
-        "MAIL_TIMEOUT": 30,
+        "MAIL_TIMEOUT": 20,
         "MAIL_LEASE_SECONDS": 300,
         "MAIL_RETRY_SECONDS": 60 * 60 * 24,
         # "queue": committed messages go to the worker at once; "none": only the periodic sweep.

@@ -8,8 +8,6 @@ from email import policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from app.messages import delivery
-
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -60,6 +58,7 @@ class Mailbox:
     def deliver(self, **kwargs) -> list:
         """Run the worker once; the messages that arrived since the last call."""
         from app.extensions import db
+        from app.messages import delivery
 
         db.session.commit()
         delivery.deliver(**kwargs)

@@ -56,7 +56,7 @@ def test_list_shows_accounts_and_their_state(as_admin, make_user):
     make_user("invitato@example.org", [Role.COMMUNITY_MAKER], "Ines Invitata", password=None)
     make_user("ex@example.org", [], "Ettore Ex", active=False)
     page = text(as_admin.get(USERS))
-    assert "Ines Invitata" in page and "Invitato" in page and "Community Maker" in page
+    assert "Ines Invitata" in page and "Invito inviato" in page and "Community Maker" in page
     assert "Ettore Ex" in page and "Disattivato" in page
 
 

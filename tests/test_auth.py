@@ -201,7 +201,7 @@ def test_change_password_needs_login(browser):
 def test_invitation_sets_password_and_logs_in(browser, make_user):
     user = make_user("nuovo@example.org", password=None)
     url = f"/invito/{accounts.invitation_token(user)}"
-    assert "Benvenuto, Persona di Prova" in text(browser.get(url))
+    assert "Ti diamo il benvenuto, Persona di Prova" in text(browser.get(url))
     response = browser.post(
         url, {"password": "password-scelta-1", "confirm": "password-scelta-1"}, token_from=url
     )

@@ -63,7 +63,7 @@ def test_public_pages_show_centers_and_activities_to_anyone(browser, center):
     page = text(browser.get(f"/centri/{center.slug}"))
     assert "Oratorio San Luigi" in page and "Aggiungi al tuo calendario" in page
     detail = browser.get(f"/centri/{center.slug}/attivita/{activity.id}")
-    assert "Doposcuola" in text(detail) and "Gratuita" in text(detail)
+    assert "Doposcuola" in text(detail) and "Gratuito" in text(detail)
     html = detail.get_data(as_text=True)
     assert html.count('"@type": "Event"') == 9
     assert '"startDate": "' + today.isoformat() + "T16:30:00+0" in html

@@ -25,7 +25,7 @@ def test_dashboard_fits_the_roles(browser, admin, member):
     browser.logout()
     browser.login(admin)
     page = text(browser.get("/area-riservata"))
-    assert "Gestisci gli utenti" in page and "Registro attività" in page and "Amministratore" in page
+    assert "Gestisci gli utenti" in page and "Registro attività" in page and "Amministrazione" in page
 
 
 def test_health_answers_200_when_the_database_answers(browser):

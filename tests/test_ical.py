@@ -130,3 +130,10 @@ def test_single_event_with_a_change_is_changed_itself():
     (vevent,) = parse(build_feed("x", [event(schedule=one)], TODAY)).walk("VEVENT")
     assert "RRULE" not in vevent and "RECURRENCE-ID" not in vevent
     assert str(vevent["STATUS"]) == "CANCELLED"
+
+
+def test_a_typed_backslash_n_is_not_a_line_break():
+    title, description = r"Corso C:\Nuovi; base, avanzato", "Porta il PC\\Notebook.\nSeconda riga"
+    (vevent,) = parse(build_feed("x", [event(title=title, description=description)], TODAY)).walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == title
+    assert str(vevent["DESCRIPTION"]) == description

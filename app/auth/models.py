@@ -28,8 +28,8 @@ class Role(enum.StrEnum):
 
 
 ROLE_LABELS = {
-    Role.ADMIN: _l("Amministratore"),
-    Role.COORDINATOR: _l("Coordinatore"),
+    Role.ADMIN: _l("Amministrazione"),
+    Role.COORDINATOR: _l("Coordinamento"),
     Role.COMMUNITY_MAKER: _l("Community Maker"),
 }
 

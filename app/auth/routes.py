@@ -42,7 +42,7 @@ def login():
         if user is not None:
             login_user(user)
             db.session.commit()
-            flash(_("Bentornato, %(name)s.", name=user.full_name), "success")
+            flash(_("Ti diamo il bentornato, %(name)s.", name=user.full_name), "success")
             return redirect(next_url or url_for("core.dashboard"))
         # One message whatever was wrong: no hint that an account exists.
         flash(_("Indirizzo e-mail o password non corretti."), "danger")
@@ -59,7 +59,7 @@ def logout():
         current_user.end_all_sessions()
         db.session.commit()
         logout_user()
-        flash(_("Sei uscito da Legami."), "info")
+        flash(_("La sessione di Legami è chiusa."), "info")
         return redirect(url_for("core.index"))
     return render_template("auth/logout.html", form=form)
 
@@ -93,6 +93,6 @@ def accept_invitation(token: str):
         db.session.commit()
         logout_user()
         login_user(user)
-        flash(_("Benvenuto in Legami, %(name)s.", name=user.full_name), "success")
+        flash(_("Ti diamo il benvenuto in Legami, %(name)s.", name=user.full_name), "success")
         return redirect(url_for("core.dashboard"))
     return render_template("auth/invitation.html", form=form, user=user)

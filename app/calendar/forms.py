@@ -1,7 +1,9 @@
 """The recurrence fields shared by activity and lab-session forms, with their rules."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, ValidationError
@@ -12,8 +14,31 @@ from app.calendar.occurrences import MAX_COUNT, Frequency, Recurrence
 from app.forms import DATE_MESSAGE, TIME_MESSAGE
 from app.forms import ItalianDateField as DateField
 from app.forms import ItalianTimeField as TimeField
+from app.timeutil import today_in_rome
 
 MAX_SERIES_DAYS = 2 * 366
+# Dates a center or a lab may plan: a year typed wrong (1900, 2200) is refused,
+# so it reaches neither the calendar nor the coordinators' figures.
+PLAUSIBLE_YEARS_BACK = 2
+PLAUSIBLE_YEARS_AHEAD = 3
+
+
+def plausible_range(today: date) -> tuple[date, date]:
+    return date(today.year - PLAUSIBLE_YEARS_BACK, 1, 1), date(today.year + PLAUSIBLE_YEARS_AHEAD, 12, 31)
+
+
+def check_plausible(field) -> None:
+    """Refuse, with the accepted range in the message, a date far from today."""
+    if field.data is None:
+        return
+    first, last = plausible_range(today_in_rome())
+    if not first <= field.data <= last:
+        raise ValidationError(
+            _("Scegli una data tra il %(first)s e il %(last)s.", first=format_date(first, "d MMMM y"),
+              last=format_date(last, "d MMMM y"))
+        )  # fmt: skip
+
+
 WEEKDAY_LABELS = [_l("lunedì"), _l("martedì"), _l("mercoledì"), _l("giovedì"), _l("venerdì"), _l("sabato"), _l("domenica")]  # fmt: skip
 MONTH_WEEK_LABELS = [(1, _l("il primo")), (2, _l("il secondo")), (3, _l("il terzo")), (4, _l("il quarto")), (-1, _l("l'ultimo"))]  # fmt: skip
 
@@ -56,6 +81,9 @@ class RecurrenceForm(FlaskForm):
             NumberRange(min=1, max=MAX_COUNT, message=_l("Scegli un numero da %(min)s a %(max)s.")),
         ],
     )
+
+    def validate_start_on(self, field):
+        check_plausible(field)
 
     def validate_end_time(self, field):
         if self.start_time.data and field.data and field.data <= self.start_time.data:

@@ -9,9 +9,8 @@ calendar apps that ignore it, a title that starts with "ANNULLATO – ".
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 
-from icalendar import Calendar, Event, Timezone, vDuration
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vText
 
 from app.calendar.occurrences import Schedule, original_starts, touches
 from app.timeutil import ROME
@@ -38,16 +37,48 @@ class FeedEvent:
     is_cancelled: bool = False
 
 
+class LiteralText(vText):
+    r"""TEXT escaped by RFC 5545 alone: icalendar turns a typed "\N" into a line break first."""
+
+    def to_ical(self) -> bytes:
+        text = str(self).replace("\\", "\\\\").replace(";", r"\;").replace(",", r"\,")
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n")
+        return text.encode(self.encoding)
+
+
 def horizon(today: date) -> tuple[date, date]:
     return today - HORIZON_BACK, today + HORIZON_AHEAD
 
 
-@lru_cache(maxsize=4)
-def _vtimezone(first_year: int, last_year: int) -> bytes:
-    # Building the transitions is slow; the result depends only on the years.
-    return Timezone.from_tzid(
-        "Europe/Rome", first_date=date(first_year, 1, 1), last_date=date(last_year, 12, 31)
-    ).to_ical()
+def _rule_based_vtimezone() -> bytes:
+    """Europe/Rome as the usual two yearly rules (EU rule since 1996).
+
+    Calendar apps such as Thunderbird (ical.js) and Outlook read only the
+    first of a list of RDATE transitions, so a VTIMEZONE listing every change
+    date puts events one hour late after the next clock change; the RRULE form
+    is what every client expands.
+    """
+    daylight = TimezoneDaylight()
+    daylight.add("tzname", "CEST")
+    daylight.add("tzoffsetfrom", timedelta(hours=1))
+    daylight.add("tzoffsetto", timedelta(hours=2))
+    daylight.add("dtstart", datetime(1981, 3, 29, 2, 0))
+    daylight.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1SU"})
+    standard = TimezoneStandard()
+    standard.add("tzname", "CET")
+    standard.add("tzoffsetfrom", timedelta(hours=2))
+    standard.add("tzoffsetto", timedelta(hours=1))
+    standard.add("dtstart", datetime(1996, 10, 27, 3, 0))
+    standard.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1SU"})
+    timezone = Timezone()
+    timezone.add("tzid", "Europe/Rome")
+    timezone.add("x-lic-location", "Europe/Rome")
+    timezone.add_component(daylight)
+    timezone.add_component(standard)
+    return timezone.to_ical()
+
+
+VTIMEZONE = _rule_based_vtimezone()
 
 
 def _local(moment: datetime) -> datetime:
@@ -66,14 +97,14 @@ def _base(item: FeedEvent, start: datetime, end: datetime, cancelled: bool, reas
     event.add("sequence", item.sequence)
     event.add("dtstart", _local(start))
     event.add("dtend", _local(end))
-    event.add("summary", _title(item.title, cancelled))
+    event.add("summary", LiteralText(_title(item.title, cancelled)))
     description = item.description
     if cancelled and reason:
         description = f"Annullato: {reason}\n\n{description}".strip()
     if description:
-        event.add("description", description)
+        event.add("description", LiteralText(description))
     if item.location:
-        event.add("location", item.location)
+        event.add("location", LiteralText(item.location))
     if item.url:
         event.add("url", item.url)
     if item.categories:
@@ -135,7 +166,6 @@ def event_fragment(item: FeedEvent) -> bytes:
 
 def assemble(name: str, fragments: Iterable[bytes], today: date, description: str = "") -> bytes:
     """A whole VCALENDAR around already serialised events."""
-    first, last = horizon(today)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -151,7 +181,7 @@ def assemble(name: str, fragments: Iterable[bytes], today: date, description: st
     head = calendar.to_ical()
     closing = b"END:VCALENDAR\r\n"
     assert head.endswith(closing)
-    return head[: -len(closing)] + _vtimezone(first.year - 1, last.year + 1) + b"".join(fragments) + closing
+    return head[: -len(closing)] + VTIMEZONE + b"".join(fragments) + closing
 
 
 def build_feed(name: str, items: Iterable[FeedEvent], today: date, description: str = "") -> bytes:

@@ -14,8 +14,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.calendar.forms import RecurrenceForm
+from app.calendar.forms import RecurrenceForm, check_plausible
 from app.civic_centers.models import AUDIENCE_LABELS, CATEGORY_LABELS, CENTER_KIND_LABELS
+from app.facts import FamilyFactsForm, fact_fields
 from app.forms import DATE_MESSAGE, TIME_MESSAGE
 from app.forms import ItalianDateField as DateField
 from app.forms import ItalianTimeField as TimeField
@@ -74,7 +75,7 @@ class ManagerForm(FlaskForm):
     submit = SubmitField(_l("Nomina gestore"))
 
 
-class ActivityForm(RecurrenceForm):
+class ActivityForm(FamilyFactsForm, RecurrenceForm):
     title = StringField(
         _l("Titolo"),
         filters=[single_line],
@@ -88,8 +89,7 @@ class ActivityForm(RecurrenceForm):
     )
     audience = SelectField(_l("Per chi"), choices=[(a.value, label) for a, label in AUDIENCE_LABELS.items()])
     category = SelectField(_l("Categoria"), choices=list(CATEGORY_LABELS.items()))
-    is_free = BooleanField(_l("Gratuita"), default=True)
-    price = StringField(_l("Costo, se a pagamento"), filters=[single_line], validators=[Length(max=80)])
+    is_free, price, age_min, age_max, step_free_access, hearing_loop = fact_fields()
     registration_required = BooleanField(_l("Serve l'iscrizione"))
     capacity = IntegerField(
         _l("Posti disponibili (facoltativo)"),
@@ -98,15 +98,9 @@ class ActivityForm(RecurrenceForm):
             NumberRange(min=1, max=10000, message=_l("I posti devono essere almeno %(min)s.")),
         ],
     )
-    step_free_access = BooleanField(_l("Accesso senza gradini"))
-    hearing_loop = BooleanField(_l("Anello a induzione per chi usa apparecchi acustici"))
     accompanying_adult_required = BooleanField(_l("I bambini devono essere accompagnati da un adulto"))
     publish = BooleanField(_l("Pubblica: visibile nel calendario e nei feed"))
     submit = SubmitField(_l("Salva l'attività"))
-
-    def validate_price(self, field):
-        if not self.is_free.data and not field.data:
-            raise ValidationError(_l("Indica il costo, oppure segna l'attività come gratuita."))
 
 
 class ClosureForm(FlaskForm):
@@ -119,7 +113,11 @@ class ClosureForm(FlaskForm):
     )
     submit = SubmitField(_l("Aggiungi la chiusura"))
 
+    def validate_start_on(self, field):
+        check_plausible(field)
+
     def validate_end_on(self, field):
+        check_plausible(field)
         if self.start_on.data and field.data:
             if field.data < self.start_on.data:
                 raise ValidationError(_l("La fine della chiusura non può essere prima dell'inizio."))
@@ -144,6 +142,12 @@ class MoveOccurrenceForm(FlaskForm):
     new_end = TimeField(_l("Nuova ora di fine"), validators=[InputRequired(TIME_MESSAGE)])
     reason = StringField(_l("Nota (facoltativa)"), filters=[single_line], validators=[Length(max=200)])
     submit = SubmitField(_l("Sposta questa data"))
+
+    def validate_original_on(self, field):
+        check_plausible(field)
+
+    def validate_new_on(self, field):
+        check_plausible(field)
 
     def validate_new_end(self, field):
         if self.new_start.data and field.data and field.data <= self.new_start.data:

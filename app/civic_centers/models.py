@@ -17,13 +17,13 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     false,
-    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.calendar.occurrences import Change, Recurrence, Schedule
 from app.extensions import db
+from app.facts import FamilyFacts
 from app.timeutil import utcnow
 from app.towns.models import Town, Zone
 
@@ -154,7 +154,7 @@ def _new_uid() -> str:
     return f"{uuid.uuid4()}@legami"
 
 
-class Activity(db.Model):
+class Activity(FamilyFacts, db.Model):
     __tablename__ = "activities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -177,11 +177,7 @@ class Activity(db.Model):
     month_weekday: Mapped[int | None]
     until_on: Mapped[date | None] = mapped_column(Date)
     count: Mapped[int | None]
-    is_free: Mapped[bool] = mapped_column(default=True, server_default=true())
-    price: Mapped[str] = mapped_column(String(80), default="")
     registration_required: Mapped[bool] = mapped_column(default=False, server_default=false())
-    step_free_access: Mapped[bool] = mapped_column(default=False, server_default=false())
-    hearing_loop: Mapped[bool] = mapped_column(default=False, server_default=false())
     accompanying_adult_required: Mapped[bool] = mapped_column(default=False, server_default=false())
     capacity: Mapped[int | None]
     # Bumped on every change, so calendar apps replace their copy.

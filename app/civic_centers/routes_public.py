@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -10,10 +10,12 @@ from sqlalchemy.orm import selectinload
 from app.agenda import services as agenda
 from app.agenda.subscribe import subscription
 from app.civic_centers import bp
-from app.civic_centers.jsonld import activity_events
+from app.civic_centers.jsonld import activity_events, center_place
 from app.civic_centers.loaders import get_activity_or_404, get_center_or_404
 from app.civic_centers.models import CivicCenter
+from app.civic_centers.notices import WINDOW_DAYS, upcoming_changes
 from app.civic_centers.services import can_create_centers, can_manage
+from app.events.urls import activity_add_url
 from app.extensions import db
 from app.timeutil import today_in_rome
 from app.towns.models import Town
@@ -46,6 +48,10 @@ def index():
     )
 
 
+def _activity_url(activity) -> str:
+    return url_for("civic_centers.activity_detail", slug=activity.center.slug, activity_id=activity.id)
+
+
 @bp.route("/centri/<slug>")
 def detail(slug: str):
     """One center: its next weeks of activities and its feed."""
@@ -54,9 +60,11 @@ def detail(slug: str):
     activities = agenda.public_activities(agenda.Filters(center_id=center.id))
     found = agenda.entries(activities, first, first + timedelta(weeks=CENTER_WEEKS))
     closures = [c for c in center.closures if c.end_on >= first]
+    notices = upcoming_changes(center, activities, first, _activity_url)
     return render_template(
         "civic_centers/detail.html", center=center, entries=found, closures=closures,
         subscription=subscription(center=center), can_manage=can_manage(current_user, center),
+        jsonld=center_place(center, context=True), notices=notices, notice_days=WINDOW_DAYS,
     )  # fmt: skip
 
 
@@ -68,6 +76,6 @@ def activity_detail(slug: str, activity_id: int):
     occurrences = agenda.entries([activity], first, first + timedelta(weeks=8))
     return render_template(
         "civic_centers/activity.html", activity=activity, center=activity.center, entries=occurrences,
-        jsonld=activity_events(activity, [e.occurrence for e in occurrences[:10]]),
+        jsonld=activity_events(activity, [e.occurrence for e in occurrences[:10]]), add_url=activity_add_url(activity),
         subscription=subscription(center=activity.center), can_manage=can_manage(current_user, activity.center),
     )  # fmt: skip

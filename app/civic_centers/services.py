@@ -9,6 +9,7 @@ from app.auth.models import Role, User
 from app.calendar.occurrences import original_starts
 from app.civic_centers.models import Activity, ActivityStatus, CivicCenter, Closure, OccurrenceChange
 from app.extensions import db
+from app.facts import apply_facts
 from app.signals import place_changed
 from app.timeutil import utcnow
 from app.towns.services import resolve_place, unique_slug
@@ -111,12 +112,9 @@ def apply_activity_form(activity: Activity, form) -> Activity:
     # DTSTART must itself be an occurrence (RFC 5545), so the first date is
     # moved to the first day the rule matches.
     activity.start_on = activity.recurrence.first_on_or_after(form.start_on.data)
-    activity.is_free = form.is_free.data
-    activity.price = "" if form.is_free.data else form.price.data
+    apply_facts(activity, form)
     activity.registration_required = form.registration_required.data
     activity.capacity = form.capacity.data
-    activity.step_free_access = form.step_free_access.data
-    activity.hearing_loop = form.hearing_loop.data
     activity.accompanying_adult_required = form.accompanying_adult_required.data
     if activity.status != ActivityStatus.CANCELLED:
         activity.status = ActivityStatus.PUBLISHED if form.publish.data else ActivityStatus.DRAFT

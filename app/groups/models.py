@@ -39,7 +39,7 @@ class AttendanceStatus(enum.StrEnum):
 ATTENDANCE_LABELS = {
     AttendanceStatus.PRESENT: _l("Presente"),
     AttendanceStatus.ABSENT: _l("Assente"),
-    AttendanceStatus.EXCUSED: _l("Giustificato"),
+    AttendanceStatus.EXCUSED: _l("Assenza giustificata"),
 }
 
 

@@ -9,7 +9,6 @@ from app.extensions import db
 from app.forms import EmptyForm
 from app.groups import access, actions, bp, services
 from app.groups.forms import ActionForm, ActionStatusForm, AttendanceForm, GuestForm, MeetingForm
-from app.messages.flows import groups as mail
 from app.minutes.models import Minutes
 
 
@@ -20,7 +19,7 @@ def _save_meeting(group, form, meeting=None):
     before = (meeting.held_on, meeting.start_time, meeting.end_time, meeting.venue, meeting.agenda)
     meeting.held_on, meeting.start_time, meeting.end_time, meeting.venue, meeting.agenda = fields
     if before != fields:
-        mail.meeting_changed(meeting)
+        services._mail().meeting_changed(meeting)
     return meeting
 
 
@@ -75,7 +74,7 @@ def meeting_cancel(meeting_id: int):
     meeting = access.get_meeting_or_404(meeting_id, edit=True)
     if EmptyForm().validate_on_submit():
         if not meeting.is_cancelled:
-            mail.meeting_cancelled(meeting)
+            services._mail().meeting_cancelled(meeting)
         meeting.is_cancelled = True
         db.session.commit()
         flash(_("Incontro annullato."), "success")

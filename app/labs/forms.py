@@ -16,8 +16,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from app.calendar.forms import RecurrenceForm
+from app.calendar.forms import RecurrenceForm, check_plausible
 from app.civic_centers.forms import single_line, text_area
+from app.facts import FamilyFactsForm, fact_fields
 from app.forms import DATE_MESSAGE, TIME_MESSAGE
 from app.forms import ItalianDateField as DateField
 from app.forms import ItalianTimeField as TimeField
@@ -26,7 +27,7 @@ from app.labs.models import LAB_STATUS_LABELS, THEME_LABELS
 PHONE = re.compile(r"^\+?[0-9 ./-]{6,20}$")
 
 
-class LabForm(FlaskForm):
+class LabForm(FamilyFactsForm, FlaskForm):
     title = StringField(
         _l("Titolo"),
         filters=[single_line],
@@ -61,6 +62,7 @@ class LabForm(FlaskForm):
             "Per bambini: i nomi si registrano solo con il consenso di un genitore, altrimenti si contano le presenze"
         )
     )
+    is_free, price, age_min, age_max, step_free_access, hearing_loop = fact_fields()
     status = SelectField(_l("Stato"), choices=[(k.value, v) for k, v in LAB_STATUS_LABELS.items()])
     submit = SubmitField(_l("Salva il laboratorio"))
 
@@ -82,6 +84,9 @@ class SessionMoveForm(FlaskForm):
     start_time = TimeField(_l("Ora di inizio"), validators=[InputRequired(TIME_MESSAGE)])
     end_time = TimeField(_l("Ora di fine"), validators=[InputRequired(TIME_MESSAGE)])
     submit = SubmitField(_l("Sposta l'incontro"))
+
+    def validate_start_on(self, field):
+        check_plausible(field)
 
     def validate_end_time(self, field):
         if self.start_time.data and field.data and field.data <= self.start_time.data:
@@ -127,7 +132,9 @@ class RegistrationForm(FlaskForm):
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         if not self.email.data and not self.phone.data:
-            message = _l("Lascia un'e-mail o un numero di telefono, per essere avvisato se qualcosa cambia.")
+            message = _l(
+                "Lascia un'e-mail o un numero di telefono, per ricevere un avviso se qualcosa cambia."
+            )
             self.email.errors = [*self.email.errors, message]
             return False
         return valid

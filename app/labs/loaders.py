@@ -6,15 +6,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.labs import services  # the module, not the name: labs.services and events import each other
 from app.labs.models import Lab, LabSession, Registration
-from app.labs.services import can_manage
 
 
 def get_lab_or_404(slug: str, manage: bool = False) -> Lab:
     """404 when missing or a draft you cannot manage; 403 when managing a lab that is not yours."""
     query = select(Lab).where(Lab.slug == slug).options(selectinload(Lab.makers), selectinload(Lab.sessions))
     lab = db.session.scalar(query) or abort(404)
-    allowed = can_manage(current_user, lab)
+    allowed = services.can_manage(current_user, lab)
     if not lab.is_public and not allowed:
         abort(404)
     if manage and not allowed:
@@ -24,13 +24,13 @@ def get_lab_or_404(slug: str, manage: bool = False) -> Lab:
 
 def get_session_or_404(session_id: int) -> LabSession:
     session = db.session.get(LabSession, session_id) or abort(404)
-    if not can_manage(current_user, session.lab):
+    if not services.can_manage(current_user, session.lab):
         abort(403)
     return session
 
 
 def get_registration_or_404(registration_id: int) -> Registration:
     registration = db.session.get(Registration, registration_id) or abort(404)
-    if not can_manage(current_user, registration.lab):
+    if not services.can_manage(current_user, registration.lab):
         abort(403)
     return registration

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.auth.models import User
 from app.calendar.occurrences import Schedule
 from app.extensions import db
+from app.facts import FamilyFacts
 from app.timeutil import ROME, utcnow
 from app.towns.models import Town, Zone
 
@@ -63,7 +64,7 @@ THEME_LABELS = {
 }
 
 
-class Lab(db.Model):
+class Lab(FamilyFacts, db.Model):
     __tablename__ = "labs"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,6 +1,6 @@
 """Public pages: labs, one lab with its sessions, signing up and withdrawing."""
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -8,14 +8,14 @@ from sqlalchemy.orm import selectinload
 
 from app.agenda import services as agenda
 from app.agenda.subscribe import Subscription
-from app.extensions import db, limiter
+from app.events.urls import session_add_url
+from app.extensions import db
 from app.forms import EmptyForm
-from app.labs import bp, registrations
+from app.labs import bp, registrations, signup_limits
 from app.labs.forms import RegistrationForm
 from app.labs.loaders import get_lab_or_404
 from app.labs.models import Lab, LabStatus, RegistrationStatus
 from app.labs.services import can_create_labs, can_manage, counts_by_lab
-from app.messages.flows import labs as mail
 from app.timeutil import today_in_rome
 
 
@@ -45,22 +45,31 @@ def detail(slug: str):
     return _detail_page(lab, RegistrationForm(formdata=None))
 
 
-def _detail_page(lab: Lab, form, status: int = 200):
+def _detail_page(lab: Lab, form, status: int = 200, refusal: str | None = None):
     today = today_in_rome()
     upcoming = [agenda.session_entry(s) for s in lab.sessions if s.start_on >= today]
     places_left = max(lab.capacity - registrations.confirmed_count(lab), 0)
     return render_template(
         "labs/detail.html", lab=lab, form=form, entries=upcoming, places_left=places_left,
-        subscription=_subscription(lab), can_manage=can_manage(current_user, lab),
+        subscription=_subscription(lab), can_manage=can_manage(current_user, lab), refusal=refusal,
+        add_url=session_add_url(lab),
     ), status  # fmt: skip
 
 
+def _mail():
+    from app.messages.flows import labs  # imported late: the messages feature imports labs
+
+    return labs
+
+
 @bp.route("/laboratori/<slug>/iscrizione", methods=["POST"])
-@limiter.limit(lambda: current_app.config["SIGNUP_LIMIT_PER_IP"])
 def register(slug: str):
     """Sign up for a lab; the confirmation page is the private link to withdraw."""
     lab = get_lab_or_404(slug)
     form = RegistrationForm()
+    refused = signup_limits.refusal(lab)
+    if refused:
+        return _detail_page(lab, form, 429, refusal=refused)
     if not form.validate_on_submit():
         return _detail_page(lab, form, 400)
     try:
@@ -72,19 +81,19 @@ def register(slug: str):
         db.session.rollback()
         if str(error) == "duplicate" and form.email.data:
             # The same page as a new sign-up: the contact's owner gets their link by e-mail.
-            mail.signed_up_again(lab, registrations.contact_key(form.email.data, ""))
+            _mail().signed_up_again(lab, registrations.contact_key(form.email.data, ""))
             db.session.commit()
             return redirect(url_for("labs.signup_received", slug=lab.slug))
         messages = {
             "closed": _("Le iscrizioni a questo laboratorio sono chiuse."),
             "full": _("I posti sono esauriti e non c'è una lista d'attesa."),
-            "duplicate": _("Risulti già iscritto con questo contatto: non serve iscriversi di nuovo."),
+            "duplicate": _("C'è già un'iscrizione con questo contatto: non serve iscriversi di nuovo."),
         }
         db.session.rollback()
         flash(messages[str(error)], "danger")
         return _detail_page(lab, form, 409 if str(error) == "duplicate" else 400)
     if registration.email:
-        mail.signed_up(registration, token)
+        _mail().signed_up(registration, token)
         db.session.commit()
         return redirect(url_for("labs.signup_received", slug=lab.slug))
     db.session.commit()
@@ -120,5 +129,5 @@ def withdraw(slug: str, token: str):
     found = registrations.by_token(lab, token) or abort(404)
     registrations.withdraw(found)
     db.session.commit()
-    flash(_("Ti sei ritirato dal laboratorio. Grazie per averlo comunicato."), "success")
+    flash(_("Hai ritirato la tua iscrizione. Grazie per averlo comunicato."), "success")
     return redirect(url_for("labs.registration", slug=lab.slug, token=token))

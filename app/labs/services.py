@@ -8,6 +8,7 @@ from app.auth.models import Role, User
 from app.calendar.occurrences import MAX_COUNT, Recurrence, Schedule, expand
 from app.civic_centers.models import CivicCenter
 from app.extensions import db
+from app.facts import apply_facts
 from app.labs.models import Lab, LabAttendance, LabSession, Registration, RegistrationStatus
 from app.signals import place_changed
 from app.timeutil import utcnow
@@ -63,6 +64,7 @@ def apply_lab_form(lab: Lab, form, maker: User | None = None) -> Lab:
     lab.venue, lab.partners = form.venue.data or "", form.partners.data or ""
     lab.capacity, lab.has_waiting_list = form.capacity.data, form.has_waiting_list.data
     lab.is_for_children, lab.status = form.is_for_children.data, form.status.data
+    apply_facts(lab, form)
     lab.updated_at = utcnow()
     if lab.slug is None:
         taken = lambda s: db.session.scalar(select(Lab.id).where(Lab.slug == s)) is not None  # noqa: E731

@@ -1,7 +1,7 @@
 """messages outbox password resets
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0010
 Create Date: 2026-11-25 23:46:22.420212
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0005'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.extensions import db
@@ -219,6 +220,7 @@ def _digest(data: dict) -> dict:
         raise Gone(_("L'account non esiste più o è disattivato."))
     items = db.session.scalars(
         select(ActionItem)
+        .options(joinedload(ActionItem.group))
         .where(ActionItem.owner_id == user.id, ActionItem.status.not_in(list(CLOSED_STATUSES)))
         .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
     ).all()
