@@ -80,7 +80,7 @@ def populate() -> None:
                 "status": "open",
             }
             for i, uid in enumerate(ids)
-        ],  # fmt: skip
+        ],
     )
     db.session.commit()
 
