@@ -92,7 +92,7 @@ def test_resident_signs_up_reads_the_mail_and_withdraws(results, label):
     assert "Ti abbiamo scritto" in steps[f"received_{label}"]
     assert "la tua iscrizione a «Orto condiviso» è confermata" in steps[f"mail_{label}"]
     assert f"Teresa Villa {label}, hai un posto." in steps[f"private_{label}"]
-    assert "Ti sei ritirato" in steps[f"withdrawn_{label}"]
+    assert "Hai ritirato la tua iscrizione" in steps[f"withdrawn_{label}"]
     assert statuses == ["withdrawn", "withdrawn"]
 
 
