@@ -20,7 +20,7 @@ from app.labs.models import Registration
 from app.timeutil import today_in_rome
 from tests import factories
 from tests.mail_support import free_port
-from tests.test_e2e import CHROMIUM, ROOT, require_browser
+from tests.test_e2e import CHROMIUM, PASSWORD, ROOT, require_browser
 
 pytestmark = pytest.mark.browser
 
@@ -51,11 +51,16 @@ def results(tmp_path_factory):
     smtp.start()
     app = create_app({
         "SECRET_KEY": "e2e", "DATABASE_URL": f"sqlite:///{workdir / 'e2e.sqlite3'}", "INSTANCE_PATH": str(workdir),
-        "RATELIMIT_STORAGE_URI": "memory://", "LOG_LEVEL": "WARNING",
+        "RATELIMIT_STORAGE_URI": "memory://", "LOG_LEVEL": "WARNING", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port, "MAIL_DISPATCH": "queue",
     })  # fmt: skip
     with app.app_context():
         db.create_all()
+        from app.auth import services as accounts
+        from app.auth.models import Role
+
+        admin = accounts.create_user("admin@example.org", "Alba Amministratrice", {Role.ADMIN})
+        admin.set_password(PASSWORD)
         lab = factories.lab(capacity=5)
         factories.session(lab, today_in_rome() + timedelta(days=2), time(18), time(20))
         db.session.commit()
@@ -65,7 +70,8 @@ def results(tmp_path_factory):
     app.config["PUBLIC_URL"] = base
     threading.Thread(target=server.serve_forever, daemon=True).start()
     config = {
-        "base": base, "chromium": CHROMIUM, "lab_slug": slug, "inbox": str(inbox),
+        "base": base, "chromium": CHROMIUM, "lab_slug": slug, "inbox": str(inbox), "email": "admin@example.org",
+        "password": PASSWORD,
         "screenshots": os.environ.get("E2E_SCREENSHOTS", ""),
     }  # fmt: skip
     (workdir / "config.json").write_text(json.dumps(config))
@@ -94,6 +100,15 @@ def test_resident_signs_up_reads_the_mail_and_withdraws(results, label):
     assert f"Teresa Villa {label}, hai un posto." in steps[f"private_{label}"]
     assert "Hai ritirato la tua iscrizione" in steps[f"withdrawn_{label}"]
     assert statuses == ["withdrawn", "withdrawn"]
+
+
+def test_posta_inviata_lists_the_sign_ups_as_sent(results):
+    found, _ = results
+    steps = found["steps"]
+    for label in ("phone", "desktop"):
+        assert "Iscrizione confermata: Orto condiviso" in steps[f"outbox_{label}"]
+        assert "Inviato" in steps[f"outbox_{label}"]
+        assert "Buongiorno Teresa Villa" in steps[f"outbox_message_{label}"]
 
 
 def test_mail_pages_have_no_serious_accessibility_violations(results):

@@ -65,5 +65,35 @@ for (const [label, viewport] of [['phone', { width: 390, height: 844 }], ['deskt
   await context.close();
 }
 
+// The other pages of this feature: asked for a password link, follow by e-mail, and the
+// administrator's Posta inviata (list and one message) and a user's notice preferences.
+for (const [label, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1280, height: 900 }]]) {
+  const context = await browser.newContext({ viewport, locale: 'it-IT', timezoneId: 'Europe/Rome' });
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') results.console.push(`${page.url()}: ${m.text()}`); });
+  await page.goto(base + '/password-dimenticata');
+  await audit(page, `forgot-${label}`);
+  await page.goto(base + `/segui/laboratorio/${config.lab_slug}`);
+  await audit(page, `follow-${label}`);
+  await page.goto(base + '/accedi');
+  await page.getByLabel('Indirizzo e-mail').fill(config.email);
+  await page.getByLabel('Password').fill(config.password);
+  await page.getByRole('button', { name: 'Accedi' }).click();
+  await page.waitForURL(/area-riservata/);
+  await page.goto(base + '/amministrazione/posta/');
+  results.steps[`outbox_${label}`] = await page.locator('main').innerText();
+  await audit(page, `outbox-${label}`);
+  await shot(page, `mail-outbox-${label}`);
+  await page.locator('main table a').first().click();
+  await page.waitForURL(/\/posta\/\d+/);
+  results.steps[`outbox_message_${label}`] = await page.locator('main').innerText();
+  await audit(page, `outbox-message-${label}`);
+  await shot(page, `mail-outbox-message-${label}`);
+  await page.goto(base + '/profilo/notifiche');
+  await audit(page, `preferences-${label}`);
+  await shot(page, `mail-preferences-${label}`);
+  await context.close();
+}
+
 await browser.close();
 console.log(JSON.stringify(results));
