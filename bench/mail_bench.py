@@ -162,8 +162,6 @@ def main() -> None:
         print(
             f"request that queues an invitation: median {timings[10]:.0f} ms, max {timings[-1]:.0f} ms (20 requests)"
         )
-        if url.startswith("postgresql"):
-            db.drop_all()
     smtp.stop()
 
 
