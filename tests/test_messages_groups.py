@@ -1,9 +1,10 @@
 """Working-group messages: convocazione with an .ics REQUEST/CANCEL, verbale review and approval,
 action items and the weekly digest, preferences and one-click unsubscribe."""
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 import pytest
+from flask_babel import format_date
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -11,13 +12,14 @@ from app.extensions import db
 from app.messages import preferences, scheduled
 from app.messages.models import Message
 from app.minutes import services as minutes_services
-from app.timeutil import ROME
+from app.timeutil import ROME, today_in_rome
 from tests.conftest import text
 from tests.groups_support import team_fixture  # noqa: F401
 from tests.mail_support import attachments, body, links, path_of
 
+AHEAD = today_in_rome() + timedelta(days=12)  # always in the future
 GOOD = {
-    "held_on": "2026-12-01",
+    "held_on": AHEAD.isoformat(),
     "start_time": "14:30",
     "end_time": "16:40",
     "venue": "Sala civica",
@@ -47,17 +49,17 @@ def test_convocazione_update_and_cancel_reach_every_member(browser, team, mailbo
         "segretario@example.org",
     ]
     message = invitations[0]
-    assert message["Subject"] == "Convocazione, 1 dicembre: Welfare in azione"
+    assert message["Subject"] == f"Convocazione, {format_date(AHEAD, 'd MMMM')}: Welfare in azione"
     plain = body(message)
     assert (
-        "martedì 1 dicembre 2026, 14:30–16:40" in plain
+        f"{format_date(AHEAD, 'EEEE d MMMM y')}, 14:30–16:40" in plain
         and "Sala civica" in plain
         and "1. A\n2. B" in plain.replace("\r", "")
     )
     calendar, event = ics_event(message)
     meeting_id = int(path_of(next(u for u in links(message) if "/incontri/" in u)).rsplit("/", 1)[1])
     assert str(calendar["METHOD"]) == "REQUEST" and str(event["UID"]) == f"incontro-{meeting_id}@legami"
-    assert event.decoded("DTSTART") == datetime(2026, 12, 1, 14, 30, tzinfo=ROME)
+    assert event.decoded("DTSTART") == datetime.combine(AHEAD, time(14, 30), ROME)
     # The same UID as the member's personal feed.
     from app.agenda.personal import meeting_event
     from app.groups.models import Meeting
@@ -70,7 +72,10 @@ def test_convocazione_update_and_cancel_reach_every_member(browser, team, mailbo
         token_from=f"/incontri/{meeting_id}/modifica",
     )
     updates = mailbox.deliver()
-    assert len(updates) == 3 and updates[0]["Subject"] == "Incontro modificato, 1 dicembre: Welfare in azione"
+    assert (
+        len(updates) == 3
+        and updates[0]["Subject"] == f"Incontro modificato, {format_date(AHEAD, 'd MMMM')}: Welfare in azione"
+    )
     _, updated = ics_event(updates[0])
     assert int(updated["SEQUENCE"]) > int(event["SEQUENCE"]) and updated.decoded("DTSTART").hour == 15
     browser.post(f"/incontri/{meeting_id}/annulla", token_from=f"/incontri/{meeting_id}")

@@ -99,6 +99,8 @@ def _sequence(meeting: Meeting) -> int:
 
 
 def _convene(meeting: Meeting, method: str, label: str, update: bool = False) -> None:
+    if meeting.held_on < datetime.now(ROME).date():
+        return  # a meeting already held (recorded afterwards, or its details corrected): no convocazione
     sequence = 0 if label == "invite" else _sequence(meeting)
     for user in _members(meeting.group, "meetings"):
         enqueue(
