@@ -17,6 +17,8 @@ def _flag(value: str) -> bool:
 ENV_SETTINGS = {
     "SECRET_KEY": str,
     "DATABASE_URL": str,
+    # Where attachments and approved PDFs are kept (app/storage.py); shared by every app server.
+    "FILES_DIR": str,
     "RATELIMIT_STORAGE_URI": str,
     "RATELIMIT_KEY_PREFIX": str,
     "LEGAMI_ENV": str,
@@ -49,6 +51,7 @@ def defaults(instance_path: str) -> dict:
     return {
         "LEGAMI_ENV": "development",
         "DATABASE_URL": f"sqlite:///{Path(instance_path) / 'legami.sqlite3'}",
+        "FILES_DIR": str(Path(instance_path) / "files"),
         "RATELIMIT_STORAGE_URI": "memory://",
         "TRUSTED_PROXIES": 0,
         "LOG_LEVEL": "INFO",

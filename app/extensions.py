@@ -10,6 +10,9 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+# Registers the thread-safe class for memory:// before the limiter builds its storage.
+from app import ratelimit_memory  # noqa: F401
+
 # Named constraints keep Alembic migrations reproducible, above all the
 # batch-mode table rebuilds that SQLite needs.
 NAMING_CONVENTION = {

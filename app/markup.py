@@ -2,7 +2,14 @@
 
 This is the only place where user text becomes HTML; templates use
 `{{ text|markdown }}` and never `|safe` on user data.
+
+Threads: a bleach Cleaner or Linker keeps its html5lib parser, tokenizer and
+tree between calls, so one instance used by two threads at once mixes their
+documents (another request's text in a page, IndexError/AssertionError, or a
+parser that never returns; mozilla/bleach#370). Each thread gets its own pair.
 """
+
+import threading
 
 import bleach
 import markdown as md
@@ -29,10 +36,19 @@ def _link_attributes(attrs, new=False):
     return attrs
 
 
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS, strip=True
-)
-_linker = Linker(callbacks=[_link_attributes], skip_tags={"pre", "code"})
+_per_thread = threading.local()
+
+
+def _sanitisers() -> tuple[bleach.Cleaner, Linker]:
+    """This thread's Cleaner and Linker, built on its first use."""
+    pair = getattr(_per_thread, "pair", None)
+    if pair is None:
+        cleaner = bleach.Cleaner(
+            tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS, strip=True
+        )
+        linker = Linker(callbacks=[_link_attributes], skip_tags={"pre", "code"})
+        pair = _per_thread.pair = (cleaner, linker)
+    return pair
 
 
 def render_markdown(source: str | None) -> Markup:
@@ -41,4 +57,5 @@ def render_markdown(source: str | None) -> Markup:
         return Markup("")
     # Raw HTML in the source is escaped, so it shows as text rather than vanishing.
     html = md.markdown(source[:MAX_SOURCE_CHARS].replace("<", "&lt;"), extensions=EXTENSIONS)
-    return Markup(_linker.linkify(_cleaner.clean(html)))  # noqa: S704 - sanitised just above
+    cleaner, linker = _sanitisers()
+    return Markup(linker.linkify(cleaner.clean(html)))  # noqa: S704 - sanitised just above

@@ -35,3 +35,27 @@ def team_fixture(app, make_user, coordinator):
     )
     db.session.commit()
     return t
+
+
+def key(group, user) -> str:
+    """The attendance and owner key of a member with an account: "m<membership id>"."""
+    return next(f"m{m.id}" for m in group.memberships if m.user_id == user.id)
+
+
+def mark(meeting, statuses: dict) -> None:
+    """Record attendance: {user: status or (status, arrived, left)}."""
+    from app.groups import attendance
+
+    values = {}
+    for user, value in statuses.items():
+        status, arrived, left = value if isinstance(value, tuple) else (value, None, None)
+        values[key(meeting.group, user)] = {"status": status, "arrived_at": arrived, "left_at": left}
+    attendance.save(meeting, values)
+
+
+def approve(minutes, user, visibility="public"):
+    """Approve as if at a later meeting (no review needed): the recorded way of services.approve."""
+    from app.minutes import services as minutes_services
+
+    minutes.status = "review"
+    return minutes_services.approve(minutes, user, visibility, "session", minutes.meeting.held_on)

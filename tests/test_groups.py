@@ -1,10 +1,14 @@
 """Working groups: creation by coordinators, members and roles, access rules."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
+from app.auth.models import User
 from app.extensions import db
 from app.groups.models import GroupMembership, WorkingGroup
+from app.timeutil import today_in_rome
 from tests.conftest import text
 from tests.groups_support import team_fixture  # noqa: F401
 
@@ -106,7 +110,13 @@ def test_change_role_and_remove(browser, team):
     browser.post(url, {f"r{link.id}-role": "secretary"})
     db.session.refresh(link)
     assert link.role == "secretary"
-    link_id = link.id
+    link_id, slug, meeting_id = link.id, team.group.slug, team.meeting.id
     browser.post(url, {"remove": "1"})
     db.session.expunge_all()
-    assert db.session.get(GroupMembership, link_id) is None
+    # Leaving keeps the past: the membership ends today, and with it the access.
+    assert db.session.get(GroupMembership, link_id).end_on == today_in_rome() - timedelta(days=1)
+    page = text(browser.get(f"/gruppi/{slug}/modifica"))
+    assert "Silvia Fiorentini" in page and "al " in page
+    browser.logout()
+    browser.login(db.session.scalar(select(User).where(User.email == "membro@example.org")))
+    assert browser.get(f"/incontri/{meeting_id}").status_code == 404

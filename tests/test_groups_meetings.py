@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
 from app.extensions import db
-from app.groups import actions, services
+from app.groups import actions, attendance, services
 from app.groups.models import ActionItem, Attendance, Meeting
 from tests.conftest import text
-from tests.groups_support import team_fixture  # noqa: F401
+from tests.groups_support import key, mark, team_fixture  # noqa: F401
 
 GOOD = {
     "held_on": "2026-12-01",
@@ -94,7 +94,7 @@ def _rows(team, statuses):
     for i, user in enumerate(people):
         status, arrived = statuses.get(user.email, ("present", ""))
         data |= {
-            f"rows-{i}-user_id": str(user.id),
+            f"rows-{i}-key": key(team.group, user),
             f"rows-{i}-status": status,
             f"rows-{i}-arrived_at": arrived,
         }
@@ -109,10 +109,13 @@ def test_attendance_quorum_and_guests(browser, team):
     assert browser.post(f"/incontri/{mid}/presenze", data).status_code == 302
     chair = db.session.scalar(select(Attendance).where(Attendance.user_id == team.chair.id))
     assert chair.arrived_at == time(15, 0)
-    browser.post(f"/incontri/{mid}/ospiti", {"guest-name": "Don Michele", "guest-organisation": "Parrocchia"})
+    browser.post(
+        f"/incontri/{mid}/ospiti",
+        {"guest-name": "Don Michele", "guest-organisation": "Parrocchia", "guest-status": "present"},
+    )
     page = text(browser.get(f"/incontri/{mid}"))
-    assert "Membri presenti: 2 su 3" in page
-    assert "Don Michele (Parrocchia)" in page
+    assert "Numero legale raggiunto: 2 membri presenti su 3 (ne servono 2)." in page
+    assert "Don Michele Parrocchia" in page
     sheet = text(browser.get(f"/incontri/{mid}/foglio-firme"))
     assert (
         "Foglio firme" in sheet and "Angela Beretta" in sheet and "Don Michele" in sheet and "Firma" in sheet
@@ -138,7 +141,7 @@ def test_action_items_opened_and_closed(browser, team):
         f"/incontri/{mid}/azioni",
         {
             "action-description": "Contattare le aziende",
-            "action-owner": f"u{team.member.id}",
+            "action-owner": key(team.group, team.member),
             "action-due_on": "2026-11-20",
         },
     )
@@ -156,7 +159,7 @@ def test_action_items_opened_and_closed(browser, team):
 @pytest.mark.parametrize(
     "data,message",
     [
-        ({"action-owner": "u{outsider}"}, "Il responsabile deve essere un membro del gruppo"),
+        ({"action-owner": "m999"}, "Il responsabile deve essere un membro del gruppo"),
         ({"action-due_on": "2026-11-01"}, "La scadenza non può venire prima dell'incontro."),
         ({"action-description": ""}, "Descrivi l'azione."),
         ({"action-due_on": "2026-02-31"}, "Scrivi una data valida"),
@@ -180,11 +183,8 @@ def test_outsider_cannot_change_an_action(browser, team):
 
 
 def _attendance(team):
-    services.save_attendance(team.meeting, [
-        {"user_id": team.chair.id, "status": "present", "arrived_at": None, "left_at": None},
-        {"user_id": team.member.id, "status": "excused", "arrived_at": None, "left_at": None},
-    ])  # fmt: skip
-    services.add_guest(team.meeting, '=HYPERLINK("http://x")', "Ditta")
+    mark(team.meeting, {team.chair: "present", team.member: "excused"})
+    attendance.add_guest(team.meeting, '=HYPERLINK("http://x")', "Ditta", "present")
     db.session.commit()
 
 
@@ -227,6 +227,8 @@ def test_export_bad_range(browser, team, dates, message):
 def test_members_cannot_export_and_chairs_only_their_group(browser, team):
     browser.login(team.member)
     assert browser.get("/gruppi/esporta-presenze").status_code == 403
+    assert "Esporta presenze" not in text(browser.get(f"/gruppi/{team.group.slug}"))
+    assert "Esporta presenze" not in text(browser.get(f"/incontri/{team.meeting.id}"))
     browser.logout()
     other = services.create_group("Altro gruppo", "", None, "")
     db.session.commit()
@@ -240,7 +242,7 @@ def test_coordinator_exports_every_group(browser, team):
     _attendance(team)
     other = services.create_group("Altro gruppo", "", None, "")
     meeting = services.schedule_meeting(other, date(2026, 3, 1), time(9), time(10), "Sala", "")
-    services.add_guest(meeting, "Ospite Altro", "")
+    attendance.add_guest(meeting, "Ospite Altro", "", "present")
     db.session.commit()
     browser.login(team.coordinator)
     form = {"group_id": "0", "start": "2026-01-01", "end": "2026-12-31", "file_format": "csv"}

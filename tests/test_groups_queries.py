@@ -9,7 +9,7 @@ from app.extensions import db
 from app.groups import actions
 from app.groups import services as groups
 from app.minutes import services as minutes
-from tests.groups_support import team_fixture  # noqa: F401
+from tests.groups_support import key, mark, team_fixture  # noqa: F401
 from tests.test_query_counts import count_queries
 
 
@@ -21,12 +21,10 @@ def add_rows(team, n: int, start: int) -> None:
         meeting = groups.schedule_meeting(
             team.group, date(2026, 1, 1) + timedelta(days=i), time(9), time(10), "Sala", "x"
         )
-        groups.save_attendance(
-            meeting, [{"user_id": user.id, "status": "present", "arrived_at": None, "left_at": None}]
-        )
-        actions.create_action(meeting, f"Azione {i}", f"u{user.id}", None)
+        mark(meeting, {user: "present"})
+        actions.create_action(meeting, f"Azione {i}", key(team.group, user), None)
         m = minutes.create_minutes(meeting, user, f"Verbale {i}", "Testo comune")
-        minutes.approve(m, team.chair, "public")
+        m.status, m.visibility = "approved", "public"  # listing only: no PDF to issue
     db.session.commit()
 
 

@@ -14,7 +14,7 @@ from app.messages.models import Message
 from app.minutes import services as minutes_services
 from app.timeutil import ROME, today_in_rome
 from tests.conftest import text
-from tests.groups_support import team_fixture  # noqa: F401
+from tests.groups_support import key, team_fixture  # noqa: F401
 from tests.mail_support import attachments, body, links, path_of
 
 AHEAD = today_in_rome() + timedelta(days=12)  # always in the future
@@ -89,14 +89,10 @@ def test_convocazione_update_and_cancel_reach_every_member(browser, team, mailbo
 
 
 def test_verbale_review_request_to_those_present_then_approval_to_members(browser, team, mailbox):
-    from app.groups import services as groups
+    from tests.groups_support import mark
 
     mailbox.deliver()
-    groups.save_attendance(team.meeting, [
-        {"user_id": team.chair.id, "status": "present", "arrived_at": None, "left_at": None},
-        {"user_id": team.member.id, "status": "present", "arrived_at": None, "left_at": None},
-        {"user_id": team.secretary.id, "status": "absent", "arrived_at": None, "left_at": None},
-    ])  # fmt: skip
+    mark(team.meeting, {team.chair: "present", team.member: "present", team.secretary: "absent"})
     draft = minutes_services.create_minutes(team.meeting, team.member, "Verbale del 10.11", "Testo.")
     db.session.commit()
     browser.login(team.member)
@@ -107,9 +103,10 @@ def test_verbale_review_request_to_those_present_then_approval_to_members(browse
     assert "Eri presente" in body(review[0])
     link = path_of(next(u for u in links(review[0]) if "/verbali/" in u))
     assert "Verbale del 10.11" in text(browser.get(link))
+    browser.post(f"/verbali/{draft.id}/commenti", {"body": "", "approve": "1"})
     browser.logout()
-    browser.login(team.chair)
-    browser.post(f"/verbali/{draft.id}/approva", {"visibility": "group"})
+    browser.login(team.secretary)
+    browser.post(f"/verbali/{draft.id}/approva", {"visibility": "group", "method": "present"})
     approved = mailbox.deliver()
     assert recipients(approved) == ["membro@example.org", "presidente@example.org", "segretario@example.org"]
     assert "è stato approvato" in body(approved[0])
@@ -120,7 +117,7 @@ def test_action_assigned_notice_and_weekly_digest(browser, team, mailbox):
     browser.login(team.secretary)
     browser.post(
         f"/incontri/{team.meeting.id}/azioni",
-        {"action-description": "Contattare le aziende", "action-owner": f"u{team.member.id}", "action-due_on": "2026-11-20"},
+        {"action-description": "Contattare le aziende", "action-owner": key(team.group, team.member), "action-due_on": "2026-11-20"},
     )  # fmt: skip
     notice = mailbox.one()
     assert notice["To"].addresses[0].addr_spec == "membro@example.org"

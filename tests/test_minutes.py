@@ -9,16 +9,12 @@ from app.groups import services as groups
 from app.minutes import services
 from app.minutes.models import Minutes, MinutesComment, MinutesRevision
 from tests.conftest import text
-from tests.groups_support import team_fixture  # noqa: F401
+from tests.groups_support import approve, mark, team_fixture  # noqa: F401
 
 
 @pytest.fixture
 def draft(team):
-    groups.save_attendance(team.meeting, [
-        {"user_id": team.chair.id, "status": "present", "arrived_at": None, "left_at": None},
-        {"user_id": team.member.id, "status": "present", "arrived_at": None, "left_at": None},
-        {"user_id": team.secretary.id, "status": "absent", "arrived_at": None, "left_at": None},
-    ])  # fmt: skip
+    mark(team.meeting, {team.chair: "present", team.member: "present", team.secretary: "absent"})
     minutes = services.create_minutes(
         team.meeting, team.member, "Verbale del 10.11", "Angelo sintetizza il lavoro."
     )
@@ -60,9 +56,11 @@ def test_draft_is_hidden_from_outsiders_and_anonymous(browser, team, draft):
 def test_verbale_page_lists_present_and_absent(browser, team, draft):
     browser.login(team.member)
     page = text(browser.get(url(draft)))
-    assert "Presenti Angela Beretta, Silvia Fiorentini" in page
-    assert "Assenti Pietro Bacecchi" in page
+    assert "Presenti (2) Persona Arrivo Uscita Angela Beretta — — Silvia Fiorentini — —" in page
+    assert "Assenti (1) Persona Pietro Bacecchi" in page
     assert "Orario 14:30–16:40" in page
+    assert "Numero legale raggiunto: 2 membri presenti su 3 (ne servono 2)." in page
+    assert "BOZZA" in page
 
 
 def test_script_in_markdown_is_shown_harmlessly(browser, team, draft):
@@ -153,7 +151,7 @@ def test_review_approval_and_publication(browser, team, draft):
 
 
 def test_group_only_verbale_is_hidden_from_outsiders(browser, team, draft):
-    services.approve(draft, team.chair, "group")
+    approve(draft, team.chair, "group")
     db.session.commit()
     assert browser.get(url(draft)).status_code == 404
     assert "Verbale del 10.11" not in text(browser.get(f"/gruppi/{team.group.slug}"))
@@ -162,7 +160,7 @@ def test_group_only_verbale_is_hidden_from_outsiders(browser, team, draft):
 
 
 def test_rettifica_states_its_reason(browser, team, draft):
-    services.approve(draft, team.chair, "public")
+    approve(draft, team.chair, "public")
     db.session.commit()
     browser.login(team.member)
     assert browser.get(f"/verbali/{draft.id}/rettifica").status_code == 403
@@ -195,7 +193,7 @@ def test_search_finds_only_what_you_may_see(browser, team, draft):
     public = groups.schedule_meeting(team.group, draft.meeting.held_on, draft.meeting.start_time,
                                      draft.meeting.end_time, "Sala", "Famiglie accoglienti")  # fmt: skip
     other = services.create_minutes(public, team.member, "Pubblico", "Le aziende cremasche collaborano.")
-    services.approve(other, team.chair, "public")
+    approve(other, team.chair, "public")
     db.session.commit()
     assert "Pubblico" in text(browser.get("/verbali/cerca?q=aziende"))
     assert "Pubblico" in text(browser.get("/verbali/cerca?q=accoglienti"))
@@ -210,13 +208,13 @@ def test_search_finds_only_what_you_may_see(browser, team, draft):
 def test_postgresql_search_uses_italian_stemming(browser, team, draft):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("Italian stemming is PostgreSQL's")
-    services.approve(draft, team.chair, "public")
+    approve(draft, team.chair, "public")
     db.session.commit()
     assert "Verbale del 10.11" in text(browser.get("/verbali/cerca?q=sintetizzare"))
 
 
 def test_other_groups_members_cannot_touch_a_public_verbale(browser, team, draft, make_user):
-    services.approve(draft, team.chair, "public")
+    approve(draft, team.chair, "public")
     db.session.commit()
     other = groups.create_group("Altro", "", None, "")
     groups.add_member(other, team.outsider.email, "chair")

@@ -1,9 +1,11 @@
 """Public iCalendar feeds: stable URLs that calendar apps poll every few hours."""
 
-from flask import abort, make_response, request, url_for
+from urllib.parse import urlsplit
+
+from flask import abort, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 
-from app.agenda import bp, services
+from app.agenda import bp, query, services
 from app.agenda.services import Filters
 from app.civic_centers.models import AUDIENCE_LABELS, AUDIENCE_SLUGS
 from app.extensions import limiter
@@ -79,3 +81,16 @@ def feed_audience(audience: str):
     return _serve(
         f"pubblico:{audience}", Filters(audience=value), _("Legami – per %(who)s", who=str(label).lower())
     )
+
+
+@bp.route("/ical/calendario.ics")
+@limiter.exempt
+def feed_filtered():
+    """Any combination of the calendar's filters; one canonical URL per combination (others redirect)."""
+    found = query.parse(request.args)
+    canonical = found.feed_url
+    asked = request.path + ("?" + request.query_string.decode() if request.query_string else "")
+    if urlsplit(canonical)._replace(scheme="", netloc="").geturl() != asked:
+        return redirect(canonical, 301)
+    key = "filtro:" + "&".join(f"{k}={v}" for k, v in found.params.items())
+    return _serve(key, found.filters, found.name)

@@ -35,16 +35,21 @@ def token_for(user_id: int, renew: bool = False) -> str:
 
 
 def meetings_of(user_id: int) -> list[Meeting]:
-    groups = select(GroupMembership.group_id).where(GroupMembership.user_id == user_id)
+    groups = select(GroupMembership.group_id).where(
+        GroupMembership.user_id == user_id,
+        GroupMembership.end_on.is_(None) | (GroupMembership.end_on >= today_in_rome()),
+    )
     query = select(Meeting).where(Meeting.group_id.in_(groups)).options(selectinload(Meeting.group))
     return list(db.session.scalars(query.order_by(Meeting.held_on)))
 
 
 def meeting_event(meeting: Meeting) -> FeedEvent:
-    stamp = meeting.created_at if meeting.created_at.tzinfo else meeting.created_at.replace(tzinfo=UTC)
+    # Every edit or cancellation bumps SEQUENCE and moves LAST-MODIFIED (groups/services.touch).
+    changed = meeting.updated_at or meeting.created_at
+    stamp = changed if changed.tzinfo else changed.replace(tzinfo=UTC)
     return FeedEvent(
         uid=f"incontro-{meeting.id}@legami", title=_("Incontro: %(group)s", group=meeting.group.name),
-        schedule=Schedule(meeting.held_on, meeting.start_time, meeting.end_time), sequence=1 if meeting.is_cancelled else 0,
+        schedule=Schedule(meeting.held_on, meeting.start_time, meeting.end_time), sequence=meeting.sequence,
         stamp=stamp, description=meeting.agenda, location=meeting.venue,
         url=url_for("groups.detail", slug=meeting.group.slug, _external=True),
         is_cancelled=meeting.is_cancelled,

@@ -2,12 +2,11 @@
 
 from datetime import date, timedelta
 
-from flask import abort, render_template, request, url_for
+from flask import render_template, request, url_for
 from sqlalchemy import select
 
-from app.agenda import bp, services
-from app.agenda.services import Filters
-from app.agenda.subscribe import subscription
+from app.agenda import bp, query, services
+from app.agenda.subscribe import Subscription, subscription
 from app.civic_centers.models import AUDIENCE_LABELS, AUDIENCE_SLUGS, CATEGORY_LABELS, CivicCenter
 from app.extensions import db
 from app.timeutil import today_in_rome
@@ -48,18 +47,8 @@ def _parse_args():
         start = today
     if abs((start - today).days) > MAX_YEARS_AWAY * 366:
         start = today  # nothing is planned that far away, and dates near year 1 or 9999 cannot be paged
-    town = center = None
-    if args.get("comune"):
-        town = services.town_by_slug(args["comune"]) or abort(404)
-    if args.get("centro"):
-        center = services.center_by_slug(args["centro"]) or abort(404)
-    audience = AUDIENCE_BY_SLUG.get(args["pubblico"]) or abort(404) if args.get("pubblico") else None
-    category = args.get("categoria") if args.get("categoria") in CATEGORY_LABELS else None
-    filters = Filters(
-        town_id=town.id if town else None, center_id=center.id if center else None,
-        audience=audience, category=category,
-    )  # fmt: skip
-    return view, start, town, center, filters
+    found = query.parse(args)
+    return view, start, found
 
 
 bp.add_app_template_filter(services.by_day, "by_day")
@@ -68,14 +57,13 @@ bp.add_app_template_filter(services.by_day, "by_day")
 @bp.route("/calendario")
 def calendar():
     """All public occurrences, filtered by town, center, audience and category."""
-    view, start, town, center, filters = _parse_args()
+    view, start, found_query = _parse_args()
+    filters, town, center = found_query.filters, found_query.town, found_query.center
     first, last, previous, following = _window(view, start)
     found = services.entries(
         services.public_activities(filters), first, last, services.public_sessions(filters, first, last)
     )
-    params = {
-        k: v for k, v in request.args.items() if k in ("comune", "centro", "pubblico", "categoria") and v
-    }
+    params = found_query.params
     return render_template(
         "agenda/calendar.html",
         view=view, first=first, last=last, entries=found, today=today_in_rome(),
@@ -88,7 +76,7 @@ def calendar():
         centers=db.session.scalars(select(CivicCenter).order_by(CivicCenter.name)).all(),
         audiences=[(AUDIENCE_SLUGS[a], label) for a, label in AUDIENCE_LABELS.items()],
         categories=list(CATEGORY_LABELS.items()),
-        subscription=subscription(town=town, center=center, audience=params.get("pubblico")),
+        subscription=Subscription(found_query.name, found_query.feed_url), family=found_query.filters,
     )  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import contains_eager, selectinload
 
+from app.agenda import family_filters as family
 from app.agenda.models import EventFragment, FeedCache
 from app.calendar.ical import FeedEvent, assemble, event_fragment, horizon, in_horizon
 from app.calendar.occurrences import Occurrence, expand
@@ -31,11 +32,16 @@ class Filters:
     audience: str | None = None
     category: str | None = None
     lab_id: int | None = None
+    # A family's filters (app/agenda/family_filters.py).
+    age: int | None = None
+    free_only: bool = False
+    no_registration: bool = False
+    time_of_day: str | None = None
 
     @property
     def includes_labs(self) -> bool:
-        """Labs have no audience, category or host center filter: they show when none is set."""
-        return not (self.center_id or self.audience or self.category)
+        """Labs have no audience, category or host center filter and always need a sign-up."""
+        return not (self.center_id or self.audience or self.category or self.no_registration)
 
     def apply_sessions(self, query):
         query = query.where(Lab.deleted_at.is_(None), Lab.status != LabStatus.DRAFT)
@@ -43,6 +49,11 @@ class Filters:
             query = query.where(Lab.town_id == self.town_id)
         if self.lab_id:
             query = query.where(LabSession.lab_id == self.lab_id)
+        for condition in family.conditions(
+            self, age_min=Lab.age_min, age_max=Lab.age_max, is_free=Lab.is_free, needs_registration=True,
+            start_time=LabSession.start_time,
+        ):  # fmt: skip
+            query = query.where(condition)
         return query
 
     def apply(self, query):
@@ -58,6 +69,12 @@ class Filters:
             query = query.where(Activity.audience.in_({self.audience, Audience.EVERYONE}))
         if self.category:
             query = query.where(Activity.category == self.category)
+        for condition in family.conditions(
+            self, age_min=Activity.age_min, age_max=Activity.age_max, is_free=Activity.is_free,
+            needs_registration=Activity.registration_required, start_time=Activity.start_time,
+            audience=Activity.audience,
+        ):  # fmt: skip
+            query = query.where(condition)
         return query
 
 

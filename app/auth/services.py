@@ -1,18 +1,30 @@
 """Account rules: credentials, sessions, invitations. No request, no commit."""
 
 import hmac
+import threading
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.models import Role, User, UserRole
 from app.extensions import db, login_manager
 from app.timeutil import utcnow
 
 # Checked against when the e-mail is unknown, so that a wrong address takes
-# as long to refuse as a wrong password (no user enumeration by timing).
-_DUMMY_HASH = None
+# as long to refuse as a wrong password (no user enumeration by timing). One
+# hash per method, built once under a lock: threads of a worker share it.
+_dummy_hashes: dict[str, str] = {}
+_dummy_lock = threading.Lock()
+
+
+def _dummy_hash() -> str:
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    with _dummy_lock:
+        if method not in _dummy_hashes:
+            _dummy_hashes[method] = generate_password_hash("legami-dummy-password", method=method)
+        return _dummy_hashes[method]
 
 
 @login_manager.user_loader
@@ -39,13 +51,9 @@ def find_by_email(email: str) -> User | None:
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None, in comparable time."""
-    global _DUMMY_HASH
     user = find_by_email(email)
     if user is None or not user.has_password:
-        if _DUMMY_HASH is None:
-            _DUMMY_HASH = User(password_hash=None)
-            _DUMMY_HASH.set_password("legami-dummy-password")
-        _DUMMY_HASH.check_password(password)
+        check_password_hash(_dummy_hash(), password)
         return None
     if not user.check_password(password) or not user.is_active:
         return None

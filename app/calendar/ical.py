@@ -7,7 +7,7 @@ calendar apps that ignore it, a title that starts with "ANNULLATO – ".
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vText
@@ -149,7 +149,15 @@ def _components(item: FeedEvent) -> list[Event]:
     components = [master]
     for day, change in sorted(schedule.changes.items()):
         original = starts.get(day)
-        if original is None or day in schedule.skipped:
+        if day in schedule.skipped:
+            continue
+        if original is None:
+            # A moved date kept after the rule changed: no occurrence of the rule
+            # is left to override, so it stands as an event of its own (as on the web).
+            if change.new_start and not change.is_cancelled:
+                extra = replace(item, uid=f"{day:%Y%m%d}-{item.uid}")
+                end = change.new_end or change.new_start + duration
+                components.append(_base(extra, change.new_start, end, item.is_cancelled, change.reason))
             continue
         start = change.new_start or original
         end = change.new_end or start + duration

@@ -257,3 +257,22 @@ class OccurrenceChange(db.Model):
         return Change(
             is_cancelled=self.is_cancelled, reason=self.reason, new_start=self.new_start, new_end=self.new_end
         )
+
+
+class ActivityHeadcount(db.Model):
+    """People counted at one date of an activity, entered by the center's manager (optional).
+
+    Keyed by the planned date (original_on), like OccurrenceChange, so a moved
+    date keeps its count; the coordinators' figures add these to the labs'.
+    """
+
+    __tablename__ = "activity_headcounts"
+    __table_args__ = (
+        UniqueConstraint("activity_id", "original_on", name="uq_activity_headcounts_activity_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    original_on: Mapped[date] = mapped_column(Date)
+    headcount: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

@@ -2,16 +2,17 @@
 
 from datetime import datetime
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from app.civic_centers import bp, services
+from app.civic_centers import bp, headcounts, services
 from app.civic_centers.forms import ActivityForm, CancelActivityForm, CancelOccurrenceForm, MoveOccurrenceForm
 from app.civic_centers.loaders import get_activity_or_404, get_center_or_404
 from app.civic_centers.models import Activity, ActivityStatus, OccurrenceChange
 from app.extensions import db
 from app.forms import EmptyForm
+from app.timeutil import ROME, utcnow
 
 
 def _not_an_occurrence():
@@ -61,7 +62,12 @@ def activity_edit(activity_id: int):
         form.month_week.data = activity.month_week or 1
         form.month_weekday.data = activity.month_weekday or 0
     if form.validate_on_submit():
-        services.apply_activity_form(activity, form)
+        orphans = services.newly_orphaned(activity, form)
+        choices = {c.id: request.form.get(f"eccezione-{c.id}") for c in orphans if not c.is_cancelled}
+        if any(choice not in ("mantieni", "elimina") for choice in choices.values()):
+            return _edit_page(activity, form, 409, orphans=orphans)
+        drop = frozenset(c.id for c in orphans if c.is_cancelled or choices[c.id] == "elimina")
+        services.apply_activity_form(activity, form, drop)
         db.session.commit()
         flash(_("Attività aggiornata."), "success")
         return _back(activity)
@@ -169,3 +175,29 @@ def activity_restore(activity_id: int):
     db.session.commit()
     flash(_("Attività ripristinata."), "success")
     return _back(activity)
+
+
+@bp.route("/gestione/attivita/<int:activity_id>/presenze", methods=["GET", "POST"])
+@login_required
+def activity_headcounts(activity_id: int):
+    """How many came to each date of the last weeks (optional): it feeds the coordinators' figures."""
+    activity = get_activity_or_404(activity_id, manage=True)
+    held = headcounts.held_dates(activity, utcnow().astimezone(ROME))
+    form, status, bad = EmptyForm(), 200, []
+    if form.validate_on_submit():
+        raw = {o.original_on: request.form.get(f"presenze-{o.original_on.isoformat()}", "") for o in held}
+        try:
+            values = headcounts.parse(raw)
+        except headcounts.HeadcountError as error:
+            bad, status = error.args[0], 400
+        else:
+            headcounts.save(activity, values, {o.original_on for o in held})
+            db.session.commit()
+            flash(_("Presenze salvate."), "success")
+            return redirect(url_for("civic_centers.activity_headcounts", activity_id=activity.id))
+    current = {d.isoformat(): str(n) for d, n in headcounts.counts(activity).items()}
+    typed = {k.removeprefix("presenze-"): v for k, v in request.form.items() if k.startswith("presenze-")}
+    return render_template(
+        "civic_centers/headcounts.html", activity=activity, center=activity.center, held=held, form=form,
+        values=current | typed, bad={d.isoformat() for d in bad}, weeks=headcounts.WEEKS_BACK,
+    ), status  # fmt: skip

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import Role, User
-from app.calendar.occurrences import original_starts
+from app.calendar.occurrences import Schedule, original_starts, start_on_day
 from app.civic_centers.models import Activity, ActivityStatus, CivicCenter, Closure, OccurrenceChange
 from app.extensions import db
 from app.facts import apply_facts
@@ -93,8 +93,31 @@ def add_manager(center: CivicCenter, email: str) -> User:
 # --- activities ------------------------------------------------------------
 
 
-def apply_activity_form(activity: Activity, form) -> Activity:
-    """Copy a validated ActivityForm onto an activity and bump its SEQUENCE."""
+def newly_orphaned(activity: Activity, form) -> list[OccurrenceChange]:
+    """Cancelled or moved dates of the current rule that the form's new rule no longer has.
+
+    Left alone they would show on the web and vanish from the feeds (a moved
+    date needs its original occurrence there): the manager decides first.
+    """
+    if activity.id is None or not activity.changes:
+        return []
+    rule = form.recurrence()
+    old = activity.schedule()
+    new = Schedule(rule.first_on_or_after(form.start_on.data), form.start_time.data, form.end_time.data, rule)
+    return [
+        c for c in activity.changes
+        if start_on_day(old, c.original_on) is not None and start_on_day(new, c.original_on) is None
+    ]  # fmt: skip
+
+
+def apply_activity_form(activity: Activity, form, drop: frozenset[int] = frozenset()) -> Activity:
+    """Copy a validated ActivityForm onto an activity and bump its SEQUENCE.
+
+    drop: ids of changes to delete (dates the new rule no longer has); a
+    moved date that is kept stays as an extra date, in the feeds too.
+    """
+    for change in [c for c in activity.changes if c.id in drop]:
+        activity.changes.remove(change)
     activity.title = form.title.data
     activity.description = form.description.data or ""
     activity.audience = form.audience.data

@@ -12,53 +12,31 @@ from flask_babel import gettext as _
 from markupsafe import escape
 from sqlalchemy import select
 
+from app.agenda import query
 from app.agenda import services as agenda
-from app.agenda.subscribe import subscription
-from app.civic_centers.models import AUDIENCE_LABELS, AUDIENCE_SLUGS, CATEGORY_LABELS, CivicCenter
+from app.agenda.subscribe import Subscription
+from app.civic_centers.models import CivicCenter
 from app.events import bp
 from app.extensions import db
 from app.timeutil import today_in_rome
 from app.towns.models import Town
 
 EMBED_WEEKS = 4
-FILTER_KEYS = ("comune", "centro", "pubblico", "categoria")
-AUDIENCE_BY_SLUG = {slug: audience for audience, slug in AUDIENCE_SLUGS.items()}
-
-
-def _filters(args):
-    """The page's filters from its query; an unknown town, center or audience is a 404."""
-    town = agenda.town_by_slug(args["comune"]) or abort(404) if args.get("comune") else None
-    center = agenda.center_by_slug(args["centro"]) or abort(404) if args.get("centro") else None
-    audience = AUDIENCE_BY_SLUG.get(args["pubblico"]) or abort(404) if args.get("pubblico") else None
-    category = args.get("categoria") if args.get("categoria") in CATEGORY_LABELS else None
-    filters = agenda.Filters(
-        town_id=town.id if town else None, center_id=center.id if center else None,
-        audience=audience, category=category,
-    )  # fmt: skip
-    return filters, town, center, audience, category
-
-
-def _title(town, center, audience, category) -> str:
-    parts = [center.name if center else town.name if town else "Legami"]
-    if audience:
-        parts.append(str(AUDIENCE_LABELS[audience]))
-    if category:
-        parts.append(str(CATEGORY_LABELS[category]))
-    return " – ".join(parts)
 
 
 def _render(args):
-    filters, town, center, audience, category = _filters(args)
+    found_query = query.parse(args)
     first = today_in_rome()
     last = first + timedelta(weeks=EMBED_WEEKS) - timedelta(days=1)
+    filters = found_query.filters
     found = agenda.entries(
         agenda.public_activities(filters), first, last, agenda.public_sessions(filters, first, last)
     )
-    params = {k: args[k] for k in FILTER_KEYS if args.get(k)}
+    title = found_query.name.removeprefix("Legami – ") if found_query.params else "Legami"
     page = render_template(
-        "events/embed.html", entries=found, title=_title(town, center, audience, category),
-        full_url=url_for("agenda.calendar", _external=True, **params),
-        subscription=subscription(town=town, center=center, audience=params.get("pubblico")),
+        "events/embed.html", entries=found, title=title,
+        full_url=url_for("agenda.calendar", _external=True, **found_query.params),
+        subscription=Subscription(found_query.name, found_query.feed_url),
     )  # fmt: skip
     response = current_app.make_response(page)
     ancestors = current_app.config["EMBED_FRAME_ANCESTORS"]
@@ -106,7 +84,7 @@ def embed_builder():
         url = url_for("events.embed_town", slug=town.slug, _external=True)
     else:
         url = url_for("events.embed_calendar", _external=True)
-    title = _title(town, center, None, None)
+    title = center.name if center else town.name if town else "Legami"
     return render_template(
         "events/embed_builder.html", towns=towns, centers=centers, town=town, center=center,
         embed_url=url, snippet=embed_snippet(url, _("Calendario %(name)s", name=title)),

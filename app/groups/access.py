@@ -9,6 +9,12 @@ from app.extensions import db
 from app.groups.models import ActionItem, GroupRole, Meeting, WorkingGroup
 
 
+class Locked(Exception):
+    """The meeting's verbale is approved: the meeting, its attendance and the verbale are closed.
+
+    Answered with 409 and an Italian explanation (handler in app/groups/__init__.py)."""
+
+
 def _user(user):
     return user if user is not None and user.is_authenticated else None
 
@@ -39,9 +45,9 @@ def can_manage_members(user, group: WorkingGroup) -> bool:
 
 
 def can_export(user, group: WorkingGroup) -> bool:
-    """Coordinators export every group; a chair exports their own."""
+    """Coordinators export every group; its chair and secretary export their own (audited)."""
     user = _user(user)
-    return user is not None and (user.is_coordinator or group.role_of(user) == GroupRole.CHAIR)
+    return user is not None and (user.is_coordinator or can_publish(user, group))
 
 
 def get_group_or_404(slug: str) -> WorkingGroup:
@@ -52,12 +58,17 @@ def get_group_or_404(slug: str) -> WorkingGroup:
 
 
 def get_meeting_or_404(meeting_id: int, edit: bool = False) -> Meeting:
-    """404 when missing or not yours to see (attendance is private); edit needs the same."""
+    """404 when missing or not yours to see (attendance is private); edit needs the same,
+    and a meeting whose verbale is approved is closed (Locked, 409): it changes only by rettifica."""
+    from app.groups.services import meeting_is_locked
+
     meeting = db.session.get(Meeting, meeting_id) or abort(404)
     if not can_see_private(current_user, meeting.group):
         abort(404)
     if edit and not can_work_in(current_user, meeting.group):
         abort(403)
+    if edit and meeting_is_locked(meeting):
+        raise Locked
     return meeting
 
 

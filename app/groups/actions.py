@@ -7,14 +7,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.groups.models import CLOSED_STATUSES, ActionItem, ActionStatus, Meeting, WorkingGroup
+from app.groups.models import CLOSED_STATUSES, ActionComment, ActionItem, ActionStatus, Meeting, WorkingGroup
 from app.groups.services import RuleError
 from app.timeutil import today_in_rome, utcnow
 
 
 def owner_choices(group: WorkingGroup, meeting: Meeting | None = None) -> list[tuple[str, str]]:
-    """Members as "u<id>", and the meeting's guests as "g<name>"."""
-    members = sorted(((f"u{m.user_id}", m.user.full_name) for m in group.memberships), key=lambda c: c[1])
+    """The roster (on the meeting's day, or today) as "m<id>", and the meeting's guests as "g<name>"."""
+    day = meeting.held_on if meeting else today_in_rome()
+    members = [(f"m{m.id}", m.display_name) for m in group.roster(day)]
     guests = [
         (f"g{a.guest_name}", a.guest_name) for a in (meeting.attendances if meeting else []) if a.is_guest
     ]
@@ -22,29 +23,27 @@ def owner_choices(group: WorkingGroup, meeting: Meeting | None = None) -> list[t
 
 
 def _owner(group: WorkingGroup, meeting: Meeting, owner: str) -> tuple[int | None, str]:
+    """(user id, name): a member with an account is linked; others are recorded by name."""
     if not owner:
         return None, ""
-    if owner.startswith("u") and owner[1:].isdigit():
-        if any(m.user_id == int(owner[1:]) for m in group.memberships):
-            return int(owner[1:]), ""
+    if owner.startswith("m") and owner[1:].isdigit():
+        for m in group.roster(meeting.held_on):
+            if m.id == int(owner[1:]):
+                return (m.user_id, "") if m.user_id else (None, m.name)
     elif owner.startswith("g") and any(a.is_guest and a.guest_name == owner[1:] for a in meeting.attendances):
         return None, owner[1:]
     raise RuleError("owner")
 
 
-def create_action(meeting: Meeting, description: str, owner: str, due_on: date | None) -> ActionItem:
+def create_action(meeting: Meeting, description: str, owner: str, due_on: date | None, by=None) -> ActionItem:
     """An item opened at meeting; due no earlier than the meeting, owned by a member or a guest."""
     if due_on is not None and due_on < meeting.held_on:
         raise RuleError("due_on")
-    owner_id, guest = _owner(meeting.group, meeting, owner)
+    owner_id, name = _owner(meeting.group, meeting, owner)
     item = ActionItem(
-        group=meeting.group,
-        opened_meeting=meeting,
-        description=description.strip(),
-        owner_id=owner_id,
-        owner_guest_name=guest,
-        due_on=due_on,
-    )
+        group=meeting.group, opened_meeting=meeting, description=description.strip(), owner_id=owner_id,
+        owner_guest_name=name, due_on=due_on, created_by_id=getattr(by, "id", None),
+    )  # fmt: skip
     db.session.add(item)
     db.session.flush()
     from app.messages.flows.groups import action_assigned  # late: messages imports groups
@@ -54,38 +53,54 @@ def create_action(meeting: Meeting, description: str, owner: str, due_on: date |
 
 
 def set_status(item: ActionItem, status: str, at_meeting: Meeting | None) -> None:
-    """Closing records the meeting where it was closed (the latest held, if none is given)."""
+    """Closing records the meeting where it was closed, or today's date when closed elsewhere."""
     was_open = item.is_open
     item.status = ActionStatus(status)
     if item.is_open:
-        item.closed_at = None
-        item.closed_meeting_id = None
+        item.closed_at = item.closed_on = item.closed_meeting_id = None
     elif was_open:
         item.closed_at = utcnow()
-        item.closed_meeting = at_meeting or db.session.scalar(
-            select(Meeting)
-            .where(Meeting.group_id == item.group_id, Meeting.held_on <= today_in_rome())
-            .where(Meeting.is_cancelled.is_(False))
-            .order_by(Meeting.held_on.desc())
-            .limit(1)
-        )
+        item.closed_meeting = at_meeting
+        item.closed_on = at_meeting.held_on if at_meeting else today_in_rome()
     db.session.flush()
 
 
-def my_actions(user, today: date) -> list[ActionItem]:
-    """The user's open items across groups, overdue first, then by due date."""
-    items = db.session.scalars(
-        select(ActionItem)
-        .where(ActionItem.owner_id == user.id, ActionItem.status.not_in(CLOSED_STATUSES))
-        .options(selectinload(ActionItem.group), selectinload(ActionItem.opened_meeting))
-        .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
-    ).all()
-    return sorted(items, key=lambda i: (not (i.due_on and i.due_on < today),))
+def add_comment(item: ActionItem, user, body: str) -> ActionComment:
+    comment = ActionComment(author_id=user.id, body=body.strip())
+    item.comments.append(comment)
+    db.session.flush()
+    return comment
+
+
+def my_actions(user, today: date) -> tuple[list[ActionItem], list[ActionItem]]:
+    """Open items assigned to the user, and open items the user created for others; overdue first."""
+
+    def query(condition):
+        items = db.session.scalars(
+            select(ActionItem)
+            .where(condition, ActionItem.status.not_in(CLOSED_STATUSES))
+            .options(selectinload(ActionItem.group), selectinload(ActionItem.opened_meeting))
+            .options(selectinload(ActionItem.comments))
+            .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
+        ).all()
+        return sorted(items, key=lambda i: (not (i.due_on and i.due_on < today),))
+
+    assigned = query(ActionItem.owner_id == user.id)
+    created = query(
+        (ActionItem.created_by_id == user.id)
+        & (ActionItem.owner_id.is_(None) | (ActionItem.owner_id != user.id))
+    )
+    return assigned, created
 
 
 EXPORT_HEADER = ["Gruppo", "Data", "Inizio", "Fine", "Sede", "Persona", "Organizzazione", "Ospite", "Presenza",
                  "Arrivo", "Uscita"]  # fmt: skip
-STATUS_TEXT = {"present": "presente", "absent": "assente", "excused": "giustificato"}
+STATUS_TEXT = {
+    "present": "presente",
+    "absent": "assente",
+    "excused": "assenza giustificata",
+    "unrecorded": "non registrato",
+}
 
 
 def attendance_rows(groups: list[WorkingGroup], start: date, end: date) -> tuple[list[list], list[list]]:

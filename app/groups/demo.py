@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.auth import services as accounts
 from app.auth.models import User
 from app.extensions import db
-from app.groups import actions, services
+from app.groups import actions, attendance, services
 from app.minutes import services as minutes
 from app.towns.models import Town
 
@@ -51,6 +51,10 @@ def _person(email: str, name: str) -> User:
     )
 
 
+def _key(group, user) -> str:
+    return next(f"m{m.id}" for m in group.memberships if m.user_id == user.id)
+
+
 def load(today: date, secretary: User | None) -> None:
     """Add the demo groups; the demo group secretary can log in and try everything."""
     people = [_person(email, name) for email, name in PEOPLE]
@@ -63,20 +67,18 @@ def load(today: date, secretary: User | None) -> None:
             services.add_member(group, person.email, "member")
         if secretary is not None:
             services.add_member(group, secretary.email, "secretary")
-        everyone = [m.user_id for m in group.memberships]
+        everyone = [f"m{m.id}" for m in group.memberships]
         previous = None
         for weeks in (-6, -4, -2, 2):
             day = today + timedelta(weeks=weeks)
             meeting = services.schedule_meeting(group, day, time(14, 30), time(16, 40), venue, "Sintesi del lavoro\nPiste di lavoro\nProssimo incontro")  # fmt: skip
             if weeks > 0:
                 break
-            rows = [
-                {"user_id": uid, "status": "present", "arrived_at": None, "left_at": None} for uid in everyone
-            ]
-            rows[-1]["status"] = "absent" if weeks == -4 else "excused"
-            rows[1]["arrived_at"] = time(15, 0) if weeks == -2 else None
-            services.save_attendance(meeting, rows)
-            services.add_guest(meeting, "Luisa Marchesi", "Cooperativa Il Pozzo")
+            rows = {key: {"status": "present", "arrived_at": None, "left_at": None} for key in everyone}
+            rows[everyone[-1]]["status"] = "absent" if weeks == -4 else "excused"
+            rows[everyone[1]]["arrived_at"] = time(15, 0) if weeks == -2 else None
+            attendance.save(meeting, rows)
+            attendance.add_guest(meeting, "Luisa Marchesi", "Cooperativa Il Pozzo", "present")
             text = (
                 BODY
                 + f"\nIl prossimo incontro si terrà il {(day + timedelta(weeks=2)):%d.%m.%Y} alle 14.30 in {venue}."
@@ -84,12 +86,16 @@ def load(today: date, secretary: User | None) -> None:
             verbale = minutes.create_minutes(meeting, members[0], minutes.default_title(meeting), text)
             minutes.send_to_review(verbale)
             if weeks < -2:
+                minutes.add_comment(verbale, members[1], "Per me va bene.", approval=True)
                 minutes.approve(verbale, members[0], "public" if weeks == -6 else "group")
             item = actions.create_action(
-                meeting, "Mappare le aziende disponibili", f"u{members[1].id}", day + timedelta(days=10)
+                meeting, "Mappare le aziende disponibili", _key(group, members[1]), day + timedelta(days=10)
             )
             actions.create_action(
-                meeting, "Incontrare i dirigenti scolastici", f"u{members[2].id}", day + timedelta(days=20)
+                meeting,
+                "Incontrare i dirigenti scolastici",
+                _key(group, members[2]),
+                day + timedelta(days=20),
             )
             if previous is not None:
                 actions.set_status(item, "done", meeting)

@@ -2,12 +2,21 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, FormField, HiddenField, SelectField, StringField, SubmitField, ValidationError
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import (
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    ValidationError,
+)  # fmt: skip
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from app.civic_centers.forms import single_line, text_area
 from app.forms import ItalianDateField, ItalianTimeField
-from app.groups.models import ACTION_STATUS_LABELS, ATTENDANCE_LABELS, GROUP_ROLE_LABELS
+from app.groups.models import ACTION_STATUS_LABELS, ATTENDANCE_LABELS, GROUP_ROLE_LABELS, QUORUM_LABELS
 
 SHORT = Length(max=120, message=_l("Al massimo %(max)d caratteri."))
 
@@ -21,7 +30,26 @@ class GroupForm(FlaskForm):
     district = StringField(
         _l("Ambito o quartiere (facoltativo)"), filters=[single_line], validators=[Length(max=80)]
     )
+    quorum_rule = SelectField(_l("Numero legale"), choices=list(QUORUM_LABELS.items()), default="majority")
+    quorum_number = IntegerField(
+        _l("Membri presenti necessari (se il numero è fisso)"),
+        validators=[Optional(), NumberRange(min=1, max=500, message=_l("Scrivi un numero tra 1 e 500."))],
+    )
     submit = SubmitField(_l("Salva"))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.quorum_rule.data == "fixed" and not self.quorum_number.data and not self.quorum_number.errors:
+            self.quorum_number.errors = [
+                *self.quorum_number.errors,
+                _l("Con un numero fisso, scrivi quanti membri servono."),
+            ]
+            return False
+        return valid
+
+
+START_ON = _l("Nel gruppo dal")
+START_HELP = _l("Il primo giorno in cui conta per il numero legale. Vuoto: da sempre.")
 
 
 class MemberForm(FlaskForm):
@@ -30,7 +58,26 @@ class MemberForm(FlaskForm):
         validators=[DataRequired(_l("Scrivi l'e-mail.")), Email(_l("Scrivi un indirizzo e-mail valido."))],
     )
     role = SelectField(_l("Ruolo nel gruppo"), choices=list(GROUP_ROLE_LABELS.items()), default="member")
+    start_on = ItalianDateField(START_ON, validators=[Optional()], description=START_HELP)
     submit = SubmitField(_l("Aggiungi al gruppo"))
+
+
+class PersonForm(FlaskForm):
+    """Someone without an account, recorded by the secretary."""
+
+    name = StringField(
+        _l("Nome e cognome"),
+        filters=[single_line],
+        validators=[DataRequired(_l("Scrivi nome e cognome.")), SHORT],
+    )
+    email = StringField(
+        _l("E-mail (facoltativa)"),
+        validators=[Optional(), Email(_l("Scrivi un indirizzo e-mail valido."))],
+        description=_l("Se la scrivi, la persona riceverà un invito a creare il proprio account."),
+    )
+    role = SelectField(_l("Ruolo nel gruppo"), choices=list(GROUP_ROLE_LABELS.items()), default="member")
+    start_on = ItalianDateField(START_ON, validators=[Optional()], description=START_HELP)
+    submit = SubmitField(_l("Aggiungi la persona"))
 
 
 class RoleForm(FlaskForm):
@@ -65,10 +112,10 @@ class AttendanceRow(FlaskForm):
     class Meta:
         csrf = False
 
-    user_id = HiddenField()
-    status = SelectField(_l("Presenza"), choices=list(ATTENDANCE_LABELS.items()), default="present")
-    arrived_at = ItalianTimeField(_l("Arrivato alle (se in ritardo)"), validators=[Optional()])
-    left_at = ItalianTimeField(_l("Uscito alle (se prima della fine)"), validators=[Optional()])
+    key = HiddenField()
+    status = SelectField(_l("Presenza"), choices=list(ATTENDANCE_LABELS.items()), default="unrecorded")
+    arrived_at = ItalianTimeField(_l("Ora di arrivo (se in ritardo)"), validators=[Optional()])
+    left_at = ItalianTimeField(_l("Ora di uscita (se prima della fine)"), validators=[Optional()])
 
 
 class AttendanceForm(FlaskForm):
@@ -83,6 +130,7 @@ class GuestForm(FlaskForm):
         validators=[DataRequired(_l("Scrivi il nome dell'ospite.")), SHORT],
     )
     organisation = StringField(_l("Organizzazione (facoltativa)"), filters=[single_line], validators=[SHORT])
+    status = SelectField(_l("Presenza"), choices=list(ATTENDANCE_LABELS.items()), default="unrecorded")
     submit = SubmitField(_l("Aggiungi ospite"))
 
 
@@ -94,6 +142,14 @@ class ActionForm(FlaskForm):
     owner = SelectField(_l("Responsabile"), validate_choice=False)
     due_on = ItalianDateField(_l("Scadenza (facoltativa)"), validators=[Optional()])
     submit = SubmitField(_l("Aggiungi l'azione"))
+
+
+class ActionCommentForm(FlaskForm):
+    body = StringField(
+        _l("Commento"), filters=[single_line],
+        validators=[DataRequired(_l("Scrivi il commento.")), Length(max=2000, message=_l("Al massimo %(max)d caratteri."))],
+    )  # fmt: skip
+    submit = SubmitField(_l("Commenta"))
 
 
 class ActionStatusForm(FlaskForm):

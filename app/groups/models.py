@@ -4,12 +4,12 @@ import enum
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, DateTime, ForeignKey, String, Text, Time, UniqueConstraint, false
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, Time, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.extensions import db
-from app.timeutil import utcnow
+from app.timeutil import today_in_rome, utcnow
 from app.towns.models import Town
 
 
@@ -31,12 +31,14 @@ GROUP_ROLE_LABELS = {
 
 
 class AttendanceStatus(enum.StrEnum):
+    UNRECORDED = "unrecorded"
     PRESENT = "present"
     ABSENT = "absent"
     EXCUSED = "excused"
 
 
 ATTENDANCE_LABELS = {
+    AttendanceStatus.UNRECORDED: _l("Non registrato"),
     AttendanceStatus.PRESENT: _l("Presente"),
     AttendanceStatus.ABSENT: _l("Assente"),
     AttendanceStatus.EXCUSED: _l("Assenza giustificata"),
@@ -59,6 +61,17 @@ ACTION_STATUS_LABELS = {
 CLOSED_STATUSES = (ActionStatus.DONE, ActionStatus.DROPPED)
 
 
+class QuorumRule(enum.StrEnum):
+    MAJORITY = "majority"
+    FIXED = "fixed"
+
+
+QUORUM_LABELS = {
+    QuorumRule.MAJORITY: _l("La maggioranza dei membri"),
+    QuorumRule.FIXED: _l("Un numero fisso di membri"),
+}
+
+
 class WorkingGroup(db.Model):
     __tablename__ = "working_groups"
 
@@ -68,6 +81,11 @@ class WorkingGroup(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     town_id: Mapped[int | None] = mapped_column(ForeignKey("towns.id", ondelete="SET NULL"), index=True)
     district: Mapped[str] = mapped_column(String(80), default="")
+    # Numero legale: a majority of the roster, or a fixed number of members present.
+    quorum_rule: Mapped[str] = mapped_column(
+        String(16), default=QuorumRule.MAJORITY, server_default="majority"
+    )
+    quorum_number: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     town: Mapped[Town | None] = relationship()
     memberships: Mapped[list["GroupMembership"]] = relationship(
@@ -77,25 +95,55 @@ class WorkingGroup(db.Model):
     def __repr__(self) -> str:
         return f"<WorkingGroup {self.slug}>"
 
-    def role_of(self, user) -> GroupRole | None:
-        """The user's role in this group, or None (memberships must be loaded)."""
+    def role_of(self, user, on: date | None = None) -> GroupRole | None:
+        """The user's role in this group today (or on a day), or None (memberships must be loaded)."""
         uid = getattr(user, "id", None)
+        if uid is None:
+            return None
+        on = on or today_in_rome()
         for link in self.memberships:
-            if link.user_id == uid:
+            if link.user_id == uid and link.active_on(on):
                 return GroupRole(link.role)
         return None
 
+    def roster(self, on: date) -> list["GroupMembership"]:
+        """Who belonged to the group on a day, by name: the expected list of a meeting."""
+        return sorted((m for m in self.memberships if m.active_on(on)), key=lambda m: m.display_name.lower())
+
+    def quorum_needed(self, roster_size: int) -> int:
+        if self.quorum_rule == QuorumRule.FIXED and self.quorum_number:
+            return self.quorum_number
+        return roster_size // 2 + 1
+
 
 class GroupMembership(db.Model):
+    """A person in a group from start_on (None: from the start) to end_on (None: still in).
+
+    The person has an account (user) or only a name, recorded by the secretary."""
+
     __tablename__ = "group_memberships"
-    __table_args__ = (UniqueConstraint("group_id", "user_id", name="uq_group_memberships_group_id_user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     role: Mapped[str] = mapped_column(String(16), default=GroupRole.MEMBER)
+    start_on: Mapped[date | None] = mapped_column(Date)
+    end_on: Mapped[date | None] = mapped_column(Date)
     group: Mapped[WorkingGroup] = relationship(back_populates="memberships")
-    user: Mapped[User] = relationship(lazy="joined")
+    user: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def display_name(self) -> str:
+        return self.user.full_name if self.user else self.name
+
+    @property
+    def has_account(self) -> bool:
+        return self.user_id is not None
+
+    def active_on(self, day: date) -> bool:
+        return (self.start_on is None or self.start_on <= day) and (self.end_on is None or self.end_on >= day)
 
     @property
     def role_label(self) -> str:
@@ -114,7 +162,10 @@ class Meeting(db.Model):
     # The agenda (ordine del giorno): one item per line, in order.
     agenda: Mapped[str] = mapped_column(Text, default="")
     is_cancelled: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # iCalendar SEQUENCE: bumped by every change a calendar should pick up.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     group: Mapped[WorkingGroup] = relationship()
     attendances: Mapped[list["Attendance"]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="Attendance.id"
@@ -134,26 +185,36 @@ class Attendance(db.Model):
     __tablename__ = "meeting_attendances"
     __table_args__ = (
         UniqueConstraint("meeting_id", "user_id", name="uq_meeting_attendances_meeting_id_user_id"),
+        UniqueConstraint(
+            "meeting_id", "membership_id", name="uq_meeting_attendances_meeting_id_membership_id"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # The membership the row stands for (members with or without an account); None for guests.
+    membership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("group_memberships.id", ondelete="SET NULL"), index=True
+    )
     guest_name: Mapped[str] = mapped_column(String(120), default="")
     guest_organisation: Mapped[str] = mapped_column(String(120), default="")
-    status: Mapped[str] = mapped_column(String(16), default=AttendanceStatus.PRESENT)
+    status: Mapped[str] = mapped_column(String(16), default=AttendanceStatus.UNRECORDED)
     arrived_at: Mapped[time | None] = mapped_column(Time)
     left_at: Mapped[time | None] = mapped_column(Time)
     meeting: Mapped[Meeting] = relationship(back_populates="attendances")
     user: Mapped[User | None] = relationship(lazy="joined")
+    membership: Mapped[GroupMembership | None] = relationship(lazy="joined")
 
     @property
     def name(self) -> str:
+        if self.membership is not None:
+            return self.membership.display_name
         return self.user.full_name if self.user else self.guest_name
 
     @property
     def is_guest(self) -> bool:
-        return self.user_id is None
+        return self.user_id is None and self.membership_id is None
 
     @property
     def status_label(self) -> str:
@@ -176,12 +237,19 @@ class ActionItem(db.Model):
     owner_guest_name: Mapped[str] = mapped_column(String(120), default="")
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(16), default=ActionStatus.OPEN, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The day it was closed: the closing meeting's date, or the day it was closed from "Le mie azioni".
+    closed_on: Mapped[date | None] = mapped_column(Date, index=True)
     group: Mapped[WorkingGroup] = relationship()
     opened_meeting: Mapped[Meeting] = relationship(foreign_keys=[opened_meeting_id])
     closed_meeting: Mapped[Meeting | None] = relationship(foreign_keys=[closed_meeting_id])
-    owner: Mapped[User | None] = relationship(lazy="joined")
+    owner: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[owner_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    comments: Mapped[list["ActionComment"]] = relationship(
+        back_populates="action", cascade="all, delete-orphan", order_by="ActionComment.id"
+    )
 
     @property
     def owner_name(self) -> str:
@@ -194,3 +262,17 @@ class ActionItem(db.Model):
     @property
     def status_label(self) -> str:
         return str(ACTION_STATUS_LABELS[ActionStatus(self.status)])
+
+
+class ActionComment(db.Model):
+    """A note on an action item by its owner or a member of the group."""
+
+    __tablename__ = "action_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action_items.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    action: Mapped[ActionItem] = relationship(back_populates="comments")
+    author: Mapped[User | None] = relationship(lazy="joined")

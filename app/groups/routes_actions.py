@@ -1,6 +1,6 @@
 """Action items, "my action items", and attendance exports."""
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -9,7 +9,14 @@ from app.audit.services import record
 from app.exports import CSV_MIMETYPE, XLSX_MIMETYPE, to_csv, to_xlsx
 from app.extensions import db
 from app.groups import access, actions, bp, services
-from app.groups.forms import ActionForm, ActionStatusForm, AttendanceForm, ExportForm, GuestForm
+from app.groups.forms import (
+    ActionCommentForm,
+    ActionForm,
+    ActionStatusForm,
+    AttendanceForm,
+    ExportForm,
+    GuestForm,
+)
 from app.groups.models import GroupMembership, GroupRole, Meeting, WorkingGroup
 from app.groups.routes_meetings import _meeting_page
 from app.timeutil import today_in_rome
@@ -29,7 +36,9 @@ def action_create(meeting_id: int):
     form.owner.choices = actions.owner_choices(meeting.group, meeting)
     if form.validate_on_submit():
         try:
-            actions.create_action(meeting, form.description.data, form.owner.data or "", form.due_on.data)
+            actions.create_action(
+                meeting, form.description.data, form.owner.data or "", form.due_on.data, by=current_user
+            )
         except services.RuleError as error:
             field, message = ACTION_ERRORS[str(error)]
             getattr(form, field).errors.append(_(message))
@@ -54,29 +63,56 @@ def action_status(action_id: int):
             meeting = db.session.get(Meeting, int(form.meeting_id.data))
             if meeting is None or meeting.group_id != item.group_id:
                 abort(404)
+            if services.meeting_is_locked(meeting):
+                raise access.Locked
         actions.set_status(item, form.status.data, meeting)
         db.session.commit()
         flash(_("Stato dell'azione aggiornato."), "success")
         if meeting is not None:
             return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
+    if request.form.get("back") == "mine":
+        return redirect(url_for("groups.my_actions"))
     return redirect(url_for("groups.detail", slug=item.group.slug))
+
+
+@bp.route("/azioni/<int:action_id>/commenti", methods=["POST"])
+@login_required
+def action_comment(action_id: int):
+    """The owner, or any member of the group, comments on an action item."""
+    item = access.get_action_or_404(action_id)
+    form = ActionCommentForm()
+    if form.validate_on_submit():
+        actions.add_comment(item, current_user, form.body.data)
+        db.session.commit()
+        flash(_("Commento aggiunto."), "success")
+    else:
+        flash(_("Scrivi il commento (al massimo 2000 caratteri)."), "warning")
+    return redirect(url_for("groups.my_actions"))
 
 
 @bp.route("/le-mie-azioni")
 @login_required
 def my_actions():
-    """The open action items you own, across groups, overdue first."""
+    """Open action items assigned to you and those you created, across groups, overdue first."""
     today = today_in_rome()
+    assigned, created = actions.my_actions(current_user, today)
     return render_template(
-        "groups/my_actions.html", items=actions.my_actions(current_user, today), today=today
-    )
+        "groups/my_actions.html", assigned=assigned, created=created, today=today,
+        status_form=ActionStatusForm(formdata=None), comment_form=ActionCommentForm(formdata=None),
+    )  # fmt: skip
 
 
 def _exportable_groups() -> list[WorkingGroup]:
     query = select(WorkingGroup).order_by(WorkingGroup.name)
     if not current_user.is_coordinator:
-        query = query.join(GroupMembership).where(
-            GroupMembership.user_id == current_user.id, GroupMembership.role == GroupRole.CHAIR
+        query = (
+            query.join(GroupMembership)
+            .where(
+                GroupMembership.user_id == current_user.id,
+                GroupMembership.role.in_([GroupRole.CHAIR, GroupRole.SECRETARY]),
+                GroupMembership.end_on.is_(None) | (GroupMembership.end_on >= today_in_rome()),
+            )
+            .distinct()
         )
     return list(db.session.scalars(query))
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.forms import EmptyForm
 from app.groups import access, bp, services
-from app.groups.forms import GroupForm, MemberForm, RoleForm
+from app.groups.forms import GroupForm, MemberForm, PersonForm, RoleForm
 from app.groups.models import GroupMembership, WorkingGroup
 from app.minutes.services import visible_query
 from app.timeutil import today_in_rome
@@ -42,6 +42,7 @@ def create():
             group = services.create_group(
                 form.name.data, form.description.data, form.town_id.data, form.district.data
             )
+            group.quorum_rule, group.quorum_number = form.quorum_rule.data, _quorum_number(form)
         except services.RuleError:
             form.town_id.errors.append(_("Scegli un Comune dell'elenco."))
         else:
@@ -63,7 +64,7 @@ def detail(slug: str):
         "groups/detail.html", group=group, private=private, page=page, actions=actions, meetings=meetings,
         next_meeting=services.next_meeting(group, today_in_rome()),
         can_work=access.can_work_in(current_user, group), can_manage=access.can_manage_members(current_user, group),
-        can_export=access.can_export(current_user, group),
+        can_export=access.can_export(current_user, group), roster=group.roster(today_in_rome()) if private else [],
     )  # fmt: skip
 
 
@@ -80,6 +81,7 @@ def edit(slug: str):
             services.update_group(
                 group, form.name.data, form.description.data, form.town_id.data, form.district.data
             )
+            group.quorum_rule, group.quorum_number = form.quorum_rule.data, _quorum_number(form)
         except services.RuleError:
             form.town_id.errors.append(_("Scegli un Comune dell'elenco."))
         else:
@@ -89,12 +91,18 @@ def edit(slug: str):
     return _edit_page(group, form, MemberForm(formdata=None, prefix="member"))
 
 
-def _edit_page(group, form, member_form, status=200):
-    members = sorted(group.memberships, key=lambda m: m.user.full_name)
+def _quorum_number(form) -> int | None:
+    return form.quorum_number.data if form.quorum_rule.data == "fixed" else None
+
+
+def _edit_page(group, form, member_form, status=200, person_form=None):
+    today = today_in_rome()
+    members = sorted(group.memberships, key=lambda m: (m.end_on is not None, m.display_name.lower()))
     role_forms = {m.id: RoleForm(formdata=None, role=m.role, prefix=f"r{m.id}") for m in members}
     return render_template(
         "groups/form.html", form=form, group=group, member_form=member_form, members=members,
-        role_forms=role_forms, button=EmptyForm(),
+        role_forms=role_forms, button=EmptyForm(), today=today,
+        person_form=person_form or PersonForm(formdata=None, prefix="person"),
     ), status  # fmt: skip
 
 
@@ -108,7 +116,7 @@ def member_add(slug: str):
     form = MemberForm(prefix="member")
     if form.validate_on_submit():
         try:
-            link = services.add_member(group, form.email.data, form.role.data)
+            link = services.add_member(group, form.email.data, form.role.data, form.start_on.data)
         except services.RuleError as error:
             message = (
                 _("Questa persona è già nel gruppo.")
@@ -118,9 +126,38 @@ def member_add(slug: str):
             form.email.errors.append(message)
         else:
             db.session.commit()
-            flash(_("%(name)s aggiunto al gruppo.", name=link.user.full_name), "success")
+            flash(_("%(name)s fa ora parte del gruppo.", name=link.user.full_name), "success")
             return redirect(url_for("groups.edit", slug=group.slug))
     return _edit_page(group, _group_form(group), form, 400)
+
+
+PERSON_ERRORS = {
+    "has_account": ("email", "Questa e-mail ha già un account: aggiungi la persona con il modulo qui sopra."),
+    "already": ("name", "Una persona con questo nome è già nel gruppo."),
+}
+
+
+@bp.route("/gruppi/<slug>/persone", methods=["POST"])
+@login_required
+def person_add(slug: str):
+    """The secretary records a member who has no account, by name (and optionally an e-mail)."""
+    group = access.get_group_or_404(slug)
+    if not access.can_manage_members(current_user, group):
+        abort(403)
+    form = PersonForm(prefix="person")
+    if form.validate_on_submit():
+        try:
+            link = services.add_person(
+                group, form.name.data, form.email.data, form.role.data, form.start_on.data
+            )
+        except services.RuleError as error:
+            field, message = PERSON_ERRORS[str(error)]
+            getattr(form, field).errors.append(_(message))
+        else:
+            db.session.commit()
+            flash(_("%(name)s fa ora parte del gruppo.", name=link.name), "success")
+            return redirect(url_for("groups.edit", slug=group.slug))
+    return _edit_page(group, _group_form(group), MemberForm(formdata=None, prefix="member"), 400, form)
 
 
 def _membership(group, membership_id) -> GroupMembership:
@@ -139,9 +176,9 @@ def member_role(slug: str, membership_id: int):
         abort(403)
     link = _membership(group, membership_id)
     if "remove" in request.form and EmptyForm().validate_on_submit():
-        db.session.delete(link)
+        services.end_membership(link, today_in_rome())
         db.session.commit()
-        flash(_("%(name)s tolto dal gruppo.", name=link.user.full_name), "success")
+        flash(_("%(name)s non fa più parte del gruppo da oggi.", name=link.display_name), "success")
     else:
         form = RoleForm(prefix=f"r{link.id}")
         if form.validate_on_submit():

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.forms import EmptyForm
-from app.groups import access, actions, bp, services
+from app.groups import access, actions, attendance, bp, services
 from app.groups.forms import ActionForm, ActionStatusForm, AttendanceForm, GuestForm, MeetingForm
 from app.minutes.models import Minutes
 
@@ -16,10 +16,7 @@ def _save_meeting(group, form, meeting=None):
     fields = (form.held_on.data, form.start_time.data, form.end_time.data, form.venue.data, form.agenda.data)
     if meeting is None:
         return services.schedule_meeting(group, *fields)
-    before = (meeting.held_on, meeting.start_time, meeting.end_time, meeting.venue, meeting.agenda)
-    meeting.held_on, meeting.start_time, meeting.end_time, meeting.venue, meeting.agenda = fields
-    if before != fields:
-        services._mail().meeting_changed(meeting)
+    services.update_meeting(meeting, *fields)
     return meeting
 
 
@@ -73,9 +70,11 @@ def meeting_cancel(meeting_id: int):
     """Cancel a meeting: it stays, marked cancelled."""
     meeting = access.get_meeting_or_404(meeting_id, edit=True)
     if EmptyForm().validate_on_submit():
-        if not meeting.is_cancelled:
-            services._mail().meeting_cancelled(meeting)
+        was_cancelled = meeting.is_cancelled
         meeting.is_cancelled = True
+        services.touch(meeting)
+        if not was_cancelled:
+            services._mail().meeting_cancelled(meeting)
         db.session.commit()
         flash(_("Incontro annullato."), "success")
     return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
@@ -90,50 +89,64 @@ def meeting_detail(meeting_id: int):
                          ActionForm(formdata=None, prefix="action"))  # fmt: skip
 
 
-def _attendance_form(meeting, form):
-    by_user = {a.user_id: a for a in meeting.attendances if a.user_id}
-    members = sorted(meeting.group.memberships, key=lambda m: m.user.full_name)
-    if not form.is_submitted():
-        for m in members:
-            a = by_user.get(m.user_id)
-            form.rows.append_entry({"user_id": m.user_id, "status": a.status if a else "present",
-                                    "arrived_at": a and a.arrived_at, "left_at": a and a.left_at})  # fmt: skip
-    names = {str(m.user_id): m.user.full_name for m in members}
-    return [(names.get(row.user_id.data, "?"), row) for row in form.rows]
+def _attendance_form(meeting, form, posted=False):
+    """Pairs (row, form entry): the name always comes from the row, never from the posted data."""
+    rows = attendance.rows(meeting)
+    if not posted:
+        for row in rows:
+            record = row.record
+            form.rows.append_entry({
+                "key": row.key, "status": row.status,
+                "arrived_at": record.arrived_at if record else None, "left_at": record.left_at if record else None,
+            })  # fmt: skip
+    by_key = {row.key: row for row in rows}
+    return [(by_key[entry.key.data], entry) for entry in form.rows if entry.key.data in by_key]
 
 
-def _meeting_page(meeting, attendance_form, guest_form, action_form, status=200):
+def _meeting_page(meeting, attendance_form, guest_form, action_form, status=200, pairs=None):
     action_form.owner.choices = actions.owner_choices(meeting.group, meeting)
     opened, closed = services.meeting_actions(meeting)
-    minutes = db.session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
+    minutes = db.session.scalar(
+        select(Minutes).where(Minutes.meeting_id == meeting.id, Minutes.deleted_at.is_(None))
+    )
     return render_template(
-        "groups/meeting.html", meeting=meeting, group=meeting.group, quorum=services.quorum(meeting),
-        attendance_rows=_attendance_form(meeting, attendance_form), attendance_form=attendance_form,
+        "groups/meeting.html", meeting=meeting, group=meeting.group, quorum=attendance.quorum(meeting),
+        attendance_rows=pairs if pairs is not None else _attendance_form(meeting, attendance_form),
+        attendance_form=attendance_form, attendance_invalid=pairs is not None,
         guest_form=guest_form, action_form=action_form, opened=opened, closed=closed, minutes=minutes,
+        pending=services.pending_actions(meeting), locked=services.meeting_is_locked(meeting),
         status_form=ActionStatusForm(formdata=None), button=EmptyForm(),
+        can_export=access.can_export(current_user, meeting.group),
     ), status  # fmt: skip
 
 
 @bp.route("/incontri/<int:meeting_id>/presenze", methods=["POST"])
 @login_required
-def attendance(meeting_id: int):
-    """Mark every member present, absent or excused, with late/early times."""
+def attendance_save(meeting_id: int):
+    """Mark everyone present, absent or excused, with late arrival or early leave; checked first."""
     meeting = access.get_meeting_or_404(meeting_id, edit=True)
     form = AttendanceForm()
-    if form.validate_on_submit():
-        rows = [{"user_id": int(r.user_id.data), "status": r.status.data, "arrived_at": r.arrived_at.data,
-                 "left_at": r.left_at.data} for r in form.rows if (r.user_id.data or "").isdigit()]  # fmt: skip
-        services.save_attendance(meeting, rows)
+    pairs = _attendance_form(meeting, form, posted=True)
+    valid = form.validate_on_submit()
+    values = {}
+    for _row, entry in pairs:
+        errors = attendance.time_errors(meeting, entry.status.data, entry.arrived_at.data, entry.left_at.data)
+        for field, message in errors.items():
+            getattr(entry, field).errors = [*getattr(entry, field).errors, message]
+        valid = valid and not errors
+        values[entry.key.data] = {
+            "status": entry.status.data, "arrived_at": entry.arrived_at.data, "left_at": entry.left_at.data,
+        }  # fmt: skip
+    if valid:
+        attendance.save(meeting, values)
         db.session.commit()
         flash(_("Presenze salvate."), "success")
         return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
-    return _meeting_page(
-        meeting,
-        form,
+    guest_form, action_form = (
         GuestForm(formdata=None, prefix="guest"),
         ActionForm(formdata=None, prefix="action"),
-        400,
     )
+    return _meeting_page(meeting, form, guest_form, action_form, 400, pairs)
 
 
 @bp.route("/incontri/<int:meeting_id>/ospiti", methods=["POST"])
@@ -143,7 +156,7 @@ def guest_add(meeting_id: int):
     meeting = access.get_meeting_or_404(meeting_id, edit=True)
     form = GuestForm(prefix="guest")
     if form.validate_on_submit():
-        services.add_guest(meeting, form.name.data, form.organisation.data)
+        attendance.add_guest(meeting, form.name.data, form.organisation.data, form.status.data)
         db.session.commit()
         flash(_("Ospite aggiunto."), "success")
         return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
@@ -157,4 +170,4 @@ def guest_add(meeting_id: int):
 def sign_in_sheet(meeting_id: int):
     """A printable sign-in sheet with the expected people and a column to sign."""
     meeting = access.get_meeting_or_404(meeting_id)
-    return render_template("groups/sign_in.html", meeting=meeting, people=services.sign_in_people(meeting))
+    return render_template("groups/sign_in.html", meeting=meeting, people=attendance.sign_in_people(meeting))

@@ -3,7 +3,7 @@
 from datetime import date, time, timedelta
 
 from slugify import slugify
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
@@ -11,12 +11,12 @@ from app.extensions import db
 from app.groups.models import (
     CLOSED_STATUSES,
     ActionItem,
-    Attendance,
     GroupMembership,
     GroupRole,
     Meeting,
     WorkingGroup,
 )
+from app.timeutil import utcnow
 from app.towns.models import Town
 
 
@@ -55,26 +55,59 @@ def update_group(group, name, description, town_id, district) -> None:
     group.district = (district or "").strip()
 
 
-def add_member(group: WorkingGroup, email: str, role: str) -> GroupMembership:
+def add_member(group: WorkingGroup, email: str, role: str, start_on: date | None = None) -> GroupMembership:
+    """A person with an account joins from start_on (None: counted from the group's start)."""
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or not user.is_active:
         raise RuleError("unknown")
-    if group.role_of(user) is not None:
+    if any(m.user_id == user.id and m.end_on is None for m in group.memberships):
         raise RuleError("already")
-    link = GroupMembership(user=user, role=GroupRole(role))
+    link = GroupMembership(user=user, role=GroupRole(role), start_on=start_on)
     group.memberships.append(link)
     db.session.flush()
     return link
 
 
-def next_meeting(group: WorkingGroup, today: date) -> Meeting | None:
-    query = (
-        select(Meeting)
-        .where(Meeting.group_id == group.id, Meeting.held_on >= today, Meeting.is_cancelled.is_(False))
-        .order_by(Meeting.held_on, Meeting.start_time)
-        .limit(1)
-    )
-    return db.session.scalar(query)
+def add_person(group: WorkingGroup, name: str, email: str, role: str, start_on: date | None):
+    """A person the secretary records by name. Without an e-mail they stay a name on the roster;
+    with one, an account without a password is made for them and invited (app/messages), and
+    until they accept it they count, and are listed, like anyone else."""
+    from app.auth.services import create_user
+    from app.messages.flows.accounts import send_invitation
+
+    email = (email or "").strip().lower()
+    if email and db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise RuleError("has_account")
+    name = " ".join(name.split())
+    if any(m.display_name.lower() == name.lower() and m.end_on is None for m in group.memberships):
+        raise RuleError("already")
+    user = create_user(email, name, set()) if email else None
+    link = GroupMembership(user=user, name=name, email=email, role=GroupRole(role), start_on=start_on)
+    group.memberships.append(link)
+    db.session.flush()
+    if user is not None:
+        send_invitation(user)
+    return link
+
+
+def end_membership(link: GroupMembership, today: date) -> None:
+    """Leaving keeps the past: yesterday was the last day in the group (one started today or
+    later is simply removed, it has no past)."""
+    if link.start_on is not None and link.start_on >= today:
+        db.session.delete(link)
+    else:
+        link.end_on = today - timedelta(days=1)
+    db.session.flush()
+
+
+def next_meeting(group: WorkingGroup, today: date, after: Meeting | None = None) -> Meeting | None:
+    """The next meeting from today, or the one following `after` (its "prossimo incontro")."""
+    query = select(Meeting).where(Meeting.group_id == group.id, Meeting.is_cancelled.is_(False))
+    if after is None:
+        query = query.where(Meeting.held_on >= today)
+    else:
+        query = query.where(Meeting.held_on > after.held_on, Meeting.id != after.id)
+    return db.session.scalar(query.order_by(Meeting.held_on, Meeting.start_time).limit(1))
 
 
 def recent_meetings(group: WorkingGroup, limit: int = 12) -> list[tuple[Meeting, object]]:
@@ -90,6 +123,37 @@ def recent_meetings(group: WorkingGroup, limit: int = 12) -> list[tuple[Meeting,
     )
     by_meeting = {m.meeting_id: m for m in found} if ids else {}
     return [(m, by_meeting.get(m.id)) for m in meetings]
+
+
+def meeting_is_locked(meeting: Meeting) -> bool:
+    """Once its verbale is approved, a meeting and its attendance change only by rettifica."""
+    from app.minutes.models import Minutes, MinutesStatus
+
+    query = select(Minutes.id).where(
+        Minutes.meeting_id == meeting.id,
+        Minutes.status == MinutesStatus.APPROVED,
+        Minutes.deleted_at.is_(None),
+    )
+    return db.session.scalar(query) is not None
+
+
+def update_meeting(meeting: Meeting, held_on: date, start: time, end: time, venue: str, agenda: str) -> bool:
+    """Change a meeting; a real change bumps SEQUENCE and LAST-MODIFIED for calendars.
+
+    Hook for the messages of issue 12: send the update to the roster when this returns True."""
+    new = (held_on, start, end, venue, agenda)
+    if new == (meeting.held_on, meeting.start_time, meeting.end_time, meeting.venue, meeting.agenda):
+        return False
+    meeting.held_on, meeting.start_time, meeting.end_time, meeting.venue, meeting.agenda = new
+    touch(meeting)
+    _mail().meeting_changed(meeting)
+    return True
+
+
+def touch(meeting: Meeting) -> None:
+    meeting.sequence = (meeting.sequence or 0) + 1
+    meeting.updated_at = utcnow()
+    db.session.flush()
 
 
 def schedule_meeting(group: WorkingGroup, held_on: date, start: time, end: time, venue: str, agenda: str):
@@ -112,43 +176,19 @@ def next_meeting_defaults(meeting: Meeting) -> dict:
     }
 
 
-def save_attendance(meeting: Meeting, rows: list[dict]) -> None:
-    """rows: user_id, status, arrived_at, left_at for each member; guests are kept."""
-    by_user = {a.user_id: a for a in meeting.attendances if a.user_id is not None}
-    members = {m.user_id for m in meeting.group.memberships}
-    for row in rows:
-        if row["user_id"] not in members:
-            continue
-        record = by_user.get(row["user_id"])
-        if record is None:
-            record = Attendance(user_id=row["user_id"])
-            meeting.attendances.append(record)
-        record.status = row["status"]
-        present = row["status"] == "present"
-        record.arrived_at = row["arrived_at"] if present else None
-        record.left_at = row["left_at"] if present else None
-    db.session.flush()
-
-
-def add_guest(meeting: Meeting, name: str, organisation: str) -> Attendance:
-    guest = Attendance(guest_name=name.strip(), guest_organisation=organisation.strip(), status="present")
-    meeting.attendances.append(guest)
-    db.session.flush()
-    return guest
-
-
-def quorum(meeting: Meeting) -> tuple[int, int]:
-    """(members present, members of the group)."""
-    members = {m.user_id for m in meeting.group.memberships}
-    present = sum(1 for a in meeting.attendances if a.user_id in members and a.status == "present")
-    return present, len(members)
-
-
-def sign_in_people(meeting: Meeting) -> list[tuple[str, str]]:
-    """Expected people for the foglio firme: members, then the guests already named."""
-    people = sorted((m.user.full_name, str(m.role_label)) for m in meeting.group.memberships)
-    guests = [(a.guest_name, a.guest_organisation) for a in meeting.attendances if a.is_guest]
-    return people + guests
+def pending_actions(meeting: Meeting) -> list[ActionItem]:
+    """ "Azioni in sospeso": opened at earlier meetings and not closed before this one's day."""
+    earlier = select(Meeting.id).where(
+        Meeting.group_id == meeting.group_id, Meeting.held_on < meeting.held_on
+    )
+    query = (
+        select(ActionItem)
+        .where(ActionItem.group_id == meeting.group_id, ActionItem.opened_meeting_id.in_(earlier))
+        .where(or_(ActionItem.closed_on.is_(None), ActionItem.closed_on >= meeting.held_on))
+        .options(selectinload(ActionItem.opened_meeting))
+        .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
+    )
+    return list(db.session.scalars(query))
 
 
 def meeting_actions(meeting: Meeting) -> tuple[list[ActionItem], list[ActionItem]]:

@@ -16,20 +16,33 @@ def can_view(user, minutes: Minutes) -> bool:
 
 
 def can_edit(user, minutes: Minutes) -> bool:
-    """Members edit drafts and verbali in review; an approved one changes only by rettifica."""
-    return (
-        minutes.deleted_at is None
-        and minutes.status != MinutesStatus.APPROVED
-        and group_access.can_work_in(user, minutes.group)
-    )
+    """Members edit drafts; in review only the chair and the secretary; approved: only by rettifica."""
+    if minutes.deleted_at is not None or minutes.status == MinutesStatus.APPROVED:
+        return False
+    if minutes.status == MinutesStatus.REVIEW:
+        return group_access.can_publish(user, minutes.group)
+    return group_access.can_work_in(user, minutes.group)
+
+
+def can_attach(user, minutes: Minutes) -> bool:
+    """Attachments are part of the verbale: added or removed while it can be edited."""
+    return can_edit(user, minutes)
 
 
 def can_approve(user, minutes: Minutes) -> bool:
-    return minutes.deleted_at is None and group_access.can_publish(user, minutes.group)
+    return (
+        minutes.deleted_at is None
+        and minutes.status == MinutesStatus.REVIEW
+        and group_access.can_publish(user, minutes.group)
+    )
 
 
 def can_correct(user, minutes: Minutes) -> bool:
-    return can_approve(user, minutes) and minutes.status == MinutesStatus.APPROVED
+    return (
+        minutes.deleted_at is None
+        and minutes.status == MinutesStatus.APPROVED
+        and group_access.can_publish(user, minutes.group)
+    )
 
 
 def was_present(user, minutes: Minutes) -> bool:
@@ -49,9 +62,12 @@ def can_review(user, minutes: Minutes) -> bool:
 
 
 def can_delete(user, minutes: Minutes) -> bool:
-    return group_access.can_work_in(user, minutes.group) and (
-        minutes.status != MinutesStatus.APPROVED or group_access.can_publish(user, minutes.group)
-    )
+    """A draft: any member; in review: the chair or the secretary; an approved verbale stays."""
+    if minutes.status == MinutesStatus.APPROVED:
+        return False
+    if minutes.status == MinutesStatus.REVIEW:
+        return group_access.can_publish(user, minutes.group)
+    return group_access.can_work_in(user, minutes.group)
 
 
 def get_minutes_or_404(minutes_id: int, edit: bool = False, slug: str | None = None, trashed: bool = False):

@@ -2,10 +2,20 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField, ValidationError
-from wtforms.validators import DataRequired, Length
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.civic_centers.forms import single_line
+from app.forms import ItalianDateField
 from app.minutes.models import MAX_BODY_BYTES, VISIBILITY_LABELS
 
 
@@ -45,7 +55,15 @@ class CommentForm(FlaskForm):
     submit = SubmitField(_l("Invia il commento"))
 
 
+APPROVAL_METHODS = [
+    ("present", _l("Approvato dai presenti (almeno una persona presente ha approvato il testo)")),
+    ("session", _l("Approvato nella seduta di un incontro successivo")),
+]
+
+
 class ApproveForm(FlaskForm):
+    method = RadioField(_l("Come è stato approvato"), choices=APPROVAL_METHODS, default="present")
+    session_on = ItalianDateField(_l("Data della seduta (se approvato in seduta)"), validators=[Optional()])
     visibility = SelectField(
         _l("Chi può leggerlo"), choices=list(VISIBILITY_LABELS.items()), default="public"
     )
@@ -57,3 +75,22 @@ class SearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Cerca nei verbali"), validators=[DataRequired(), Length(max=200)])
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(
+        _l("File da allegare"),
+        validators=[FileRequired(_l("Scegli un file."))],
+        description=_l("PDF, ODT, DOCX, ODS, XLSX, PNG o JPEG, al massimo 10 MB."),
+    )
+    submit = SubmitField(_l("Allega"))
+
+
+class VerifyForm(FlaskForm):
+    checksum = StringField(
+        _l("Impronta SHA-256 del documento"), filters=[lambda v: (v or "").strip().lower()],
+        validators=[DataRequired(_l("Scrivi l'impronta.")),
+                    Regexp(r"^[0-9a-f]{64}$", message=_l("L'impronta SHA-256 è fatta di 64 caratteri tra 0-9 e a-f."))],
+        description=_l("Ad esempio, su Linux: sha256sum verbale.pdf"),
+    )  # fmt: skip
+    submit = SubmitField(_l("Verifica"))

@@ -1,10 +1,10 @@
 """A verbale, its saved revisions and the comments of those who were present."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -53,6 +53,12 @@ class Minutes(db.Model):
     search_document: Mapped[str] = mapped_column(Text, default="")
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # How it was approved: "present" (by those present) or "session" (at a later meeting, on approved_in_session_on).
+    approval_method: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    approved_in_session_on: Mapped[date | None] = mapped_column(Date)
+    # "Verbale n. 3/2026": numbered per group and year of the meeting, when approved.
+    number: Mapped[int | None] = mapped_column(Integer)
+    year: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
@@ -65,6 +71,21 @@ class Minutes(db.Model):
     comments: Mapped[list["MinutesComment"]] = relationship(
         back_populates="minutes", cascade="all, delete-orphan", order_by="MinutesComment.id"
     )
+    versions: Mapped[list["ApprovedVersion"]] = relationship(
+        back_populates="minutes", cascade="all, delete-orphan", order_by="ApprovedVersion.number"
+    )
+    attachments: Mapped[list["Attachment"]] = relationship(
+        back_populates="minutes", cascade="all, delete-orphan", order_by="Attachment.id"
+    )
+
+    @property
+    def label(self) -> str:
+        """ "3/2026", once approved."""
+        return f"{self.number}/{self.year}" if self.number else ""
+
+    @property
+    def current_version(self) -> "ApprovedVersion | None":
+        return self.versions[-1] if self.versions else None
 
     @property
     def status_label(self) -> str:
@@ -117,3 +138,46 @@ class MinutesComment(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     minutes: Mapped[Minutes] = relationship(back_populates="comments")
     author: Mapped[User | None] = relationship(lazy="joined")
+
+
+class ApprovedVersion(db.Model):
+    """What was approved, frozen: the whole header and the text, and the PDF/A made from them.
+
+    Number 1 is the approval; each rettifica adds the next one with its reason."""
+
+    __tablename__ = "minutes_approved_versions"
+    __table_args__ = (
+        UniqueConstraint("minutes_id", "number", name="uq_minutes_approved_versions_minutes_id_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    # JSON: group, number, date, place, times, attendance, quorum, agenda, title, body, actions, approval.
+    snapshot: Mapped[str] = mapped_column(Text)
+    pdf_key: Mapped[str] = mapped_column(String(200), default="")
+    pdf_sha256: Mapped[str] = mapped_column(String(64), default="", index=True)
+    pdf_size: Mapped[int] = mapped_column(Integer, default=0)
+    minutes: Mapped[Minutes] = relationship(back_populates="versions")
+    author: Mapped[User | None] = relationship(lazy="joined")
+
+
+class Attachment(db.Model):
+    """An allegato of a verbale, stored under a random key (see app/storage.py)."""
+
+    __tablename__ = "minutes_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    minutes: Mapped[Minutes] = relationship(back_populates="attachments")
+    uploaded_by: Mapped[User | None] = relationship(lazy="joined")

@@ -2,12 +2,13 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.extensions import db
 from app.forms import EmptyForm
-from app.groups.access import get_meeting_or_404
+from app.groups.access import Locked, get_meeting_or_404
 from app.minutes import access, bp, services
 from app.minutes.forms import ApproveForm, CommentForm, CorrectionForm, MinutesForm
 from app.minutes.models import Minutes, MinutesStatus
@@ -119,14 +120,31 @@ def comment(minutes_id: int):
 def approve(minutes_id: int):
     """The chair or secretary approve and publish; the verbale is then locked."""
     minutes = access.get_minutes_or_404(minutes_id)
-    if not access.can_approve(current_user, minutes) or minutes.status != MinutesStatus.REVIEW:
+    if not access.can_approve(current_user, minutes):
+        if minutes.status == MinutesStatus.APPROVED:
+            raise Locked
         abort(403)
     form = ApproveForm()
-    if form.validate_on_submit():
-        services.approve(minutes, current_user, form.visibility.data)
-        db.session.commit()
-        flash(_("Verbale approvato e pubblicato."), "success")
+    if not form.validate_on_submit():
+        flash(_("Scegli come è stato approvato e chi può leggerlo."), "warning")
+        return _detail(minutes)
+    try:
+        services.approve(minutes, current_user, form.visibility.data, form.method.data, form.session_on.data)
+    except services.ApprovalRefused as error:
+        flash(APPROVAL_ERRORS[str(error)], "warning")
+        return _detail(minutes)
+    db.session.commit()
+    flash(_("Verbale n. %(n)s approvato: il PDF/A è pronto.", n=minutes.label), "success")
     return _detail(minutes)
+
+
+APPROVAL_ERRORS = {
+    "no_review": _l(
+        "Nessuna persona presente ha ancora approvato il testo: attendi la revisione, "
+        "oppure indica la seduta in cui il verbale è stato approvato."
+    ),
+    "session_on": _l("Scrivi la data della seduta: non può venire prima dell'incontro del verbale."),
+}
 
 
 @bp.route("/verbali/<int:minutes_id>/elimina", methods=["POST"])

@@ -1,6 +1,8 @@
 """Reading verbali: the page, the A4 print view, revisions and diffs, trash, search."""
 
-from flask import abort, render_template, request
+from datetime import date
+
+from flask import Response, abort, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -8,23 +10,24 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.forms import EmptyForm
 from app.groups import access as group_access
-from app.groups import services as group_services
 from app.groups.models import GroupMembership, Meeting
-from app.minutes import access, bp, search, services
-from app.minutes.forms import ApproveForm, CommentForm, SearchForm
+from app.minutes import access, bp, document, search, services
+from app.minutes.forms import ApproveForm, AttachmentForm, CommentForm, SearchForm
 from app.minutes.models import Minutes, MinutesStatus, Visibility
+from app.storage import storage
+
+
+@bp.app_template_filter("fromiso")
+def from_iso(value: str):
+    return date.fromisoformat(value) if value else None
 
 
 def _page_data(minutes):
-    opened, closed = group_services.meeting_actions(minutes.meeting)
     # Attendee names are never public (DESIGN.md): outsiders see how many came.
     private = group_access.can_see_private(current_user, minutes.group)
     return {
-        "names_visible": private,
-        "minutes": minutes, "meeting": minutes.meeting, "group": minutes.group, "opened": opened, "closed": closed,
-        "present": minutes.meeting.attendees("present"), "absent": minutes.meeting.attendees("absent"),
-        "excused": minutes.meeting.attendees("excused"),
-        "corrections": [r for r in minutes.revisions if r.is_correction],
+        "names_visible": private, "doc": document.current(minutes), "version": minutes.current_version,
+        "minutes": minutes, "meeting": minutes.meeting, "group": minutes.group,
     }  # fmt: skip
 
 
@@ -38,14 +41,31 @@ def detail(slug: str, minutes_id: int):
         can_correct=access.can_correct(current_user, minutes), can_delete=access.can_delete(current_user, minutes),
         private=group_access.can_see_private(current_user, minutes.group),
         comment_form=CommentForm(formdata=None), approve_form=ApproveForm(formdata=None), button=EmptyForm(),
+        approvals=services.approvals(minutes), attachment_form=AttachmentForm(formdata=None),
+        can_attach=access.can_attach(current_user, minutes),
     )  # fmt: skip
 
 
 @bp.route("/verbali/<int:minutes_id>/stampa")
 def print_view(minutes_id: int):
-    """A clean A4 page to print."""
+    """A clean A4 page to print, laid out like a handwritten verbale; "BOZZA" until approved."""
     minutes = access.get_minutes_or_404(minutes_id)
     return render_template("minutes/print.html", **_page_data(minutes))
+
+
+@bp.route("/verbali/<int:minutes_id>/versioni-approvate/<int:number>.pdf")
+@login_required
+def pdf(minutes_id: int, number: int):
+    """The stored PDF/A of an approved version, as issued (never regenerated)."""
+    minutes = access.get_minutes_or_404(minutes_id)
+    if not group_access.can_see_private(current_user, minutes.group):
+        abort(404)  # the PDF names the people present
+    version = next((v for v in minutes.versions if v.number == number), None) or abort(404)
+    name = f"verbale-{minutes.number}-{minutes.year}-v{number}.pdf"
+    return Response(
+        storage().get(version.pdf_key), mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "X-Content-Type-Options": "nosniff"},
+    )  # fmt: skip
 
 
 @bp.route("/verbali/<int:minutes_id>/versioni")

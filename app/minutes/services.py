@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.groups.models import Meeting
+from app.minutes import versions
 from app.minutes.models import Minutes, MinutesComment, MinutesRevision, MinutesStatus, Visibility
 from app.minutes.search import document
 from app.timeutil import utcnow
@@ -56,6 +57,10 @@ def restore_revision(minutes: Minutes, revision: MinutesRevision, user) -> Minut
     return _save_revision(minutes, user, revision.title, revision.body, reason=f"#{revision.number}")
 
 
+class ApprovalRefused(ValueError):
+    """str(error) names the rule: "no_review" or "session_on"."""
+
+
 def send_to_review(minutes: Minutes) -> None:
     minutes.status = MinutesStatus.REVIEW
     _mail().minutes_to_review(minutes)
@@ -68,19 +73,40 @@ def add_comment(minutes: Minutes, user, body: str, approval: bool) -> MinutesCom
     return comment
 
 
-def approve(minutes: Minutes, user, visibility: str) -> None:
+def approvals(minutes: Minutes) -> list[MinutesComment]:
+    """Approvals given in review by people who were present."""
+    present = {a.user_id for a in minutes.meeting.attendances if a.user_id and a.status == "present"}
+    return [c for c in minutes.comments if c.is_approval and c.author_id in present]
+
+
+def approve(minutes: Minutes, user, visibility: str, method: str = "present", session_on=None):
+    """Approve a verbale in review and freeze it as version 1 (with its PDF/A).
+
+    "present": at least one person who was present approved the text in review;
+    "session": approved at a later meeting, on session_on (not before the meeting itself)."""
+    if method == "session":
+        if session_on is None or session_on < minutes.meeting.held_on:
+            raise ApprovalRefused("session_on")
+    elif not approvals(minutes):
+        raise ApprovalRefused("no_review")
     minutes.status = MinutesStatus.APPROVED
     minutes.visibility = Visibility(visibility)
     minutes.approved_at = utcnow()
     minutes.approved_by_id = user.id
     _mail().minutes_approved(minutes)
+    minutes.approval_method = method
+    minutes.approved_in_session_on = session_on if method == "session" else None
+    approvers = [c.author.full_name for c in approvals(minutes) if c.author is not None]
+    return versions.first_version(minutes, user, method, minutes.approved_in_session_on, approvers)
 
 
 def correct(minutes: Minutes, user, title: str, body: str, reason: str, base_revision: int):
-    """A rettifica of an approved verbale: a new revision that states its reason."""
+    """A rettifica of an approved verbale: a new revision and a new approved version with its reason."""
     if base_revision != minutes.revision_number:
         raise StaleEdit
-    return _save_revision(minutes, user, title, body, reason=reason, correction=True)
+    revision = _save_revision(minutes, user, title, body, reason=reason, correction=True)
+    versions.correction(minutes, user, reason)
+    return revision
 
 
 def trash(minutes: Minutes) -> None:

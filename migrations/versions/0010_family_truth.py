@@ -1,4 +1,4 @@
-"""family truth: ages, costs and three-state accessibility on activities and labs
+"""family truth: ages, costs and three-state accessibility on activities and labs; activity headcounts
 
 Revision ID: 0010
 Revises: 0005
@@ -37,8 +37,24 @@ def upgrade():
         batch_op.add_column(sa.Column("step_free_access", sa.Boolean(), nullable=True))
         batch_op.add_column(sa.Column("hearing_loop", sa.Boolean(), nullable=True))
 
+    op.create_table(
+        "activity_headcounts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("activity_id", sa.Integer(), nullable=False),
+        sa.Column("original_on", sa.Date(), nullable=False),
+        sa.Column("headcount", sa.Integer(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["activity_id"], ["activities.id"], name=op.f("fk_activity_headcounts_activity_id_activities"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_activity_headcounts")),
+        sa.UniqueConstraint("activity_id", "original_on", name="uq_activity_headcounts_activity_day"),
+    )
+
 
 def downgrade():
+    op.drop_table("activity_headcounts")
     with op.batch_alter_table("labs", schema=None) as batch_op:
         for name in ("hearing_loop", "step_free_access", "age_max", "age_min", "price", "is_free"):
             batch_op.drop_column(name)

@@ -52,12 +52,13 @@ try {
   expect(/\/incontri\/\d+$/.test(page.url()), `no meeting page: ${page.url()}`);
   await check(page, "incontro");
 
-  // Attendance: the first member is late, the last one is excused.
-  const rows = await page.locator("select[name$='-status']").count();
+  // Attendance: every row starts "non registrato"; the first member is late, the last one is excused.
+  const rows = await page.locator("table.legami-attendance select").count();
+  for (let i = 0; i < rows; i++) await page.selectOption(`#rows-${i}-status`, "present");
   await page.fill("#rows-0-arrived_at", "15:00");
   await page.selectOption(`#rows-${rows - 1}-status`, "excused");
   await page.click("text=Salva le presenze");
-  expect((await page.textContent("main")).includes(`Membri presenti: ${rows - 1} su ${rows}`), "quorum not shown");
+  expect((await page.textContent("main")).includes(`${rows - 1} membri presenti su ${rows}`), "quorum not shown");
 
   await page.click("text=Scrivi il verbale");
   await check(page, "scrivi verbale");
@@ -67,6 +68,7 @@ try {
   await page.click("#submit");
   await check(page, "verbale bozza");
   await page.click("text=Invia in revisione ai presenti");
+  await page.click("text=Approvo il testo");
   await page.selectOption("#visibility", "public");
   await page.click("text=Approva e pubblica");
   const url = page.url();

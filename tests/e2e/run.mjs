@@ -44,6 +44,7 @@ const desktop = { width: 1280, height: 900 };
   await audit(page, 'home');
   await shot(page, 'home-phone');
   await page.goto(base + '/calendario');
+  await page.locator('summary', { hasText: 'Filtri' }).click();
   await page.getByLabel('Comune').selectOption(config.town_slug);
   await page.getByLabel('Per chi').selectOption('bambini');
   await page.getByRole('button', { name: 'Mostra', exact: true }).click();

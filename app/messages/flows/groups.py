@@ -2,7 +2,7 @@
 CANCEL with the same UID as the member's personal feed), the verbale's review request and
 approval notice, an action item's owner notice and the weekly digest of open actions."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -92,16 +92,10 @@ register(
 )
 
 
-def _sequence(meeting: Meeting) -> int:
-    """Grows with every change sent (minutes since the meeting was created)."""
-    created = meeting.created_at if meeting.created_at.tzinfo else meeting.created_at.replace(tzinfo=UTC)
-    return max(int((utcnow() - created).total_seconds() // 60), 0) + 1
-
-
 def _convene(meeting: Meeting, method: str, label: str, update: bool = False) -> None:
     if meeting.held_on < datetime.now(ROME).date():
         return  # a meeting already held (recorded afterwards, or its details corrected): no convocazione
-    sequence = 0 if label == "invite" else _sequence(meeting)
+    sequence = meeting.sequence or 0  # the personal feed's SEQUENCE for the same UID
     for user in _members(meeting.group, "meetings"):
         enqueue(
             "meeting_invitation", user.email,

@@ -1,0 +1,93 @@
+"""A calendar's filters as they appear in a URL (Italian words), parsed once for pages, embeds and feeds.
+
+The canonical form lists the filters in a fixed order with their normal
+values, so that one set of filters always has one feed URL.
+"""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from flask import abort, url_for
+from flask_babel import gettext as _
+
+from app.agenda import services
+from app.agenda.family_filters import MAX_AGE, TIME_SLOTS
+from app.agenda.services import Filters
+from app.civic_centers.models import AUDIENCE_LABELS, AUDIENCE_SLUGS, CATEGORY_LABELS, CivicCenter
+from app.towns.models import Town
+
+KEYS = ("comune", "centro", "pubblico", "categoria", "eta", "gratuito", "senza-iscrizione", "momento")
+AUDIENCE_BY_SLUG = {slug: audience for audience, slug in AUDIENCE_SLUGS.items()}
+YES = "1"
+
+
+@dataclass(frozen=True)
+class Query:
+    filters: Filters = field(default_factory=Filters)
+    town: Town | None = None
+    center: CivicCenter | None = None
+    params: dict[str, str] = field(default_factory=dict)  # canonical: KEYS order, normal values
+
+    @property
+    def feed_url(self) -> str:
+        """The feed with exactly these filters: the named feeds where one exists, else the filtered one."""
+        keys = set(self.params)
+        if not keys:
+            return url_for("agenda.feed_all", _external=True)
+        if keys == {"comune"}:
+            return url_for("agenda.feed_town", slug=self.params["comune"], _external=True)
+        if keys == {"centro"}:
+            return url_for("agenda.feed_center", slug=self.params["centro"], _external=True)
+        if keys == {"pubblico"}:
+            return url_for("agenda.feed_audience", audience=self.params["pubblico"], _external=True)
+        return url_for("agenda.feed_filtered", _external=True) + "?" + urlencode(self.params)
+
+    @property
+    def name(self) -> str:
+        """'Legami – Crema, bambini, 7 anni, gratuito' for the calendar app's list."""
+        parts = []
+        if self.center:
+            parts.append(self.center.name)
+        elif self.town:
+            parts.append(self.town.name)
+        if self.filters.audience:
+            parts.append(str(AUDIENCE_LABELS[self.filters.audience]).lower())
+        if self.filters.category:
+            parts.append(str(CATEGORY_LABELS[self.filters.category]).lower())
+        if self.filters.age is not None:
+            parts.append(_("%(n)s anni", n=self.filters.age))
+        if self.filters.free_only:
+            parts.append(_("gratuito"))
+        if self.filters.no_registration:
+            parts.append(_("senza iscrizione"))
+        if self.filters.time_of_day:
+            parts.append(_("pomeriggio") if self.filters.time_of_day == "pomeriggio" else _("sera"))
+        return _("Legami – %(what)s", what=", ".join(parts)) if parts else _("Legami – tutti gli eventi")
+
+
+def _age(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and int(value) <= MAX_AGE else None
+
+
+def parse(args) -> Query:
+    """The filters of a query string; an unknown town, center or audience is a 404, other bad values are ignored."""
+    town = services.town_by_slug(args["comune"]) or abort(404) if args.get("comune") else None
+    center = services.center_by_slug(args["centro"]) or abort(404) if args.get("centro") else None
+    audience = AUDIENCE_BY_SLUG.get(args["pubblico"]) or abort(404) if args.get("pubblico") else None
+    category = args.get("categoria") if args.get("categoria") in CATEGORY_LABELS else None
+    age = _age(args.get("eta"))
+    free_only = bool(args.get("gratuito"))
+    no_registration = bool(args.get("senza-iscrizione"))
+    time_of_day = args.get("momento") if args.get("momento") in TIME_SLOTS else None
+    filters = Filters(
+        town_id=town.id if town else None, center_id=center.id if center else None, audience=audience,
+        category=category, age=age, free_only=free_only, no_registration=no_registration, time_of_day=time_of_day,
+    )  # fmt: skip
+    values = {
+        "comune": town.slug if town else None, "centro": center.slug if center else None,
+        "pubblico": args.get("pubblico") if audience else None, "categoria": category,
+        "eta": str(age) if age is not None else None, "gratuito": YES if free_only else None,
+        "senza-iscrizione": YES if no_registration else None, "momento": time_of_day,
+    }  # fmt: skip
+    return Query(filters, town, center, {k: values[k] for k in KEYS if values[k] is not None})

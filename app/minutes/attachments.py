@@ -1,0 +1,63 @@
+"""Allegati: checked by content (not by name), stored under random keys, listed in the PDF. No commit."""
+
+import hashlib
+from pathlib import PurePath
+
+import filetype
+from slugify import slugify
+
+from app.extensions import db
+from app.minutes.models import Attachment, Minutes
+from app.storage import storage
+
+MAX_BYTES = 10 * 1024 * 1024
+# What the content must be; the stored name gets the matching extension.
+ALLOWED = {
+    "application/pdf": ".pdf",
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+}
+
+
+class Refused(ValueError):
+    """str(error): "too_big", "empty" or "type"."""
+
+
+def content_type(data: bytes) -> str:
+    """The type the bytes really are (magic numbers), or Refused("type")."""
+    kind = filetype.guess(data)
+    if kind is None or kind.mime not in ALLOWED:
+        raise Refused("type")
+    return kind.mime
+
+
+def safe_filename(name: str, mime: str) -> str:
+    """The uploader's name, tamed: slugified stem and the extension of the real type."""
+    stem = slugify(PurePath(name or "").stem, max_length=80) or "allegato"
+    return stem + ALLOWED[mime]
+
+
+def add(minutes: Minutes, user, name: str, data: bytes) -> Attachment:
+    if not data:
+        raise Refused("empty")
+    if len(data) > MAX_BYTES:
+        raise Refused("too_big")
+    mime = content_type(data)
+    attachment = Attachment(
+        filename=safe_filename(name, mime), content_type=mime, size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(), storage_key=storage().put(data, ALLOWED[mime]),
+        uploaded_by_id=user.id,
+    )  # fmt: skip
+    minutes.attachments.append(attachment)
+    db.session.flush()
+    return attachment
+
+
+def remove(attachment: Attachment) -> None:
+    """Delete the row; the file goes once the transaction is committed (see routes)."""
+    db.session.delete(attachment)
+    db.session.flush()

@@ -1,0 +1,72 @@
+"""Approved versions: freeze the document, number it, issue its PDF/A. No commit.
+
+A version is made once, at approval (number 1) and at each rettifica (2, 3, ...); its PDF is
+stored and never regenerated, and its SHA-256 lets anyone check a copy (routes_verify.py)."""
+
+import hashlib
+from datetime import date
+
+from flask import render_template
+from sqlalchemy import func, select
+
+from app.documents import APP_DIR, html_to_pdfa
+from app.extensions import db
+from app.minutes import document
+from app.minutes.models import ApprovedVersion, Minutes
+from app.storage import storage
+from app.timeutil import today_in_rome
+
+
+def assign_number(minutes: Minutes) -> None:
+    """ "Verbale n. 3/2026": the next number of the group in the year of the meeting."""
+    if minutes.number:
+        return
+    year = minutes.meeting.held_on.year
+    last = db.session.scalar(
+        select(func.max(Minutes.number)).where(Minutes.group_id == minutes.group_id, Minutes.year == year)
+    )
+    minutes.number, minutes.year = (last or 0) + 1, year
+
+
+def _issue(minutes: Minutes, user, doc: dict, reason: str) -> ApprovedVersion:
+    number = len(minutes.versions) + 1
+    doc = {**doc, "version": number}
+    html = render_template("minutes/pdf.html", doc=doc, names_visible=True)
+    pdf = html_to_pdfa(html, base_url=str(APP_DIR) + "/")
+    version = ApprovedVersion(
+        number=number, author_id=user.id, reason=reason.strip(), snapshot=document.dumps(doc),
+        pdf_key=storage().put(pdf, ".pdf"), pdf_sha256=hashlib.sha256(pdf).hexdigest(), pdf_size=len(pdf),
+    )  # fmt: skip
+    minutes.versions.append(version)
+    db.session.flush()
+    return version
+
+
+def first_version(minutes: Minutes, user, method: str, session_on: date | None, approvers: list[str]):
+    """At approval: the whole header as it is now, with the approval line."""
+    assign_number(minutes)
+    doc = document.build(minutes)
+    doc["approval"] = document.approval_line(method, session_on, today_in_rome(), user.full_name)
+    doc["approval"]["approvers"] = approvers
+    return _issue(minutes, user, doc, "")
+
+
+def correction(minutes: Minutes, user, reason: str) -> ApprovedVersion:
+    """A rettifica: the approved header stays, the text changes, the reason joins the history."""
+    previous = document.loads(minutes.current_version.snapshot)
+    history = [*previous.get("corrections", []), {"on": today_in_rome().isoformat(), "reason": reason.strip(),
+                                                 "by": user.full_name, "version": len(minutes.versions) + 1}]  # fmt: skip
+    doc = {**previous, "title": minutes.title, "body": minutes.body, "corrections": history}
+    doc["attachments"] = [
+        {"filename": a.filename, "size": a.size, "sha256": a.sha256} for a in minutes.attachments
+    ]
+    return _issue(minutes, user, doc, reason)
+
+
+def find_by_checksum(sha256: str) -> ApprovedVersion | None:
+    query = (
+        select(ApprovedVersion)
+        .join(ApprovedVersion.minutes)
+        .where(ApprovedVersion.pdf_sha256 == sha256.strip().lower(), Minutes.deleted_at.is_(None))
+    )
+    return db.session.scalar(query.limit(1))
