@@ -68,6 +68,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.groups import bp as groups_bp
     from app.labs import bp as labs_bp
     from app.minutes import bp as minutes_bp
+    from app.pacts import bp as pacts_bp
     from app.reports import bp as reports_bp
     from app.towns import bp as towns_bp
 
@@ -82,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(groups_bp)
     app.register_blueprint(minutes_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(pacts_bp)
     from app import messages  # last: its flows use every other feature
 
     messages.init_app(app)

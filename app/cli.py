@@ -1,4 +1,5 @@
-"""Command-line tools: `flask users create`, `flask demo load` (and `flask feeds warm`, in app/agenda)."""
+"""Command-line tools: `flask users create`, `flask demo load` (and `flask feeds warm`, in app/agenda;
+`flask pacts anonymise`, in app/pacts)."""
 
 import secrets
 from pathlib import Path
@@ -61,7 +62,9 @@ def load_demo(admin_email: str):
 
 def init_app(app: Flask) -> None:
     from app.agenda.cli import feeds_cli
+    from app.pacts.cli import pacts_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(feeds_cli)
+    app.cli.add_command(pacts_cli)

@@ -39,6 +39,10 @@ ENV_SETTINGS = {
     "MAIL_FROM": str,
     "MAIL_FROM_NAME": str,
     "EMBED_FRAME_ANCESTORS": str,
+    # Patti Gener-Attivi: the yearly target and how many years after its end a
+    # pact keeps its personal data (then `flask pacts anonymise` removes it).
+    "PACT_YEARLY_TARGET": int,
+    "PACT_RETENTION_YEARS": int,
 }
 
 
@@ -79,6 +83,8 @@ def defaults(instance_path: str) -> dict:
         "EMBED_FRAME_ANCESTORS": "https:",
         "INVITE_MAX_AGE_SECONDS": 60 * 60 * 24 * 7,
         "PASSWORD_HASH_METHOD": "scrypt",
+        "PACT_YEARLY_TARGET": 50,
+        "PACT_RETENTION_YEARS": 5,
         # E-mail: without MAIL_SERVER, messages are written to instance/mail/ (development).
         "PUBLIC_URL": "http://127.0.0.1:5000",
         "MAIL_SERVER": "",

@@ -7,6 +7,9 @@ from sqlalchemy.engine import Engine
 # Requests that never write (nothing changes state on GET) read from a WAL
 # snapshot without taking any lock.
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The one exception: reading a pact writes its read log, so those pages
+# take the write lock up front like a POST.
+WRITING_GET_BLUEPRINTS = frozenset({"pacts"})
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
 
@@ -32,7 +35,11 @@ def configure_engine(engine: Engine) -> None:
         # A transaction that may write takes the write lock up front: a
         # deferred one that later upgrades to a writer fails at once with
         # "database is locked" instead of waiting for busy_timeout.
-        if has_request_context() and request.method in READ_ONLY_METHODS:
+        if (
+            has_request_context()
+            and request.method in READ_ONLY_METHODS
+            and request.blueprint not in WRITING_GET_BLUEPRINTS
+        ):
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -11,6 +11,7 @@ from app.civic_centers import demo as civic_centers_demo
 from app.extensions import db
 from app.groups import demo as groups_demo
 from app.labs import demo as labs_demo
+from app.pacts import demo as pacts_demo
 from app.timeutil import ROME, utcnow
 from app.towns import services as towns
 
@@ -65,5 +66,6 @@ def load(admin_email: str, password: str) -> bool:
     groups_demo.load(utcnow().astimezone(ROME).date(), maker)
     community_maker = db.session.scalar(select(User).where(User.email == "maker.cremona@legami.example"))
     labs_demo.load(utcnow().astimezone(ROME).date(), community_maker)
+    pacts_demo.load(utcnow().astimezone(ROME).date(), password)
     db.session.commit()
     return True

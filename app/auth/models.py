@@ -21,6 +21,7 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
     COORDINATOR = "coordinator"
     COMMUNITY_MAKER = "community_maker"
+    OPERATOR = "operator"  # follows Patti Gener-Attivi in the towns given to them
 
     @property
     def label(self) -> str:
@@ -31,6 +32,7 @@ ROLE_LABELS = {
     Role.ADMIN: _l("Amministrazione"),
     Role.COORDINATOR: _l("Coordinamento"),
     Role.COMMUNITY_MAKER: _l("Community Maker"),
+    Role.OPERATOR: _l("Operatore dei Patti"),
 }
 
 
@@ -81,6 +83,10 @@ class User(UserMixin, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.has_role(Role.ADMIN)
+
+    @property
+    def is_operator(self) -> bool:
+        return self.has_role(Role.OPERATOR)
 
     @property
     def is_coordinator(self) -> bool:

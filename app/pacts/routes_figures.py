@@ -1,0 +1,115 @@
+"""Coordinators' figures of the register, the pseudonymised rows, audited exports; the named export."""
+
+from flask import abort, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.audit.services import record
+from app.exports import CSV_MIMETYPE, XLSX_MIMETYPE, to_csv, to_xlsx
+from app.extensions import db
+from app.pacts import bp, figures
+from app.pacts.forms import NamedExportForm
+from app.pacts.views import administrators, coordinators
+from app.reports.forms import PeriodForm, default_period
+from app.timeutil import today_in_rome
+from app.towns.models import Town
+
+SHEETS = (("avviati", "Patti avviati"), ("attivi", "Patti attivi"), ("conclusi", "Patti conclusi"),
+          ("interrotti", "Patti interrotti"))  # fmt: skip
+
+
+def _period():
+    """The period and town of the query string (this year by default), or None with the form's errors."""
+    form = PeriodForm(request.args, data=default_period(today_in_rome()))
+    towns = db.session.scalars(select(Town).order_by(Town.name)).all()
+    form.comune.choices = [("", _("Tutti i Comuni"))] + [(t.slug, t.name) for t in towns]
+    if not form.validate() or not form.dal.data or not form.al.data:
+        return form, None
+    town = next((t for t in towns if t.slug == form.comune.data), None)
+    if form.comune.data and town is None:
+        abort(404)
+    return form, figures.Period(form.dal.data, form.al.data, town.id if town else None)
+
+
+def _subject(period, form) -> str:
+    return f"{period.first.isoformat()}–{period.last.isoformat()}" + (
+        f" {form.comune.data}" if form.comune.data else ""
+    )
+
+
+def _download(body: bytes, fmt: str, name: str):
+    mimetype = XLSX_MIMETYPE if fmt == "xlsx" else CSV_MIMETYPE
+    return (
+        body,
+        200,
+        {"Content-Type": mimetype, "Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
+    )
+
+
+@bp.route("/numeri")
+@coordinators
+def figures_page():
+    form, period = _period()
+    result = figures.figures(period, current_app.config["PACT_YEARLY_TARGET"]) if period else None
+    return render_template("pacts/figures.html", form=form, figures=result, args=request.args.to_dict()), (
+        200 if period else 400
+    )
+
+
+@bp.route("/numeri/righe/<kind>")
+@coordinators
+def figure_rows(kind: str):
+    """The pacts behind a figure, pseudonymised: the number stands for the person."""
+    if kind not in figures.KINDS:
+        abort(404)
+    form, period = _period()
+    if period is None:
+        return render_template("pacts/figures.html", form=form, figures=None, args={}), 400
+    table = figures.rows(figures.pacts_in(period), period, kind)
+    return render_template("pacts/figure_rows.html", kind=kind, header=figures.PSEUDONYMOUS_HEADER, table=table,
+                           args=request.args.to_dict())  # fmt: skip
+
+
+def _export(fmt: str, named: bool, form, period, reason: str = ""):
+    pacts = figures.pacts_in(period)
+    header = figures.NAMED_HEADER if named else figures.PSEUDONYMOUS_HEADER
+    if fmt == "xlsx":
+        sheets = [(title, header, figures.rows(pacts, period, kind, named)) for kind, title in SHEETS]
+        body, count = to_xlsx(sheets), sum(len(t) for _t, _h, t in sheets)
+    else:
+        table = figures.rows(pacts, period, "attivi", named)
+        body, count = to_csv(header, table), len(table)
+    action = "pacts.export_named" if named else f"pacts.export.{fmt}"
+    subject = _subject(period, form) + (f" · {fmt} · {reason}" if named else "")
+    record(current_user, action, subject, row_count=count)
+    db.session.commit()
+    stem = "patti-con-nomi" if named else "patti"
+    return _download(body, fmt, f"{stem}-{period.first.isoformat()}-{period.last.isoformat()}")
+
+
+@bp.route("/numeri/esporta.<fmt>")
+@coordinators
+def export(fmt: str):
+    """Pseudonymised XLSX (a sheet per figure) or CSV (every counted pact); audited."""
+    if fmt not in ("xlsx", "csv"):
+        abort(404)
+    form, period = _period()
+    if period is None:
+        return render_template("pacts/figures.html", form=form, figures=None, args={}), 400
+    return _export(fmt, False, form, period)
+
+
+@bp.route("/numeri/esporta-con-nomi", methods=["GET", "POST"])
+@administrators
+def export_named():
+    """An administrator's act: names and contacts, with a stated reason, in the audit log."""
+    form, period = _period()
+    export_form = NamedExportForm()
+    if period is None:
+        return render_template("pacts/export_named.html", form=form, export_form=export_form, args={}), 400
+    if export_form.validate_on_submit():
+        return _export(export_form.fmt.data, True, form, period, " ".join(export_form.reason.data.split()))
+    status_code = 400 if request.method == "POST" else 200
+    return render_template("pacts/export_named.html", form=form, export_form=export_form,
+                           args=request.args.to_dict()), status_code  # fmt: skip
