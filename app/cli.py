@@ -38,9 +38,18 @@ def create_user(email: str, full_name: str, roles: tuple[str, ...], password: st
 
 @demo_cli.command("load")
 @click.option("--admin-email", default="admin@legami.example")
-def load_demo(admin_email: str):
+@click.option(
+    "--scale", type=click.Choice(["demo", "district"]), default="demo",
+    help="district: the DESIGN scale (50 towns, 2,000 weekly activities, 100 groups), for benchmarks.",
+)  # fmt: skip
+@click.option("--years", default=10, show_default=True, help="Years of meetings and verbali (district).")
+def load_demo(admin_email: str, scale: str, years: int):
     """Load invented demonstration data (once; later runs change nothing)."""
     from app.demo import load
+
+    if scale == "district":
+        _load_district(years)
+        return
 
     password = secrets.token_urlsafe(12)
     created = load(admin_email, password)
@@ -58,6 +67,23 @@ def load_demo(admin_email: str):
     click.echo("Demo data loaded.")
     click.echo("\n".join(lines))
     click.echo(f"(saved in {path})")
+
+
+def _load_district(years: int) -> None:
+    import time
+
+    from sqlalchemy import select
+
+    from app import demo_district
+    from app.auth.models import User
+    from app.timeutil import today_in_rome
+
+    if db.session.scalar(select(User.id).where(User.email == "maker.distretto@legami.example")):
+        click.echo("The district is already loaded; nothing changed.")
+        return
+    started = time.perf_counter()
+    demo_district.load(today_in_rome(), years, click.echo)
+    click.echo(f"District loaded in {time.perf_counter() - started:.0f} s.")
 
 
 def init_app(app: Flask) -> None:

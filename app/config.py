@@ -39,6 +39,9 @@ ENV_SETTINGS = {
     "MAIL_FROM": str,
     "MAIL_FROM_NAME": str,
     "EMBED_FRAME_ANCESTORS": str,
+    # Per worker: bytes of recent feeds kept in memory, and how long a checked feed is trusted.
+    "FEED_MEMORY_BYTES": int,
+    "FEED_HEAD_SECONDS": float,
     # Patti Gener-Attivi: the yearly target and how many years after its end a
     # pact keeps its personal data (then `flask pacts anonymise` removes it).
     "PACT_YEARLY_TARGET": int,
@@ -70,6 +73,8 @@ def defaults(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "RATELIMIT_HEADERS_ENABLED": False,
+        "FEED_MEMORY_BYTES": 32 * 1024 * 1024,
+        "FEED_HEAD_SECONDS": 30.0,
         # Login limits: per client address, and per account name tried.
         "LOGIN_LIMIT_PER_IP": "20 per 10 minutes",
         "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",

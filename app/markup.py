@@ -46,16 +46,25 @@ def _sanitisers() -> tuple[bleach.Cleaner, Linker]:
         cleaner = bleach.Cleaner(
             tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS, strip=True
         )
-        linker = Linker(callbacks=[_link_attributes], skip_tags={"pre", "code"})
+        # No skip_tags: bleach re-escapes the text of skipped tags ("&amp;lt;" shown in code spans).
+        linker = Linker(callbacks=[_link_attributes])
         pair = _per_thread.pair = (cleaner, linker)
     return pair
+
+
+def _converter() -> md.Markdown:
+    """Markdown without its raw-HTML handling: "<b>" is plain text, escaped once like any other
+    text, also inside `code spans` (escaping the source beforehand escaped those twice)."""
+    converter = md.Markdown(extensions=EXTENSIONS)
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
+    return converter
 
 
 def render_markdown(source: str | None) -> Markup:
     """Markdown to sanitised HTML; raw HTML in the source is escaped, never run."""
     if not source:
         return Markup("")
-    # Raw HTML in the source is escaped, so it shows as text rather than vanishing.
-    html = md.markdown(source[:MAX_SOURCE_CHARS].replace("<", "&lt;"), extensions=EXTENSIONS)
+    html = _converter().convert(source[:MAX_SOURCE_CHARS])
     cleaner, linker = _sanitisers()
     return Markup(linker.linkify(cleaner.clean(html)))  # noqa: S704 - sanitised just above

@@ -1,6 +1,6 @@
 """The public calendar: views, combined filters in the URL, fixed query counts."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -127,3 +127,68 @@ def test_dates_out_of_range_show_today_instead_of_failing(browser, query):
     response = browser.get(f"/calendario?{query}")
     assert response.status_code == 200
     assert "9999" not in text(response) and "0001" not in text(response)
+
+
+def busy_day(center, n, day=date(2026, 3, 3)):
+    """n one-off activities on one day, a minute apart."""
+    for i in range(n):
+        factories.activity(center, title=f"Evento {i:02d}", freq="none", start_on=day, start_time=time(9, i))
+    db.session.commit()
+
+
+def test_a_busy_day_shows_ten_and_links_the_rest(browser):
+    busy_day(factories.center(), 25)
+    html = browser.get("/calendario?dal=2026-03-03&comune=crema").get_data(as_text=True)
+    assert html.count('<li class="legami-entry') == 10 and "Evento 09" in html and "Evento 10" not in html
+    assert "altri 15 eventi" in html
+    assert "/calendario?vista=giorno&amp;dal=2026-03-03&amp;comune=crema" in html
+
+
+def test_the_month_shows_three_a_day(browser):
+    busy_day(factories.center(), 5)
+    page = text(browser.get("/calendario?vista=mese&dal=2026-03-01"))
+    assert "Evento 02" in page and "Evento 03" not in page and "altri 2 eventi" in page
+
+
+def test_the_day_view_pages_through_a_day(browser):
+    busy_day(factories.center(), 55)
+    first = text(browser.get("/calendario?vista=giorno&dal=2026-03-03"))
+    assert "55 eventi in questo giorno." in first and "Pagina 1 di 2." in first
+    assert "Evento 49" in first and "Evento 50" not in first
+    second = text(browser.get("/calendario?vista=giorno&dal=2026-03-03&pagina=2"))
+    assert "Evento 50" in second and "Evento 54" in second and "Evento 49" not in second
+    assert "Pagina 2 di 2." in second
+    assert "Nessuna attività" in text(browser.get("/calendario?vista=giorno&dal=2026-03-04"))
+    assert browser.get("/calendario?vista=giorno&dal=2026-03-03&pagina=-1").status_code == 200
+
+
+def test_the_page_stays_small_whatever_the_day_holds(browser):
+    busy_day(factories.center(), 40)
+    for query in ("", "&vista=settimana", "&vista=mese", "&vista=giorno"):
+        html = browser.get(f"/calendario?dal=2026-03-03{query}").get_data(as_text=True)
+        assert html.count('<li class="legami-entry') <= 50, query
+
+
+def test_moved_and_cancelled_dates_on_the_calendar(browser, two_centers):
+    from app.civic_centers import services as centers
+
+    doposcuola = next(a for a in _activities() if a.title == "Doposcuola")
+    centers.cancel_occurrence(doposcuola, date(2026, 3, 3), "Gita")
+    centers.move_occurrence(
+        doposcuola, date(2026, 3, 10), datetime(2026, 3, 12, 17), datetime(2026, 3, 12, 18), ""
+    )
+    db.session.commit()
+    page = text(browser.get("/calendario?dal=2026-03-02&centro=oratorio-san-luigi"))
+    assert "Annullato" in page and "Motivo: Gita" in page
+    assert "Spostato dal 10 mar 2026." in page
+    thursday = page.split("Giovedì 12 marzo 2026")[1].split("Venerdì")[0]
+    assert "17:00–18:00 Doposcuola Spostato" in thursday
+    assert "Martedì 10 marzo 2026" not in page  # the original date is not shown
+
+
+def _activities():
+    from sqlalchemy import select
+
+    from app.civic_centers.models import Activity
+
+    return db.session.scalars(select(Activity)).all()

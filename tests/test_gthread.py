@@ -24,7 +24,7 @@ from app.extensions import db
 from app.groups import services as groups
 from app.labs.models import Registration
 from tests import factories
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_config
 
 pytestmark = pytest.mark.slow
 
@@ -51,17 +51,12 @@ def post_fork(server, worker):
 
 
 def _config(db_url: str, instance: Path) -> dict:
-    return {
-        "INSTANCE_PATH": str(instance),
-        "SECRET_KEY": "gthread-test-secret",
-        "DATABASE_URL": db_url,
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        "LOGIN_LIMIT_PER_IP": "10000 per minute",
-        "LOGIN_LIMIT_PER_ACCOUNT": "10000 per minute",
-        "SIGNUP_LIMIT_PER_IP": "10000 per minute",
-        "LOG_LEVEL": "WARNING",
-    }
+    """The suite's settings (messages stay in the outbox), served on any host, limits out of the way."""
+    return make_config(
+        db_url, instance, SERVER_NAME=None, TESTING=False, LOG_LEVEL="WARNING",
+        LOGIN_LIMIT_PER_IP="10000 per minute", LOGIN_LIMIT_PER_ACCOUNT="10000 per minute",
+        SIGNUP_LIMIT_PER_IP="10000 per minute",
+    )  # fmt: skip
 
 
 @pytest.fixture

@@ -43,3 +43,10 @@ def test_links_get_nofollow_noopener():
 
 def test_empty_source():
     assert render_markdown(None) == "" and render_markdown("") == ""
+
+
+def test_code_spans_are_escaped_once():
+    html = str(render_markdown("Usa `a < b && c > d` e `<b>`, non <b>grassetto</b>."))
+    assert "<code>a &lt; b &amp;&amp; c &gt; d</code>" in html
+    assert "<code>&lt;b&gt;</code>" in html and "&lt;b&gt;grassetto&lt;/b&gt;" in html
+    assert "&amp;lt;" not in html and "&amp;amp;" not in html

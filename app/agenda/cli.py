@@ -1,4 +1,4 @@
-"""`flask feeds warm`: build every public feed before calendar apps first ask for it.
+"""`flask occurrences extend|rebuild`: keep the stored occurrences; `flask feeds warm`: build every public feed before calendar apps first ask for it.
 
 The first build of a large feed serialises every event (about a millisecond
 each); later builds reuse the cached events of the series that did not
@@ -19,6 +19,29 @@ from app.labs.models import Lab
 from app.towns.models import Town
 
 feeds_cli = AppGroup("feeds", help="Public iCalendar feeds.")
+occurrences_cli = AppGroup("occurrences", help="Stored occurrences the calendar pages read.")
+
+
+@occurrences_cli.command("extend")
+def extend_occurrences():
+    """Move the stored horizon to 18 months from today (run daily; the first run fills the table)."""
+    from app.agenda import store
+
+    started = time.perf_counter()
+    written = store.extend()
+    db.session.commit()
+    click.echo(f"{written} occurrences written in {time.perf_counter() - started:.1f} s.")
+
+
+@occurrences_cli.command("rebuild")
+def rebuild_occurrences():
+    """Rewrite every series' occurrences (after restoring a backup, or a change made outside the app)."""
+    from app.agenda import store
+
+    started = time.perf_counter()
+    written = store.rebuild()
+    db.session.commit()
+    click.echo(f"{written} occurrences written in {time.perf_counter() - started:.1f} s.")
 
 
 def feed_paths() -> list[str]:

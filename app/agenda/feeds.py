@@ -4,8 +4,10 @@ from urllib.parse import urlsplit
 
 from flask import abort, make_response, redirect, request, url_for
 from flask_babel import gettext as _
+from werkzeug.http import is_resource_modified
 
 from app.agenda import bp, query, services
+from app.agenda.feed_memory import memory
 from app.agenda.services import Filters
 from app.civic_centers.models import AUDIENCE_LABELS, AUDIENCE_SLUGS
 from app.extensions import limiter
@@ -24,18 +26,42 @@ def _lab_url(lab) -> str:
     return url_for("labs.detail", slug=lab.slug, _external=True)
 
 
+def _built(cache_key: str, filters: Filters, name: str):
+    """(bytes or None when the client's copy is current, ETag, Last-Modified).
+
+    The fingerprint (two aggregate queries) and the stored head (one small
+    query) decide, or the head this process checked in the last seconds (no
+    query); a 304 reads no body at all, a warm feed comes from this process's
+    memory, and only a change rebuilds.
+    """
+    today = today_in_rome()
+    head = memory().head(cache_key)
+    print_ = head.fingerprint if head is not None else services.fingerprint(filters, name, today)
+    head = head or services.stored_head(cache_key)
+    if head is not None and head.fingerprint == print_:
+        memory().keep_head(cache_key, head)
+        if not is_resource_modified(request.environ, etag=head.etag, last_modified=head.last_modified):
+            return None, head.etag, head.last_modified
+        body = memory().get(cache_key, head.etag) or services.stored_body(cache_key, head.etag)
+        if body is not None:
+            memory().put(cache_key, head.etag, body)
+            return body, head.etag, head.last_modified
+    built = services.build_feed(cache_key, filters, name, today, print_, head, _activity_url, _lab_url)
+    memory().put(cache_key, built.etag, built.body)
+    memory().keep_head(cache_key, services.FeedHead(print_, built.etag, built.last_modified))
+    return built.body, built.etag, built.last_modified
+
+
 def _serve(key: str, filters: Filters, name: str):
     """The feed with ETag and Last-Modified; 304 when the client's copy is current."""
-    today = today_in_rome()
     # Event URLs carry the host name: each host has its own cached bytes.
-    cache_key = f"{key}@{request.host}"
-    built = services.cached_feed(cache_key, filters, name, today, _activity_url, _lab_url)
-    response = make_response(built.body)
+    body, etag, last_modified = _built(f"{key}@{request.host}", filters, name)
+    response = make_response(body or b"")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'inline; filename="{key.replace(":", "-")}.ics"'
     response.headers["Cache-Control"] = "public, max-age=900"
-    response.set_etag(built.etag)
-    response.last_modified = built.last_modified
+    response.set_etag(etag)
+    response.last_modified = last_modified
     return response.make_conditional(request)
 
 

@@ -1,8 +1,8 @@
 """Built feeds, kept in the database so every worker process shares them."""
 
-from datetime import datetime
+from datetime import date, datetime, time
 
-from sqlalchemy import DateTime, ForeignKey, LargeBinary, String
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Time
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -40,3 +40,70 @@ class PersonalFeedToken(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OccurrenceStatus:
+    REGULAR = "regular"
+    CANCELLED = "cancelled"
+    MOVED_FROM = "moved-from"  # the original date of a moved occurrence: not shown
+    MOVED_TO = "moved-to"  # where it happens instead
+    CLOSED = "closed"  # the center is closed that day: not shown
+    SHOWN = (REGULAR, CANCELLED, MOVED_TO)
+    HELD = (REGULAR, MOVED_TO)
+
+
+class CalendarOccurrence(db.Model):
+    """One stored occurrence of an activity series or a lab session (app/agenda/store.py writes them).
+
+    The rule stays the source of truth (feeds serialise it); these rows are
+    what the pages and the dashboard read, by date range, with indexed SQL.
+    Wall-clock values are naive Europe/Rome, as the series themselves.
+    """
+
+    __tablename__ = "occurrences"
+    __table_args__ = (
+        # Each day in the pages' order (time, title), with the status: a day's first rows come
+        # without a sort, and the counts per day from the index alone.
+        Index("ix_occurrences_public_day", "is_public", "day", "starts_at", "title", "status"),
+        Index("ix_occurrences_town_day", "town_id", "day"),
+        Index("ix_occurrences_center_day", "center_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), index=True
+    )
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lab_sessions.id", ondelete="CASCADE"), index=True
+    )
+    lab_id: Mapped[int | None] = mapped_column(Integer)
+    center_id: Mapped[int | None] = mapped_column(Integer)
+    town_id: Mapped[int] = mapped_column(Integer)
+    day: Mapped[date] = mapped_column(Date)  # the local date it happens (a moved one: its new date)
+    original_on: Mapped[date] = mapped_column(Date)  # the date the rule gives
+    starts_at: Mapped[datetime] = mapped_column(DateTime)
+    ends_at: Mapped[datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(16))
+    is_moved: Mapped[bool] = mapped_column(default=False)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    audience: Mapped[str | None] = mapped_column(String(16))
+    category: Mapped[str | None] = mapped_column(String(32))
+    is_public: Mapped[bool] = mapped_column(default=False)
+    # A family's filters (app/agenda/family_filters.py): the series' facts, and the local start time.
+    age_min: Mapped[int | None] = mapped_column(Integer)
+    age_max: Mapped[int | None] = mapped_column(Integer)
+    is_free: Mapped[bool] = mapped_column(default=True)
+    registration_required: Mapped[bool] = mapped_column(default=False)
+    start_time: Mapped[time] = mapped_column(Time)
+    title: Mapped[str] = mapped_column(String(120))
+    place: Mapped[str] = mapped_column(String(330))
+    path: Mapped[str] = mapped_column(String(300))  # the page's path, without the script root
+
+
+class OccurrenceHorizon(db.Model):
+    """How far ahead the stored occurrences reach (one row; `flask occurrences extend` moves it)."""
+
+    __tablename__ = "occurrence_horizon"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_day: Mapped[date] = mapped_column(Date)

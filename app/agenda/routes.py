@@ -5,15 +5,20 @@ from datetime import date, timedelta
 from flask import render_template, request, url_for
 from sqlalchemy import select
 
-from app.agenda import bp, query, services
+from app.agenda import bp, listing, query, services
 from app.agenda.subscribe import Subscription, subscription
 from app.civic_centers.models import AUDIENCE_LABELS, AUDIENCE_SLUGS, CATEGORY_LABELS, CivicCenter
 from app.extensions import db
 from app.timeutil import today_in_rome
 from app.towns.models import Town
 
-VIEWS = ("lista", "settimana", "mese")
+VIEWS = ("lista", "settimana", "mese", "giorno")
 LIST_DAYS = 14
+# At district scale a day holds hundreds of occurrences: each view shows at
+# most this many a day and links the rest ("altri N eventi") to the day view,
+# which pages through them.
+PER_DAY = {"lista": 10, "settimana": 10, "mese": 3}
+DAY_PAGE = 50
 MAX_YEARS_AWAY = 20  # a "dal" further away than this shows today
 AUDIENCE_BY_SLUG = {slug: audience for audience, slug in AUDIENCE_SLUGS.items()}
 
@@ -23,6 +28,8 @@ def _window(view: str, start: date) -> tuple[date, date, date, date]:
     if view == "settimana":
         first = start - timedelta(days=start.weekday())
         return first, first + timedelta(days=6), first - timedelta(days=7), first + timedelta(days=7)
+    if view == "giorno":
+        return start, start, start - timedelta(days=1), start + timedelta(days=1)
     if view == "mese":
         first = start.replace(day=1)
         following = (first + timedelta(days=32)).replace(day=1)
@@ -60,20 +67,31 @@ def calendar():
     view, start, found_query = _parse_args()
     filters, town, center = found_query.filters, found_query.town, found_query.center
     first, last, previous, following = _window(view, start)
-    found = services.entries(
-        services.public_activities(filters), first, last, services.public_sessions(filters, first, last)
-    )
     params = found_query.params
+    page = more = None
+    if view == "giorno":
+        number = request.args.get("pagina", "1")
+        number = min(int(number), 10_000) if number.isdigit() and int(number) > 0 else 1
+        page = listing.one_day(filters, first, number, DAY_PAGE)
+        found = page.entries
+    else:
+        shown = listing.per_day(filters, first, last, PER_DAY[view])
+        found = shown.entries
+        more = {
+            day: (n, url_for("agenda.calendar", vista="giorno", dal=day.isoformat(), **params))
+            for day, n in shown.more.items()
+        }
     return render_template(
         "agenda/calendar.html",
-        view=view, first=first, last=last, entries=found, today=today_in_rome(),
+        view=view, first=first, last=last, entries=found, today=today_in_rome(), page=page, more=more,
+        page_url=lambda n: url_for("agenda.calendar", vista="giorno", dal=first.isoformat(), pagina=n, **params),
         days=[first + timedelta(days=n) for n in range((last - first).days + 1)],
         previous_url=url_for("agenda.calendar", vista=view, dal=previous.isoformat(), **params),
         next_url=url_for("agenda.calendar", vista=view, dal=following.isoformat(), **params),
         view_urls={v: url_for("agenda.calendar", vista=v, dal=start.isoformat(), **params) for v in VIEWS},
         params=params, town=town, center=center,
-        towns=db.session.scalars(select(Town).order_by(Town.name)).all(),
-        centers=db.session.scalars(select(CivicCenter).order_by(CivicCenter.name)).all(),
+        towns=db.session.execute(select(Town.slug, Town.name).order_by(Town.name)).all(),
+        centers=db.session.execute(select(CivicCenter.slug, CivicCenter.name).order_by(CivicCenter.name)).all(),
         audiences=[(AUDIENCE_SLUGS[a], label) for a, label in AUDIENCE_LABELS.items()],
         categories=list(CATEGORY_LABELS.items()),
         subscription=Subscription(found_query.name, found_query.feed_url), family=found_query.filters,

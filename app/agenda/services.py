@@ -251,18 +251,37 @@ def fingerprint(filters: Filters, name: str, today: date) -> str:
     return f"{today.isoformat()}|{summary}|{name}"
 
 
-def cached_feed(
-    key: str, filters: Filters, name: str, today: date, url_for_activity, url_for_lab
-) -> BuiltFeed:
-    """The feed's bytes, built once per change and shared by every process.
+@dataclass(frozen=True)
+class FeedHead:
+    """What the database knows of a built feed, without its bytes."""
+
+    fingerprint: str
+    etag: str
+    last_modified: datetime
+
+
+def stored_head(key: str) -> FeedHead | None:
+    """The stored feed's fingerprint, ETag and date: one small query that never reads the body."""
+    row = db.session.execute(
+        select(FeedCache.fingerprint, FeedCache.etag, FeedCache.last_modified).where(FeedCache.key == key)
+    ).first()
+    return FeedHead(row.fingerprint, row.etag, _aware(row.last_modified)) if row else None
+
+
+def stored_body(key: str, etag: str) -> bytes | None:
+    """The stored bytes of a feed, if they are still those of this ETag."""
+    return db.session.scalar(select(FeedCache.body).where(FeedCache.key == key, FeedCache.etag == etag))
+
+
+def build_feed(
+    key: str, filters: Filters, name: str, today: date, print_: str, head: FeedHead | None,
+    url_for_activity, url_for_lab,
+) -> BuiltFeed:  # fmt: skip
+    """Build the feed's bytes and store them for every process.
 
     Each series is serialised once per change too (EventFragment), so that
     rebuilding a feed after one change costs one event, not all of them.
     """
-    print_ = fingerprint(filters, name, today)
-    cached = db.session.get(FeedCache, key)
-    if cached is not None and cached.fingerprint == print_:
-        return BuiltFeed(cached.body, cached.etag, _aware(cached.last_modified))
     first, last = horizon(today)
     events = [(a, feed_event(a, url_for_activity(a))) for a in public_activities(filters)]
     events += [(s, session_feed_event(s, url_for_lab(s.lab))) for s in public_sessions(filters, first, last)]
@@ -284,12 +303,12 @@ def cached_feed(
             fragments.append(fragment.body)
     body = assemble(name, fragments, today)
     etag = hashlib.sha256(body).hexdigest()[:32]
-    built = BuiltFeed(body, etag, _last_modified(cached, etag))
+    built = BuiltFeed(body, etag, _last_modified(head, etag))
     _store(key, print_, built, fresh)
     return built
 
 
-def _last_modified(cached: FeedCache | None, etag: str) -> datetime:
+def _last_modified(cached: FeedHead | None, etag: str) -> datetime:
     """When the bytes last changed: kept when they did not, otherwise now.
 
     Not the newest change among the events: an event that leaves the feed
@@ -300,7 +319,7 @@ def _last_modified(cached: FeedCache | None, etag: str) -> datetime:
     now = utcnow().replace(microsecond=0)
     if cached is None:
         return now
-    previous = _aware(cached.last_modified).replace(microsecond=0)
+    previous = cached.last_modified.replace(microsecond=0)
     if cached.etag == etag:
         return previous
     return max(now, previous + timedelta(seconds=1))

@@ -3,7 +3,7 @@
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.civic_centers.models import Activity, CivicCenter, Closure
 from app.civic_centers.services import can_manage
@@ -21,7 +21,17 @@ def get_center_or_404(slug: str, manage: bool = False) -> CivicCenter:
 
 def get_activity_or_404(activity_id: int, manage: bool = False, slug: str | None = None) -> Activity:
     """404 when missing, in another center's URL, or not public and not yours; 403 when not yours to manage."""
-    activity = db.session.get(Activity, activity_id) or abort(404)
+    # One query for the activity, its center and town; the center's closures and managers and the
+    # activity's changes in one more each (the page shows them all).
+    activity = db.session.get(
+        Activity, activity_id,
+        options=[
+            joinedload(Activity.center).joinedload(CivicCenter.town),
+            joinedload(Activity.center).selectinload(CivicCenter.closures),
+            joinedload(Activity.center).selectinload(CivicCenter.managers),
+            selectinload(Activity.changes),
+        ],
+    ) or abort(404)  # fmt: skip
     if slug is not None and activity.center.slug != slug:
         abort(404)
     allowed = can_manage(current_user, activity.center)

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.agenda import listing
 from app.agenda import services as agenda
 from app.agenda.subscribe import subscription
 from app.civic_centers import bp
@@ -21,6 +22,7 @@ from app.timeutil import today_in_rome
 from app.towns.models import Town
 
 CENTER_WEEKS = 4
+CENTER_PER_DAY = 10  # a busier day links to the calendar's day view
 
 
 @bp.route("/centri/")
@@ -57,12 +59,19 @@ def detail(slug: str):
     """One center: its next weeks of activities and its feed."""
     center = get_center_or_404(slug)
     first = today_in_rome()
-    activities = agenda.public_activities(agenda.Filters(center_id=center.id))
-    found = agenda.entries(activities, first, first + timedelta(weeks=CENTER_WEEKS))
+    shown = listing.per_day(
+        agenda.Filters(center_id=center.id), first, first + timedelta(weeks=CENTER_WEEKS), CENTER_PER_DAY
+    )
+    more = {
+        day: (n, url_for("agenda.calendar", vista="giorno", dal=day.isoformat(), centro=center.slug))
+        for day, n in shown.more.items()
+    }
     closures = [c for c in center.closures if c.end_on >= first]
+    # The box of changes reads the center's own rules (bounded by the center, not the district).
+    activities = agenda.public_activities(agenda.Filters(center_id=center.id))
     notices = upcoming_changes(center, activities, first, _activity_url)
     return render_template(
-        "civic_centers/detail.html", center=center, entries=found, closures=closures,
+        "civic_centers/detail.html", center=center, entries=shown.entries, more=more, closures=closures,
         subscription=subscription(center=center), can_manage=can_manage(current_user, center),
         jsonld=center_place(center, context=True), notices=notices, notice_days=WINDOW_DAYS,
     )  # fmt: skip

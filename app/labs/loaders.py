@@ -3,7 +3,7 @@
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.labs import services  # the module, not the name: labs.services and events import each other
@@ -12,7 +12,13 @@ from app.labs.models import Lab, LabSession, Registration
 
 def get_lab_or_404(slug: str, manage: bool = False) -> Lab:
     """404 when missing or a draft you cannot manage; 403 when managing a lab that is not yours."""
-    query = select(Lab).where(Lab.slug == slug).options(selectinload(Lab.makers), selectinload(Lab.sessions))
+    query = (
+        select(Lab)
+        .where(Lab.slug == slug)
+        .options(
+            joinedload(Lab.town), joinedload(Lab.center), selectinload(Lab.makers), selectinload(Lab.sessions)
+        )
+    )
     lab = db.session.scalar(query) or abort(404)
     allowed = services.can_manage(current_user, lab)
     if not lab.is_public and not allowed:

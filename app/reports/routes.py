@@ -69,10 +69,9 @@ def _table(kind: str, period):
     if kind == "riunioni":
         return MEETING_HEADER, services.meeting_rows(services.held_meetings(period, now))
     if kind == "attivita":
-        entries = services.held_activities(period, now)
+        held = services.held_activities(period, now)
         return ACTIVITY_HEADER, [
-            [e.occurrence.start.date(), e.occurrence.start.strftime("%H:%M"), e.title, e.place]
-            for e in entries
+            [r.starts_at.date(), r.starts_at.strftime("%H:%M"), r.title, r.place] for r in held
         ]
     sessions = services.held_sessions(period, now)
     if kind == "persone":

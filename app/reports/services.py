@@ -1,17 +1,16 @@
 """The figures of a period, in a fixed number of queries. No request, no commit."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.agenda import services as agenda
 from app.extensions import db
 from app.groups.models import AttendanceStatus, Meeting, WorkingGroup
 from app.labs.models import Lab, LabAttendance, LabSession
 from app.labs.services import attendance_total
+from app.reports import aggregates
 from app.timeutil import ROME
 
 
@@ -103,36 +102,15 @@ def presences(meeting: Meeting) -> int:
     return sum(1 for a in meeting.attendances if a.status == AttendanceStatus.PRESENT)
 
 
-def held_activities(period: Period, now: datetime) -> list[agenda.Entry]:
-    """Civic-center activity occurrences of the period that took place."""
-    activities = agenda.public_activities(agenda.Filters(town_id=period.town_id))
-    found = agenda.entries(activities, period.first, period.last)
-    return [e for e in found if not e.is_cancelled and e.occurrence.start <= now]
+def held_activities(period: Period, now: datetime) -> list:
+    """Civic-center activity occurrences of the period that took place (starts_at, title, place)."""
+    query = aggregates.held_activities_query(period, now.astimezone(ROME))
+    return db.session.execute(query.order_by(*aggregates.ACTIVITY_ORDER)).all()
 
 
 def figures(period: Period, now: datetime) -> Figures:
-    sessions = held_sessions(period, now)
-    result = Figures()
-    result.sessions_held = len(sessions)
-    result.labs_running = len({s.lab_id for s in sessions})
-    result.hours = round(sum(s.hours for s in sessions), 1)
-    monthly: dict[date, int] = defaultdict(int)
-    for session in sessions:
-        total = attendance_total(session)
-        result.attendance_records += total
-        result.counted_only += max((session.headcount or 0) - len(session.attendances), 0)
-        monthly[session.start_on.replace(day=1)] += total
-    result.people_reached = len(people(sessions))
-    result.activities_held = len(held_activities(period, now))
-    result.by_month = dict(sorted(monthly.items()))
-    meetings = held_meetings(period, now)
-    result.meetings_held = len(meetings)
-    by_month: dict[date, int] = defaultdict(int)
-    for meeting in meetings:
-        result.meeting_presences += presences(meeting)
-        by_month[meeting.held_on.replace(day=1)] += presences(meeting)
-    result.meetings_by_month = dict(sorted(by_month.items()))
-    return result
+    """Every figure of the dashboard, in a fixed number of aggregate queries (app/reports/aggregates.py)."""
+    return aggregates.figures(period, now, Figures())
 
 
 def session_rows(sessions: list[LabSession]) -> list[list]:

@@ -1,0 +1,191 @@
+"""Pages read stored occurrences by date range, filtered and bounded in SQL (one query each)."""
+
+from __future__ import annotations  # Filters is only named here: civic_centers imports this module early
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, and_, bindparam, func, or_, select, union_all
+
+from app.agenda import family_filters as family
+from app.agenda import services
+from app.agenda.models import CalendarOccurrence as Row
+from app.agenda.models import OccurrenceStatus as Status
+from app.calendar.occurrences import Occurrence
+from app.civic_centers.models import AUDIENCE_LABELS, Audience
+from app.extensions import db
+from app.timeutil import ROME
+
+COLUMNS = (
+    Row.id, Row.day, Row.original_on, Row.starts_at, Row.ends_at, Row.status, Row.is_moved, Row.reason,
+    Row.audience, Row.lab_id, Row.title, Row.place, Row.path,
+)  # fmt: skip
+ORDER = (Row.starts_at, Row.title, Row.id)
+
+
+def conditions(filters: services.Filters, first: date, last: date) -> list:
+    """Public occurrences between two dates (inclusive) that the pages show, filtered."""
+    # One day is an equality, so the index hands its rows over in time order and a LIMIT stops early.
+    days = [Row.day == first] if first == last else [Row.day >= first, Row.day <= last]
+    found = [Row.is_public.is_(True), *days, Row.status.in_(Status.SHOWN)]
+    if filters.town_id:
+        found.append(Row.town_id == filters.town_id)
+    if filters.center_id:
+        found.append(Row.center_id == filters.center_id)
+    if filters.audience:
+        # What is "for everyone" is also for children, for the elderly...
+        found.append(Row.audience.in_(sorted({filters.audience, Audience.EVERYONE})))
+    if filters.category:
+        found.append(Row.category == filters.category)
+    if filters.lab_id:
+        found.append(Row.lab_id == filters.lab_id)
+    return found + family_conditions(filters)
+
+
+def family_conditions(filters) -> list:
+    """A child's age, free only, no sign-up, time of day, over the rows' own columns."""
+    found = []
+    if filters.age is not None:
+        has_range = or_(Row.age_min.is_not(None), Row.age_max.is_not(None))
+        fits = and_(
+            or_(Row.age_min.is_(None), Row.age_min <= filters.age),
+            or_(Row.age_max.is_(None), Row.age_max >= filters.age),
+        )
+        # Without a range the audience decides; a lab (no audience) without one fits everyone.
+        by_audience = or_(Row.audience.is_(None), Row.audience.in_(sorted(family.audiences_for(filters.age))))
+        found.append(or_(and_(has_range, fits), and_(~has_range, by_audience)))
+    if filters.free_only:
+        found.append(Row.is_free.is_(True))
+    if filters.no_registration:
+        found.append(Row.registration_required.is_(False))
+    if filters.time_of_day:
+        found.append(family.time_clause(filters.time_of_day, Row.start_time))
+    return found
+
+
+def shown(filters: services.Filters, first: date, last: date) -> Select:
+    return select(*COLUMNS).where(*conditions(filters, first, last))
+
+
+class _Rows:
+    """Turns rows into entries; labels are translated once per page, not once per row."""
+
+    def __init__(self):
+        self.labels = {str(a): str(label) for a, label in AUDIENCE_LABELS.items()}
+        self.lab_label = str(_l("Laboratorio di Comunità"))
+        self.root = request.script_root if request else ""
+
+    def entry(self, row) -> services.Entry:
+        occurrence = Occurrence(
+            original_on=row.original_on, start=row.starts_at.replace(tzinfo=ROME),
+            end=row.ends_at.replace(tzinfo=ROME), is_cancelled=row.status == Status.CANCELLED,
+            is_moved=row.is_moved, reason=row.reason,
+        )  # fmt: skip
+        label = self.lab_label if row.lab_id else self.labels.get(row.audience, "")
+        return services.Entry(occurrence, row.title, self.root + row.path, row.place, label, row.reason)
+
+
+@dataclass(frozen=True)
+class DayPage:
+    entries: list[services.Entry]
+    more: dict[date, int]  # day -> how many more than shown
+
+
+FILTERS = ("town_id", "center_id", "audience", "category", "lab_id")
+
+
+@lru_cache(maxsize=256)
+def _per_day_statements(days: int, shape: tuple[str, ...], family_key: tuple, limit: int):
+    """The two statements of per_day for a number of days and a set of filters, built once.
+
+    Building a UNION of a month of SELECTs costs more than running it, so the
+    statements take the dates and filter values as bound parameters and are
+    kept (lru_cache is thread-safe; the statements are never changed).
+    """
+    age, free_only, no_registration, time_of_day = family_key
+    where = [Row.is_public.is_(True), Row.status.in_(Status.SHOWN)]
+    where += family_conditions(
+        services.Filters(
+            age=age, free_only=free_only, no_registration=no_registration, time_of_day=time_of_day
+        )
+    )
+    for name in shape:
+        if name == "audience":  # what is "for everyone" is also for children, for the elderly...
+            where.append(or_(Row.audience == bindparam("audience"), Row.audience == Audience.EVERYONE.value))
+        else:
+            where.append(getattr(Row, name) == bindparam(name))
+    parts = [
+        select(*COLUMNS).where(*where, Row.day == bindparam(f"d{n}")).order_by(*ORDER).limit(limit).subquery()
+        for n in range(days)
+    ]
+    rows = union_all(*[select(part) for part in parts]) if days > 1 else select(parts[0])
+    counts = (
+        select(Row.day, func.count())
+        .where(*where, Row.day >= bindparam("first"), Row.day <= bindparam("last"))
+        .group_by(Row.day)
+        .having(func.count() > limit)
+    )
+    return rows, counts
+
+
+def per_day(filters: services.Filters, first: date, last: date, limit: int) -> DayPage:
+    """At most `limit` occurrences a day, and how many more the fuller days have: two queries.
+
+    Each day is its own index range scan that stops after `limit` rows (one
+    UNION ALL statement), so the cost follows what the page shows; the
+    counts come from the index too.
+    """
+    days = (last - first).days + 1
+    values = {name: getattr(filters, name) for name in FILTERS if getattr(filters, name)}
+    family_key = (filters.age, filters.free_only, filters.no_registration, filters.time_of_day)
+    rows, counts = _per_day_statements(days, tuple(values), family_key, limit)
+    params = values | {"first": first, "last": last}
+    params |= {f"d{n}": first + timedelta(days=n) for n in range(days)}
+    make = _Rows()
+    found = sorted(db.session.execute(rows, params), key=lambda r: (r.day, r.starts_at, r.title, r.id))
+    more = {day: n - limit for day, n in db.session.execute(counts, params)}
+    return DayPage([make.entry(row) for row in found], more)
+
+
+@dataclass(frozen=True)
+class Page:
+    entries: list[services.Entry]
+    total: int
+    number: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+def one_day(filters: services.Filters, day: date, number: int, size: int) -> Page:
+    """One page of one day's occurrences, with the day's total, in one query."""
+    query = (
+        shown(filters, day, day)
+        .add_columns(func.count().over().label("total"))
+        .order_by(*ORDER)
+        .limit(size)
+        .offset((number - 1) * size)
+    )
+    make, found, total = _Rows(), [], 0
+    for row in db.session.execute(query):
+        found.append(make.entry(row))
+        total = row.total
+    if not found and number > 1:
+        total = db.session.scalar(select(func.count()).select_from(shown(filters, day, day).subquery()))
+    return Page(found, total, number, size)
+
+
+def upcoming(
+    filters: services.Filters, first: date, last: date, limit: int, other_than_town: int | None = None
+):
+    """The next `limit` occurrences between two dates, in time order."""
+    query = shown(filters, first, last)
+    if other_than_town:
+        query = query.where(Row.town_id != other_than_town)
+    make = _Rows()
+    return [make.entry(row) for row in db.session.execute(query.order_by(*ORDER).limit(limit))]

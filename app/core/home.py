@@ -1,0 +1,80 @@
+"""The public home page: the resident's town first (remembered in a cookie, no account), bounded."""
+
+from datetime import timedelta
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.agenda import listing
+from app.agenda.services import Filters, town_by_slug
+from app.core import bp
+from app.extensions import db
+from app.forms import EmptyForm
+from app.timeutil import today_in_rome
+from app.towns.models import Town
+
+HOME_DAYS = 7
+TODAY_ITEMS = 12  # each section shows at most this many; the calendar has the rest
+LATER_ITEMS = 12
+ELSEWHERE_ITEMS = 6
+COOKIE = "legami_comune"
+COOKIE_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
+
+
+def _chosen_town() -> tuple[Town | None, bool]:
+    """The town in the address (?comune=), else the remembered one; and whether it is remembered."""
+    remembered = request.cookies.get(COOKIE, "")
+    slug = request.args.get("comune") or remembered
+    town = town_by_slug(slug[:120]) if slug else None
+    return town, town is not None and town.slug == remembered
+
+
+@bp.route("/")
+def index():
+    """What is on today and this week (the chosen town first), and the towns Legami covers."""
+    towns = db.session.scalars(select(Town).options(selectinload(Town.zones)).order_by(Town.name)).all()
+    town, remembered = _chosen_town()
+    first = today_in_rome()
+    last = first + timedelta(days=HOME_DAYS - 1)
+    where = Filters(town_id=town.id if town else None)
+    elsewhere = []
+    if town is not None:
+        elsewhere = listing.upcoming(Filters(), first, last, ELSEWHERE_ITEMS, other_than_town=town.id)
+    return render_template(
+        "core/index.html", towns=towns, town=town, remembered=remembered,
+        form=EmptyForm() if town else None,  # a CSRF token (and a session cookie) only when needed
+        today=listing.upcoming(where, first, first, TODAY_ITEMS),
+        later=listing.upcoming(where, first + timedelta(days=1), last, LATER_ITEMS),
+        elsewhere=elsewhere, day_url=url_for("agenda.calendar", vista="giorno", comune=town.slug if town else None),
+        week_url=url_for("agenda.calendar", comune=town.slug if town else None),
+        limits={"today": TODAY_ITEMS, "later": LATER_ITEMS},
+    )  # fmt: skip
+
+
+@bp.route("/comune-preferito", methods=["POST"])
+def remember_town():
+    """Remember the resident's town on this device (a cookie: no account, nothing stored on our side)."""
+    form = EmptyForm()
+    town = town_by_slug(request.form.get("comune", "")[:120])
+    if not form.validate_on_submit() or town is None:
+        flash(_("Scegli un Comune dall'elenco."), "danger")
+        return redirect(url_for("core.index"))
+    response = redirect(url_for("core.index"))
+    response.set_cookie(
+        COOKIE, town.slug, max_age=COOKIE_AGE, httponly=True, samesite="Lax",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )  # fmt: skip
+    flash(_("Da ora la pagina iniziale mostra prima %(town)s.", town=town.name), "success")
+    return response
+
+
+@bp.route("/comune-preferito/dimentica", methods=["POST"])
+def forget_town():
+    form = EmptyForm()
+    response = redirect(url_for("core.index"))
+    if form.validate_on_submit():
+        response.delete_cookie(COOKIE, samesite="Lax")
+        flash(_("La pagina iniziale non ricorda più il tuo Comune."), "success")
+    return response

@@ -1,0 +1,137 @@
+"""The dashboard's figures as SQL aggregates: five queries, whatever the period or the district holds."""
+
+from collections import defaultdict
+from datetime import date, datetime
+
+from sqlalchemy import and_, case, distinct, func, literal, or_, select
+
+from app.agenda.models import CalendarOccurrence as Occ
+from app.agenda.models import OccurrenceStatus
+from app.extensions import db
+from app.groups.models import Attendance, AttendanceStatus, Meeting, WorkingGroup
+from app.labs.models import Lab, LabAttendance, LabSession, Registration
+from app.timeutil import ROME
+
+
+def _started(day_column, time_column, now_local: datetime):
+    """Took place already: an earlier day, or today at an earlier time (wall clock, Europe/Rome)."""
+    today = now_local.date()
+    return or_(day_column < today, and_(day_column == today, time_column <= now_local.time()))
+
+
+def _held_sessions(period, now_local: datetime):
+    """The WHERE of the sessions that took place in the period (not cancelled, lab not in the trash)."""
+    conditions = [
+        LabSession.start_on >= period.first, LabSession.start_on <= period.last,
+        LabSession.is_cancelled.is_(False), Lab.deleted_at.is_(None),
+        _started(LabSession.start_on, LabSession.start_time, now_local),
+    ]  # fmt: skip
+    if period.town_id:
+        conditions.append(Lab.town_id == period.town_id)
+    return conditions
+
+
+def lab_figures(period, now_local: datetime, result) -> None:
+    """Sessions, labs, hours, attendance, people reached and the monthly attendance (3 queries)."""
+    named = (
+        select(LabAttendance.session_id, func.count().label("named"))
+        .group_by(LabAttendance.session_id)
+        .subquery()
+    )
+    count = func.coalesce(named.c.named, 0)
+    headcount = func.coalesce(LabSession.headcount, 0)
+    total = case((headcount > count, headcount), else_=count)
+    counted_only = case((headcount > count, headcount - count), else_=0)
+    # One row per day and time slot: hours need the slot, months the day; both are few.
+    query = (
+        select(
+            LabSession.start_on,
+            LabSession.start_time,
+            LabSession.end_time,
+            func.count(),
+            func.sum(total),
+            func.sum(counted_only),
+        )
+        .join(Lab, Lab.id == LabSession.lab_id)
+        .outerjoin(named, named.c.session_id == LabSession.id)
+        .where(*_held_sessions(period, now_local))
+        .group_by(LabSession.start_on, LabSession.start_time, LabSession.end_time)
+    )
+    monthly: dict[date, int] = defaultdict(int)
+    hours = 0.0
+    for day, start, end, sessions, attendance, only_counted in db.session.execute(query):
+        length = datetime.combine(day, end) - datetime.combine(day, start)
+        hours += sessions * length.total_seconds() / 3600
+        result.sessions_held += sessions
+        result.attendance_records += attendance or 0
+        result.counted_only += only_counted or 0
+        monthly[day.replace(day=1)] += attendance or 0
+    result.hours = round(hours, 1)
+    result.by_month = dict(sorted(monthly.items()))
+    result.labs_running = db.session.scalar(
+        select(func.count(distinct(LabSession.lab_id)))
+        .join(Lab, Lab.id == LabSession.lab_id)
+        .where(*_held_sessions(period, now_local))
+    )
+    # The same person across sessions and labs: their contact, or a walk-in's name.
+    person = case(
+        (LabAttendance.registration_id.is_not(None), literal("r:") + Registration.contact_key),
+        else_=literal("w:") + func.lower(func.trim(LabAttendance.walk_in_name)),
+    )
+    result.people_reached = db.session.scalar(
+        select(func.count(distinct(person)))
+        .select_from(LabAttendance)
+        .join(LabSession, LabSession.id == LabAttendance.session_id)
+        .join(Lab, Lab.id == LabSession.lab_id)
+        .outerjoin(Registration, Registration.id == LabAttendance.registration_id)
+        .where(*_held_sessions(period, now_local))
+    )
+
+
+def held_activities_query(period, now_local: datetime):
+    """Civic-center activity occurrences of the period that took place, from the stored occurrences."""
+    query = select(Occ.starts_at, Occ.title, Occ.place).where(
+        Occ.activity_id.is_not(None), Occ.is_public.is_(True), Occ.status.in_(OccurrenceStatus.HELD),
+        Occ.day >= period.first, Occ.day <= period.last,
+        Occ.starts_at <= now_local.replace(tzinfo=None),
+    )  # fmt: skip
+    if period.town_id:
+        query = query.where(Occ.town_id == period.town_id)
+    return query
+
+
+ACTIVITY_ORDER = (Occ.starts_at, Occ.title)
+
+
+def meeting_figures(period, now_local: datetime, result) -> None:
+    """Working-group meetings held and presences, by month (1 query)."""
+    present = func.sum(case((Attendance.status == AttendanceStatus.PRESENT, 1), else_=0))
+    query = (
+        select(Meeting.held_on, func.count(distinct(Meeting.id)), present)
+        .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
+        .outerjoin(Attendance, Attendance.meeting_id == Meeting.id)
+        .where(
+            Meeting.held_on >= period.first,
+            Meeting.held_on <= period.last,
+            Meeting.is_cancelled.is_(False),
+            _started(Meeting.held_on, Meeting.start_time, now_local),
+        )
+        .group_by(Meeting.held_on)
+    )
+    if period.town_id:
+        query = query.where(WorkingGroup.town_id == period.town_id)
+    monthly: dict[date, int] = defaultdict(int)
+    for day, meetings, presences in db.session.execute(query):
+        result.meetings_held += meetings
+        result.meeting_presences += presences or 0
+        monthly[day.replace(day=1)] += presences or 0
+    result.meetings_by_month = dict(sorted(monthly.items()))
+
+
+def figures(period, now: datetime, result):
+    now_local = now.astimezone(ROME)
+    lab_figures(period, now_local, result)
+    activities = held_activities_query(period, now_local).subquery()
+    result.activities_held = db.session.scalar(select(func.count()).select_from(activities))
+    meeting_figures(period, now_local, result)
+    return result

@@ -1,0 +1,227 @@
+"""District benchmark: the portal as in production (gunicorn, 4 sync workers, PostgreSQL) beside a
+one-line Flask route on the same settings, measured with wrk; every figure also as a ratio to the floor.
+
+Run (the district takes a few minutes to load, once):
+    export BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/legami_bench
+    DATABASE_URL=$BENCH_DATABASE_URL .venv/bin/flask --app wsgi:app db upgrade
+    DATABASE_URL=$BENCH_DATABASE_URL .venv/bin/flask --app wsgi:app demo load --scale district
+    .venv/bin/python bench/district_bench.py            # BENCH_REPEATS=3, BENCH_SECONDS=8, BENCH_PORT=8110
+"""
+
+import http.client
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DATABASE_URL = os.environ["BENCH_DATABASE_URL"]
+PORT = int(os.environ.get("BENCH_PORT", "8110"))
+FLOOR_PORT = PORT + 1
+REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+CONNECTIONS = 50
+PASSWORD = "bench-password-123"
+# BENCH_APP_DIR: serve another checkout (e.g. the code before a change) against the same data.
+APP_DIR = Path(os.environ.get("BENCH_APP_DIR", str(ROOT)))
+GUNICORN = [str(ROOT / ".venv/bin/gunicorn"), "--workers", "4", "--worker-class", "sync", "--log-level", "warning"]
+
+
+def start(app: str, port: int, env: dict) -> subprocess.Popen:
+    where = APP_DIR if "wsgi" in app else ROOT
+    process = subprocess.Popen([*GUNICORN, "--bind", f"127.0.0.1:{port}", app], cwd=where, env=env)
+    for _ in range(100):
+        try:
+            get(port, "/salute" if "wsgi" in app else "/")
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit(f"{app} did not start")
+
+
+def get(port: int, path: str, headers: dict | None = None, method="GET", body=None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request(method, path, body=body, headers=headers or {})
+    response = connection.getresponse()
+    data = response.read()
+    connection.close()
+    return response.status, dict(response.getheaders()), data, response.msg.get_all("Set-Cookie") or []
+
+
+def single(port: int, path: str, headers: dict | None = None, n: int = 15) -> float:
+    """Median milliseconds of n requests one after the other."""
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        status, _, _, _ = get(port, path, headers)
+        times.append((time.perf_counter() - started) * 1000)
+        assert status in (200, 304), (path, status)
+    return statistics.median(times)
+
+
+def wrk(port: int, path: str, headers: dict | None = None) -> dict:
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+
+    def percentile(p):
+        value, unit = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    return {"rps": rate, "p50": percentile(50), "p99": percentile(99), "errors": int(errors.group(1)) if errors else 0}
+
+
+def cookie_of(set_cookies: list[str], name: str) -> str | None:
+    for header in set_cookies:
+        if header.startswith(name + "="):
+            return header.split(";", 1)[0]
+    return None
+
+
+def login(email: str) -> dict:
+    """A coordinator's session cookie, through the login form."""
+    _, _, html, cookies = get(PORT, "/accedi")
+    session = cookie_of(cookies, "session")
+    token = re.search(rb'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1).decode()
+    body = urlencode({"csrf_token": token, "email": email, "password": PASSWORD})
+    headers = {"Cookie": session, "Content-Type": "application/x-www-form-urlencoded"}
+    status, _, _, cookies = get(PORT, "/accedi", headers, method="POST", body=body)
+    assert status == 302, status
+    return {"Cookie": cookie_of(cookies, "session") or session}
+
+
+def targets() -> tuple[dict, str]:
+    """The pages measured (found in the loaded district) and the coordinator's e-mail."""
+    from sqlalchemy import select
+
+    from app import create_app
+    from app.auth import services as accounts
+    from app.auth.models import Role
+    from app.civic_centers.models import Activity, CivicCenter
+    from app.extensions import db
+    from app.groups.models import WorkingGroup
+    from app.labs.models import Lab
+    from app.minutes.models import Minutes
+    from app.timeutil import today_in_rome
+
+    app = create_app({"DATABASE_URL": DATABASE_URL, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING"})
+    with app.app_context():
+        email = "coordinamento.bench@legami.example"
+        if accounts.find_by_email(email) is None:
+            accounts.create_user(email, "Coordinamento Bench", {Role.COORDINATOR}).set_password(PASSWORD)
+            db.session.commit()
+        center = db.session.scalar(select(CivicCenter).order_by(CivicCenter.id))
+        activity = db.session.scalar(select(Activity).where(Activity.center_id == center.id).order_by(Activity.id))
+        group = db.session.scalar(select(WorkingGroup).order_by(WorkingGroup.id))
+        verbale = db.session.scalar(
+            select(Minutes).where(Minutes.group_id == group.id, Minutes.visibility == "public").order_by(Minutes.id.desc())
+        )
+        lab = db.session.scalar(select(Lab).order_by(Lab.id))
+        year = today_in_rome().year
+        pages = {
+            "home": "/",
+            "calendar list": "/calendario",
+            "calendar week": "/calendario?vista=settimana",
+            "calendar month": "/calendario?vista=mese",
+            "center": f"/centri/{center.slug}",
+            "activity": f"/centri/{center.slug}/attivita/{activity.id}",
+            "lab": f"/laboratori/{lab.slug}",
+            "group": f"/gruppi/{group.slug}",
+            "verbale": f"/gruppi/{group.slug}/verbali/{verbale.id}",
+            "dashboard (a year)": f"/coordinamento/?dal={year - 1}-01-01&al={year - 1}-12-31",
+        }
+        return pages, email
+
+
+def touch_one_activity() -> None:
+    """A change made as a manager would (through the ORM), so the next feed request rebuilds."""
+    from sqlalchemy import select
+
+    from app import create_app
+    from app.civic_centers.models import Activity
+    from app.extensions import db
+
+    app = create_app({"DATABASE_URL": DATABASE_URL, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING"})
+    with app.app_context():
+        db.session.scalar(select(Activity).order_by(Activity.id)).touch()
+        db.session.commit()
+
+
+def main() -> None:
+    pages, email = targets()
+    env = os.environ | {
+        "DATABASE_URL": DATABASE_URL, "SECRET_KEY": "bench-secret", "LEGAMI_ENV": "production",
+        "TRUSTED_HOSTS": "127.0.0.1", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/1",
+        "LOG_LEVEL": "WARNING", "MAIL_SERVER": "127.0.0.1", "PUBLIC_URL": "https://legami.example.it",
+        "QUEUE_URL": "redis://127.0.0.1:6379/1",
+    }  # fmt: skip
+    portal = start("wsgi:app", PORT, env)
+    floor = start("bench.floor_app:app", FLOOR_PORT, env)
+    results: dict[str, list[dict]] = {}
+    try:
+        coordinator = login(email)
+        feed = "/ical/tutto.ics"
+        get(PORT, feed)  # built once (or read) before measuring
+        for repeat in range(REPEATS):
+            runs = {"floor": (FLOOR_PORT, "/", None)}
+            runs |= {name: (PORT, path, coordinator if "dashboard" in name else None) for name, path in pages.items()}
+            _, headers, body, _ = get(PORT, feed)
+            runs["feed warm"] = (PORT, feed, None)
+            runs["feed 304"] = (PORT, feed, {"If-None-Match": headers["ETag"]})
+            for name, (port, path, extra) in runs.items():
+                row = {"single_ms": single(port, path, extra, n=3 if "dashboard" in name else 15)}
+                status, _, data, _ = get(port, path, extra)
+                row["kib"] = len(data) / 1024
+                if "dashboard" not in name:  # one request's time is the dashboard's goal
+                    row |= wrk(port, path, extra)
+                results.setdefault(name, []).append(row)
+            touch_one_activity()
+            # Each worker trusts a feed it checked for FEED_HEAD_SECONDS: wait, so the next request rebuilds.
+            time.sleep(31)
+            started = time.perf_counter()
+            assert get(PORT, feed)[0] == 200
+            results.setdefault("feed rebuilt after one change", []).append(
+                {"single_ms": (time.perf_counter() - started) * 1000}
+            )
+            print(f"repeat {repeat + 1} done", file=sys.stderr)
+    finally:
+        portal.terminate()
+        floor.terminate()
+        portal.wait()
+        floor.wait()
+    report(results)
+
+
+def report(results: dict) -> None:
+    def median(name, key):
+        values = [r[key] for r in results[name] if key in r]
+        return statistics.median(values) if values else None
+
+    floor_rps = median("floor", "rps")
+    print(f"wrk -c{CONNECTIONS} -d{SECONDS}s, {REPEATS} repeats, medians; floor {floor_rps:.0f} req/s")
+    print("| page | one request ms | req/s at 50 conn. | % of floor | p50 ms | p99 ms | KiB |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name in results:
+        rps, p50, p99, kib = (median(name, k) for k in ("rps", "p50", "p99", "kib"))
+        cells = [f"{median(name, 'single_ms'):.1f}"]
+        cells += [f"{rps:.0f}", f"{100 * rps / floor_rps:.1f} %", f"{p50:.1f}", f"{p99:.1f}"] if rps else ["–"] * 4
+        cells.append(f"{kib:.0f}" if kib is not None else "–")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    out = os.environ.get("BENCH_JSON")
+    if out:
+        Path(out).write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()

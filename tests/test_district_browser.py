@@ -1,0 +1,80 @@
+"""The bounded home and calendar pages in Chromium at 390 and 1280 px, with axe-core
+(tests/browser/district_pages.mjs). Screenshots go to $E2E_SCREENSHOTS when set."""
+
+import json
+import os
+import subprocess
+import threading
+from datetime import time
+
+import pytest
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.extensions import db
+from app.timeutil import today_in_rome
+from tests import factories
+from tests.test_e2e import CHROMIUM, ROOT, require_browser
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    require_browser()
+    workdir = tmp_path_factory.mktemp("district")
+    app = create_app({
+        "SECRET_KEY": "e2e", "DATABASE_URL": f"sqlite:///{workdir / 'e2e.sqlite3'}", "INSTANCE_PATH": str(workdir),
+        "RATELIMIT_STORAGE_URI": "memory://", "LOG_LEVEL": "WARNING",
+    })  # fmt: skip
+    today = today_in_rome()
+    with app.app_context():
+        db.create_all()
+        crema = factories.center()
+        offanengo = factories.center("Biblioteca comunale", "Offanengo", slug="biblioteca")
+        for i in range(16):
+            where = crema if i % 2 else offanengo
+            factories.activity(where, title=f"Attività {i:02d}", freq="none", start_on=today, start_time=time(9 + i // 2, i))
+        factories.activity(crema, title="Doposcuola del martedì", start_on=today, weekdays=str(today.weekday()),
+                           until_on=None)  # fmt: skip
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    config = {
+        "base": f"http://127.0.0.1:{server.server_port}", "chromium": CHROMIUM, "town_slug": "offanengo",
+        "day": today.isoformat(), "screenshots": os.environ.get("E2E_SCREENSHOTS", ""),
+    }  # fmt: skip
+    path = workdir / "config.json"
+    path.write_text(json.dumps(config))
+    try:
+        done = subprocess.run(
+            ["node", str(ROOT / "tests" / "browser" / "district_pages.mjs"), str(path)],
+            cwd=ROOT, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+    finally:
+        server.shutdown()
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_no_serious_accessibility_violations(results):
+    assert results["axe"] and all(found == [] for found in results["axe"].values()), results["axe"]
+
+
+def test_no_console_errors(results):
+    assert results["console"] == []
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_the_remembered_town_comes_first(results, size):
+    page = results["steps"][f"home_remembered_{size}"]
+    assert "Da ora la pagina iniziale mostra prima Offanengo." in page and "Oggi a Offanengo" in page
+    mine = page.split("Nel resto della rete")[0]
+    assert "Attività 00" in mine and "Attività 01" not in mine
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_a_busy_day_is_bounded_and_the_day_view_has_the_rest(results, size):
+    assert results["steps"][f"entries_{size}"] <= 10 * 14
+    day = results["steps"][f"day_{size}"]
+    assert "17 eventi in questo giorno." in day and "Attività 15" in day
