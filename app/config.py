@@ -100,7 +100,7 @@ def defaults(instance_path: str) -> dict:
         "MAIL_PASSWORD": "",
         "MAIL_FROM": "legami@localhost",
         "MAIL_FROM_NAME": "Legami",
-        "MAIL_TIMEOUT": 30,
+        "MAIL_TIMEOUT": 20,
         "MAIL_LEASE_SECONDS": 300,
         "MAIL_RETRY_SECONDS": 60 * 60 * 24,
         # "queue": committed messages go to the worker at once; "none": only the periodic sweep.

@@ -76,3 +76,27 @@ def test_bad_counts_change_nothing_and_keep_what_was_typed(browser, manager, act
         as_text=True
     )
     assert db.session.scalar(select(func.count(ActivityHeadcount.id))) == 0
+
+
+def test_the_coordinators_figures_include_the_centers(browser, manager, coordinator):
+    """Activities held, their hours and their headcounts reach the coordinators' figures and rows."""
+    from datetime import date
+
+    center = factories.center("Biblioteca", managers=[manager], slug="biblioteca")
+    # Four Tuesdays of March 2026, 16:30–18:00; the third cancelled.
+    activity = factories.activity(center, start_on=date(2026, 3, 3), until_on=date(2026, 3, 24))
+    activity.changes.append(OccurrenceChange(original_on=date(2026, 3, 17), is_cancelled=True, reason="x"))
+    db.session.commit()
+    db.session.add_all([
+        ActivityHeadcount(activity_id=activity.id, original_on=date(2026, 3, 3), headcount=12),
+        ActivityHeadcount(activity_id=activity.id, original_on=date(2026, 3, 10), headcount=9),
+        ActivityHeadcount(activity_id=activity.id, original_on=date(2026, 3, 17), headcount=50),  # cancelled: ignored
+    ])  # fmt: skip
+    db.session.commit()
+    browser.login(coordinator)
+    page = text(browser.get("/coordinamento/?dal=2026-03-01&al=2026-03-31"))
+    for figure in ("3 Attività svolte nei Centri Civici", "4,5 Ore di attività nei Centri Civici",
+                   "21 Presenze contate nei Centri Civici", "2 attività svolte su 3 hanno un conteggio"):  # fmt: skip
+        assert figure in page, figure
+    rows = text(browser.get("/coordinamento/dettaglio/attivita?dal=2026-03-01&al=2026-03-31"))
+    assert "Presenti (conteggio)" in rows and "12" in rows and "9" in rows

@@ -180,10 +180,12 @@ def test_moved_and_cancelled_dates_on_the_calendar(browser, two_centers):
     db.session.commit()
     page = text(browser.get("/calendario?dal=2026-03-02&centro=oratorio-san-luigi"))
     assert "Annullato" in page and "Motivo: Gita" in page
-    assert "Spostato dal 10 mar 2026." in page
+    # The new day says where it came from; the planned day says where it went.
+    assert "Spostato da martedì 10." in page and "Spostato a giovedì 12, 17:00." in page
     thursday = page.split("Giovedì 12 marzo 2026")[1].split("Venerdì")[0]
     assert "17:00–18:00 Doposcuola Spostato" in thursday
-    assert "Martedì 10 marzo 2026" not in page  # the original date is not shown
+    tuesday = page.split("Martedì 10 marzo 2026")[1].split("Giovedì 12 marzo 2026")[0]
+    assert "Doposcuola Spostato" in tuesday and "Spostato a giovedì 12" in tuesday  # the planned day says so
 
 
 def _activities():

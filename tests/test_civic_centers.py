@@ -268,7 +268,10 @@ def test_move_one_date(browser, manager, center, activity):
         "sposta-original_on": "2026-03-17", "sposta-new_on": "2026-03-19", "sposta-new_start": "17:00",
         "sposta-new_end": "18:30", "sposta-reason": "Palestra occupata"})  # fmt: skip
     page = text(browser.get(f"/calendario?dal=2026-03-16&centro={center.slug}"))
-    assert "Giovedì 19 marzo 2026" in page and "17:00–18:30" in page and "Martedì 17 marzo 2026" not in page
+    assert "Giovedì 19 marzo 2026" in page and "17:00–18:30" in page
+    assert (
+        "Spostato a giovedì 19, 17:00." in page.split("Martedì 17 marzo 2026")[1]
+    )  # the planned day says so
     response = browser.post(f"/gestione/attivita/{activity.id}/sposta-data", {
         "sposta-original_on": "2026-03-24", "sposta-new_on": "2026-03-25", "sposta-new_start": "18:00",
         "sposta-new_end": "17:00"})  # fmt: skip
@@ -286,7 +289,8 @@ def test_closure_skips_every_activity_of_the_center(browser, manager, center, ac
         "chiusura-start_on": "2026-04-06", "chiusura-end_on": "2026-04-10", "chiusura-reason": "Vacanze di Pasqua"})  # fmt: skip
     assert response.status_code == 302
     page = text(browser.get(f"/calendario?dal=2026-04-06&vista=settimana&centro={center.slug}"))
-    assert "Nessuna attività in questo periodo." in page
+    assert "16:30–18:00" not in page and "Calcetto" not in page  # no activity takes place
+    assert page.count("Chiuso – Vacanze di Pasqua") == 2  # Tuesday and Thursday: one line per center and day
     db.session.expire_all()
     assert db.session.get(Activity, second.id).sequence == 1
 

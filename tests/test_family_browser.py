@@ -101,7 +101,10 @@ def test_the_parent_filters_by_town_and_age_and_gets_the_matching_feed(results):
     assert steps["webcal"].endswith("/ical/calendario.ics?comune=crema&eta=7")
 
 
-def test_the_center_shows_the_closed_day_and_the_moved_date(results):
+def test_the_calendar_and_the_center_show_the_closed_day_and_the_moved_date(results):
+    calendar = results["steps"]["calendar_text"]
+    assert "Chiuso – Vacanze di Natale" in calendar
+    assert "Spostato a " in calendar and "Spostato da " in calendar
     notices = results["steps"]["notices_text"]
     assert "Chiuso – Vacanze di Natale" in notices and "Spostato" in notices and "Doposcuola" in notices
 

@@ -168,3 +168,42 @@ def test_huey_task_delivers_after_commit(app, make_user, mailbox):
         assert [m["Subject"] for m in mailbox.received] == ["Il tuo account su Legami"]
     finally:
         queue.huey.immediate = False
+
+
+WORKER = """
+import sys, time
+from app import create_app
+from app.messages import delivery
+app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key", "DATABASE_URL": sys.argv[1],
+                  "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": int(sys.argv[2]), "MAIL_DISPATCH": "none"})
+with app.app_context():
+    # What the worker does: claim... and here it is killed before sending.
+    print(delivery.claim_batch(delivery.utcnow()), flush=True)
+    time.sleep(60)
+"""
+
+
+def test_a_worker_process_killed_after_its_claim_leaves_the_message_to_go_out_once(
+    app, db_url, make_user, mailbox
+):
+    import subprocess
+    import sys
+
+    user = make_user("nuovo@example.org", name="Nina Nuova", password=None)
+    _invite(user)
+    db.session.commit()
+    worker = subprocess.Popen(
+        [sys.executable, "-c", WORKER, db_url, str(mailbox.port)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        claimed = worker.stdout.readline().strip()
+    finally:
+        worker.kill()  # SIGKILL: no clean-up of any kind
+        worker.wait()
+    message = db.session.scalar(select(Message))
+    assert claimed == f"[{message.id}]" and message.state == "sending"
+    assert mailbox.deliver() == []  # another worker leaves it alone while the lease holds
+    later = utcnow() + timedelta(seconds=app.config["MAIL_LEASE_SECONDS"] + 1)
+    assert len(mailbox.deliver(now=later)) == 1
+    assert mailbox.deliver(now=later + timedelta(hours=1)) == []
+    assert len(mailbox.received) == 1

@@ -167,3 +167,10 @@ def test_message_about_a_deleted_lab_fails_with_the_reason(browser, lab, mailbox
     assert mailbox.deliver() == []
     failed = db.session.scalar(select(Message))
     assert failed.state == "failed" and "Il laboratorio o l'iscrizione non esistono più" in failed.last_error
+
+
+@pytest.mark.parametrize("address", ["rosa@a@example.org", "rosa@example.org\r\nBcc: x@example.org"])
+def test_signup_refuses_addresses_with_line_breaks_or_two_ats(browser, lab, address):
+    response = signup(browser, lab, email=address)
+    assert response.status_code == 400 and "Questo non è un indirizzo e-mail valido." in text(response)
+    assert db.session.scalars(select(Message)).all() == []

@@ -7,6 +7,7 @@ import recurring_ical_events
 from icalendar import Calendar
 from sqlalchemy import select
 
+from app.agenda import listing
 from app.agenda import services as agenda
 from app.civic_centers.models import Activity, OccurrenceChange
 from app.extensions import db
@@ -44,11 +45,10 @@ def move(browser, activity, day: date, to: datetime):
 
 
 def web_starts(activity, first, last) -> set[datetime]:
+    """What the calendar pages show: the stored occurrences."""
     db.session.expire_all()
-    found = agenda.entries(
-        agenda.public_activities(agenda.Filters(center_id=activity.center_id)), first, last
-    )
-    return {e.occurrence.start for e in found if not e.is_cancelled}
+    found = listing.per_day(agenda.Filters(center_id=activity.center_id), first, last, 50).entries
+    return {e.occurrence.start for e in found if not e.is_cancelled and not e.kind}
 
 
 def feed_starts(browser, activity, first, last) -> set[datetime]:

@@ -10,8 +10,8 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, bindparam, func, or_, select, union_all
 
+from app.agenda import changes, services
 from app.agenda import family_filters as family
-from app.agenda import services
 from app.agenda.models import CalendarOccurrence as Row
 from app.agenda.models import OccurrenceStatus as Status
 from app.calendar.occurrences import Occurrence
@@ -26,11 +26,15 @@ COLUMNS = (
 ORDER = (Row.starts_at, Row.title, Row.id)
 
 
-def conditions(filters: services.Filters, first: date, last: date) -> list:
+# The calendar, center and activity pages also show the planned day of a moved date.
+LISTED = (*Status.SHOWN, Status.MOVED_FROM)
+
+
+def conditions(filters: services.Filters, first: date, last: date, statuses=Status.SHOWN) -> list:
     """Public occurrences between two dates (inclusive) that the pages show, filtered."""
     # One day is an equality, so the index hands its rows over in time order and a LIMIT stops early.
     days = [Row.day == first] if first == last else [Row.day >= first, Row.day <= last]
-    found = [Row.is_public.is_(True), *days, Row.status.in_(Status.SHOWN)]
+    found = [Row.is_public.is_(True), *days, Row.status.in_(statuses)]
     if filters.town_id:
         found.append(Row.town_id == filters.town_id)
     if filters.center_id:
@@ -42,6 +46,8 @@ def conditions(filters: services.Filters, first: date, last: date) -> list:
         found.append(Row.category == filters.category)
     if filters.lab_id:
         found.append(Row.lab_id == filters.lab_id)
+    if filters.activity_id:
+        found.append(Row.activity_id == filters.activity_id)
     return found + family_conditions(filters)
 
 
@@ -66,8 +72,8 @@ def family_conditions(filters) -> list:
     return found
 
 
-def shown(filters: services.Filters, first: date, last: date) -> Select:
-    return select(*COLUMNS).where(*conditions(filters, first, last))
+def shown(filters: services.Filters, first: date, last: date, statuses=Status.SHOWN) -> Select:
+    return select(*COLUMNS).where(*conditions(filters, first, last, statuses))
 
 
 class _Rows:
@@ -85,7 +91,8 @@ class _Rows:
             is_moved=row.is_moved, reason=row.reason,
         )  # fmt: skip
         label = self.lab_label if row.lab_id else self.labels.get(row.audience, "")
-        return services.Entry(occurrence, row.title, self.root + row.path, row.place, label, row.reason)
+        kind = "moved-from" if row.status == Status.MOVED_FROM else ""
+        return services.Entry(occurrence, row.title, self.root + row.path, row.place, label, row.reason, kind)
 
 
 @dataclass(frozen=True)
@@ -94,11 +101,11 @@ class DayPage:
     more: dict[date, int]  # day -> how many more than shown
 
 
-FILTERS = ("town_id", "center_id", "audience", "category", "lab_id")
+FILTERS = ("town_id", "center_id", "audience", "category", "lab_id", "activity_id")
 
 
 @lru_cache(maxsize=256)
-def _per_day_statements(days: int, shape: tuple[str, ...], family_key: tuple, limit: int):
+def _per_day_statements(days: int, shape: tuple[str, ...], family_key: tuple, limit: int, statuses: tuple):
     """The two statements of per_day for a number of days and a set of filters, built once.
 
     Building a UNION of a month of SELECTs costs more than running it, so the
@@ -106,7 +113,7 @@ def _per_day_statements(days: int, shape: tuple[str, ...], family_key: tuple, li
     kept (lru_cache is thread-safe; the statements are never changed).
     """
     age, free_only, no_registration, time_of_day = family_key
-    where = [Row.is_public.is_(True), Row.status.in_(Status.SHOWN)]
+    where = [Row.is_public.is_(True), Row.status.in_(statuses)]
     where += family_conditions(
         services.Filters(
             age=age, free_only=free_only, no_registration=no_registration, time_of_day=time_of_day
@@ -131,7 +138,9 @@ def _per_day_statements(days: int, shape: tuple[str, ...], family_key: tuple, li
     return rows, counts
 
 
-def per_day(filters: services.Filters, first: date, last: date, limit: int) -> DayPage:
+def per_day(
+    filters: services.Filters, first: date, last: date, limit: int, with_changes: bool = False
+) -> DayPage:
     """At most `limit` occurrences a day, and how many more the fuller days have: two queries.
 
     Each day is its own index range scan that stops after `limit` rows (one
@@ -141,13 +150,17 @@ def per_day(filters: services.Filters, first: date, last: date, limit: int) -> D
     days = (last - first).days + 1
     values = {name: getattr(filters, name) for name in FILTERS if getattr(filters, name)}
     family_key = (filters.age, filters.free_only, filters.no_registration, filters.time_of_day)
-    rows, counts = _per_day_statements(days, tuple(values), family_key, limit)
+    statuses = LISTED if with_changes else Status.SHOWN
+    rows, counts = _per_day_statements(days, tuple(values), family_key, limit, statuses)
     params = values | {"first": first, "last": last}
     params |= {f"d{n}": first + timedelta(days=n) for n in range(days)}
     make = _Rows()
     found = sorted(db.session.execute(rows, params), key=lambda r: (r.day, r.starts_at, r.title, r.id))
     more = {day: n - limit for day, n in db.session.execute(counts, params)}
-    return DayPage([make.entry(row) for row in found], more)
+    entries = [make.entry(row) for row in found]
+    if with_changes:  # closed days and where moved dates went: two small queries (app/agenda/changes.py)
+        entries = changes.with_changes(filters, first, last, entries, conditions)
+    return DayPage(entries, more)
 
 
 @dataclass(frozen=True)
@@ -163,9 +176,9 @@ class Page:
 
 
 def one_day(filters: services.Filters, day: date, number: int, size: int) -> Page:
-    """One page of one day's occurrences, with the day's total, in one query."""
+    """One page of one day's occurrences (and moved dates' planned days), with the day's total, in one query."""
     query = (
-        shown(filters, day, day)
+        shown(filters, day, day, LISTED)
         .add_columns(func.count().over().label("total"))
         .order_by(*ORDER)
         .limit(size)
@@ -176,7 +189,11 @@ def one_day(filters: services.Filters, day: date, number: int, size: int) -> Pag
         found.append(make.entry(row))
         total = row.total
     if not found and number > 1:
-        total = db.session.scalar(select(func.count()).select_from(shown(filters, day, day).subquery()))
+        total = db.session.scalar(
+            select(func.count()).select_from(shown(filters, day, day, LISTED).subquery())
+        )
+    if number == 1:
+        found = changes.with_changes(filters, day, day, found, conditions)
     return Page(found, total, number, size)
 
 

@@ -75,7 +75,7 @@ def calendar():
         page = listing.one_day(filters, first, number, DAY_PAGE)
         found = page.entries
     else:
-        shown = listing.per_day(filters, first, last, PER_DAY[view])
+        shown = listing.per_day(filters, first, last, PER_DAY[view], with_changes=True)
         found = shown.entries
         more = {
             day: (n, url_for("agenda.calendar", vista="giorno", dal=day.isoformat(), **params))

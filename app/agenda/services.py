@@ -32,6 +32,7 @@ class Filters:
     audience: str | None = None
     category: str | None = None
     lab_id: int | None = None
+    activity_id: int | None = None  # one activity's page
     # A family's filters (app/agenda/family_filters.py).
     age: int | None = None
     free_only: bool = False
@@ -41,7 +42,9 @@ class Filters:
     @property
     def includes_labs(self) -> bool:
         """Labs have no audience, category or host center filter and always need a sign-up."""
-        return not (self.center_id or self.audience or self.category or self.no_registration)
+        return not (
+            self.center_id or self.audience or self.category or self.no_registration or self.activity_id
+        )
 
     def apply_sessions(self, query):
         query = query.where(Lab.deleted_at.is_(None), Lab.status != LabStatus.DRAFT)
@@ -60,6 +63,8 @@ class Filters:
         query = query.where(Activity.deleted_at.is_(None), Activity.status != ActivityStatus.DRAFT)
         if self.lab_id:
             query = query.where(false())
+        if self.activity_id:
+            query = query.where(Activity.id == self.activity_id)
         if self.town_id:
             query = query.where(CivicCenter.town_id == self.town_id)
         if self.center_id:
@@ -88,6 +93,10 @@ class Entry:
     place: str
     label: str
     reason: str = ""
+    # "": an occurrence; "moved-from": the planned day of a date moved to `moved_to`;
+    # "closed": the center is closed that day (title and place are the center's).
+    kind: str = ""
+    moved_to: datetime | None = None
 
     @property
     def is_cancelled(self) -> bool:

@@ -61,6 +61,8 @@ def activity_rows(activity: Activity, first: date, last: date) -> list[dict]:
     """
     center = activity.center
     skipped = center.closed_dates()
+    # The closure's reason goes on the row: the pages show "Chiuso – Vacanze di Natale".
+    closed_because = {day: c.reason for c in center.closures for day in c.days()}
     changes = {c.original_on: c for c in activity.changes}
     duration = datetime.combine(activity.start_on, activity.end_time) - datetime.combine(
         activity.start_on, activity.start_time
@@ -79,7 +81,7 @@ def activity_rows(activity: Activity, first: date, last: date) -> list[dict]:
         change = changes.get(day)
         reason = change.reason if change else ""
         if day in skipped:
-            status, reason = Status.CLOSED, ""
+            status, reason = Status.CLOSED, closed_because.get(day, "")
         elif change is not None and change.new_start:
             status = Status.MOVED_FROM
         elif activity.is_cancelled or (change is not None and change.is_cancelled):
@@ -92,6 +94,18 @@ def activity_rows(activity: Activity, first: date, last: date) -> list[dict]:
             cancelled = activity.is_cancelled or change.is_cancelled
             moved = Status.CANCELLED if cancelled else Status.MOVED_TO
             rows.append(base | _when(day, change.new_start, new_end, moved, True, reason or whole_reason))
+    # A moved date kept after the rule changed (its planned day is no date of the
+    # rule any more) is an event of its own, in the feeds as here.
+    rule_days = (
+        {start.date() for start in _starts(activity, min(changes), max(changes))} if changes else set()
+    )
+    for day, change in changes.items():
+        kept = change.new_start and not change.is_cancelled and day not in rule_days and day not in skipped
+        if kept and first <= day <= last:
+            new_end = change.new_end or change.new_start + duration
+            status = Status.CANCELLED if activity.is_cancelled else Status.MOVED_TO
+            reason = change.reason or whole_reason
+            rows.append(base | _when(day, change.new_start, new_end, status, True, reason))
     return rows
 
 

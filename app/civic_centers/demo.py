@@ -67,6 +67,7 @@ def load(today: date, manager: User | None) -> None:
             status=ActivityStatus.PUBLISHED, start_on=monday - timedelta(weeks=6) + timedelta(days=first_day),
             start_time=start, end_time=end, freq="weekly", interval=1, weekdays=weekdays,
             until_on=monday + timedelta(weeks=30), step_free_access=True, sequence=0,
+            age_min=6 if audience == "children" else None, age_max=10 if audience == "children" else None,
         )  # fmt: skip
         db.session.add(activity)
     db.session.flush()

@@ -60,7 +60,11 @@ def detail(slug: str):
     center = get_center_or_404(slug)
     first = today_in_rome()
     shown = listing.per_day(
-        agenda.Filters(center_id=center.id), first, first + timedelta(weeks=CENTER_WEEKS), CENTER_PER_DAY
+        agenda.Filters(center_id=center.id),
+        first,
+        first + timedelta(weeks=CENTER_WEEKS),
+        CENTER_PER_DAY,
+        with_changes=True,
     )
     more = {
         day: (n, url_for("agenda.calendar", vista="giorno", dal=day.isoformat(), centro=center.slug))
@@ -82,9 +86,16 @@ def activity_detail(slug: str, activity_id: int):
     """One activity: what a family asks before going, and its next dates."""
     activity = get_activity_or_404(activity_id, slug=slug)
     first = today_in_rome()
-    occurrences = agenda.entries([activity], first, first + timedelta(weeks=8))
+    last = first + timedelta(weeks=8)
+    if activity.is_public:  # the stored occurrences, with closed days and both ends of a move
+        occurrences = listing.per_day(
+            agenda.Filters(activity_id=activity.id), first, last, 20, with_changes=True
+        ).entries
+    else:  # a draft its managers look at: not stored as public
+        occurrences = agenda.entries([activity], first, last)
+    dated = [e.occurrence for e in occurrences if not e.kind]
     return render_template(
         "civic_centers/activity.html", activity=activity, center=activity.center, entries=occurrences,
-        jsonld=activity_events(activity, [e.occurrence for e in occurrences[:10]]), add_url=activity_add_url(activity),
+        jsonld=activity_events(activity, dated[:10]), add_url=activity_add_url(activity),
         subscription=subscription(center=activity.center), can_manage=can_manage(current_user, activity.center),
     )  # fmt: skip

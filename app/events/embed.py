@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from markupsafe import escape
 from sqlalchemy import select
 
-from app.agenda import query
+from app.agenda import listing, query
 from app.agenda import services as agenda
 from app.agenda.subscribe import Subscription
 from app.civic_centers.models import CivicCenter
@@ -22,6 +22,7 @@ from app.timeutil import today_in_rome
 from app.towns.models import Town
 
 EMBED_WEEKS = 4
+EMBED_PER_DAY = 10
 
 
 def _render(args):
@@ -29,9 +30,7 @@ def _render(args):
     first = today_in_rome()
     last = first + timedelta(weeks=EMBED_WEEKS) - timedelta(days=1)
     filters = found_query.filters
-    found = agenda.entries(
-        agenda.public_activities(filters), first, last, agenda.public_sessions(filters, first, last)
-    )
+    found = listing.per_day(filters, first, last, EMBED_PER_DAY, with_changes=True).entries
     title = found_query.name.removeprefix("Legami – ") if found_query.params else "Legami"
     page = render_template(
         "events/embed.html", entries=found, title=title,

@@ -46,6 +46,9 @@ def create_action(meeting: Meeting, description: str, owner: str, due_on: date |
     )  # fmt: skip
     db.session.add(item)
     db.session.flush()
+    from app.messages.flows.groups import action_assigned  # late: messages imports groups
+
+    action_assigned(item)
     return item
 
 

@@ -70,8 +70,11 @@ def meeting_cancel(meeting_id: int):
     """Cancel a meeting: it stays, marked cancelled."""
     meeting = access.get_meeting_or_404(meeting_id, edit=True)
     if EmptyForm().validate_on_submit():
+        was_cancelled = meeting.is_cancelled
         meeting.is_cancelled = True
         services.touch(meeting)
+        if not was_cancelled:
+            services._mail().meeting_cancelled(meeting)
         db.session.commit()
         flash(_("Incontro annullato."), "success")
     return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))

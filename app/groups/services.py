@@ -146,6 +146,7 @@ def update_meeting(meeting: Meeting, held_on: date, start: time, end: time, venu
         return False
     meeting.held_on, meeting.start_time, meeting.end_time, meeting.venue, meeting.agenda = new
     touch(meeting)
+    _mail().meeting_changed(meeting)
     return True
 
 
@@ -161,6 +162,7 @@ def schedule_meeting(group: WorkingGroup, held_on: date, start: time, end: time,
     )
     db.session.add(meeting)
     db.session.flush()
+    _mail().meeting_scheduled(meeting)
     return meeting
 
 
@@ -207,3 +209,9 @@ def open_actions_query(group_id: int):
         .options(selectinload(ActionItem.opened_meeting))
         .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
     )
+
+
+def _mail():
+    from app.messages.flows import groups  # imported late: the messages feature imports groups
+
+    return groups

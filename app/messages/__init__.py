@@ -9,7 +9,7 @@ bp = Blueprint("messages", __name__, template_folder="templates")
 
 
 def init_app(app) -> None:
-    from app.messages import flows, models, routes, services  # noqa: F401
+    from app.messages import flows, models, routes, routes_follow, routes_profile, services  # noqa: F401
 
     app.register_blueprint(bp)
     services.init_app(app)

@@ -17,7 +17,8 @@ from app.messages.transport import PermanentFailure, TemporaryFailure, transport
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
-BATCH = 200
+# Claimed together; with MAIL_TIMEOUT 20 s, ten messages fit in the 5-minute lease at worst.
+BATCH = 10
 
 
 def _due(now: datetime):
@@ -32,18 +33,28 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 1800))
 
 
-def claim(message_id: int, now: datetime | None = None) -> bool:
-    """Take the message for this worker until the lease ends (committed at once)."""
-    now = now or utcnow()
+def claim_batch(now: datetime, ids: list[int] | None = None, limit: int = BATCH) -> list[int]:
+    """Take up to `limit` due messages, oldest first, for this worker until the lease ends
+    (one UPDATE, committed at once; a row another worker took meanwhile is not returned)."""
     lease = timedelta(seconds=current_app.config["MAIL_LEASE_SECONDS"])
-    result = db.session.execute(
+    due = select(Message.id).where(_due(now)).order_by(Message.id).limit(limit)
+    if ids is not None:
+        due = due.where(Message.id.in_(ids))
+    due = due.with_for_update(skip_locked=True)  # PostgreSQL; SQLite's writer lock does the same
+    taken = db.session.scalars(
         update(Message)
-        .where(Message.id == message_id, _due(now))
+        .where(Message.id.in_(due.scalar_subquery()), _due(now))
         .values(state=MessageState.SENDING, lease_until=now + lease, attempts=Message.attempts + 1)
+        .returning(Message.id)
         .execution_options(synchronize_session=False)
-    )
+    ).all()
     db.session.commit()
-    return result.rowcount == 1
+    return sorted(taken)
+
+
+def claim(message_id: int, now: datetime | None = None) -> bool:
+    """Take one message (see claim_batch)."""
+    return claim_batch(now or utcnow(), [message_id], 1) == [message_id]
 
 
 def _finish(message_id: int, **values) -> None:
@@ -55,7 +66,9 @@ def _finish(message_id: int, **values) -> None:
 
 
 class ServerDown(Exception):
-    pass
+    def __init__(self, reason: str, later: datetime):
+        super().__init__(reason)
+        self.later = later
 
 
 def send_claimed(message_id: int, transport, now: datetime | None = None) -> str:
@@ -87,7 +100,7 @@ def send_claimed(message_id: int, transport, now: datetime | None = None) -> str
         _finish(message_id, state=MessageState.QUEUED, next_attempt_at=later, last_error=str(error)[:2000])
         if error.connection:
             _wait_all(now, later)
-            raise ServerDown(str(error)) from error
+            raise ServerDown(str(error), later) from error
         return MessageState.QUEUED
     _finish(
         message_id,
@@ -117,26 +130,31 @@ def _wait_all(now: datetime, later: datetime) -> None:
     db.session.commit()
 
 
+def _release(ids: list[int], later: datetime) -> None:
+    """Claimed but not tried (the server went down): back in the queue, waiting with the others."""
+    if ids:
+        db.session.execute(
+            update(Message).where(Message.id.in_(ids), Message.state == MessageState.SENDING)
+            .values(state=MessageState.QUEUED, lease_until=None, next_attempt_at=later, attempts=Message.attempts - 1)
+            .execution_options(synchronize_session=False)
+        )  # fmt: skip
+        db.session.commit()
+
+
 def deliver(ids: list[int] | None = None, now: datetime | None = None, transport=None) -> dict[str, int]:
-    """Deliver the given messages (or every due one, oldest first); returns counts by outcome."""
+    """Deliver the given messages (or every due one), oldest first, in claimed batches."""
     now = now or utcnow()
     own = transport is None
     transport = transport or transport_for(current_app)
     counts = {MessageState.SENT: 0, MessageState.FAILED: 0, MessageState.QUEUED: 0}
-    last = 0
     try:
-        while True:
-            query = select(Message.id).where(_due(now), Message.id > last).order_by(Message.id).limit(BATCH)
-            if ids is not None:
-                query = query.where(Message.id.in_(ids))
-            batch = db.session.scalars(query).all()
-            db.session.commit()
-            if not batch:
-                break
-            for message_id in batch:
-                last = message_id
-                if claim(message_id, now):
+        while batch := claim_batch(now, ids):
+            for n, message_id in enumerate(batch):
+                try:
                     counts[send_claimed(message_id, transport, now)] += 1
+                except ServerDown as down:
+                    _release(batch[n + 1 :], down.later)
+                    raise
     except ServerDown:
         pass
     finally:

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -59,3 +59,32 @@ class Message(db.Model):
     @property
     def state_label(self) -> str:
         return str(STATE_LABELS[MessageState(self.state)])
+
+
+class MessagePreference(db.Model):
+    """What a user chooses to receive; a missing row means the defaults (everything, weekly)."""
+
+    __tablename__ = "message_preferences"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    meetings: Mapped[bool] = mapped_column(default=True)
+    minutes: Mapped[bool] = mapped_column(default=True)
+    actions: Mapped[bool] = mapped_column(default=True)
+    # "weekly" or "never"
+    actions_digest: Mapped[str] = mapped_column(String(16), default="weekly")
+
+
+class Follow(db.Model):
+    """A resident follows a civic center, a lab or a town by e-mail (no account needed)."""
+
+    __tablename__ = "follows"
+    __table_args__ = (
+        UniqueConstraint("email", "target", "target_id", name="uq_follows_email_target_target_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    target: Mapped[str] = mapped_column(String(16))  # "center", "lab" or "town"
+    target_id: Mapped[int] = mapped_column(Integer, index=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -40,7 +40,8 @@ def _app():
 
 
 @huey.task()
-def deliver_task(ids: list[int]):
+def deliver_task(ids: list[int] | None):
+    """Deliver these messages (None: every due one, after a bulk enqueue)."""
     from app.messages import delivery
 
     with _app().app_context():
@@ -68,6 +69,6 @@ def hourly_task():
 def dispatch(ids: list[int]) -> None:
     """After a commit: hand the new messages to the worker (never fails the request)."""
     try:
-        deliver_task(list(ids))
+        deliver_task(None if None in ids else list(ids))
     except Exception:
         current_app.logger.exception("could not hand messages %s to the queue", ids[:10])

@@ -44,10 +44,10 @@ def render(message: Message) -> tuple[EmailMessage, str, str]:
         ctx.update(kind.load(message.data or {}))
         ctx.update(message=message, link=link, public_url=public_url())
         subject = " ".join(str(kind.subject(ctx)).split())
-        ctx.update(subject=subject, reason=str(kind.reason(ctx)))
+        unsubscribe = kind.unsubscribe(ctx) if kind.unsubscribe else None
+        ctx.update(subject=subject, reason=str(kind.reason(ctx)), unsubscribe=unsubscribe)
         text = render_template(f"mail/{kind.name}.txt", **ctx)
         html = render_template(f"mail/{kind.name}.html", **ctx)
-        unsubscribe = kind.unsubscribe(ctx) if kind.unsubscribe else None
         attachments = kind.attachments(ctx)
     email = EmailMessage()
     email["Subject"] = subject

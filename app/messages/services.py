@@ -54,6 +54,35 @@ def enqueue(kind: str, to: str, data: dict, key: str, name: str = "", user=None)
     return message
 
 
+def enqueue_many(kind: str, rows: list[dict]) -> int:
+    """Queue many messages of one kind in one statement (weekly digests): each row has `to`, `data`,
+    `key` and optionally `name` and `user_id`; keys already queued are skipped. Returns rows given."""
+    if kind not in KINDS:
+        raise KeyError(f"unknown message kind {kind!r}")
+    now = utcnow()
+    values = []
+    for row in rows:
+        to = row["to"].strip().lower()
+        if not valid_address(to):
+            raise BadAddress(to)
+        values.append({
+            "key": row["key"][:200], "kind": kind, "to_email": to, "to_name": clean_name(row.get("name", "")),
+            "user_id": row.get("user_id"), "data": row["data"], "state": MessageState.QUEUED, "attempts": 0,
+            "last_error": "", "next_attempt_at": now, "queued_at": now, "created_at": now, "subject": "",
+            "body_text": "",
+        })  # fmt: skip
+    if not values:
+        return 0
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(insert(Message).on_conflict_do_nothing(index_elements=["key"]), values)
+    db.session.info.setdefault(_PENDING, []).append(None)  # "deliver whatever is due"
+    return len(values)
+
+
 def requeue(message: Message) -> None:
     """ "Invia di nuovo": back in the queue, with a fresh day of retries."""
     now = utcnow()

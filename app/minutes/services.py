@@ -63,6 +63,7 @@ class ApprovalRefused(ValueError):
 
 def send_to_review(minutes: Minutes) -> None:
     minutes.status = MinutesStatus.REVIEW
+    _mail().minutes_to_review(minutes)
 
 
 def add_comment(minutes: Minutes, user, body: str, approval: bool) -> MinutesComment:
@@ -92,6 +93,7 @@ def approve(minutes: Minutes, user, visibility: str, method: str = "present", se
     minutes.visibility = Visibility(visibility)
     minutes.approved_at = utcnow()
     minutes.approved_by_id = user.id
+    _mail().minutes_approved(minutes)
     minutes.approval_method = method
     minutes.approved_in_session_on = session_on if method == "session" else None
     approvers = [c.author.full_name for c in approvals(minutes) if c.author is not None]
@@ -146,3 +148,9 @@ def visible_query(group_id: int, members_view: bool):
     if not members_view:
         query = query.where(Minutes.visibility == Visibility.PUBLIC)
     return query
+
+
+def _mail():
+    from app.messages.flows import groups  # imported late: the messages feature imports groups
+
+    return groups

@@ -18,7 +18,7 @@ from app.towns.models import Town
 coordinators = roles_required(Role.COORDINATOR, Role.ADMIN)
 SESSION_HEADER = ["Data", "Ora", "Laboratorio", "Comune", "Ore", "Presenze", "Di cui con nome", "Conteggio"]
 PEOPLE_HEADER = ["Nome", "Contatto", "Laboratori", "Incontri"]
-ACTIVITY_HEADER = ["Data", "Ora", "Attività", "Luogo"]
+ACTIVITY_HEADER = ["Data", "Ora", "Attività", "Luogo", "Presenti (conteggio)"]
 MEETING_HEADER = ["Data", "Ora", "Gruppo", "Sede", "Presenti", "Assenti", "Giustificati"]
 KINDS = ("incontri", "persone", "attivita", "riunioni")
 
@@ -71,7 +71,7 @@ def _table(kind: str, period):
     if kind == "attivita":
         held = services.held_activities(period, now)
         return ACTIVITY_HEADER, [
-            [r.starts_at.date(), r.starts_at.strftime("%H:%M"), r.title, r.place] for r in held
+            [r.starts_at.date(), r.starts_at.strftime("%H:%M"), r.title, r.place, r.headcount] for r in held
         ]
     sessions = services.held_sessions(period, now)
     if kind == "persone":

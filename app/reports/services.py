@@ -30,6 +30,9 @@ class Figures:
     people_reached: int = 0
     counted_only: int = 0  # people counted at the door, without a name
     activities_held: int = 0
+    activity_hours: float = 0.0  # civic-center activities held
+    activity_headcount: int = 0  # people counted at them by the centers' managers
+    activities_counted: int = 0  # how many of the activities held have a headcount
     meetings_held: int = 0
     meeting_presences: int = 0
     by_month: dict[date, int] = field(default_factory=dict)  # first day of the month -> lab attendance

@@ -1,0 +1,74 @@
+"""What the calendar pages add to the occurrences: a center's closed days and where moved dates went.
+
+Two small queries per page, whatever it shows: the closed days of the centers
+whose activities the filters select (one line per center and day, with the
+closure's reason), and the new date of each moved date whose planned day is
+on the page ("Spostato a giovedì 12").
+"""
+
+from datetime import date, datetime, time
+
+from sqlalchemy import func, select, tuple_
+
+from app.agenda import services
+from app.agenda.models import CalendarOccurrence as Row
+from app.agenda.models import OccurrenceStatus as Status
+from app.calendar.occurrences import Occurrence
+from app.extensions import db
+from app.timeutil import ROME
+
+
+def closed_days(filters, first: date, last: date, conditions) -> list["services.Entry"]:
+    """One entry per center and closed day that the filters would otherwise show."""
+    query = (
+        select(Row.center_id, Row.day, func.max(Row.reason).label("reason"), func.max(Row.place).label("place"),
+               func.min(Row.path).label("path"))
+        .where(*conditions(filters, first, last, (Status.CLOSED,)))
+        .group_by(Row.center_id, Row.day)
+    )  # fmt: skip
+    found = []
+    for row in db.session.execute(query):
+        start = datetime.combine(row.day, time(), ROME)
+        occurrence = Occurrence(original_on=row.day, start=start, end=start)
+        center_name = row.place.rsplit(", ", 1)[0]
+        center_path = row.path.split("/attivita/", 1)[0]
+        found.append(
+            services.Entry(occurrence, center_name, center_path, row.place, "", row.reason, "closed")
+        )
+    return found
+
+
+def with_changes(
+    filters, first: date, last: date, entries: list["services.Entry"], conditions
+) -> list["services.Entry"]:
+    """The entries with their center's closed days added and moved dates' new dates filled in."""
+    from app.civic_centers.models import OccurrenceChange  # the blueprint imports this module early
+
+    moved = [e for e in entries if e.kind == "moved-from"]
+    if moved:
+        keys = {(_activity_id(e), e.occurrence.original_on) for e in moved}
+        rows = db.session.execute(
+            select(
+                OccurrenceChange.activity_id, OccurrenceChange.original_on, OccurrenceChange.new_start
+            ).where(tuple_(OccurrenceChange.activity_id, OccurrenceChange.original_on).in_(sorted(keys)))
+        )
+        new_starts = {(a, d): s for a, d, s in rows}
+        entries = [
+            _replace(e, new_starts.get((_activity_id(e), e.occurrence.original_on)))
+            if e.kind == "moved-from"
+            else e
+            for e in entries
+        ]
+    found = entries + closed_days(filters, first, last, conditions)
+    found.sort(key=lambda e: (e.occurrence.start, e.kind != "closed", e.title))
+    return found
+
+
+def _activity_id(entry: "services.Entry") -> int:
+    return int(entry.url.rstrip("/").rsplit("/", 1)[-1])
+
+
+def _replace(entry: "services.Entry", new_start: datetime | None) -> "services.Entry":
+    from dataclasses import replace
+
+    return replace(entry, moved_to=new_start.replace(tzinfo=ROME) if new_start else None)

@@ -1,0 +1,99 @@
+// A resident signs up for a lab, opens the confirmation e-mail (its HTML part, as a mail app shows it),
+// follows the withdraw link and withdraws. Usage: node tests/browser/mail_flow.mjs <config.json>
+import { existsSync, readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+
+const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const base = config.base;
+const results = { axe: {}, console: [], steps: {} };
+const browser = await chromium.launch({
+  executablePath: config.chromium,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync'],
+});
+
+async function audit(page, name) {
+  const report = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  results.axe[name] = report.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+}
+
+async function shot(page, name) {
+  if (config.screenshots) await page.screenshot({ path: `${config.screenshots}/${name}.png`, fullPage: true });
+}
+
+async function waitForFile(path) {
+  for (let i = 0; i < 100; i++) {
+    if (existsSync(path)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no message arrived at ${path}`);
+}
+
+for (const [label, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1280, height: 900 }]]) {
+  const context = await browser.newContext({ viewport, locale: 'it-IT', timezoneId: 'Europe/Rome' });
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') results.console.push(`${page.url()}: ${m.text()}`); });
+  page.on('pageerror', (e) => results.console.push(`${page.url()}: ${e.message}`));
+  const address = `famiglia-${label}@example.org`;
+  await page.goto(base + `/laboratori/${config.lab_slug}`);
+  await page.getByLabel('Nome e cognome').fill(`Teresa Villa ${label}`);
+  await page.getByLabel('E-mail').fill(address);
+  await page.getByRole('button', { name: 'Iscriviti', exact: true }).click();
+  await page.waitForURL(/iscrizione-ricevuta/);
+  results.steps[`received_${label}`] = await page.locator('main').innerText();
+  await audit(page, `received-${label}`);
+  await shot(page, `mail-received-${label}`);
+  // The message, as the resident's mail app shows it.
+  const file = `${config.inbox}/${address}.html`;
+  await waitForFile(file);
+  await page.goto('file://' + file);
+  results.steps[`mail_${label}`] = await page.locator('body').innerText();
+  await shot(page, `mail-message-${label}`);
+  await page.getByRole('link', { name: 'Vedi la tua iscrizione o ritirati' }).click();
+  await page.waitForURL(/\/iscrizione\//);
+  results.steps[`private_${label}`] = await page.locator('main').innerText();
+  await audit(page, `private-${label}`);
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'Ritirati dal laboratorio' }).click();
+  await page.waitForLoadState('load');
+  results.steps[`withdrawn_${label}`] = await page.locator('main').innerText();
+  await shot(page, `mail-withdrawn-${label}`);
+  await context.close();
+}
+
+// The other pages of this feature: asked for a password link, follow by e-mail, and the
+// administrator's Posta inviata (list and one message) and a user's notice preferences.
+for (const [label, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1280, height: 900 }]]) {
+  const context = await browser.newContext({ viewport, locale: 'it-IT', timezoneId: 'Europe/Rome' });
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') results.console.push(`${page.url()}: ${m.text()}`); });
+  await page.goto(base + '/password-dimenticata');
+  await audit(page, `forgot-${label}`);
+  await page.goto(base + `/segui/laboratorio/${config.lab_slug}`);
+  await audit(page, `follow-${label}`);
+  await page.goto(base + '/accedi');
+  await page.getByLabel('Indirizzo e-mail').fill(config.email);
+  await page.getByLabel('Password').fill(config.password);
+  await page.getByRole('button', { name: 'Accedi' }).click();
+  await page.waitForURL(/area-riservata/);
+  await page.goto(base + '/amministrazione/posta/');
+  results.steps[`outbox_${label}`] = await page.locator('main').innerText();
+  await audit(page, `outbox-${label}`);
+  await shot(page, `mail-outbox-${label}`);
+  await page.locator('main table a').first().click();
+  await page.waitForURL(/\/posta\/\d+/);
+  results.steps[`outbox_message_${label}`] = await page.locator('main').innerText();
+  await audit(page, `outbox-message-${label}`);
+  await shot(page, `mail-outbox-message-${label}`);
+  await page.goto(base + '/profilo/notifiche');
+  await audit(page, `preferences-${label}`);
+  await shot(page, `mail-preferences-${label}`);
+  await context.close();
+}
+
+await browser.close();
+console.log(JSON.stringify(results));

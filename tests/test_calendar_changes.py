@@ -1,0 +1,83 @@
+"""Closures and moves are visible where families look: list, week and month views, center and activity pages."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from app.civic_centers import services as centers
+from app.civic_centers.models import Closure
+from app.extensions import db
+from app.timeutil import today_in_rome
+from tests import factories
+from tests.conftest import text
+from tests.test_query_counts import count_queries
+
+
+@pytest.fixture
+def tuesdays(app):
+    center = factories.center(slug="oratorio-san-luigi")
+    activity = factories.activity(center)  # Tuesdays 16:30, February to May 2026
+    centers.move_occurrence(
+        activity, date(2026, 3, 10), datetime(2026, 3, 12, 17), datetime(2026, 3, 12, 18), ""
+    )
+    centers.add_closure(center, date(2026, 3, 16), date(2026, 3, 20), "Vacanze di Pasqua")
+    db.session.commit()
+    return activity
+
+
+@pytest.mark.parametrize("view", ["lista", "settimana", "mese"])
+def test_every_view_shows_the_closed_day_and_both_ends_of_a_move(browser, tuesdays, view):
+    start = "2026-03-09" if view != "mese" else "2026-03-01"
+    shown = {"lista": "2026-03-09", "settimana": "2026-03-09", "mese": "2026-03-01"}[view]
+    page = text(browser.get(f"/calendario?vista={view}&dal={shown}&centro=oratorio-san-luigi"))
+    assert start
+    if view == "settimana":  # the week of the 9th: the move; the closure is the week after
+        page += text(browser.get(f"/calendario?vista={view}&dal=2026-03-16&centro=oratorio-san-luigi"))
+    if view == "mese":
+        assert "Chiuso Vacanze di Pasqua" in page and "Spostato a giovedì 12" in page
+        assert "Spostato da martedì 10" in page
+    else:
+        assert "Chiuso – Vacanze di Pasqua" in page
+        assert "Spostato a giovedì 12, 17:00." in page and "Spostato da martedì 10." in page
+
+
+def test_a_closed_day_is_one_line_per_center_whatever_its_activities(browser, tuesdays):
+    factories.activity(tuesdays.center, title="Coro")
+    db.session.commit()
+    page = text(browser.get("/calendario?dal=2026-03-16&centro=oratorio-san-luigi"))
+    assert page.count("Chiuso – Vacanze di Pasqua") == 1
+
+
+def test_the_activity_and_center_pages_show_them_too(browser, app):
+    today = today_in_rome()
+    first = today + timedelta(days=1)
+    center = factories.center(slug="oratorio-san-luigi")
+    activity = factories.activity(
+        center, start_on=first, weekdays=str(first.weekday()), until_on=first + timedelta(weeks=5)
+    )
+    centers.move_occurrence(activity, first, datetime.combine(first + timedelta(days=1), activity.start_time),
+                            datetime.combine(first + timedelta(days=1), activity.end_time), "")  # fmt: skip
+    centers.add_closure(center, first + timedelta(weeks=1), first + timedelta(weeks=1), "Festa patronale")
+    db.session.commit()
+    for url in (f"/centri/{center.slug}", f"/centri/{center.slug}/attivita/{activity.id}"):
+        page = text(browser.get(url))
+        assert "Chiuso – Festa patronale" in page and "Spostato a " in page and "Spostato da " in page, url
+
+
+def test_the_changes_cost_a_fixed_number_of_queries(browser, tuesdays):
+    url = "/calendario?dal=2026-03-09&centro=oratorio-san-luigi"
+    browser.get(url)
+    with count_queries() as few:
+        browser.get(url)
+    for n in range(4):
+        other = factories.activity(tuesdays.center, title=f"Altra {n}")
+        centers.move_occurrence(
+            other, date(2026, 3, 10), datetime(2026, 3, 11, 17), datetime(2026, 3, 11, 18), ""
+        )
+    db.session.add(
+        Closure(center=tuesdays.center, start_on=date(2026, 3, 13), end_on=date(2026, 3, 13), reason="x")
+    )
+    db.session.commit()
+    with count_queries() as many:
+        browser.get(url)
+    assert len(many) == len(few)

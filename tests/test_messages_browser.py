@@ -1,0 +1,117 @@
+"""In a real browser: a resident signs up for a lab, opens the confirmation e-mail that a real
+SMTP server received, follows the withdraw link and withdraws. (In CI a skip is a failure.)"""
+
+import email
+import json
+import os
+import subprocess
+import threading
+from datetime import time, timedelta
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.extensions import db
+from app.labs.models import Registration
+from app.timeutil import today_in_rome
+from tests import factories
+from tests.mail_support import free_port
+from tests.test_e2e import CHROMIUM, PASSWORD, ROOT, require_browser
+
+pytestmark = pytest.mark.browser
+
+
+class Inbox:
+    """Writes each message's HTML part to <inbox>/<recipient>.html, as a mail app would show it."""
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.original_content, policy=policy.default)
+        html = message.get_body(preferencelist=("html",)).get_content()
+        for recipient in envelope.rcpt_tos:
+            (self.folder / f"{recipient}.html").write_text(html)
+        return "250 OK"
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    require_browser()
+    from app.messages import queue
+
+    workdir = tmp_path_factory.mktemp("mail-e2e")
+    inbox = workdir / "inbox"
+    inbox.mkdir()
+    smtp = Controller(Inbox(inbox), hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    app = create_app({
+        "SECRET_KEY": "e2e", "DATABASE_URL": f"sqlite:///{workdir / 'e2e.sqlite3'}", "INSTANCE_PATH": str(workdir),
+        "RATELIMIT_STORAGE_URI": "memory://", "LOG_LEVEL": "WARNING", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port, "MAIL_DISPATCH": "queue",
+    })  # fmt: skip
+    with app.app_context():
+        db.create_all()
+        from app.auth import services as accounts
+        from app.auth.models import Role
+
+        admin = accounts.create_user("admin@example.org", "Alba Amministratrice", {Role.ADMIN})
+        admin.set_password(PASSWORD)
+        lab = factories.lab(capacity=5)
+        factories.session(lab, today_in_rome() + timedelta(days=2), time(18), time(20))
+        db.session.commit()
+        slug = lab.slug
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_URL"] = base
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    config = {
+        "base": base, "chromium": CHROMIUM, "lab_slug": slug, "inbox": str(inbox), "email": "admin@example.org",
+        "password": PASSWORD,
+        "screenshots": os.environ.get("E2E_SCREENSHOTS", ""),
+    }  # fmt: skip
+    (workdir / "config.json").write_text(json.dumps(config))
+    queue.huey.immediate = True  # the worker's task runs right after the request's commit
+    try:
+        done = subprocess.run(
+            ["node", str(ROOT / "tests" / "browser" / "mail_flow.mjs"), str(workdir / "config.json")],
+            cwd=ROOT, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+    finally:
+        queue.huey.immediate = False
+        server.shutdown()
+        smtp.stop()
+    assert done.returncode == 0, done.stderr[-3000:]
+    with app.app_context():
+        statuses = db.session.scalars(select(Registration.status)).all()
+    return json.loads(done.stdout.strip().splitlines()[-1]), statuses
+
+
+@pytest.mark.parametrize("label", ["phone", "desktop"])
+def test_resident_signs_up_reads_the_mail_and_withdraws(results, label):
+    found, statuses = results
+    steps = found["steps"]
+    assert "Ti abbiamo scritto" in steps[f"received_{label}"]
+    assert "la tua iscrizione a «Orto condiviso» è confermata" in steps[f"mail_{label}"]
+    assert f"Teresa Villa {label}, hai un posto." in steps[f"private_{label}"]
+    assert "Hai ritirato la tua iscrizione" in steps[f"withdrawn_{label}"]
+    assert statuses == ["withdrawn", "withdrawn"]
+
+
+def test_posta_inviata_lists_the_sign_ups_as_sent(results):
+    found, _ = results
+    steps = found["steps"]
+    for label in ("phone", "desktop"):
+        assert "Iscrizione confermata: Orto condiviso" in steps[f"outbox_{label}"]
+        assert "Inviato" in steps[f"outbox_{label}"]
+        assert "Buongiorno Teresa Villa" in steps[f"outbox_message_{label}"]
+
+
+def test_mail_pages_have_no_serious_accessibility_violations(results):
+    found, _ = results
+    assert found["axe"] and all(v == [] for v in found["axe"].values()), found["axe"]
+    assert found["console"] == []
