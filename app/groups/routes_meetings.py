@@ -89,20 +89,6 @@ def meeting_detail(meeting_id: int):
                          ActionForm(formdata=None, prefix="action"))  # fmt: skip
 
 
-def _attendance_form(meeting, form, posted=False):
-    """Pairs (row, form entry): the name always comes from the row, never from the posted data."""
-    rows = attendance.rows(meeting)
-    if not posted:
-        for row in rows:
-            record = row.record
-            form.rows.append_entry({
-                "key": row.key, "status": row.status,
-                "arrived_at": record.arrived_at if record else None, "left_at": record.left_at if record else None,
-            })  # fmt: skip
-    by_key = {row.key: row for row in rows}
-    return [(by_key[entry.key.data], entry) for entry in form.rows if entry.key.data in by_key]
-
-
 def _meeting_page(meeting, attendance_form, guest_form, action_form, status=200, pairs=None):
     action_form.owner.choices = actions.owner_choices(meeting.group, meeting)
     opened, closed = services.meeting_actions(meeting)
@@ -111,7 +97,7 @@ def _meeting_page(meeting, attendance_form, guest_form, action_form, status=200,
     )
     return render_template(
         "groups/meeting.html", meeting=meeting, group=meeting.group, quorum=attendance.quorum(meeting),
-        attendance_rows=pairs if pairs is not None else _attendance_form(meeting, attendance_form),
+        attendance_rows=pairs if pairs is not None else attendance.form_pairs(meeting, attendance_form),
         attendance_form=attendance_form, attendance_invalid=pairs is not None,
         guest_form=guest_form, action_form=action_form, opened=opened, closed=closed, minutes=minutes,
         pending=services.pending_actions(meeting), locked=services.meeting_is_locked(meeting),
@@ -126,18 +112,10 @@ def attendance_save(meeting_id: int):
     """Mark everyone present, absent or excused, with late arrival or early leave; checked first."""
     meeting = access.get_meeting_or_404(meeting_id, edit=True)
     form = AttendanceForm()
-    pairs = _attendance_form(meeting, form, posted=True)
+    pairs = attendance.form_pairs(meeting, form, posted=True)
     valid = form.validate_on_submit()
-    values = {}
-    for _row, entry in pairs:
-        errors = attendance.time_errors(meeting, entry.status.data, entry.arrived_at.data, entry.left_at.data)
-        for field, message in errors.items():
-            getattr(entry, field).errors = [*getattr(entry, field).errors, message]
-        valid = valid and not errors
-        values[entry.key.data] = {
-            "status": entry.status.data, "arrived_at": entry.arrived_at.data, "left_at": entry.left_at.data,
-        }  # fmt: skip
-    if valid:
+    values = attendance.checked_values(meeting, pairs)
+    if valid and values is not None:
         attendance.save(meeting, values)
         db.session.commit()
         flash(_("Presenze salvate."), "success")

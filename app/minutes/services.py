@@ -6,6 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.groups import attendance
+from app.groups import services as group_services
 from app.groups.models import Meeting
 from app.minutes import versions
 from app.minutes.models import Minutes, MinutesComment, MinutesRevision, MinutesStatus, Visibility
@@ -107,6 +109,21 @@ def correct(minutes: Minutes, user, title: str, body: str, reason: str, base_rev
     revision = _save_revision(minutes, user, title, body, reason=reason, correction=True)
     versions.correction(minutes, user, reason)
     return revision
+
+
+def correct_header(
+    minutes: Minutes, user, reason: str, venue: str, start, end, values: dict, base_version: int
+):
+    """A rettifica of place, hours and attendance of an approved verbale's meeting: the meeting
+    changes (a new SEQUENCE for calendars) and a new approved version records what changed."""
+    if base_version != len(minutes.versions):
+        raise StaleEdit
+    meeting = minutes.meeting
+    if (venue, start, end) != (meeting.venue, meeting.start_time, meeting.end_time):
+        meeting.venue, meeting.start_time, meeting.end_time = venue, start, end
+        group_services.touch(meeting)  # a past meeting: calendars update, nobody is e-mailed
+    attendance.save(meeting, values)
+    return versions.correction(minutes, user, reason, header=True)
 
 
 def trash(minutes: Minutes) -> None:
