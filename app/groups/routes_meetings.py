@@ -3,13 +3,14 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from app.extensions import db
 from app.forms import EmptyForm
 from app.groups import access, actions, attendance, bp, services
 from app.groups.forms import ActionForm, ActionStatusForm, AttendanceForm, GuestForm, MeetingForm
-from app.minutes.models import Minutes
+from app.minutes import attachments as minutes_attachments
+from app.minutes import services as minutes_services
+from app.minutes.forms import AttachmentForm
 
 
 def _save_meeting(group, form, meeting=None):
@@ -92,9 +93,7 @@ def meeting_detail(meeting_id: int):
 def _meeting_page(meeting, attendance_form, guest_form, action_form, status=200, pairs=None):
     action_form.owner.choices = actions.owner_choices(meeting.group, meeting)
     opened, closed = services.meeting_actions(meeting)
-    minutes = db.session.scalar(
-        select(Minutes).where(Minutes.meeting_id == meeting.id, Minutes.deleted_at.is_(None))
-    )
+    minutes = minutes_services.minutes_of(meeting)
     return render_template(
         "groups/meeting.html", meeting=meeting, group=meeting.group, quorum=attendance.quorum(meeting),
         attendance_rows=pairs if pairs is not None else attendance.form_pairs(meeting, attendance_form),
@@ -103,6 +102,8 @@ def _meeting_page(meeting, attendance_form, guest_form, action_form, status=200,
         pending=services.pending_actions(meeting), locked=services.meeting_is_locked(meeting),
         status_form=ActionStatusForm(formdata=None), button=EmptyForm(),
         can_export=access.can_export(current_user, meeting.group),
+        attachments=[] if minutes else minutes_attachments.of_meeting(meeting),
+        attachment_form=AttachmentForm(formdata=None),
     ), status  # fmt: skip
 
 

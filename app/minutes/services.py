@@ -9,7 +9,7 @@ from app.extensions import db
 from app.groups import attendance
 from app.groups import services as group_services
 from app.groups.models import Meeting
-from app.minutes import versions
+from app.minutes import attachments, versions
 from app.minutes.models import Minutes, MinutesComment, MinutesRevision, MinutesStatus, Visibility
 from app.minutes.search import document
 from app.timeutil import utcnow
@@ -37,6 +37,14 @@ def _save_revision(minutes: Minutes, user, title: str, body: str, reason: str = 
     return revision
 
 
+def minutes_of(meeting: Meeting, trashed_too: bool = False) -> Minutes | None:
+    """The verbale of a meeting (one per meeting), or None."""
+    query = select(Minutes).where(Minutes.meeting_id == meeting.id)
+    if not trashed_too:
+        query = query.where(Minutes.deleted_at.is_(None))
+    return db.session.scalar(query)
+
+
 def create_minutes(meeting: Meeting, user, title: str, body: str) -> Minutes:
     minutes = Minutes(
         meeting=meeting, group=meeting.group, title=title, body=body, revision_number=0,
@@ -44,6 +52,7 @@ def create_minutes(meeting: Meeting, user, title: str, body: str) -> Minutes:
     )  # fmt: skip
     db.session.add(minutes)
     _save_revision(minutes, user, title, body)
+    attachments.adopt(minutes)
     return minutes
 
 
