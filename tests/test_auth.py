@@ -178,6 +178,14 @@ def test_change_password_ends_other_sessions_but_keeps_this_one(app, browser, me
             {"current": PASSWORD, "password": "una-nuova-password", "confirm": "diversa-password"},
             "Le due password non coincidono.",
         ),
+        (
+            {"current": PASSWORD, "password": "1234567890", "confirm": "1234567890"},
+            "Questa password è tra le più usate",
+        ),
+        (
+            {"current": PASSWORD, "password": "Password123", "confirm": "Password123"},
+            "Questa password è tra le più usate",
+        ),
         ({"current": PASSWORD, "password": "", "confirm": ""}, "Scegli una password."),
         (
             {"current": "", "password": "una-nuova-password", "confirm": "una-nuova-password"},
@@ -216,6 +224,15 @@ def test_invitation_bad_input(browser, make_user):
     url = f"/invito/{accounts.invitation_token(user)}"
     response = browser.post(url, {"password": "corta", "confirm": "corta"}, token_from=url)
     assert "La password deve avere da 10 a 128 caratteri." in text(response)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).password_hash is None
+
+
+def test_invitation_refuses_a_common_password(browser, make_user):
+    user = make_user("nuovo@example.org", password=None)
+    url = f"/invito/{accounts.invitation_token(user)}"
+    response = browser.post(url, {"password": "qwertyuiop", "confirm": "qwertyuiop"}, token_from=url)
+    assert "Questa password è tra le più usate e si indovina in pochi tentativi" in text(response)
     db.session.expire_all()
     assert db.session.get(User, user.id).password_hash is None
 
