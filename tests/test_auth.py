@@ -1,4 +1,4 @@
-"""Logging in and out, passwords, invitations, and the login rate limits."""
+"""Logging in and out, passwords, invitations (the login limits: test_login_throttle.py)."""
 
 import pytest
 
@@ -254,36 +254,6 @@ def test_expired_invitation_is_not_found(app, browser, make_user):
     token = accounts.invitation_token(user)
     app.config["INVITE_MAX_AGE_SECONDS"] = -1
     assert browser.get(f"/invito/{token}").status_code == 404
-
-
-def test_login_is_rate_limited_per_account(app, browser, member):
-    app.config["LOGIN_LIMIT_PER_ACCOUNT"] = "3 per 15 minutes"
-    for _ in range(3):
-        assert (
-            browser.post("/accedi", {"email": member.email, "password": "sbagliata-123"}).status_code == 200
-        )
-    response = browser.post("/accedi", {"email": member.email, "password": PASSWORD})
-    assert response.status_code == 429
-    assert "Troppi tentativi" in text(response)
-    # Another account from the same address is not blocked by this limit.
-    other = browser.post("/accedi", {"email": "altro@example.org", "password": "sbagliata-123"})
-    assert other.status_code == 200
-
-
-def test_login_is_rate_limited_per_address(app, browser):
-    app.config["LOGIN_LIMIT_PER_IP"] = "4 per 10 minutes"
-    for n in range(4):
-        browser.post("/accedi", {"email": f"p{n}@example.org", "password": "sbagliata-123"})
-    response = browser.post("/accedi", {"email": "p9@example.org", "password": "sbagliata-123"})
-    assert response.status_code == 429
-    assert "attendi qualche minuto" in text(response)
-
-
-def test_successful_logins_do_not_use_up_the_account_limit(app, browser, member):
-    app.config["LOGIN_LIMIT_PER_ACCOUNT"] = "2 per 15 minutes"
-    for _ in range(3):
-        browser.login(member)
-        browser.logout()
 
 
 def test_passwords_are_hashed(member):
