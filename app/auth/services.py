@@ -88,6 +88,20 @@ def create_user(email: str, full_name: str, roles: set[Role]) -> User:
     return user
 
 
+def find_or_invite(email: str) -> User:
+    """The account with this address, or a new one without a password, invited by e-mail and
+    named after its address until the person says otherwise. Whoever adds a member, a co-maker
+    or a manager by e-mail gets the same reply either way: no hint whether an account existed."""
+    user = find_by_email(email)
+    if user is None:
+        from app.messages.flows.accounts import send_invitation
+
+        address = normalise_email(email)
+        user = create_user(address, address[:120], set())
+        send_invitation(user)
+    return user
+
+
 def set_roles(user: User, roles: set[Role]) -> None:
     current = {link.role: link for link in user.role_links}
     for role in roles:

@@ -116,25 +116,21 @@ def member_add(slug: str):
     form = MemberForm(prefix="member")
     if form.validate_on_submit():
         try:
-            link = services.add_member(group, form.email.data, form.role.data, form.start_on.data)
-        except services.RuleError as error:
-            message = (
-                _("Questa persona è già nel gruppo.")
-                if str(error) == "already"
-                else _("Nessun account attivo con questa e-mail.")
-            )
-            form.email.errors.append(message)
+            services.add_member(group, form.email.data, form.role.data, form.start_on.data)
+        except services.RuleError:
+            form.email.errors.append(_("Questa persona è già nel gruppo."))
         else:
             db.session.commit()
-            flash(_("%(name)s fa ora parte del gruppo.", name=link.user.full_name), "success")
+            flash(
+                _(
+                    "%(email)s fa ora parte del gruppo. Se non aveva ancora un account, riceverà un invito "
+                    "per crearlo.",
+                    email=form.email.data.strip().lower(),
+                ),
+                "success",
+            )
             return redirect(url_for("groups.edit", slug=group.slug))
     return _edit_page(group, _group_form(group), form, 400)
-
-
-PERSON_ERRORS = {
-    "has_account": ("email", "Questa e-mail ha già un account: aggiungi la persona con il modulo qui sopra."),
-    "already": ("name", "Una persona con questo nome è già nel gruppo."),
-}
 
 
 @bp.route("/gruppi/<slug>/persone", methods=["POST"])
@@ -150,9 +146,8 @@ def person_add(slug: str):
             link = services.add_person(
                 group, form.name.data, form.email.data, form.role.data, form.start_on.data
             )
-        except services.RuleError as error:
-            field, message = PERSON_ERRORS[str(error)]
-            getattr(form, field).errors.append(_(message))
+        except services.RuleError:
+            form.name.errors.append(_("Questa persona è già nel gruppo."))
         else:
             db.session.commit()
             flash(_("%(name)s fa ora parte del gruppo.", name=link.name), "success")
