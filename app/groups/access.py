@@ -57,7 +57,9 @@ def role_refusal(user, group: WorkingGroup, link: GroupMembership | None, role: 
         return _("Non puoi cambiare il tuo ruolo nel gruppo: chiedi a chi lo presiede o al coordinamento.")
     touches_chair = role == GroupRole.CHAIR.value or (link is not None and link.role == GroupRole.CHAIR.value)
     if touches_chair and not (user.is_coordinator or group.role_of(user) == GroupRole.CHAIR):
-        return _("Solo chi presiede il gruppo o il coordinamento può nominare, cambiare o togliere la presidenza.")
+        return _(
+            "Solo chi presiede il gruppo o il coordinamento può nominare, cambiare o togliere la presidenza."
+        )
     return None
 
 
