@@ -94,12 +94,14 @@ def _meeting_page(meeting, attendance_form, guest_form, action_form, status=200,
     action_form.owner.choices = actions.owner_choices(meeting.group, meeting)
     opened, closed = services.meeting_actions(meeting)
     minutes = minutes_services.minutes_of(meeting)
+    locked, can_work = services.meeting_is_locked(meeting), access.can_work_in(current_user, meeting.group)
     return render_template(
         "groups/meeting.html", meeting=meeting, group=meeting.group, quorum=attendance.quorum(meeting),
         attendance_rows=pairs if pairs is not None else attendance.form_pairs(meeting, attendance_form),
         attendance_form=attendance_form, attendance_invalid=pairs is not None,
         guest_form=guest_form, action_form=action_form, opened=opened, closed=closed, minutes=minutes,
-        pending=services.pending_actions(meeting), locked=services.meeting_is_locked(meeting),
+        pending=services.pending_actions(meeting), locked=locked, can_work=can_work,
+        editable=can_work and not locked,
         status_form=ActionStatusForm(formdata=None), button=EmptyForm(),
         can_export=access.can_export(current_user, meeting.group),
         attachments=[] if minutes else minutes_attachments.of_meeting(meeting),
