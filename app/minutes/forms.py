@@ -1,7 +1,6 @@
 """Forms for writing, reviewing, approving and correcting a verbale."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     HiddenField,
@@ -14,9 +13,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from app.civic_centers.forms import single_line
-from app.forms import ItalianDateField
+from app.forms import BaseForm, ItalianDateField
 from app.minutes.models import MAX_BODY_BYTES, VISIBILITY_LABELS
+from app.text import single_line
 
 
 def body_size(form, field):
@@ -24,7 +23,7 @@ def body_size(form, field):
         raise ValidationError(_l("Il verbale è troppo lungo: al massimo 200 KB di testo."))
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(BaseForm):
     title = StringField(
         _l("Titolo"), filters=[single_line],
         validators=[DataRequired(_l("Scrivi il titolo.")), Length(max=200, message=_l("Al massimo %(max)d caratteri."))],
@@ -47,7 +46,7 @@ class CorrectionForm(MinutesForm):
     submit = SubmitField(_l("Salva la rettifica"))
 
 
-class CommentForm(FlaskForm):
+class CommentForm(BaseForm):
     body = TextAreaField(
         _l("Commento"), validators=[Length(max=5000, message=_l("Al massimo %(max)d caratteri."))]
     )
@@ -61,7 +60,7 @@ APPROVAL_METHODS = [
 ]
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(BaseForm):
     method = RadioField(_l("Come è stato approvato"), choices=APPROVAL_METHODS, default="present")
     session_on = ItalianDateField(_l("Data della seduta (se approvato in seduta)"), validators=[Optional()])
     visibility = SelectField(
@@ -70,14 +69,14 @@ class ApproveForm(FlaskForm):
     submit = SubmitField(_l("Approva e pubblica"))
 
 
-class SearchForm(FlaskForm):
+class SearchForm(BaseForm):
     class Meta:
         csrf = False
 
     q = StringField(_l("Cerca nei verbali"), validators=[DataRequired(), Length(max=200)])
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(BaseForm):
     file = FileField(
         _l("File da allegare"),
         validators=[FileRequired(_l("Scegli un file."))],
@@ -86,7 +85,7 @@ class AttachmentForm(FlaskForm):
     submit = SubmitField(_l("Allega"))
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(BaseForm):
     checksum = StringField(
         _l("Impronta SHA-256 del documento"), filters=[lambda v: (v or "").strip().lower()],
         validators=[DataRequired(_l("Scrivi l'impronta.")),
