@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 TOKEN_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 LAB = "laboratorio-carico"
 PERIOD = "dal=2026-01-01&al=2026-12-31"
-PASSWORD = "password-di-prova-1"
+PASSWORD = "password-di-prova-1"  # noqa: S105 - the seeded coordinator of a throw-away database
 COORDINATOR = "coordinatore.carico@example.org"
 
 
@@ -46,7 +46,8 @@ def settings(db_url: str, instance: str) -> dict:
 
 def seed() -> None:
     """Inside an app context: a coordinator, a lab with held sessions and room for every sign-up."""
-    from datetime import date, time as clock
+    from datetime import date
+    from datetime import time as clock
 
     from app.auth import services as accounts
     from app.auth.models import Role
@@ -61,7 +62,9 @@ def seed() -> None:
               status="open", theme="animazione", capacity=100_000, has_waiting_list=True)  # fmt: skip
     db.session.add(lab)
     for day in range(1, 28):
-        db.session.add(LabSession(lab=lab, start_on=date(2026, 3, day), start_time=clock(18), end_time=clock(20)))
+        db.session.add(
+            LabSession(lab=lab, start_on=date(2026, 3, day), start_time=clock(18), end_time=clock(20))
+        )
     db.session.add(LabSession(lab=lab, start_on=date(2099, 1, 1), start_time=clock(18), end_time=clock(20)))
     db.session.commit()
 
@@ -73,7 +76,7 @@ def start(db_url: str, workdir: Path, port: int = 0):
                "--timeout", "60", "--graceful-timeout", "5",
                f"app:create_app({settings(db_url, str(workdir))!r})"]  # fmt: skip
     with log_path.open("w") as log:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -115,7 +118,7 @@ def request(port, method, path, body=None, cookie=None):
 
 
 def _form(port, path, cookie=None):
-    status, headers, html = request(port, "GET", path, cookie=cookie)
+    _status, headers, html = request(port, "GET", path, cookie=cookie)
     cookie = cookie or headers["Set-Cookie"].split(";", 1)[0]
     return cookie, TOKEN_RE.search(html.decode()).group(1)
 
@@ -141,8 +144,13 @@ def load(port: int, seconds: float, writers: int = 5, readers: int = 5, exporter
         while time.monotonic() < stop_at:
             cookie, token = _form(port, f"/laboratori/{LAB}")
             n, started = next(counter), time.monotonic()
-            data = {"csrf_token": token, "full_name": f"Persona {n}", "email": f"p{n}@example.org", "note": ""}
-            status, headers, _ = request(port, "POST", f"/laboratori/{LAB}/iscrizione", data, cookie)
+            data = {
+                "csrf_token": token,
+                "full_name": f"Persona {n}",
+                "email": f"p{n}@example.org",
+                "note": "",
+            }
+            status, _headers, _ = request(port, "POST", f"/laboratori/{LAB}/iscrizione", data, cookie)
             note("write (lab sign-up)", status, status == 302, started)
 
     def reader(n):
@@ -156,9 +164,11 @@ def load(port: int, seconds: float, writers: int = 5, readers: int = 5, exporter
     def exporter(n):
         cookie = _log_in(port)
         while time.monotonic() < stop_at:
-            path = f"/coordinamento/esporta.xlsx?{PERIOD}" if n % 2 else f"/coordinamento/esporta.csv?{PERIOD}"
+            path = (
+                f"/coordinamento/esporta.xlsx?{PERIOD}" if n % 2 else f"/coordinamento/esporta.csv?{PERIOD}"
+            )
             started = time.monotonic()
-            status, headers, body = request(port, "GET", path, cookie=cookie)
+            status, headers, _body = request(port, "GET", path, cookie=cookie)
             note("export (audited GET)", status, status == 200 and "attachment" in headers.get(
                 "Content-Disposition", ""), started)  # fmt: skip
             n += 1
@@ -174,7 +184,10 @@ def load(port: int, seconds: float, writers: int = 5, readers: int = 5, exporter
 
 
 def summary(results: list) -> str:
-    lines = ["| requests | count | 5xx | not as expected | median ms | max ms |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "| requests | count | 5xx | not as expected | median ms | max ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for kind in sorted({r[0] for r in results}):
         rows = [r for r in results if r[0] == kind]
         times = [r[3] for r in rows]

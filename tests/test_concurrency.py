@@ -30,5 +30,8 @@ def test_writers_readers_and_exports_together_on_sqlite(app, db_url, tmp_path):
     kinds = {kind: sum(1 for r in results if r[0] == kind) for kind in {r[0] for r in results}}
     assert min(kinds.values()) >= 5, kinds
     exports = kinds["export (audited GET)"]
-    assert db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action.like("export.%"))) == exports
+    assert (
+        db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action.like("export.%")))
+        == exports
+    )
     assert db.session.scalar(select(func.count(Registration.id))) == kinds["write (lab sign-up)"]
