@@ -78,7 +78,7 @@ MUTATIONS = {
     "CR/LF": "riga uno\r\nriga due",
 }
 SKIP_LINKS = re.compile(r"\.(ics|xlsx|csv|pdf)(\?|$)|/esci|/static/|/ical/|/incorpora/|/allegati/")
-MAX_PER_ENDPOINT = 3
+MAX_PER_ENDPOINT = 2
 
 
 @pytest.fixture
@@ -254,7 +254,7 @@ def test_sign_up_names_are_stored_without_control_characters(browser, everyone):
     base = [(n, v) for n, v in pairs if n not in ("full_name", "email", "phone")]
     counter = iter(range(10_000))
 
-    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
     @given(name=NAMES)
     def sign_up(name):
         n = next(counter)
@@ -265,3 +265,18 @@ def test_sign_up_names_are_stored_without_control_characters(browser, everyone):
             assert not any(ord(c) < 32 or 127 <= ord(c) < 160 for c in stored), repr(stored)
 
     sign_up()
+
+
+def test_every_form_of_the_app_derives_from_the_cleaning_base_form(app):
+    from flask_wtf import FlaskForm
+
+    from app.forms import BaseForm
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    forms = {f for f in subclasses(FlaskForm) if f.__module__.startswith("app.")}
+    assert len(forms) > 50
+    assert {f.__qualname__ for f in forms if not issubclass(f, BaseForm)} == set()
