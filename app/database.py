@@ -1,6 +1,8 @@
 """Database engine set-up: SQLite pragmas and write locking."""
 
-from flask import has_request_context, request
+from contextlib import contextmanager
+
+from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -39,10 +41,32 @@ def configure_engine(engine: Engine) -> None:
             has_request_context()
             and request.method in READ_ONLY_METHODS
             and request.blueprint not in WRITING_GET_BLUEPRINTS
+            and not g.get("writing")
         ):
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@contextmanager
+def write_transaction(session):
+    """A short transaction of its own that may write, even inside a GET.
+
+    The request's transaction ends first (a GET's is a read snapshot, which
+    SQLite could not turn into a writer once another process has written);
+    the new one takes the write lock up front and waits for it like a POST
+    (busy_timeout). It commits at the end of the block, or rolls back.
+    """
+    session.commit()
+    previous, g.writing = g.get("writing", False), True
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        g.writing = previous
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

@@ -2,10 +2,50 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SubmitField, TimeField
+from wtforms import (
+    DateField,
+    FieldList,
+    FormField,
+    PasswordField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.meta import DefaultMeta
+
+from app.text import clean_line, clean_text
 
 
-class EmptyForm(FlaskForm):
+def _text_or_empty(value):
+    return "" if value is None else value
+
+
+class CleanMeta(DefaultMeta):
+    """Every field of every form gets app/text.py's cleaning as its last filter, and a
+    text field left out of a post reads as empty (as when sent blank), never None:
+    multi-line text keeps its line breaks, passwords are left as typed
+    (a FieldList or FormField cleans through the fields it encloses)."""
+
+    def bind_field(self, form, unbound_field, options):
+        field_class = unbound_field.field_class
+        if not issubclass(field_class, (PasswordField, FieldList, FormField)):
+            clean = clean_text if issubclass(field_class, TextAreaField) else clean_line
+            filters = [*unbound_field.kwargs.get("filters", ()), clean]
+            if issubclass(field_class, StringField):
+                filters.append(_text_or_empty)  # a text field left out of a post reads as empty
+            options = {**options, "filters": filters}
+        return super().bind_field(form, unbound_field, options)
+
+
+class BaseForm(FlaskForm):
+    """The app's form: Flask-WTF (CSRF) plus input cleaning. Every form derives from it."""
+
+    class Meta(CleanMeta):
+        pass
+
+
+class EmptyForm(BaseForm):
     """Only the CSRF token: for buttons that change state (logout, deactivate...)."""
 
     submit = SubmitField(_l("Conferma"))

@@ -2,7 +2,11 @@
 
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask
+from flask import Flask, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.errors import render_error
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -43,8 +47,43 @@ def safe_next_url(target: str | None) -> str | None:
     return target
 
 
+NUL_MESSAGE = _l("La richiesta contiene caratteri non ammessi. Controlla i dati e riprova.")
+
+
+def carries_nul() -> bool:
+    """True if the path, the query string or a form field holds a NUL byte,
+    which no text needs and PostgreSQL refuses in a string."""
+    pairs = [*request.args.items(multi=True)]
+    if request.method not in ("GET", "HEAD", "OPTIONS") and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        pairs += request.form.items(multi=True)
+        pairs += [(key, file.filename or "") for key, file in request.files.items(multi=True)]
+    return "\x00" in request.path or any("\x00" in key or "\x00" in value for key, value in pairs)
+
+
+def _is_private(response) -> bool:
+    """A page for a signed-in person, a page reached by a private link, or a
+    download: no cache keeps a copy. Static files and responses that chose
+    their own caching are left alone."""
+    if "Cache-Control" in response.headers:
+        return False
+    if "attachment" in response.headers.get("Content-Disposition", "") or "token" in (
+        request.view_args or {}
+    ):
+        return True
+    endpoint = request.endpoint or ""
+    return not (endpoint == "static" or endpoint.endswith(".static")) and current_user.is_authenticated
+
+
 def init_app(app: Flask) -> None:
     production = app.config["LEGAMI_ENV"] == "production"
+
+    @app.before_request
+    def refuse_nul():
+        if carries_nul():
+            return render_error(400, NUL_MESSAGE)
 
     @app.after_request
     def set_security_headers(response):
@@ -57,6 +96,8 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if _is_private(response):
+            headers["Cache-Control"] = "no-store, private"
         if production:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

@@ -1,11 +1,11 @@
 """Forms for managing accounts."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectMultipleField, StringField, SubmitField, widgets
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from app.auth.models import ROLE_LABELS
+from app.forms import BaseForm
 
 
 class CheckboxListField(SelectMultipleField):
@@ -24,7 +24,7 @@ def role_choices():
     return [(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(BaseForm):
     full_name = StringField(
         _l("Nome e cognome"),
         validators=[
@@ -61,7 +61,7 @@ class UserCreateForm(UserEditForm):
     field_order = ("full_name", "email", "roles")
 
 
-class UserSearchForm(FlaskForm):
+class UserSearchForm(BaseForm):
     class Meta:
         csrf = False
 

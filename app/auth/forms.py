@@ -1,11 +1,11 @@
 """Forms for logging in and managing one's password."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.auth.passwords import PASSWORD_MAX, PASSWORD_MIN, NotCommon
+from app.forms import BaseForm
 
 
 def new_password_fields():
@@ -35,7 +35,7 @@ def new_password_fields():
     return password, confirm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = EmailField(
         _l("Indirizzo e-mail"),
         validators=[
@@ -55,7 +55,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Accedi"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current = PasswordField(
         _l("Password attuale"),
         validators=[DataRequired(_l("Scrivi la password attuale."))],
@@ -65,12 +65,12 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Cambia password"))
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(BaseForm):
     password, confirm = new_password_fields()
     submit = SubmitField(_l("Imposta la password"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(BaseForm):
     email = EmailField(
         _l("Indirizzo e-mail"),
         validators=[

@@ -5,13 +5,12 @@ from datetime import date, timedelta
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, ValidationError
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from app.admin.forms import CheckboxListField
 from app.calendar.occurrences import MAX_COUNT, Frequency, Recurrence
-from app.forms import DATE_MESSAGE, TIME_MESSAGE
+from app.forms import DATE_MESSAGE, TIME_MESSAGE, BaseForm
 from app.forms import ItalianDateField as DateField
 from app.forms import ItalianTimeField as TimeField
 from app.timeutil import today_in_rome
@@ -43,7 +42,7 @@ WEEKDAY_LABELS = [_l("lunedì"), _l("martedì"), _l("mercoledì"), _l("giovedì"
 MONTH_WEEK_LABELS = [(1, _l("il primo")), (2, _l("il secondo")), (3, _l("il terzo")), (4, _l("il quarto")), (-1, _l("l'ultimo"))]  # fmt: skip
 
 
-class RecurrenceForm(FlaskForm):
+class RecurrenceForm(BaseForm):
     """When something happens: a date and times, and how it repeats (bounded)."""
 
     start_on = DateField(_l("Data del primo incontro"), validators=[InputRequired(DATE_MESSAGE)])

@@ -1,7 +1,6 @@
 """Forms for centers, their activities, closures and one-off changes."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -17,14 +16,10 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from app.calendar.forms import RecurrenceForm, check_plausible
 from app.civic_centers.models import AUDIENCE_LABELS, CATEGORY_LABELS, CENTER_KIND_LABELS
 from app.facts import FamilyFactsForm, fact_fields
-from app.forms import DATE_MESSAGE, TIME_MESSAGE
+from app.forms import DATE_MESSAGE, TIME_MESSAGE, BaseForm
 from app.forms import ItalianDateField as DateField
 from app.forms import ItalianTimeField as TimeField
-
-
-def single_line(value):
-    """Titles and names stay on one line: no line breaks or control characters."""
-    return " ".join(value.split()) if isinstance(value, str) else value
+from app.text import single_line
 
 
 def text_area(label, limit, description=None):
@@ -35,7 +30,7 @@ def text_area(label, limit, description=None):
     )
 
 
-class CenterForm(FlaskForm):
+class CenterForm(BaseForm):
     name = StringField(
         _l("Nome del centro"),
         filters=[single_line],
@@ -67,7 +62,7 @@ class CenterForm(FlaskForm):
     submit = SubmitField(_l("Salva"))
 
 
-class ManagerForm(FlaskForm):
+class ManagerForm(BaseForm):
     email = EmailField(
         _l("E-mail della persona da nominare gestore"),
         validators=[
@@ -107,7 +102,7 @@ class ActivityForm(FamilyFactsForm, RecurrenceForm):
     submit = SubmitField(_l("Salva l'attività"))
 
 
-class ClosureForm(FlaskForm):
+class ClosureForm(BaseForm):
     start_on = DateField(_l("Chiuso dal"), validators=[InputRequired(DATE_MESSAGE)])
     end_on = DateField(_l("al (compreso)"), validators=[InputRequired(DATE_MESSAGE)])
     reason = StringField(
@@ -129,7 +124,7 @@ class ClosureForm(FlaskForm):
                 raise ValidationError(_l("Una chiusura può durare al massimo un anno."))
 
 
-class CancelOccurrenceForm(FlaskForm):
+class CancelOccurrenceForm(BaseForm):
     original_on = DateField(_l("Data da annullare"), validators=[InputRequired(DATE_MESSAGE)])
     reason = StringField(
         _l("Motivo, visibile a tutti"),
@@ -139,7 +134,7 @@ class CancelOccurrenceForm(FlaskForm):
     submit = SubmitField(_l("Annulla questa data"))
 
 
-class MoveOccurrenceForm(FlaskForm):
+class MoveOccurrenceForm(BaseForm):
     original_on = DateField(_l("Data da spostare"), validators=[InputRequired(DATE_MESSAGE)])
     new_on = DateField(_l("Nuova data"), validators=[InputRequired(DATE_MESSAGE)])
     new_start = TimeField(_l("Nuova ora di inizio"), validators=[InputRequired(TIME_MESSAGE)])
@@ -158,7 +153,7 @@ class MoveOccurrenceForm(FlaskForm):
             raise ValidationError(_l("L'ora di fine deve essere dopo l'ora di inizio."))
 
 
-class CancelActivityForm(FlaskForm):
+class CancelActivityForm(BaseForm):
     reason = StringField(
         _l("Motivo, visibile a tutti"),
         filters=[single_line],

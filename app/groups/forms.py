@@ -1,7 +1,6 @@
 """Forms for groups, members, meetings, attendance, action items and exports."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     FieldList,
     FormField,
@@ -14,14 +13,15 @@ from wtforms import (
 )  # fmt: skip
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from app.civic_centers.forms import single_line, text_area
-from app.forms import ItalianDateField, ItalianTimeField
+from app.civic_centers.forms import text_area
+from app.forms import BaseForm, ItalianDateField, ItalianTimeField
 from app.groups.models import ACTION_STATUS_LABELS, ATTENDANCE_LABELS, GROUP_ROLE_LABELS, QUORUM_LABELS
+from app.text import single_line
 
 SHORT = Length(max=120, message=_l("Al massimo %(max)d caratteri."))
 
 
-class GroupForm(FlaskForm):
+class GroupForm(BaseForm):
     name = StringField(
         _l("Nome del gruppo"), filters=[single_line], validators=[DataRequired(_l("Scrivi il nome.")), SHORT]
     )
@@ -52,7 +52,7 @@ START_ON = _l("Nel gruppo dal")
 START_HELP = _l("Il primo giorno in cui conta per il numero legale. Vuoto: da sempre.")
 
 
-class MemberForm(FlaskForm):
+class MemberForm(BaseForm):
     email = StringField(
         _l("E-mail della persona"),
         validators=[DataRequired(_l("Scrivi l'e-mail.")), Email(_l("Scrivi un indirizzo e-mail valido."))],
@@ -63,7 +63,7 @@ class MemberForm(FlaskForm):
     submit = SubmitField(_l("Aggiungi al gruppo"))
 
 
-class PersonForm(FlaskForm):
+class PersonForm(BaseForm):
     """Someone without an account, recorded by the secretary."""
 
     name = StringField(
@@ -81,12 +81,12 @@ class PersonForm(FlaskForm):
     submit = SubmitField(_l("Aggiungi la persona"))
 
 
-class RoleForm(FlaskForm):
+class RoleForm(BaseForm):
     role = SelectField(_l("Ruolo"), choices=list(GROUP_ROLE_LABELS.items()))
     submit = SubmitField(_l("Cambia ruolo"))
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(BaseForm):
     held_on = ItalianDateField(
         _l("Data"), validators=[DataRequired(_l("Scrivi una data valida (giorno, mese, anno)."))]
     )
@@ -109,7 +109,7 @@ class MeetingForm(FlaskForm):
             raise ValidationError(_l("La fine deve venire dopo l'inizio."))
 
 
-class AttendanceRow(FlaskForm):
+class AttendanceRow(BaseForm):
     class Meta:
         csrf = False
 
@@ -119,12 +119,12 @@ class AttendanceRow(FlaskForm):
     left_at = ItalianTimeField(_l("Ora di uscita (se prima della fine)"), validators=[Optional()])
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(BaseForm):
     rows = FieldList(FormField(AttendanceRow))
     submit = SubmitField(_l("Salva le presenze"))
 
 
-class GuestForm(FlaskForm):
+class GuestForm(BaseForm):
     name = StringField(
         _l("Nome dell'ospite"),
         filters=[single_line],
@@ -135,7 +135,7 @@ class GuestForm(FlaskForm):
     submit = SubmitField(_l("Aggiungi ospite"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(BaseForm):
     description = StringField(
         _l("Pista di lavoro"), filters=[single_line],
         validators=[DataRequired(_l("Descrivi l'azione.")), Length(max=500, message=_l("Al massimo %(max)d caratteri."))],
@@ -145,7 +145,7 @@ class ActionForm(FlaskForm):
     submit = SubmitField(_l("Aggiungi l'azione"))
 
 
-class ActionCommentForm(FlaskForm):
+class ActionCommentForm(BaseForm):
     body = StringField(
         _l("Commento"), filters=[single_line],
         validators=[DataRequired(_l("Scrivi il commento.")), Length(max=2000, message=_l("Al massimo %(max)d caratteri."))],
@@ -153,13 +153,13 @@ class ActionCommentForm(FlaskForm):
     submit = SubmitField(_l("Commenta"))
 
 
-class ActionStatusForm(FlaskForm):
+class ActionStatusForm(BaseForm):
     status = SelectField(_l("Stato"), choices=list(ACTION_STATUS_LABELS.items()))
     meeting_id = HiddenField()
     submit = SubmitField(_l("Aggiorna"))
 
 
-class ExportForm(FlaskForm):
+class ExportForm(BaseForm):
     group_id = SelectField(_l("Gruppo"), coerce=int, validate_choice=False)
     start = ItalianDateField(
         _l("Dal"), validators=[DataRequired(_l("Scrivi una data valida (giorno, mese, anno)."))]

@@ -1,12 +1,11 @@
 """Action items, "my action items", and attendance exports."""
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.audit.services import record
-from app.exports import CSV_MIMETYPE, XLSX_MIMETYPE, to_csv, to_xlsx
+from app.exports import download, to_csv, to_xlsx
 from app.extensions import db
 from app.groups import access, actions, bp, services
 from app.groups.forms import (
@@ -140,16 +139,12 @@ def export():
         subject = (
             f"{', '.join(g.name for g in chosen)} {form.start.data}/{form.end.data} {form.file_format.data}"
         )
-        record(current_user, "groups.attendance_export", subject, row_count=len(rows))
-        db.session.commit()
         name = f"presenze-{form.start.data}-{form.end.data}"
         if form.file_format.data == "csv":
             table = [*rows, [], [_("Totali per persona")], actions.TOTALS_HEADER, *totals]
-            data, mimetype, name = to_csv(actions.EXPORT_HEADER, table), CSV_MIMETYPE, name + ".csv"
+            data, name = to_csv(actions.EXPORT_HEADER, table), name + ".csv"
         else:
             sheets = [("Presenze", actions.EXPORT_HEADER, rows), ("Totali", actions.TOTALS_HEADER, totals)]
-            data, mimetype, name = to_xlsx(sheets), XLSX_MIMETYPE, name + ".xlsx"
-        return Response(
-            data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-        )
+            data, name = to_xlsx(sheets), name + ".xlsx"
+        return download(data, name, "groups.attendance_export", subject, len(rows))
     return render_template("groups/export.html", form=form), 400 if form.errors else 200

@@ -3,7 +3,6 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -17,17 +16,18 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from app.calendar.forms import RecurrenceForm, check_plausible
-from app.civic_centers.forms import single_line, text_area
+from app.civic_centers.forms import text_area
 from app.facts import FamilyFactsForm, fact_fields
-from app.forms import DATE_MESSAGE, TIME_MESSAGE
+from app.forms import DATE_MESSAGE, TIME_MESSAGE, BaseForm
 from app.forms import ItalianDateField as DateField
 from app.forms import ItalianTimeField as TimeField
 from app.labs.models import LAB_STATUS_LABELS, THEME_LABELS
+from app.text import single_line
 
 PHONE = re.compile(r"^\+?[0-9 ./-]{6,20}$")
 
 
-class LabForm(FamilyFactsForm, FlaskForm):
+class LabForm(FamilyFactsForm, BaseForm):
     title = StringField(
         _l("Titolo"),
         filters=[single_line],
@@ -71,7 +71,7 @@ class SessionPlanForm(RecurrenceForm):
     submit = SubmitField(_l("Aggiungi gli incontri"))
 
 
-class SessionCancelForm(FlaskForm):
+class SessionCancelForm(BaseForm):
     reason = StringField(
         _l("Motivo, visibile a tutti"), filters=[single_line],
         validators=[DataRequired(_l("Scrivi il motivo dell'annullamento.")), Length(max=200)],
@@ -79,7 +79,7 @@ class SessionCancelForm(FlaskForm):
     submit = SubmitField(_l("Annulla l'incontro"))
 
 
-class SessionMoveForm(FlaskForm):
+class SessionMoveForm(BaseForm):
     start_on = DateField(_l("Nuova data"), validators=[InputRequired(DATE_MESSAGE)])
     start_time = TimeField(_l("Ora di inizio"), validators=[InputRequired(TIME_MESSAGE)])
     end_time = TimeField(_l("Ora di fine"), validators=[InputRequired(TIME_MESSAGE)])
@@ -93,7 +93,7 @@ class SessionMoveForm(FlaskForm):
             raise ValidationError(_l("L'ora di fine deve essere dopo l'ora di inizio."))
 
 
-class MakerForm(FlaskForm):
+class MakerForm(BaseForm):
     email = EmailField(
         _l("E-mail del co-maker"),
         validators=[
@@ -105,7 +105,7 @@ class MakerForm(FlaskForm):
     submit = SubmitField(_l("Aggiungi"))
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(BaseForm):
     full_name = StringField(
         _l("Nome e cognome"), filters=[single_line],
         validators=[DataRequired(_l("Scrivi nome e cognome.")), Length(max=120, message=_l("Al massimo %(max)d caratteri."))],
@@ -144,7 +144,7 @@ class RegistrationForm(FlaskForm):
         return valid
 
 
-class HeadcountForm(FlaskForm):
+class HeadcountForm(BaseForm):
     headcount = IntegerField(
         _l("Persone presenti (conteggio)"),
         validators=[

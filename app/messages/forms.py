@@ -1,12 +1,13 @@
 """Forms: a user's choice of notices."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SubmitField
 from wtforms.validators import AnyOf
 
+from app.forms import BaseForm
 
-class PreferencesForm(FlaskForm):
+
+class PreferencesForm(BaseForm):
     meetings = BooleanField(_l("Convocazioni, modifiche e annullamenti degli incontri dei miei gruppi"))
     minutes = BooleanField(_l("Verbali da rivedere e verbali approvati"))
     actions = BooleanField(_l("Azioni affidate a me"))

@@ -2,17 +2,16 @@
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
 from app.extensions import csrf, db, limiter
-from app.forms import EmptyForm
+from app.forms import BaseForm, EmptyForm
 from app.messages import bp, follows
 from app.messages.flows import follows as mail
 
 
-class FollowForm(FlaskForm):
+class FollowForm(BaseForm):
     email = EmailField(
         _l("La tua e-mail"),
         validators=[

@@ -1,7 +1,6 @@
 """Forms for writing, reviewing, approving and correcting a verbale."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     FieldList,
@@ -16,10 +15,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from app.civic_centers.forms import single_line
-from app.forms import ItalianDateField, ItalianTimeField
+from app.forms import BaseForm, ItalianDateField, ItalianTimeField
 from app.groups.forms import AttendanceRow
 from app.minutes.models import MAX_BODY_BYTES, VISIBILITY_LABELS
+from app.text import single_line
 
 
 def body_size(form, field):
@@ -27,7 +26,7 @@ def body_size(form, field):
         raise ValidationError(_l("Il verbale è troppo lungo: al massimo 200 KB di testo."))
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(BaseForm):
     title = StringField(
         _l("Titolo"), filters=[single_line],
         validators=[DataRequired(_l("Scrivi il titolo.")), Length(max=200, message=_l("Al massimo %(max)d caratteri."))],
@@ -50,7 +49,7 @@ class CorrectionForm(MinutesForm):
     submit = SubmitField(_l("Salva la rettifica"))
 
 
-class HeaderCorrectionForm(FlaskForm):
+class HeaderCorrectionForm(BaseForm):
     """A rettifica of what the approved header says of the meeting: place, hours, attendance."""
 
     reason = CorrectionForm.reason
@@ -72,7 +71,7 @@ class HeaderCorrectionForm(FlaskForm):
             raise ValidationError(_l("La fine deve venire dopo l'inizio."))
 
 
-class CommentForm(FlaskForm):
+class CommentForm(BaseForm):
     body = TextAreaField(
         _l("Commento"), validators=[Length(max=5000, message=_l("Al massimo %(max)d caratteri."))]
     )
@@ -86,7 +85,7 @@ APPROVAL_METHODS = [
 ]
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(BaseForm):
     method = RadioField(_l("Come è stato approvato"), choices=APPROVAL_METHODS, default="present")
     session_on = ItalianDateField(_l("Data della seduta (se approvato in seduta)"), validators=[Optional()])
     visibility = SelectField(
@@ -95,14 +94,14 @@ class ApproveForm(FlaskForm):
     submit = SubmitField(_l("Approva e pubblica"))
 
 
-class SearchForm(FlaskForm):
+class SearchForm(BaseForm):
     class Meta:
         csrf = False
 
     q = StringField(_l("Cerca nei verbali"), validators=[DataRequired(), Length(max=200)])
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(BaseForm):
     file = FileField(
         _l("File da allegare"),
         validators=[FileRequired(_l("Scegli un file."))],
@@ -111,7 +110,7 @@ class AttachmentForm(FlaskForm):
     submit = SubmitField(_l("Allega"))
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(BaseForm):
     checksum = StringField(
         _l("Impronta SHA-256 del documento"), filters=[lambda v: (v or "").strip().lower()],
         validators=[DataRequired(_l("Scrivi l'impronta.")),

@@ -19,7 +19,10 @@ def _detail(minutes):
 
 
 def _base(form) -> int:
-    return int(form.base_revision.data) if (form.base_revision.data or "").isdigit() else -1
+    """The revision the form was opened at, as posted (not the field's default, the current
+    revision): a save without it, or with garbage, is a conflict, never a silent overwrite."""
+    posted = str(form.base_revision.raw_data[0]) if form.base_revision.raw_data else ""
+    return int(posted) if posted.isdigit() and posted.isascii() else -1
 
 
 @bp.route("/incontri/<int:meeting_id>/verbale", methods=["GET", "POST"])

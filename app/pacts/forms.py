@@ -1,11 +1,11 @@
 """Forms of the register. Rules that need the database live in services.py."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.admin.forms import CheckboxListField
+from app.forms import BaseForm
 from app.forms import ItalianDateField as DateField
 from app.pacts.models import AGE_BANDS, OUTCOME_LABELS, PARTY_LABELS, REVIEW_RESULT_LABELS
 
@@ -24,7 +24,7 @@ def _choices(labels, blank=None):
     return ([("", blank)] if blank else []) + options
 
 
-class PactForm(FlaskForm):
+class PactForm(BaseForm):
     town = SelectField(_l("Comune"), coerce=str, validate_choice=False,
                        validators=[DataRequired(_l("Scegli il Comune del patto."))])  # fmt: skip
     areas = CheckboxListField(_l("Aree di vulnerabilità"))
@@ -74,7 +74,7 @@ class PactForm(FlaskForm):
                 )
 
 
-class CommitmentForm(FlaskForm):
+class CommitmentForm(BaseForm):
     party = SelectField(
         _l("Chi si impegna"),
         choices=_choices(PARTY_LABELS, blank=_l("Scegli la parte")),
@@ -96,7 +96,7 @@ class CommitmentForm(FlaskForm):
             raise ValidationError(_l("Scrivi il nome del partner della comunità."))
 
 
-class NoteForm(FlaskForm):
+class NoteForm(BaseForm):
     written_on = DateField(_l("Data"), validators=[InputRequired(_l("Indica la data della nota."))])
     body = TextAreaField(
         _l("Nota"),
@@ -105,14 +105,14 @@ class NoteForm(FlaskForm):
     submit = SubmitField(_l("Aggiungi al diario"))
 
 
-class ReviewPlanForm(FlaskForm):
+class ReviewPlanForm(BaseForm):
     planned_on = DateField(
         _l("Data della verifica"), validators=[InputRequired(_l("Indica la data della verifica."))]
     )
     submit = SubmitField(_l("Programma la verifica"))
 
 
-class ReviewRecordForm(FlaskForm):
+class ReviewRecordForm(BaseForm):
     held_on = DateField(
         _l("Svolta il"), validators=[InputRequired(_l("Indica quando si è svolta la verifica."))]
     )
@@ -125,7 +125,7 @@ class ReviewRecordForm(FlaskForm):
     submit = SubmitField(_l("Registra la verifica"))
 
 
-class ActivateForm(FlaskForm):
+class ActivateForm(BaseForm):
     consent_on = DateField(
         _l("Data in cui il beneficiario ha dato il consenso"),
         validators=[InputRequired(_l("Indica la data del consenso."))],
@@ -133,7 +133,7 @@ class ActivateForm(FlaskForm):
     submit = SubmitField(_l("Attiva il patto"))
 
 
-class ConcludeForm(FlaskForm):
+class ConcludeForm(BaseForm):
     outcome = SelectField(
         _l("Esito del patto"),
         choices=_choices(OUTCOME_LABELS, blank=_l("Scegli l'esito")),
@@ -145,7 +145,7 @@ class ConcludeForm(FlaskForm):
     submit = SubmitField(_l("Concludi il patto"))
 
 
-class InterruptForm(FlaskForm):
+class InterruptForm(BaseForm):
     reason = TextAreaField(
         _l("Motivo dell'interruzione"),
         validators=[DataRequired(_l("Scrivi il motivo dell'interruzione.")), Length(max=2000, message=MAX)],
@@ -156,14 +156,14 @@ class InterruptForm(FlaskForm):
     submit = SubmitField(_l("Interrompi il patto"))
 
 
-class LinksForm(FlaskForm):
+class LinksForm(BaseForm):
     labs = CheckboxListField(_l("Laboratori di Comunità"))
     activities = CheckboxListField(_l("Attività dei Centri Civici"))
     groups = CheckboxListField(_l("Gruppi di lavoro"))
     submit = SubmitField(_l("Salva i collegamenti"))
 
 
-class AreaForm(FlaskForm):
+class AreaForm(BaseForm):
     name = StringField(
         _l("Nuova area"),
         validators=[DataRequired(_l("Scrivi il nome dell'area.")), Length(max=80, message=MAX)],
@@ -171,12 +171,12 @@ class AreaForm(FlaskForm):
     submit = SubmitField(_l("Aggiungi l'area"))
 
 
-class OperatorTownsForm(FlaskForm):
+class OperatorTownsForm(BaseForm):
     towns = CheckboxListField(_l("Comuni in cui lavora"))
     submit = SubmitField(_l("Salva i Comuni"))
 
 
-class NamedExportForm(FlaskForm):
+class NamedExportForm(BaseForm):
     reason = TextAreaField(
         _l("Motivo dell'esportazione con i nomi"),
         validators=[

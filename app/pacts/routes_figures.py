@@ -2,16 +2,14 @@
 
 from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
-from app.audit.services import record
-from app.exports import CSV_MIMETYPE, XLSX_MIMETYPE, to_csv, to_xlsx
+from app.exports import download, to_csv, to_xlsx
 from app.extensions import db
 from app.pacts import bp, figures
 from app.pacts.forms import NamedExportForm
 from app.pacts.views import administrators, coordinators
-from app.reports.forms import PeriodForm, default_period
+from app.reports.forms import PeriodForm, default_period, period_args
 from app.timeutil import today_in_rome
 from app.towns.models import Town
 
@@ -38,21 +36,12 @@ def _subject(period, form) -> str:
     )
 
 
-def _download(body: bytes, fmt: str, name: str):
-    mimetype = XLSX_MIMETYPE if fmt == "xlsx" else CSV_MIMETYPE
-    return (
-        body,
-        200,
-        {"Content-Type": mimetype, "Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
-    )
-
-
 @bp.route("/numeri")
 @coordinators
 def figures_page():
     form, period = _period()
     result = figures.figures(period, current_app.config["PACT_YEARLY_TARGET"]) if period else None
-    return render_template("pacts/figures.html", form=form, figures=result, args=request.args.to_dict()), (
+    return render_template("pacts/figures.html", form=form, figures=result, args=period_args(request.args)), (
         200 if period else 400
     )
 
@@ -68,7 +57,7 @@ def figure_rows(kind: str):
         return render_template("pacts/figures.html", form=form, figures=None, args={}), 400
     table = figures.rows(figures.pacts_in(period), period, kind)
     return render_template("pacts/figure_rows.html", kind=kind, header=figures.PSEUDONYMOUS_HEADER, table=table,
-                           args=request.args.to_dict())  # fmt: skip
+                           args=period_args(request.args))  # fmt: skip
 
 
 def _export(fmt: str, named: bool, form, period, reason: str = ""):
@@ -82,10 +71,10 @@ def _export(fmt: str, named: bool, form, period, reason: str = ""):
         body, count = to_csv(header, table), len(table)
     action = "pacts.export_named" if named else f"pacts.export.{fmt}"
     subject = _subject(period, form) + (f" · {fmt} · {reason}" if named else "")
-    record(current_user, action, subject, row_count=count)
-    db.session.commit()
     stem = "patti-con-nomi" if named else "patti"
-    return _download(body, fmt, f"{stem}-{period.first.isoformat()}-{period.last.isoformat()}")
+    return download(
+        body, f"{stem}-{period.first.isoformat()}-{period.last.isoformat()}.{fmt}", action, subject, count
+    )
 
 
 @bp.route("/numeri/esporta.<fmt>")
@@ -112,4 +101,4 @@ def export_named():
         return _export(export_form.fmt.data, True, form, period, " ".join(export_form.reason.data.split()))
     status_code = 400 if request.method == "POST" else 200
     return render_template("pacts/export_named.html", form=form, export_form=export_form,
-                           args=request.args.to_dict()), status_code  # fmt: skip
+                           args=period_args(request.args)), status_code  # fmt: skip

@@ -2,16 +2,14 @@
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
-from app.audit.services import record
 from app.auth.decorators import roles_required
 from app.auth.models import Role
-from app.exports import CSV_MIMETYPE, XLSX_MIMETYPE, to_csv, to_xlsx
+from app.exports import download, to_csv, to_xlsx
 from app.extensions import db
 from app.reports import bp, services
-from app.reports.forms import PeriodForm, default_period
+from app.reports.forms import PeriodForm, default_period, period_args
 from app.timeutil import today_in_rome, utcnow
 from app.towns.models import Town
 
@@ -43,7 +41,7 @@ def dashboard():
     """The figures of a period: labs, sessions, hours, attendance, people, activities."""
     form, period = _period()
     figures = services.figures(period, utcnow()) if period else None
-    args = request.args.to_dict()
+    args = period_args(request.args)
     return render_template("reports/dashboard.html", form=form, figures=figures, args=args), (
         200 if period else 400
     )
@@ -60,7 +58,7 @@ def rows(kind: str):
         return render_template("reports/dashboard.html", form=form, figures=None, args={}), 400
     header, table = _table(kind, period)
     return render_template(
-        "reports/rows.html", kind=kind, header=header, table=table, args=request.args.to_dict()
+        "reports/rows.html", kind=kind, header=header, table=table, args=period_args(request.args)
     )
 
 
@@ -95,19 +93,17 @@ def export(fmt: str):
         sheets = [(title, *_table(kind, period)) for kind, title in
                   (("riunioni", "Incontri gruppi"), ("incontri", "Incontri laboratori"),
                   ("persone", "Persone raggiunte"), ("attivita", "Attività centri"))]  # fmt: skip
-        body, mimetype, rows = to_xlsx(sheets), XLSX_MIMETYPE, sum(len(t) for _, _, t in sheets)
+        body, rows = to_xlsx(sheets), sum(len(t) for _, _, t in sheets)
     else:
         kind = request.args.get("tipo", "incontri")
         if kind not in KINDS:
             abort(404)
         header, table = _table(kind, period)
-        body, mimetype, rows = to_csv(header, table), CSV_MIMETYPE, len(table)
+        body, rows = to_csv(header, table), len(table)
         subject += f" {kind}"
-    record(current_user, f"export.{fmt}", subject, row_count=rows)
-    db.session.commit()
     what = f"-{kind}" if fmt == "csv" else ""
     filename = f"legami{what}-{period.first.isoformat()}-{period.last.isoformat()}.{fmt}"
-    return body, 200, {"Content-Type": mimetype, "Content-Disposition": f'attachment; filename="{filename}"'}
+    return download(body, filename, f"export.{fmt}", subject, rows)
 
 
 def link(endpoint: str, args: dict, **extra) -> str:

@@ -1,9 +1,10 @@
 """Forms for towns and zones."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Regexp
+
+from app.forms import BaseForm
 
 NAME_RULES = [
     DataRequired(_l("Scrivi il nome.")),
@@ -11,7 +12,7 @@ NAME_RULES = [
 ]
 
 
-class TownForm(FlaskForm):
+class TownForm(BaseForm):
     name = StringField(_l("Nome del Comune"), validators=NAME_RULES)
     province = StringField(
         _l("Provincia (sigla)"),
@@ -29,6 +30,6 @@ class TownForm(FlaskForm):
     submit = SubmitField(_l("Salva"))
 
 
-class ZoneForm(FlaskForm):
+class ZoneForm(BaseForm):
     name = StringField(_l("Nome del quartiere o della zona"), validators=NAME_RULES)
     submit = SubmitField(_l("Aggiungi quartiere"))
