@@ -20,6 +20,7 @@ from app.facts import FamilyFactsForm, fact_fields
 from app.forms import DATE_MESSAGE, TIME_MESSAGE
 from app.forms import ItalianDateField as DateField
 from app.forms import ItalianTimeField as TimeField
+from app.versioning import VersionForm
 
 
 def single_line(value):
@@ -35,7 +36,7 @@ def text_area(label, limit, description=None):
     )
 
 
-class CenterForm(FlaskForm):
+class CenterForm(VersionForm, FlaskForm):
     name = StringField(
         _l("Nome del centro"),
         filters=[single_line],
@@ -75,7 +76,7 @@ class ManagerForm(FlaskForm):
     submit = SubmitField(_l("Nomina gestore"))
 
 
-class ActivityForm(FamilyFactsForm, RecurrenceForm):
+class ActivityForm(VersionForm, FamilyFactsForm, RecurrenceForm):
     title = StringField(
         _l("Titolo"),
         filters=[single_line],

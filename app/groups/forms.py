@@ -17,11 +17,12 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from app.civic_centers.forms import single_line, text_area
 from app.forms import ItalianDateField, ItalianTimeField
 from app.groups.models import ACTION_STATUS_LABELS, ATTENDANCE_LABELS, GROUP_ROLE_LABELS, QUORUM_LABELS
+from app.versioning import VersionForm
 
 SHORT = Length(max=120, message=_l("Al massimo %(max)d caratteri."))
 
 
-class GroupForm(FlaskForm):
+class GroupForm(VersionForm, FlaskForm):
     name = StringField(
         _l("Nome del gruppo"), filters=[single_line], validators=[DataRequired(_l("Scrivi il nome.")), SHORT]
     )
@@ -85,7 +86,7 @@ class RoleForm(FlaskForm):
     submit = SubmitField(_l("Cambia ruolo"))
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(VersionForm, FlaskForm):
     held_on = ItalianDateField(
         _l("Data"), validators=[DataRequired(_l("Scrivi una data valida (giorno, mese, anno)."))]
     )
