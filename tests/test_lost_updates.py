@@ -5,15 +5,19 @@ first saves; the second, who changed another field, gets the Italian conflict pa
 first person's change listed and their own typing kept, and the database still holds the first
 save. Saving the conflict page's form then keeps both changes."""
 
+import threading
 from datetime import date, time
 
 import pytest
 from bs4 import BeautifulSoup
+from sqlalchemy import select
 
 from app.civic_centers.models import Activity, CivicCenter
 from app.extensions import db
 from app.groups.models import Meeting, WorkingGroup
 from app.labs.models import Lab, LabSession
+from app.minutes import services as minutes_services
+from app.minutes.models import Minutes, MinutesRevision
 from tests import factories
 from tests.conftest import Browser, text
 from tests.groups_support import team_fixture  # noqa: F401  (fixture)
@@ -22,7 +26,10 @@ from tests.groups_support import team_fixture  # noqa: F401  (fixture)
 def form_values(response) -> dict:
     """The fields of the page's versioned form, as the browser would send them."""
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
-    form = soup.find("input", attrs={"name": "version"}).find_parent("form")
+    hidden = soup.find("input", attrs={"name": "version"}) or soup.find(
+        "input", attrs={"name": "base_revision"}
+    )
+    form = hidden.find_parent("form")
     values: dict[str, list[str]] = {}
     for tag in form.find_all(["input", "select", "textarea"]):
         name = tag.get("name")
@@ -161,3 +168,62 @@ def test_an_unchanged_form_saves_again_without_conflict(app, world, team):
     assert post(browser, url, form_values(browser.get(url))).status_code == 302
     assert post(browser, url, form_values(browser.get(url)), title="Di nuovo").status_code == 302
     assert _row(Lab, world["lab"].id).title == "Di nuovo"
+
+
+RIVALS = 6
+
+
+def rivals_save_at_once(app, user, url: str, change) -> list:
+    """RIVALS people (each their own client and database session) open one form, then all save at once."""
+    browsers = [Browser(app.test_client()) for _ in range(RIVALS)]
+    forms = []
+    for n, browser in enumerate(browsers):
+        browser.login(user)
+        forms.append({**form_values(browser.get(url)), **change(n)})
+    start, answers = threading.Barrier(RIVALS), [None] * RIVALS
+
+    def save(n: int) -> None:
+        start.wait()
+        try:
+            answers[n] = browsers[n].client.post(url, data=forms[n])
+        except Exception as error:  # the test client raises what production answers with a 500
+            answers[n] = error
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(RIVALS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return answers
+
+
+def test_simultaneous_saves_of_a_verbale_one_wins_the_others_see_the_conflict_page(app, team):
+    minutes = minutes_services.create_minutes(team.meeting, team.secretary, "Verbale", "Testo iniziale")
+    db.session.commit()
+    minutes_id = minutes.id
+    answers = rivals_save_at_once(
+        app, team.secretary, f"/verbali/{minutes_id}/modifica", lambda n: {"body": [f"Testo di {n}"]}
+    )
+    codes = sorted(getattr(a, "status_code", 500) for a in answers)
+    assert codes == [302] + [409] * (RIVALS - 1), codes
+    for loser in (a for a in answers if a.status_code == 409):
+        assert "Qualcun altro ha salvato il verbale mentre lo modificavi" in text(loser)
+    db.session.expire_all()
+    saved = db.session.get(Minutes, minutes_id)
+    numbers = db.session.scalars(
+        select(MinutesRevision.number).where(MinutesRevision.minutes_id == minutes_id)
+    )
+    assert saved.revision_number == 2 and sorted(numbers) == [1, 2]
+    assert saved.body in {f"Testo di {n}" for n in range(RIVALS)}
+
+
+def test_simultaneous_saves_of_a_lab_one_wins_the_others_see_the_conflict_page(app, world, team):
+    url = f"/gestione/laboratori/{world['lab'].slug}"
+    answers = rivals_save_at_once(app, team.chair, url, lambda n: {"title": [f"Orto numero {n}"]})
+    codes = sorted(getattr(a, "status_code", 500) for a in answers)
+    assert codes == [302] + [409] * (RIVALS - 1), codes
+    winner = next(n for n, a in enumerate(answers) if a.status_code == 302)
+    for loser in (a for a in answers if a.status_code == 409):
+        assert "Qualcun altro ha salvato queste informazioni mentre le modificavi" in text(loser)
+    lab = _row(Lab, world["lab"].id)
+    assert (lab.title, lab.version) == (f"Orto numero {winner}", 2)
