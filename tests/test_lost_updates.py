@@ -227,3 +227,29 @@ def test_simultaneous_saves_of_a_lab_one_wins_the_others_see_the_conflict_page(a
         assert "Qualcun altro ha salvato queste informazioni mentre le modificavi" in text(loser)
     lab = _row(Lab, world["lab"].id)
     assert (lab.title, lab.version) == (f"Orto numero {winner}", 2)
+
+
+def test_a_row_changed_under_any_other_save_gets_a_409_page_not_a_500(app, team, monkeypatch):
+    """Cancelling a meeting while someone else's change lands first: StaleDataError, answered 409."""
+    from sqlalchemy import text as sql
+
+    from app.groups import services as groups
+
+    touch = groups.touch
+
+    def someone_else_saves_first(meeting):
+        db.session.connection().execute(sql("UPDATE meetings SET version = version + 1 WHERE id = :id"),
+                                        {"id": meeting.id})  # fmt: skip
+        touch(meeting)
+
+    monkeypatch.setattr(groups, "touch", someone_else_saves_first)
+    browser = Browser(app.test_client())
+    browser.login(team.secretary)
+    url = f"/incontri/{team.meeting.id}"
+    response = browser.post(f"{url}/annulla", token_from=url)
+    assert response.status_code == 409
+    assert "Qualcun altro ha cambiato questi dati mentre salvavi: non è stato salvato nulla." in text(
+        response
+    )
+    meeting = _row(Meeting, team.meeting.id)
+    assert (meeting.is_cancelled, meeting.version) == (False, 1)
