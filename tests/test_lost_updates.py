@@ -121,6 +121,7 @@ def test_second_save_from_a_stale_form_is_a_conflict_that_loses_nothing(app, wor
     assert "Qualcun altro ha salvato queste informazioni mentre le modificavi" in page
     assert f"{first_label} {SHOWN.get(first_value, first_value)}" in page  # label, then the saved value
     assert "il valore salvato da altri" in page
+    assert stale.get_data(as_text=True).count('class="legami-conflict-saved"') == 1  # only the other's change
     assert typed_value(stale, second_field) == second_value  # what the second person typed is kept
     assert typed_value(stale, first_field) == first_value  # and the first person's change is in the form
     row = _row(model, row_id)
