@@ -9,8 +9,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.auth import services as accounts
-from app.auth.forms import PASSWORD_MIN
 from app.auth.models import Role
+from app.auth.passwords import PASSWORD_MIN, is_common
 from app.extensions import db
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -30,6 +30,8 @@ def create_user(email: str, full_name: str, roles: tuple[str, ...], password: st
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if len(password) < PASSWORD_MIN:
         raise click.ClickException(f"The password needs at least {PASSWORD_MIN} characters.")
+    if is_common(password):
+        raise click.ClickException("This password is on the list of common passwords: choose another.")
     user = accounts.create_user(email, full_name or email, {Role(r) for r in roles})
     user.set_password(password)
     db.session.commit()

@@ -75,9 +75,15 @@ def defaults(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": False,
         "FEED_MEMORY_BYTES": 32 * 1024 * 1024,
         "FEED_HEAD_SECONDS": 30.0,
-        # Login limits: per client address, and per account name tried.
-        "LOGIN_LIMIT_PER_IP": "20 per 10 minutes",
-        "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
+        # Login failures (app/auth/throttle.py; correct logins count nothing): per account and
+        # address, per address at a level no shared network reaches, and per account from
+        # anywhere, after which a password only mails a login link. The current password on
+        # /profilo/password: failures per account.
+        "LOGIN_FAILURES_PER_PAIR": "5 per 15 minutes",
+        "LOGIN_FAILURES_PER_ADDRESS": "200 per hour",
+        "LOGIN_GUARD_AFTER": "30 per hour",
+        "LOGIN_LINK_MAX_AGE_SECONDS": 15 * 60,
+        "PASSWORD_CHECK_FAILURES": "5 per 15 minutes",
         # Sign-ups to labs need no account. Tries per lab and contact (the same
         # person retrying), and per client address only at a level a parish's
         # shared Wi-Fi never reaches: enough to stop a flood, not a full room.

@@ -133,8 +133,8 @@ def test_secretary_adds_people_without_an_account(browser, round2014):
     assert response.status_code == 302
     assert "Giulia Senzaconto fa ora parte del gruppo." in text(browser.get(f"/gruppi/{slug}/modifica"))
     errors = [
-        ({"person-name": "Giulia Senzaconto"}, "Una persona con questo nome è già nel gruppo."),
-        ({"person-name": "X", "person-email": "beretta@example.org"}, "Questa e-mail ha già un account"),
+        ({"person-name": "Giulia Senzaconto"}, "Questa persona è già nel gruppo."),
+        ({"person-name": "X", "person-email": "beretta@example.org"}, "Questa persona è già nel gruppo."),
         ({"person-name": "X", "person-email": "non-una-email"}, "Scrivi un indirizzo e-mail valido."),
         ({"person-name": ""}, "Scrivi nome e cognome."),
     ]

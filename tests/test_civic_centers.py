@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.auth.models import Role
+from app.auth.models import Role, User
 from app.civic_centers.models import Activity, CivicCenter, Closure, OccurrenceChange
 from app.extensions import db
 from app.timeutil import today_in_rome
@@ -135,10 +135,31 @@ def test_coordinator_names_a_manager(browser, coordinator, center, member):
     browser.post(f"/gestione/centri/{center.slug}/gestori", {"email": "MEMBRO@example.org"})
     db.session.expire_all()
     assert member.email in [m.email for m in db.session.get(CivicCenter, center.id).managers]
-    response = browser.post(
-        f"/gestione/centri/{center.slug}/gestori", {"email": "nessuno@example.org"}, follow_redirects=True
+
+
+def test_naming_a_manager_answers_the_same_with_or_without_an_account(browser, coordinator, center, member):
+    from app.messages.models import Message
+
+    browser.login(coordinator)
+    pages = []
+    for email in (member.email, "nessuno@example.org"):
+        response = browser.post(
+            f"/gestione/centri/{center.slug}/gestori", {"email": email}, follow_redirects=True
+        )
+        pages.append(text(response).replace(email, "EMAIL"))
+    message = (
+        "EMAIL ora gestisce questo centro. Se non aveva ancora un account, riceverà un invito per crearlo."
     )
-    assert "Nessun account attivo con questo indirizzo" in text(response)
+    assert message in pages[0] and message in pages[1]
+    assert "Nessun account attivo" not in pages[1]
+    invited = db.session.scalar(select(User).where(User.email == "nessuno@example.org"))
+    managers = {m.id for m in db.session.get(CivicCenter, center.id).managers}
+    assert invited is not None and {member.id, invited.id} <= managers
+    assert [m.kind for m in db.session.scalars(select(Message))] == ["invitation"]
+    bad = browser.post(
+        f"/gestione/centri/{center.slug}/gestori", {"email": "non-una-mail"}, follow_redirects=True
+    )
+    assert "Scrivi un indirizzo e-mail valido." in text(bad)
 
 
 def test_manager_cannot_name_managers(browser, manager, center, member):

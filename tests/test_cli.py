@@ -36,6 +36,8 @@ def test_users_create_refuses_duplicates_and_short_passwords(app, admin):
     assert dup.exit_code != 0 and "already exists" in dup.output
     short = runner.invoke(args=["users", "create", "--email", "n@example.org", "--password", "corta"])
     assert short.exit_code != 0 and "at least 10" in short.output
+    common = runner.invoke(args=["users", "create", "--email", "n@example.org", "--password", "1234567890"])
+    assert common.exit_code != 0 and "common passwords" in common.output
     assert db.session.scalar(select(func.count(User.id))) == 1
 
 

@@ -34,7 +34,9 @@ def results(tmp_path_factory):
         offanengo = factories.center("Biblioteca comunale", "Offanengo", slug="biblioteca")
         for i in range(16):
             where = crema if i % 2 else offanengo
-            factories.activity(where, title=f"Attività {i:02d}", freq="none", start_on=today, start_time=time(9 + i // 2, i))
+            factories.activity(
+                where, title=f"Attività {i:02d}", freq="none", start_on=today, start_time=time(9 + i // 2, i)
+            )
         factories.activity(crema, title="Doposcuola del martedì", start_on=today, weekdays=str(today.weekday()),
                            until_on=None)  # fmt: skip
         db.session.commit()

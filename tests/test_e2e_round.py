@@ -119,6 +119,13 @@ def test_the_meeting_is_closed_and_the_next_one_carries_the_action(seen):
     assert "Costruire il ponte con il mondo profit — Angelo Stanghellini" in pending
 
 
+def test_a_header_rettifica_says_who_was_there_after_all(seen):
+    page = seen["steps"]["header_corrected"]
+    assert "ha una nuova versione approvata" in page
+    assert "Claudio Dagheti era presente, arrivato alle 15" in page
+    assert "Claudio Dagheti: assente diventa presente dalle 15:00." in page
+
+
 def test_roster_lists_people_without_an_account(seen):
     assert "Luca Uberti Foppa senza account" in seen["steps"]["roster"]
     sheet = seen["steps"]["sign_in"]

@@ -23,7 +23,9 @@ def test_a_304_reads_no_body_and_makes_three_queries(browser, app, current):  # 
     with count_queries() as statements:
         response = browser.get(URL, headers={"If-None-Match": etag})
     assert response.status_code == 304 and response.data == b""
-    assert not reads_body(statements) and len(selects(statements)) == 3, statements  # center, fingerprint, head
+    assert not reads_body(statements) and len(selects(statements)) == 3, (
+        statements
+    )  # center, fingerprint, head
 
 
 def test_within_seconds_of_a_check_a_304_asks_only_for_the_center(browser, current):  # noqa: F811

@@ -86,9 +86,41 @@ def test_chair_adds_a_member_with_a_role(browser, team):
     assert "Questa persona è già nel gruppo." in text(
         browser.post(url, {"member-email": team.outsider.email, "member-role": "member"})
     )
-    assert "Nessun account attivo" in text(
-        browser.post(url, {"member-email": "x@example.org", "member-role": "member"})
-    )
+
+
+def test_adding_a_member_answers_the_same_with_or_without_an_account(browser, team):
+    from app.messages.models import Message
+
+    browser.login(team.chair)
+    url = f"/gruppi/{team.group.slug}/membri"
+    pages = []
+    for email in (team.outsider.email, "nuova.persona@example.org"):
+        response = browser.post(url, {"member-email": email, "member-role": "member"})
+        assert response.status_code == 302
+        pages.append(text(browser.get(response.headers["Location"])).replace(email, "EMAIL"))
+    assert "EMAIL fa ora parte del gruppo. Se non aveva ancora un account, riceverà un invito" in pages[0]
+    assert "Nessun account attivo" not in pages[1]
+    flashes = [page.split("EMAIL fa ora parte del gruppo")[1][:80] for page in pages]
+    assert flashes[0] == flashes[1]
+    # The right thing happened: the outsider joined; the new address has an account, invited.
+    invited = db.session.scalar(select(User).where(User.email == "nuova.persona@example.org"))
+    assert invited is not None and invited.password_hash is None
+    joined = {m.user_id for m in db.session.get(WorkingGroup, team.group.id).memberships}
+    assert {team.outsider.id, invited.id} <= joined
+    kinds = [(m.to_email, m.kind) for m in db.session.scalars(select(Message))]
+    assert kinds == [("nuova.persona@example.org", "invitation")]
+
+
+def test_adding_a_person_with_the_address_of_an_account_links_that_account(browser, team):
+    browser.login(team.chair)
+    slug = team.group.slug
+    response = browser.post(f"/gruppi/{slug}/persone", {
+        "person-name": "Oscar E.", "person-email": team.outsider.email, "person-role": "member"})  # fmt: skip
+    assert response.status_code == 302
+    assert "Oscar E. fa ora parte del gruppo." in text(browser.get(response.headers["Location"]))
+    link = db.session.scalar(select(GroupMembership).where(GroupMembership.user_id == team.outsider.id))
+    assert link is not None and link.display_name == "Oscar Estraneo"
+    assert db.session.scalar(select(func.count(User.id)).where(User.email == team.outsider.email)) == 1
 
 
 def test_plain_members_and_outsiders_cannot_manage_members(browser, team):

@@ -54,7 +54,7 @@ def _config(db_url: str, instance: Path) -> dict:
     """The suite's settings (messages stay in the outbox), served on any host, limits out of the way."""
     return make_config(
         db_url, instance, SERVER_NAME=None, TESTING=False, LOG_LEVEL="WARNING",
-        LOGIN_LIMIT_PER_IP="10000 per minute", LOGIN_LIMIT_PER_ACCOUNT="10000 per minute",
+        LOGIN_FAILURES_PER_ADDRESS="10000 per minute", LOGIN_FAILURES_PER_PAIR="10000 per minute",
         SIGNUP_LIMIT_PER_IP="10000 per minute",
     )  # fmt: skip
 

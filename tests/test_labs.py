@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.auth.models import Role
+from app.auth.models import Role, User
 from app.extensions import db
 from app.labs import registrations
 from app.labs.models import Lab, LabAttendance, LabSession, Registration
@@ -180,6 +180,31 @@ def test_community_maker_creates_a_lab_and_becomes_its_maker(browser, maker):
     assert response.status_code == 302
     lab = db.session.scalar(select(Lab))
     assert lab.slug == "gruppo-di-acquisto-solidale-crema" and [m.id for m in lab.makers] == [maker.id]
+
+
+def test_adding_a_co_maker_answers_the_same_with_or_without_an_account(browser, maker, lab, member):
+    from app.messages.models import Message
+
+    browser.login(maker)
+    pages = []
+    for email in (member.email, "nuova@example.org"):
+        response = browser.post(
+            f"/gestione/laboratori/{lab.slug}/co-maker", {"maker-email": email}, follow_redirects=True
+        )
+        pages.append(text(response).replace(email, "EMAIL"))
+    message = (
+        "EMAIL ora gestisce il laboratorio. Se non aveva ancora un account, riceverà un invito per crearlo."
+    )
+    assert message in pages[0] and message in pages[1]
+    invited = db.session.scalar(select(User).where(User.email == "nuova@example.org"))
+    makers = {m.id for m in db.session.get(Lab, lab.id).makers}
+    assert invited is not None and {maker.id, member.id, invited.id} <= makers
+    assert [m.kind for m in db.session.scalars(select(Message))] == ["invitation"]
+    bad = browser.post(
+        f"/gestione/laboratori/{lab.slug}/co-maker", {"maker-email": "x"}, follow_redirects=True
+    )
+    assert "Scrivi un indirizzo e-mail valido." in text(bad)
+    assert len(db.session.get(Lab, lab.id).makers) == 3
 
 
 @pytest.mark.parametrize(

@@ -87,6 +87,15 @@ def test_password_reset_link_works_once_and_ends_other_sessions(app, browser, me
     assert other.get("/area-riservata").status_code == 302  # logged out everywhere else
 
 
+def test_password_reset_refuses_a_common_password(browser, member, mailbox):
+    _forgot(browser, member.email)
+    link = _link(mailbox.one(), "/password-dimenticata/")
+    response = browser.post(link, {"password": "1234567890", "confirm": "1234567890"}, token_from=link)
+    assert "Questa password è tra le più usate" in text(response)
+    db.session.expire_all()
+    assert db.session.get(User, member.id).check_password(PASSWORD)
+
+
 def test_password_reset_link_void_after_a_password_change_or_an_hour(app, browser, member, mailbox):
     _forgot(browser, member.email)
     _forgot(browser, member.email)

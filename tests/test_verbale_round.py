@@ -5,28 +5,14 @@ import io
 from datetime import date
 
 import pikepdf
-import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.groups.models import ActionItem, Attendance, Meeting
-from app.minutes import services
 from app.minutes.models import ApprovedVersion, Minutes
 from tests.conftest import text
-from tests.verbale_2014 import BODY, record_attendance, round2014_fixture  # noqa: F401
-
-
-@pytest.fixture
-def review(round2014):
-    record_attendance(round2014)
-    minutes = services.create_minutes(
-        round2014.meeting, round2014.secretary, "Verbale incontro gruppo di lavoro", BODY
-    )
-    services.send_to_review(minutes)
-    db.session.commit()
-    round2014.minutes = minutes
-    return round2014
+from tests.verbale_2014 import BODY, approve, review_fixture, round2014_fixture  # noqa: F401
 
 
 def page_of(m):
@@ -82,16 +68,8 @@ def test_approval_in_session_is_recorded(browser, review):
     assert "Approvato nella seduta del mercoledì 23 aprile 2014." in page
 
 
-def _approve(r):
-    m = r.minutes
-    services.add_comment(m, r.member, "", approval=True)
-    services.approve(m, r.chair, "group", "present")
-    db.session.commit()
-    return m
-
-
 def test_approved_version_is_frozen_and_rettifica_keeps_history(browser, review, make_user):
-    m = _approve(review)
+    m = approve(review)
     # Later changes to the group and its roster do not rewrite what was approved.
     review.group.name = "Nome nuovo del 2026"
     newcomer = make_user("nuovo@example.org", [], "Nadia Nuova")
@@ -120,7 +98,7 @@ def test_approved_version_is_frozen_and_rettifica_keeps_history(browser, review,
 
 
 def test_every_form_is_closed_after_approval(browser, review):
-    m = _approve(review)
+    m = approve(review)
     mid, meeting = m.id, review.meeting
     item = ActionItem(
         group_id=review.group.id, opened_meeting_id=meeting.id, description="Ponte con il profit"
@@ -170,7 +148,7 @@ def test_every_form_is_closed_after_approval(browser, review):
 
 
 def test_the_pdf_is_pdfa_with_fonts_names_quorum_and_checksum(browser, review):
-    m = _approve(review)
+    m = approve(review)
     browser.login(review.secretary)
     page = text(browser.get(page_of(m)))
     response = browser.get(f"/verbali/{m.id}/versioni-approvate/1.pdf")
@@ -221,6 +199,6 @@ def test_print_view_is_a_verbale_with_bozza_until_approved(browser, review):
     assert "BOZZA" in page and "Il/La Presidente" in page and "Il/La Segretario/a" in page
     assert "Presenti (15)" in page and "Assenti (4)" in page and "Ambito Pista" in page
     assert "Non ancora approvato." in page
-    _approve(review)
+    approve(review)
     page = text(browser.get(f"/verbali/{review.minutes.id}/stampa"))
     assert "BOZZA" not in page and "Verbale n. 1/2014" in page and "Approvato dai presenti" in page

@@ -83,3 +83,29 @@ ALL_NAMES = (
     + [n for n, _ in MEMBERS_WITHOUT_ACCOUNT]
     + [n for n, _ in GUESTS]
 )
+
+
+@pytest.fixture(name="review")
+def review_fixture(round2014):
+    """The 2014 verbale written by the secretary and sent to review."""
+    from app.minutes import services as minutes_services
+
+    record_attendance(round2014)
+    minutes = minutes_services.create_minutes(
+        round2014.meeting, round2014.secretary, "Verbale incontro gruppo di lavoro", BODY
+    )
+    minutes_services.send_to_review(minutes)
+    db.session.commit()
+    round2014.minutes = minutes
+    return round2014
+
+
+def approve(r, visibility: str = "group"):
+    """A present member approves the text in review, then the chair approves the verbale."""
+    from app.minutes import services as minutes_services
+
+    m = r.minutes
+    minutes_services.add_comment(m, r.member, "", approval=True)
+    minutes_services.approve(m, r.chair, visibility, "present")
+    db.session.commit()
+    return m

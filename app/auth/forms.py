@@ -5,8 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-PASSWORD_MIN = 10
-PASSWORD_MAX = 128
+from app.auth.passwords import PASSWORD_MAX, PASSWORD_MIN, NotCommon
 
 
 def new_password_fields():
@@ -20,6 +19,7 @@ def new_password_fields():
                 max=PASSWORD_MAX,
                 message=_l("La password deve avere da %(min)d a %(max)d caratteri."),
             ),
+            NotCommon(),
         ],
         description=_l("Almeno %(n)d caratteri.", n=PASSWORD_MIN),
         render_kw={"autocomplete": "new-password"},

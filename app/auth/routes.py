@@ -4,49 +4,76 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import bp, services
+from app.auth import bp, login_link, services, throttle
 from app.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
-from app.extensions import db, limiter
+from app.extensions import db
 from app.forms import EmptyForm
 from app.security import safe_next_url
 
 
-def _login_account_key() -> str:
-    """Rate-limit key for the account being tried, existing or not."""
-    email = services.normalise_email(request.form.get("email", ""))[:254]
-    return f"login-account:{email}"
-
-
-def _failed(response) -> bool:
-    # A successful login redirects; a failed one shows the form again.
-    return response.status_code != 302
-
-
 @bp.route("/accedi", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    methods=["POST"],
-    key_func=_login_account_key,
-    deduct_when=_failed,
-    scope="login-account",
-)
 def login():
-    """Log in with e-mail and password."""
+    """Log in with e-mail and password; failures slow down their source (throttle.py)."""
     next_url = safe_next_url(request.args.get("next"))
     if current_user.is_authenticated:
         return redirect(next_url or url_for("core.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        email, password = form.email.data, form.password.data
+        refused = throttle.login_refusal(email)
+        if refused:
+            flash(refused, "danger")
+            return render_template("auth/login.html", form=form), 429
+        if throttle.under_guard(email):
+            return _guarded_login(email, password)
+        user = services.authenticate(email, password)
         if user is not None:
             login_user(user)
             db.session.commit()
             flash(_("Ti diamo il bentornato, %(name)s.", name=user.full_name), "success")
             return redirect(next_url or url_for("core.dashboard"))
+        throttle.login_failed(email)
         # One message whatever was wrong: no hint that an account exists.
         flash(_("Indirizzo e-mail o password non corretti."), "danger")
     return render_template("auth/login.html", form=form)
+
+
+def _guarded_login(email: str, password: str):
+    """An account under guard: the right password mails a login link; the reply is the same either way."""
+    user = services.check_credentials(email, password)
+    if user is None:
+        throttle.login_failed(email)
+    else:
+        from app.messages.flows.accounts import send_login_link
+
+        send_login_link(user)
+        db.session.commit()
+    flash(
+        _(
+            "Questo account ha ricevuto molti tentativi sbagliati, quindi per proteggerlo la password non basta: "
+            "se era giusta, ti abbiamo mandato via e-mail un link per entrare, valido %(minutes)d minuti.",
+            minutes=current_app.config["LOGIN_LINK_MAX_AGE_SECONDS"] // 60,
+        ),
+        "info",
+    )
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/accedi/link/<token>", methods=["GET", "POST"])
+def login_with_link(token: str):
+    """A login link from an e-mail: GET asks to confirm, POST logs in (once)."""
+    user = login_link.user_from_token(token)
+    if user is None:
+        abort(404)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        services.mark_login(user)
+        logout_user()
+        login_user(user)
+        db.session.commit()
+        flash(_("Ti diamo il bentornato, %(name)s.", name=user.full_name), "success")
+        return redirect(url_for("core.dashboard"))
+    return render_template("auth/login_link.html", form=form, user=user)
 
 
 @bp.route("/esci", methods=["GET", "POST"])
@@ -70,7 +97,12 @@ def change_password():
     """Change one's own password; other sessions of the account end."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        refused = throttle.password_check_refusal(current_user.id)
+        if refused:
+            form.current.errors.append(refused)
+            return render_template("auth/change_password.html", form=form), 429
         if not current_user.check_password(form.current.data):
+            throttle.password_check_failed(current_user.id)
             form.current.errors.append(_("La password attuale non è corretta."))
         else:
             services.change_password(current_user, form.password.data)

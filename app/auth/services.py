@@ -49,7 +49,7 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
-def authenticate(email: str, password: str) -> User | None:
+def check_credentials(email: str, password: str) -> User | None:
     """The active user with these credentials, or None, in comparable time."""
     user = find_by_email(email)
     if user is None or not user.has_password:
@@ -57,7 +57,19 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not user.check_password(password) or not user.is_active:
         return None
+    return user
+
+
+def mark_login(user: User) -> None:
+    """Record a login (this also voids the account's pending login links)."""
     user.last_login_at = utcnow()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Like check_credentials, and records the login."""
+    user = check_credentials(email, password)
+    if user is not None:
+        mark_login(user)
     return user
 
 
@@ -73,6 +85,20 @@ def create_user(email: str, full_name: str, roles: set[Role]) -> User:
     db.session.add(user)
     set_roles(user, roles)
     db.session.flush()
+    return user
+
+
+def find_or_invite(email: str) -> User:
+    """The account with this address, or a new one without a password, invited by e-mail and
+    named after its address until the person says otherwise. Whoever adds a member, a co-maker
+    or a manager by e-mail gets the same reply either way: no hint whether an account existed."""
+    user = find_by_email(email)
+    if user is None:
+        from app.messages.flows.accounts import send_invitation
+
+        address = normalise_email(email)
+        user = create_user(address, address[:120], set())
+        send_invitation(user)
     return user
 
 

@@ -12,7 +12,7 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from app.calendar.forms import RecurrenceForm, check_plausible
 from app.civic_centers.models import AUDIENCE_LABELS, CATEGORY_LABELS, CENTER_KIND_LABELS
@@ -71,7 +71,11 @@ class CenterForm(VersionForm, FlaskForm):
 class ManagerForm(FlaskForm):
     email = EmailField(
         _l("E-mail della persona da nominare gestore"),
-        validators=[DataRequired(_l("Scrivi l'indirizzo e-mail.")), Length(max=254)],
+        validators=[
+            DataRequired(_l("Scrivi l'indirizzo e-mail.")),
+            Length(max=254),
+            Email(_l("Scrivi un indirizzo e-mail valido."), check_deliverability=False),
+        ],
     )
     submit = SubmitField(_l("Nomina gestore"))
 

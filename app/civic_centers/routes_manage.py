@@ -100,13 +100,15 @@ def add_manager(slug: str):
         abort(403)
     form = ManagerForm()
     if form.validate_on_submit():
-        try:
-            user = services.add_manager(center, form.email.data)
-        except services.RuleError:
-            flash(_("Nessun account attivo con questo indirizzo: crealo prima da Utenti."), "danger")
-        else:
-            db.session.commit()
-            flash(_("%(name)s ora gestisce questo centro.", name=user.full_name), "success")
+        user = services.add_manager(center, form.email.data)
+        db.session.commit()
+        flash(
+            _(
+                "%(email)s ora gestisce questo centro. Se non aveva ancora un account, riceverà un invito per crearlo.",
+                email=user.email,
+            ),
+            "success",
+        )
     else:
         flash(_("Scrivi un indirizzo e-mail valido."), "danger")
     return redirect(url_for("civic_centers.edit", slug=center.slug))

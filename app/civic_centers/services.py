@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import Role, User
@@ -82,9 +82,10 @@ def _place_changed(place, **_) -> None:
 
 
 def add_manager(center: CivicCenter, email: str) -> User:
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-    if user is None or not user.is_active:
-        raise RuleError("unknown")
+    """The person with this e-mail manages the center; an address without an account is invited."""
+    from app.auth.services import find_or_invite
+
+    user = find_or_invite(email)
     if user not in center.managers:
         center.managers.append(user)
     return user

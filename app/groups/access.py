@@ -1,12 +1,13 @@
 """Who may see and change what in a working group; the loaders reuse these rules."""
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.groups.models import ActionItem, GroupRole, Meeting, WorkingGroup
+from app.groups.models import ActionItem, GroupMembership, GroupRole, Meeting, WorkingGroup
 
 
 class Locked(Exception):
@@ -30,8 +31,11 @@ def can_see_private(user, group: WorkingGroup) -> bool:
 
 
 def can_work_in(user, group: WorkingGroup) -> bool:
-    """Schedule meetings, take attendance, write drafts, keep action items."""
-    return can_see_private(user, group)
+    """Schedule meetings, take attendance, write, review and trash drafts, keep action items: the
+    group's own members only. Coordinators oversee every group (they read everything private,
+    manage members and export) but do not write a group's record: a coordinator who should
+    take part is added to the group as a member."""
+    return is_member(user, group)
 
 
 def can_publish(user, group: WorkingGroup) -> bool:
@@ -42,6 +46,21 @@ def can_publish(user, group: WorkingGroup) -> bool:
 def can_manage_members(user, group: WorkingGroup) -> bool:
     user = _user(user)
     return user is not None and (user.is_coordinator or can_publish(user, group))
+
+
+def role_refusal(user, group: WorkingGroup, link: GroupMembership | None, role: str | None) -> str | None:
+    """Why `user` may not give `link` (None: a new member) the role `role` (None: remove them),
+    or None. Nobody changes or ends their own membership; only the chair or a coordinator
+    names, changes or removes the chair (a secretary cannot make themselves chair, which
+    would also give them the chair's rights, nor demote the chair)."""
+    if link is not None and link.user_id is not None and link.user_id == getattr(user, "id", None):
+        return _("Non puoi cambiare il tuo ruolo nel gruppo: chiedi a chi lo presiede o al coordinamento.")
+    touches_chair = role == GroupRole.CHAIR.value or (link is not None and link.role == GroupRole.CHAIR.value)
+    if touches_chair and not (user.is_coordinator or group.role_of(user) == GroupRole.CHAIR):
+        return _(
+            "Solo chi presiede il gruppo o il coordinamento può nominare, cambiare o togliere la presidenza."
+        )
+    return None
 
 
 def can_export(user, group: WorkingGroup) -> bool:
@@ -74,6 +93,8 @@ def get_meeting_or_404(meeting_id: int, edit: bool = False) -> Meeting:
 
 def get_action_or_404(action_id: int) -> ActionItem:
     item = db.session.get(ActionItem, action_id) or abort(404)
-    if not can_work_in(current_user, item.group):
+    if not can_see_private(current_user, item.group):
         abort(404)
+    if not can_work_in(current_user, item.group):
+        abort(403)
     return item

@@ -65,7 +65,7 @@ def rows(meeting: Meeting) -> list[Row]:
     return result
 
 
-def time_errors(meeting: Meeting, status: str, arrived: time | None, left: time | None) -> dict[str, str]:
+def time_errors(meeting, status: str, arrived: time | None, left: time | None) -> dict[str, str]:
     """Arrival and leave: only for those present, inside the meeting's hours, arrival first."""
     errors = {}
     hours = {"start": format_time(meeting.start_time, "HH:mm"), "end": format_time(meeting.end_time, "HH:mm")}
@@ -86,6 +86,37 @@ def time_errors(meeting: Meeting, status: str, arrived: time | None, left: time 
     if arrived and left and left <= arrived and "left_at" not in errors:
         errors["left_at"] = _("L'uscita deve venire dopo l'arrivo.")
     return errors
+
+
+def form_pairs(meeting: Meeting, form, posted: bool = False) -> list[tuple[Row, object]]:
+    """Pairs (row, form entry) of an AttendanceForm: the name always comes from the row, never
+    from the posted data; a fresh form gets one entry per row with what is recorded."""
+    found = rows(meeting)
+    if not posted:
+        for row in found:
+            record = row.record
+            form.rows.append_entry({
+                "key": row.key, "status": row.status,
+                "arrived_at": record.arrived_at if record else None, "left_at": record.left_at if record else None,
+            })  # fmt: skip
+    by_key = {row.key: row for row in found}
+    return [(by_key[entry.key.data], entry) for entry in form.rows if entry.key.data in by_key]
+
+
+def checked_values(hours, pairs) -> dict[str, dict] | None:
+    """The posted rows as values for save(), with each entry's time errors set on its fields;
+    None when any row is wrong. hours: anything with start_time and end_time (the meeting,
+    or the hours a rettifica is about to give it)."""
+    values, valid = {}, True
+    for _row, entry in pairs:
+        errors = time_errors(hours, entry.status.data, entry.arrived_at.data, entry.left_at.data)
+        for field, message in errors.items():
+            getattr(entry, field).errors = [*getattr(entry, field).errors, message]
+        valid = valid and not errors
+        values[entry.key.data] = {
+            "status": entry.status.data, "arrived_at": entry.arrived_at.data, "left_at": entry.left_at.data,
+        }  # fmt: skip
+    return values if valid else None
 
 
 def save(meeting: Meeting, values: dict[str, dict]) -> None:

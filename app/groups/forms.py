@@ -57,6 +57,7 @@ class MemberForm(FlaskForm):
     email = StringField(
         _l("E-mail della persona"),
         validators=[DataRequired(_l("Scrivi l'e-mail.")), Email(_l("Scrivi un indirizzo e-mail valido."))],
+        description=_l("Se non ha ancora un account, riceverà un invito per crearlo."),
     )
     role = SelectField(_l("Ruolo nel gruppo"), choices=list(GROUP_ROLE_LABELS.items()), default="member")
     start_on = ItalianDateField(START_ON, validators=[Optional()], description=START_HELP)
@@ -74,7 +75,7 @@ class PersonForm(FlaskForm):
     email = StringField(
         _l("E-mail (facoltativa)"),
         validators=[Optional(), Email(_l("Scrivi un indirizzo e-mail valido."))],
-        description=_l("Se la scrivi, la persona riceverà un invito a creare il proprio account."),
+        description=_l("Se la scrivi e non ha ancora un account, la persona riceverà un invito per crearlo."),
     )
     role = SelectField(_l("Ruolo nel gruppo"), choices=list(GROUP_ROLE_LABELS.items()), default="member")
     start_on = ItalianDateField(START_ON, validators=[Optional()], description=START_HELP)

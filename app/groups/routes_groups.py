@@ -126,27 +126,23 @@ def member_add(slug: str):
     if not access.can_manage_members(current_user, group):
         abort(403)
     form = MemberForm(prefix="member")
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _role_refused(group, None, form):
         try:
-            link = services.add_member(group, form.email.data, form.role.data, form.start_on.data)
-        except services.RuleError as error:
-            message = (
-                _("Questa persona è già nel gruppo.")
-                if str(error) == "already"
-                else _("Nessun account attivo con questa e-mail.")
-            )
-            form.email.errors.append(message)
+            services.add_member(group, form.email.data, form.role.data, form.start_on.data)
+        except services.RuleError:
+            form.email.errors.append(_("Questa persona è già nel gruppo."))
         else:
             db.session.commit()
-            flash(_("%(name)s fa ora parte del gruppo.", name=link.user.full_name), "success")
+            flash(
+                _(
+                    "%(email)s fa ora parte del gruppo. Se non aveva ancora un account, riceverà un invito "
+                    "per crearlo.",
+                    email=form.email.data.strip().lower(),
+                ),
+                "success",
+            )
             return redirect(url_for("groups.edit", slug=group.slug))
     return _edit_page(group, _group_form(group), form, 400)
-
-
-PERSON_ERRORS = {
-    "has_account": ("email", "Questa e-mail ha già un account: aggiungi la persona con il modulo qui sopra."),
-    "already": ("name", "Una persona con questo nome è già nel gruppo."),
-}
 
 
 @bp.route("/gruppi/<slug>/persone", methods=["POST"])
@@ -157,14 +153,13 @@ def person_add(slug: str):
     if not access.can_manage_members(current_user, group):
         abort(403)
     form = PersonForm(prefix="person")
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _role_refused(group, None, form):
         try:
             link = services.add_person(
                 group, form.name.data, form.email.data, form.role.data, form.start_on.data
             )
-        except services.RuleError as error:
-            field, message = PERSON_ERRORS[str(error)]
-            getattr(form, field).errors.append(_(message))
+        except services.RuleError:
+            form.name.errors.append(_("Questa persona è già nel gruppo."))
         else:
             db.session.commit()
             flash(_("%(name)s fa ora parte del gruppo.", name=link.name), "success")
@@ -188,13 +183,29 @@ def member_role(slug: str, membership_id: int):
         abort(403)
     link = _membership(group, membership_id)
     if "remove" in request.form and EmptyForm().validate_on_submit():
-        services.end_membership(link, today_in_rome())
-        db.session.commit()
-        flash(_("%(name)s non fa più parte del gruppo da oggi.", name=link.display_name), "success")
+        refused = access.role_refusal(current_user, group, link, None)
+        if refused:
+            flash(refused, "danger")
+        else:
+            services.end_membership(link, today_in_rome())
+            db.session.commit()
+            flash(_("%(name)s non fa più parte del gruppo da oggi.", name=link.display_name), "success")
     else:
         form = RoleForm(prefix=f"r{link.id}")
         if form.validate_on_submit():
-            link.role = form.role.data
-            db.session.commit()
-            flash(_("Ruolo aggiornato."), "success")
+            refused = access.role_refusal(current_user, group, link, form.role.data)
+            if refused:
+                flash(refused, "danger")
+            else:
+                link.role = form.role.data
+                db.session.commit()
+                flash(_("Ruolo aggiornato."), "success")
     return redirect(url_for("groups.edit", slug=group.slug))
+
+
+def _role_refused(group, link, form) -> bool:
+    """Puts the reason on the role field when the rule of access.role_refusal says no."""
+    refused = access.role_refusal(current_user, group, link, form.role.data)
+    if refused:
+        form.role.errors.append(refused)
+    return refused is not None

@@ -3,14 +3,15 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from app import versioning
 from app.extensions import db
 from app.forms import EmptyForm
 from app.groups import access, actions, attendance, bp, services
 from app.groups.forms import ActionForm, ActionStatusForm, AttendanceForm, GuestForm, MeetingForm
-from app.minutes.models import Minutes
+from app.minutes import attachments as minutes_attachments
+from app.minutes import services as minutes_services
+from app.minutes.forms import AttachmentForm
 
 
 def _save_meeting(group, form, meeting=None):
@@ -97,34 +98,22 @@ def meeting_detail(meeting_id: int):
                          ActionForm(formdata=None, prefix="action"))  # fmt: skip
 
 
-def _attendance_form(meeting, form, posted=False):
-    """Pairs (row, form entry): the name always comes from the row, never from the posted data."""
-    rows = attendance.rows(meeting)
-    if not posted:
-        for row in rows:
-            record = row.record
-            form.rows.append_entry({
-                "key": row.key, "status": row.status,
-                "arrived_at": record.arrived_at if record else None, "left_at": record.left_at if record else None,
-            })  # fmt: skip
-    by_key = {row.key: row for row in rows}
-    return [(by_key[entry.key.data], entry) for entry in form.rows if entry.key.data in by_key]
-
-
 def _meeting_page(meeting, attendance_form, guest_form, action_form, status=200, pairs=None):
     action_form.owner.choices = actions.owner_choices(meeting.group, meeting)
     opened, closed = services.meeting_actions(meeting)
-    minutes = db.session.scalar(
-        select(Minutes).where(Minutes.meeting_id == meeting.id, Minutes.deleted_at.is_(None))
-    )
+    minutes = minutes_services.minutes_of(meeting)
+    locked, can_work = services.meeting_is_locked(meeting), access.can_work_in(current_user, meeting.group)
     return render_template(
         "groups/meeting.html", meeting=meeting, group=meeting.group, quorum=attendance.quorum(meeting),
-        attendance_rows=pairs if pairs is not None else _attendance_form(meeting, attendance_form),
+        attendance_rows=pairs if pairs is not None else attendance.form_pairs(meeting, attendance_form),
         attendance_form=attendance_form, attendance_invalid=pairs is not None,
         guest_form=guest_form, action_form=action_form, opened=opened, closed=closed, minutes=minutes,
-        pending=services.pending_actions(meeting), locked=services.meeting_is_locked(meeting),
+        pending=services.pending_actions(meeting), locked=locked, can_work=can_work,
+        editable=can_work and not locked,
         status_form=ActionStatusForm(formdata=None), button=EmptyForm(),
         can_export=access.can_export(current_user, meeting.group),
+        attachments=[] if minutes else minutes_attachments.of_meeting(meeting),
+        attachment_form=AttachmentForm(formdata=None),
     ), status  # fmt: skip
 
 
@@ -134,18 +123,10 @@ def attendance_save(meeting_id: int):
     """Mark everyone present, absent or excused, with late arrival or early leave; checked first."""
     meeting = access.get_meeting_or_404(meeting_id, edit=True)
     form = AttendanceForm()
-    pairs = _attendance_form(meeting, form, posted=True)
+    pairs = attendance.form_pairs(meeting, form, posted=True)
     valid = form.validate_on_submit()
-    values = {}
-    for _row, entry in pairs:
-        errors = attendance.time_errors(meeting, entry.status.data, entry.arrived_at.data, entry.left_at.data)
-        for field, message in errors.items():
-            getattr(entry, field).errors = [*getattr(entry, field).errors, message]
-        valid = valid and not errors
-        values[entry.key.data] = {
-            "status": entry.status.data, "arrived_at": entry.arrived_at.data, "left_at": entry.left_at.data,
-        }  # fmt: skip
-    if valid:
+    values = attendance.checked_values(meeting, pairs)
+    if valid and values is not None:
         attendance.save(meeting, values)
         db.session.commit()
         flash(_("Presenze salvate."), "success")

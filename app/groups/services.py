@@ -6,7 +6,6 @@ from slugify import slugify
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from app.auth.models import User
 from app.extensions import db
 from app.groups.models import (
     CLOSED_STATUSES,
@@ -56,10 +55,11 @@ def update_group(group, name, description, town_id, district) -> None:
 
 
 def add_member(group: WorkingGroup, email: str, role: str, start_on: date | None = None) -> GroupMembership:
-    """A person with an account joins from start_on (None: counted from the group's start)."""
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None or not user.is_active:
-        raise RuleError("unknown")
+    """The person with this e-mail joins from start_on (None: counted from the group's start);
+    an address without an account gets one, and an invitation (auth.services.find_or_invite)."""
+    from app.auth.services import find_or_invite
+
+    user = find_or_invite(email)
     if any(m.user_id == user.id and m.end_on is None for m in group.memberships):
         raise RuleError("already")
     link = GroupMembership(user=user, role=GroupRole(role), start_on=start_on)
@@ -70,22 +70,24 @@ def add_member(group: WorkingGroup, email: str, role: str, start_on: date | None
 
 def add_person(group: WorkingGroup, name: str, email: str, role: str, start_on: date | None):
     """A person the secretary records by name. Without an e-mail they stay a name on the roster;
-    with one, an account without a password is made for them and invited (app/messages), and
-    until they accept it they count, and are listed, like anyone else."""
-    from app.auth.services import create_user
+    with one, the account of that address joins (one without a password is made for them and
+    invited, app/messages): the reply is the same whether or not the address had an account."""
+    from app.auth.services import create_user, find_by_email
     from app.messages.flows.accounts import send_invitation
 
     email = (email or "").strip().lower()
-    if email and db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise RuleError("has_account")
     name = " ".join(name.split())
-    if any(m.display_name.lower() == name.lower() and m.end_on is None for m in group.memberships):
+    existing = find_by_email(email) if email else None
+    current = [m for m in group.memberships if m.end_on is None]
+    if any(m.display_name.lower() == name.lower() for m in current) or (
+        existing is not None and any(m.user_id == existing.id for m in current)
+    ):
         raise RuleError("already")
-    user = create_user(email, name, set()) if email else None
+    user = existing or (create_user(email, name, set()) if email else None)
     link = GroupMembership(user=user, name=name, email=email, role=GroupRole(role), start_on=start_on)
     group.memberships.append(link)
     db.session.flush()
-    if user is not None:
+    if user is not None and existing is None:
         send_invitation(user)
     return link
 

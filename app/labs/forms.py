@@ -97,7 +97,11 @@ class SessionMoveForm(VersionForm, FlaskForm):
 class MakerForm(FlaskForm):
     email = EmailField(
         _l("E-mail del co-maker"),
-        validators=[DataRequired(_l("Scrivi l'indirizzo e-mail.")), Length(max=254)],
+        validators=[
+            DataRequired(_l("Scrivi l'indirizzo e-mail.")),
+            Length(max=254),
+            Email(_l("Scrivi un indirizzo e-mail valido."), check_deliverability=False),
+        ],
     )
     submit = SubmitField(_l("Aggiungi"))
 

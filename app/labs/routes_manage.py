@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app import versioning
 from app.auth.models import User
+from app.auth.services import find_or_invite
 from app.extensions import db
 from app.forms import EmptyForm
 from app.labs import bp, registrations, services
@@ -123,19 +124,23 @@ def plan_sessions(slug: str):
 @bp.route("/gestione/laboratori/<slug>/co-maker", methods=["POST"])
 @login_required
 def add_maker(slug: str):
-    """Add a co-maker by e-mail (an existing, active account)."""
+    """Add a co-maker by e-mail; an address without an account is invited (same reply either way)."""
     lab = get_lab_or_404(slug, manage=True)
     form = MakerForm(prefix="maker")
-    user = None
-    if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = db.session.scalar(select(User).where(User.email == email, User.is_active.is_(True)))
-    if user is None:
-        flash(_("Nessun account attivo con questo indirizzo."), "danger")
-    elif user not in lab.makers:
+    if not form.validate_on_submit():
+        flash(_("Scrivi un indirizzo e-mail valido."), "danger")
+        return redirect(url_for("labs.edit", slug=lab.slug))
+    user = find_or_invite(form.email.data)
+    if user not in lab.makers:
         lab.makers.append(user)
-        db.session.commit()
-        flash(_("%(name)s ora gestisce il laboratorio.", name=user.full_name), "success")
+    db.session.commit()
+    flash(
+        _(
+            "%(email)s ora gestisce il laboratorio. Se non aveva ancora un account, riceverà un invito per crearlo.",
+            email=user.email,
+        ),
+        "success",
+    )
     return redirect(url_for("labs.edit", slug=lab.slug))
 
 

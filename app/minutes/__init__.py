@@ -10,4 +10,4 @@ bp = Blueprint(
     static_url_path="/static/verbali",
 )
 
-from app.minutes import routes_edit, routes_files, routes_view, search  # noqa: E402,F401
+from app.minutes import routes_edit, routes_files, routes_header, routes_view, search  # noqa: E402,F401

@@ -5,8 +5,10 @@ from pathlib import PurePath
 
 import filetype
 from slugify import slugify
+from sqlalchemy import select
 
 from app.extensions import db
+from app.groups.models import Meeting
 from app.minutes.models import Attachment, Minutes
 from app.storage import storage
 
@@ -41,7 +43,8 @@ def safe_filename(name: str, mime: str) -> str:
     return stem + ALLOWED[mime]
 
 
-def add(minutes: Minutes, user, name: str, data: bytes) -> Attachment:
+def add(owner: Minutes | Meeting, user, name: str, data: bytes) -> Attachment:
+    """Attach to a verbale, or to a meeting that has none yet (its verbale takes it later)."""
     if not data:
         raise Refused("empty")
     if len(data) > MAX_BYTES:
@@ -52,9 +55,28 @@ def add(minutes: Minutes, user, name: str, data: bytes) -> Attachment:
         sha256=hashlib.sha256(data).hexdigest(), storage_key=storage().put(data, ALLOWED[mime]),
         uploaded_by_id=user.id,
     )  # fmt: skip
-    minutes.attachments.append(attachment)
+    if isinstance(owner, Minutes):
+        attachment.meeting_id = owner.meeting_id
+        owner.attachments.append(attachment)
+    else:
+        attachment.meeting_id = owner.id
+        db.session.add(attachment)
     db.session.flush()
     return attachment
+
+
+def of_meeting(meeting: Meeting) -> list[Attachment]:
+    """The allegati of a meeting that has no verbale yet."""
+    query = select(Attachment).where(Attachment.meeting_id == meeting.id, Attachment.minutes_id.is_(None))
+    return list(db.session.scalars(query.order_by(Attachment.id)))
+
+
+def adopt(minutes: Minutes) -> None:
+    """A new verbale takes the allegati already added to its meeting."""
+    db.session.flush()
+    for attachment in of_meeting(minutes.meeting):
+        minutes.attachments.append(attachment)
+    db.session.flush()
 
 
 def remove(attachment: Attachment) -> None:

@@ -8,6 +8,9 @@ No request, no commit."""
 import json
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from app.groups import attendance
 from app.groups import services as group_services
 from app.groups.models import AttendanceStatus, GroupRole, Meeting
@@ -69,6 +72,54 @@ def build(minutes: Minutes) -> dict:
         ],
         "approval": None, "version": 0, "corrections": [],
     }  # fmt: skip
+
+
+def _status_of(doc: dict) -> dict[str, tuple[str, str, str]]:
+    """name -> (status, arrived, left), from a document's attendance lists."""
+    return {
+        p["name"]: (status, p["arrived"], p["left"])
+        for status in ("present", "absent", "excused")
+        for p in doc.get(status, [])
+    }
+
+
+STATUS_WORDS = {"present": _l("presente"), "absent": _l("assente"), "excused": _l("assenza giustificata")}
+
+
+def header_changes(old: dict, new: dict) -> list[dict]:
+    """What a rettifica changed in the header, in words: {"text", "names"} where names says the
+    line names a person (shown only to those who see the attendance)."""
+    changes = []
+    if old["venue"] != new["venue"]:
+        changes.append({"text": _("Sede: «%(old)s» diventa «%(new)s».", old=old["venue"], new=new["venue"]),
+                        "names": False})  # fmt: skip
+    if (old["start"], old["end"]) != (new["start"], new["end"]):
+        text = _(
+            "Orario: %(old)s diventa %(new)s.",
+            old=f"{old['start']}–{old['end']}",
+            new=f"{new['start']}–{new['end']}",
+        )
+        changes.append({"text": text, "names": False})
+    before, after = _status_of(old), _status_of(new)
+    for name in sorted(set(before) | set(after), key=str.lower):
+        was, now = before.get(name), after.get(name)
+        if was == now:
+            continue
+        changes.append({"text": _("%(name)s: %(old)s diventa %(new)s.", name=name,
+                                  old=_describe(was), new=_describe(now)), "names": True})  # fmt: skip
+    return changes
+
+
+def _describe(state: tuple[str, str, str] | None) -> str:
+    if state is None:
+        return _("non registrato")
+    status, arrived, left = state
+    words = str(STATUS_WORDS[status])
+    if arrived:
+        words += " " + _("dalle %(time)s", time=arrived)
+    if left:
+        words += " " + _("fino alle %(time)s", time=left)
+    return words
 
 
 def approval_line(method: str, session_on: date | None, approved_on: date, by: str) -> dict:

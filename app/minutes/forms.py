@@ -4,6 +4,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    FieldList,
+    FormField,
     HiddenField,
     RadioField,
     SelectField,
@@ -15,7 +17,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.civic_centers.forms import single_line
-from app.forms import ItalianDateField
+from app.forms import ItalianDateField, ItalianTimeField
+from app.groups.forms import AttendanceRow
 from app.minutes.models import MAX_BODY_BYTES, VISIBILITY_LABELS
 
 
@@ -45,6 +48,28 @@ class CorrectionForm(MinutesForm):
         validators=[DataRequired(_l("Scrivi il motivo della rettifica.")), Length(max=500)],
     )  # fmt: skip
     submit = SubmitField(_l("Salva la rettifica"))
+
+
+class HeaderCorrectionForm(FlaskForm):
+    """A rettifica of what the approved header says of the meeting: place, hours, attendance."""
+
+    reason = CorrectionForm.reason
+    venue = StringField(
+        _l("Sede"), filters=[single_line], validators=[DataRequired(_l("Scrivi la sede.")), Length(max=200)]
+    )
+    start_time = ItalianTimeField(
+        _l("Inizio"), validators=[DataRequired(_l("Scrivi un orario valido, ad esempio 16:30."))]
+    )
+    end_time = ItalianTimeField(
+        _l("Fine"), validators=[DataRequired(_l("Scrivi un orario valido, ad esempio 16:30."))]
+    )
+    rows = FieldList(FormField(AttendanceRow))
+    base_version = HiddenField()
+    submit = SubmitField(_l("Salva la rettifica"))
+
+    def validate_end_time(self, field):
+        if self.start_time.data and field.data and field.data <= self.start_time.data:
+            raise ValidationError(_l("La fine deve venire dopo l'inizio."))
 
 
 class CommentForm(FlaskForm):

@@ -169,12 +169,16 @@ class ApprovedVersion(db.Model):
 
 
 class Attachment(db.Model):
-    """An allegato of a verbale, stored under a random key (see app/storage.py)."""
+    """An allegato of a meeting, stored under a random key (see app/storage.py).
+
+    Added before the verbale exists, it belongs to the meeting only; the verbale, once written,
+    takes every allegato of its meeting (minutes_id) and from then on rules who reads them."""
 
     __tablename__ = "minutes_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    minutes_id: Mapped[int | None] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
     filename: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)

@@ -6,8 +6,8 @@ from flask_login import current_user, login_required
 
 from app.extensions import db
 from app.forms import EmptyForm
-from app.groups.access import Locked
-from app.minutes import access, attachments, bp, versions
+from app.groups.access import Locked, get_meeting_or_404
+from app.minutes import access, attachments, bp, services, versions
 from app.minutes.forms import AttachmentForm, VerifyForm
 from app.minutes.models import Attachment
 from app.storage import storage
@@ -36,41 +36,58 @@ def _attachment_or_404(minutes, attachment_id: int) -> Attachment:
     return found
 
 
-@bp.route("/verbali/<int:minutes_id>/allegati", methods=["POST"])
-@login_required
-def attachment_add(minutes_id: int):
-    """Attach a file while the verbale can be edited; its type is read from the content."""
+def _upload(owner, back):
+    """Read the posted file and attach it to a verbale or a meeting; flash what happened."""
     request.max_content_length = attachments.MAX_BYTES + 64 * 1024
-    minutes = access.get_minutes_or_404(minutes_id)
-    if not access.can_attach(current_user, minutes):
-        _refuse(minutes)
     form = AttachmentForm()
     if not form.validate_on_submit():
-        flash(" ".join(form.file.errors) or _("Scegli un file."), "warning")
-        return _detail(minutes)
+        flash(" ".join(map(str, form.file.errors)) or _("Scegli un file."), "warning")
+        return back
     upload = form.file.data
     try:
-        found = attachments.add(
-            minutes, current_user, upload.filename, upload.read(attachments.MAX_BYTES + 1)
-        )
+        found = attachments.add(owner, current_user, upload.filename, upload.read(attachments.MAX_BYTES + 1))
     except attachments.Refused as error:
         flash(_(UPLOAD_ERRORS[str(error)]), "danger")
-        return _detail(minutes)
+        return back
     db.session.commit()
     flash(_("Allegato «%(name)s» aggiunto.", name=found.filename), "success")
-    return _detail(minutes)
+    return back
 
 
-@bp.route("/verbali/<int:minutes_id>/allegati/<int:attachment_id>")
-def attachment_download(minutes_id: int, attachment_id: int):
-    """The file, always as a download, under the verbale's own access rules."""
-    minutes = access.get_minutes_or_404(minutes_id)
-    found = _attachment_or_404(minutes, attachment_id)
+def _send(found: Attachment) -> Response:
+    """The file, always as a download, never cached."""
     return Response(
         storage().get(found.storage_key), mimetype=found.content_type,
         headers={"Content-Disposition": f'attachment; filename="{found.filename}"', "X-Content-Type-Options": "nosniff",
                  "Cache-Control": "private, no-store"},
     )  # fmt: skip
+
+
+def _remove(found: Attachment, back):
+    if EmptyForm().validate_on_submit():
+        key = found.storage_key
+        attachments.remove(found)
+        db.session.commit()
+        storage().delete(key)  # the file goes once the row is gone for good
+        flash(_("Allegato tolto."), "success")
+    return back
+
+
+@bp.route("/verbali/<int:minutes_id>/allegati", methods=["POST"])
+@login_required
+def attachment_add(minutes_id: int):
+    """Attach a file while the verbale can be edited; its type is read from the content."""
+    minutes = access.get_minutes_or_404(minutes_id)
+    if not access.can_attach(current_user, minutes):
+        _refuse(minutes)
+    return _upload(minutes, _detail(minutes))
+
+
+@bp.route("/verbali/<int:minutes_id>/allegati/<int:attachment_id>")
+def attachment_download(minutes_id: int, attachment_id: int):
+    """Under the verbale's own access rules."""
+    minutes = access.get_minutes_or_404(minutes_id)
+    return _send(_attachment_or_404(minutes, attachment_id))
 
 
 @bp.route("/verbali/<int:minutes_id>/allegati/<int:attachment_id>/elimina", methods=["POST"])
@@ -79,14 +96,56 @@ def attachment_remove(minutes_id: int, attachment_id: int):
     minutes = access.get_minutes_or_404(minutes_id)
     if not access.can_attach(current_user, minutes):
         _refuse(minutes)
-    found = _attachment_or_404(minutes, attachment_id)
-    if EmptyForm().validate_on_submit():
-        key = found.storage_key
-        attachments.remove(found)
-        db.session.commit()
-        storage().delete(key)
-        flash(_("Allegato tolto."), "success")
-    return _detail(minutes)
+    return _remove(_attachment_or_404(minutes, attachment_id), _detail(minutes))
+
+
+# A meeting without a verbale: its allegati are the group's (members and coordinators) until
+# the verbale takes them.
+
+
+def _meeting_page(meeting):
+    return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id, _anchor="allegati"))
+
+
+def _meeting_attachment_or_404(meeting, attachment_id: int) -> Attachment:
+    found = db.session.get(Attachment, attachment_id)
+    if found is None or found.meeting_id != meeting.id or found.minutes_id is not None:
+        abort(404)
+    return found
+
+
+def _without_minutes(meeting):
+    """The meeting to attach to, or None (with a message) when its verbale is already written."""
+    if services.minutes_of(meeting, trashed_too=True) is not None:
+        flash(
+            _("L'incontro ha già un verbale: gli allegati si aggiungono e si tolgono dal verbale."), "warning"
+        )
+        return None
+    return meeting
+
+
+@bp.route("/incontri/<int:meeting_id>/allegati", methods=["POST"])
+@login_required
+def meeting_attachment_add(meeting_id: int):
+    """Attach a file to a meeting before its verbale is written (agenda papers, slides...)."""
+    meeting = get_meeting_or_404(meeting_id, edit=True)
+    if _without_minutes(meeting) is None:
+        return _meeting_page(meeting)
+    return _upload(meeting, _meeting_page(meeting))
+
+
+@bp.route("/incontri/<int:meeting_id>/allegati/<int:attachment_id>")
+@login_required
+def meeting_attachment_download(meeting_id: int, attachment_id: int):
+    meeting = get_meeting_or_404(meeting_id)
+    return _send(_meeting_attachment_or_404(meeting, attachment_id))
+
+
+@bp.route("/incontri/<int:meeting_id>/allegati/<int:attachment_id>/elimina", methods=["POST"])
+@login_required
+def meeting_attachment_remove(meeting_id: int, attachment_id: int):
+    meeting = get_meeting_or_404(meeting_id, edit=True)
+    return _remove(_meeting_attachment_or_404(meeting, attachment_id), _meeting_page(meeting))
 
 
 @bp.route("/verbali/verifica", methods=["GET", "POST"])

@@ -6,8 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.groups import attendance
+from app.groups import services as group_services
 from app.groups.models import Meeting
-from app.minutes import versions
+from app.minutes import attachments, versions
 from app.minutes.models import Minutes, MinutesComment, MinutesRevision, MinutesStatus, Visibility
 from app.minutes.search import document
 from app.timeutil import utcnow
@@ -31,6 +33,14 @@ def _save_revision(minutes: Minutes, user, title: str, body: str, reason: str = 
     return revision
 
 
+def minutes_of(meeting: Meeting, trashed_too: bool = False) -> Minutes | None:
+    """The verbale of a meeting (one per meeting), or None."""
+    query = select(Minutes).where(Minutes.meeting_id == meeting.id)
+    if not trashed_too:
+        query = query.where(Minutes.deleted_at.is_(None))
+    return db.session.scalar(query)
+
+
 def create_minutes(meeting: Meeting, user, title: str, body: str) -> Minutes:
     minutes = Minutes(
         meeting=meeting, group=meeting.group, title=title, body=body, revision_number=0,
@@ -38,6 +48,7 @@ def create_minutes(meeting: Meeting, user, title: str, body: str) -> Minutes:
     )  # fmt: skip
     db.session.add(minutes)
     _save_revision(minutes, user, title, body)
+    attachments.adopt(minutes)
     return minutes
 
 
@@ -99,6 +110,21 @@ def correct(minutes: Minutes, user, title: str, body: str, reason: str):
     revision = _save_revision(minutes, user, title, body, reason=reason, correction=True)
     versions.correction(minutes, user, reason)
     return revision
+
+
+def correct_header(
+    minutes: Minutes, user, reason: str, venue: str, start, end, values: dict, base_version: int
+):
+    """A rettifica of place, hours and attendance of an approved verbale's meeting: the meeting
+    changes (a new SEQUENCE for calendars) and a new approved version records what changed."""
+    if base_version != len(minutes.versions):
+        raise StaleEdit
+    meeting = minutes.meeting
+    if (venue, start, end) != (meeting.venue, meeting.start_time, meeting.end_time):
+        meeting.venue, meeting.start_time, meeting.end_time = venue, start, end
+        group_services.touch(meeting)  # a past meeting: calendars update, nobody is e-mailed
+    attendance.save(meeting, values)
+    return versions.correction(minutes, user, reason, header=True)
 
 
 def trash(minutes: Minutes) -> None:

@@ -51,12 +51,24 @@ def first_version(minutes: Minutes, user, method: str, session_on: date | None, 
     return _issue(minutes, user, doc, "")
 
 
-def correction(minutes: Minutes, user, reason: str) -> ApprovedVersion:
-    """A rettifica: the approved header stays, the text changes, the reason joins the history."""
+# What a rettifica of the header takes again from the live meeting; the rest (actions, next
+# meeting, officers, approval) stays as approved.
+HEADER_KEYS = ("venue", "start", "end", "present", "absent", "excused", "unrecorded", "quorum")
+
+
+def correction(minutes: Minutes, user, reason: str, header: bool = False) -> ApprovedVersion:
+    """A rettifica: the text changes (and, with header, place, hours and attendance are taken
+    again from the corrected meeting); the reason and what changed join the history."""
     previous = document.loads(minutes.current_version.snapshot)
-    history = [*previous.get("corrections", []), {"on": today_in_rome().isoformat(), "reason": reason.strip(),
-                                                 "by": user.full_name, "version": len(minutes.versions) + 1}]  # fmt: skip
-    doc = {**previous, "title": minutes.title, "body": minutes.body, "corrections": history}
+    doc = {**previous, "title": minutes.title, "body": minutes.body}
+    changes = []
+    if header:
+        live = document.build(minutes)
+        doc |= {key: live[key] for key in HEADER_KEYS}
+        changes = document.header_changes(previous, doc)
+    entry = {"on": today_in_rome().isoformat(), "reason": reason.strip(), "by": user.full_name,
+             "version": len(minutes.versions) + 1, "changes": changes}  # fmt: skip
+    doc["corrections"] = [*previous.get("corrections", []), entry]
     doc["attachments"] = [
         {"filename": a.filename, "size": a.size, "sha256": a.sha256} for a in minutes.attachments
     ]

@@ -165,6 +165,20 @@ try {
   await check(page, "le-mie-azioni");
   await page.goto(`${base}/gruppi/${config.slug}`);
   await check(page, "gruppo");
+
+  // 11. A rettifica of the header: Claudio Dagheti was there after all, from 15:00.
+  await page.goto(verbaleUrl);
+  await page.click("text=Rettifica sede, orario e presenze");
+  await check(page, "rettifica-presenze");
+  const dagheti = await page.$eval("table.legami-attendance tbody tr:has(th:text-is('Claudio Dagheti')) select", (s) => s.id)
+    .catch(async () => (await page.$$eval("table.legami-attendance tbody tr", (trs) =>
+      trs.filter((r) => r.querySelector("th").innerText.startsWith("Claudio Dagheti")).map((r) => r.querySelector("select").id)))[0]);
+  await page.selectOption(`#${dagheti}`, "present");
+  await page.fill(`#${dagheti.replace("status", "arrived_at")}`, "15:00");
+  await page.fill("#reason", "Claudio Dagheti era presente, arrivato alle 15");
+  await page.click("text=Salva la rettifica");
+  seen.steps.header_corrected = await main(page);
+  await check(page, "verbale-rettificato");
   await page.context().clearCookies();
   await page.goto(`${base}/verbali/verifica`);
   await page.fill("#checksum", seen.steps.sha_shown);

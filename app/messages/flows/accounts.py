@@ -1,4 +1,4 @@
-"""Accounts: the invitation to a new account, the Password dimenticata? link."""
+"""Accounts: the invitation to a new account, the Password dimenticata? link, the login link."""
 
 from flask_babel import gettext as _
 
@@ -47,6 +47,29 @@ register(
 )
 
 
+def _login_link(data: dict) -> dict:
+    from app.auth import login_link
+
+    ctx = _user(data)
+    if login_link.mark(ctx["user"]) != data.get("mark"):
+        raise Gone(_("L'account è già entrato dopo la richiesta: il link non serve più."))
+    ctx["token"] = login_link.token(ctx["user"])
+    return ctx
+
+
+register(
+    Kind(
+        "login_link",
+        subject=lambda ctx: _("Legami: il tuo link per entrare"),
+        reason=lambda ctx: _(
+            "Ricevi questo messaggio perché qualcuno ha effettuato l'accesso al tuo account con la password "
+            "giusta mentre l'account era protetto dopo molti tentativi sbagliati."
+        ),
+        load=_login_link,
+    )
+)
+
+
 def send_invitation(user: User) -> None:
     """The link to set the first password (it works once and expires)."""
     enqueue(
@@ -59,5 +82,18 @@ def send_invitation(user: User) -> None:
 def send_password_reset(user: User, token: str) -> None:
     enqueue(
         "password_reset", user.email, {"user_id": user.id, "token": token}, key=f"reset:{token[:24]}",
+        name=user.full_name, user=user,
+    )  # fmt: skip
+
+
+def send_login_link(user: User) -> None:
+    """A single-use link to log in (the token is made when the message is rendered); at most one
+    a quarter of an hour until the account logs in."""
+    from app.auth import login_link
+    from app.timeutil import utcnow
+
+    mark, quarter = login_link.mark(user), int(utcnow().timestamp()) // 900
+    enqueue(
+        "login_link", user.email, {"user_id": user.id, "mark": mark}, key=f"login-link:{user.id}:{mark}:{quarter}",
         name=user.full_name, user=user,
     )  # fmt: skip
