@@ -101,7 +101,7 @@ def occurrence_cancel(activity_id: int):
             db.session.commit()
             flash(_("La data è stata annullata."), "success")
             return _back(activity)
-    return _edit_page(activity, ActivityForm(obj=activity, formdata=None), 400, cancel_form=form)
+    return _edit_page(activity, _activity_form(activity, saved=True), 400, cancel_form=form)
 
 
 @bp.route("/gestione/attivita/<int:activity_id>/sposta-data", methods=["POST"])
@@ -121,7 +121,7 @@ def occurrence_move(activity_id: int):
             db.session.commit()
             flash(_("La data è stata spostata."), "success")
             return _back(activity)
-    return _edit_page(activity, ActivityForm(obj=activity, formdata=None), 400, move_form=form)
+    return _edit_page(activity, _activity_form(activity, saved=True), 400, move_form=form)
 
 
 @bp.route("/gestione/attivita/<int:activity_id>/modifiche/<int:change_id>/elimina", methods=["POST"])
@@ -153,7 +153,7 @@ def activity_cancel(activity_id: int):
         db.session.commit()
         flash(_("L'attività è stata annullata."), "success")
         return _back(activity)
-    return _edit_page(activity, ActivityForm(obj=activity, formdata=None), 400, cancel_all_form=form)
+    return _edit_page(activity, _activity_form(activity, saved=True), 400, cancel_all_form=form)
 
 
 @bp.route("/gestione/attivita/<int:activity_id>/riattiva", methods=["POST"])

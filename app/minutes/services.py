@@ -15,6 +15,10 @@ from app.minutes.search import document
 from app.timeutil import utcnow
 
 
+class StaleEdit(Exception):
+    """A header rettifica started from an older approved version (edits of the text use app.versioning)."""
+
+
 def default_title(meeting: Meeting) -> str:
     return f"Verbale incontro {meeting.group.name} del {meeting.held_on:%d.%m.%Y}"
 

@@ -1,7 +1,7 @@
 """version columns: every editable row carries the version its edit form was opened at
 
 Revision ID: 0012_version_columns
-Revises: 0006
+Revises: 0013
 Create Date: 2026-11-26 03:30:00
 
 Civic centers, activities, labs, lab sessions, working groups and meetings get an
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_version_columns"
-down_revision = "0006"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
