@@ -134,6 +134,7 @@ const desktop = { width: 1280, height: 900 };
   await shot(second, 'conflict-desktop');
   await second.setViewportSize(phone);
   await shot(second, 'conflict-phone');
+  if (config.screenshots) await second.screenshot({ path: `${config.screenshots}/conflict-phone-top.png` });
   await labForm(second).getByRole('button', { name: 'Salva il laboratorio' }).click();
   await second.waitForLoadState('load');
   results.steps.resaved_text = await second.locator('main').innerText();
