@@ -30,9 +30,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from app import cli, errors, formatting, request_log, security
+    from app import cli, errors, formatting, request_log, security, versioning
 
     errors.init_app(app)
+    versioning.init_app(app)
     security.init_app(app)
     formatting.init_app(app)
     request_log.init_app(app)

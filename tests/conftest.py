@@ -162,6 +162,12 @@ def as_admin(browser, admin):
     return browser
 
 
+def opened(obj) -> dict:
+    """The hidden `version` of an edit form opened now (app/versioning.py), to post with it."""
+    db.session.expire(obj)
+    return {"version": str(obj.version)}
+
+
 def text(response) -> str:
     """The visible text of a response, whitespace collapsed."""
     from bs4 import BeautifulSoup

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.groups import services
 from app.groups.models import Attendance, GroupMembership, Meeting
-from tests.conftest import text
+from tests.conftest import opened, text
 from tests.verbale_2014 import ALL_NAMES, GUESTS, record_attendance, round2014_fixture  # noqa: F401
 
 
@@ -119,7 +119,7 @@ def test_fixed_quorum_rule(browser, round2014):
     assert "Con un numero fisso, scrivi quanti membri servono." in text(
         browser.post(f"/gruppi/{slug}/modifica", form)
     )
-    browser.post(f"/gruppi/{slug}/modifica", {**form, "quorum_number": "5"})
+    browser.post(f"/gruppi/{slug}/modifica", {**form, "quorum_number": "5", **opened(round2014.group)})
     page = text(browser.get(f"/incontri/{round2014.meeting.id}"))
     assert "Numero legale non raggiunto: 4 membri presenti su 6 (ne servono 5)." in page
 
@@ -172,8 +172,8 @@ def test_editing_a_meeting_bumps_its_sequence(browser, round2014):
     mid = round2014.meeting.id
     data = {"held_on": "2027-01-13", "start_time": "14:30", "end_time": "16:40",
             "venue": "Oratorio di San Bartolomeo, via Zuvadelli", "agenda": "Sintesi del lavoro\nPiste di lavoro"}  # fmt: skip
-    browser.post(f"/incontri/{mid}/modifica", data)
-    browser.post(f"/incontri/{mid}/modifica", data)  # no change: no new sequence
+    browser.post(f"/incontri/{mid}/modifica", data | opened(round2014.meeting))
+    browser.post(f"/incontri/{mid}/modifica", data | opened(round2014.meeting))  # no change: no new sequence
     db.session.expire_all()
     meeting = db.session.get(Meeting, mid)
     assert (meeting.sequence, meeting.venue) == (1, "Oratorio di San Bartolomeo, via Zuvadelli")

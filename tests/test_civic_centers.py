@@ -10,7 +10,7 @@ from app.civic_centers.models import Activity, CivicCenter, Closure, OccurrenceC
 from app.extensions import db
 from app.timeutil import today_in_rome
 from tests import factories
-from tests.conftest import text
+from tests.conftest import opened, text
 
 VALID = {
     "title": "Doposcuola", "description": "Compiti **insieme**", "audience": "children", "category": "doposcuola",
@@ -251,7 +251,9 @@ def test_title_is_kept_on_one_line(browser, manager, center):
 
 def test_edit_bumps_the_sequence(browser, manager, activity):
     browser.login(manager)
-    browser.post(f"/gestione/attivita/{activity.id}", {**VALID, "title": "Doposcuola e merenda"})
+    browser.post(
+        f"/gestione/attivita/{activity.id}", {**VALID, "title": "Doposcuola e merenda", **opened(activity)}
+    )
     db.session.expire_all()
     changed = db.session.get(Activity, activity.id)
     assert changed.title == "Doposcuola e merenda" and changed.sequence == 1

@@ -111,6 +111,7 @@ def test_login_through_the_form_shows_the_dashboard(results):
         "registration",
         "reports",
         "activity-form",
+        "conflict",
     ],
 )
 def test_no_serious_accessibility_violations(results, page):
@@ -135,6 +136,16 @@ def test_sign_up_withdraw_and_the_waiting_list_moves(results):
     assert "sei in lista d'attesa: posizione 1" in steps["waiting_text"]
     assert "Hai ritirato la tua iscrizione" in steps["withdrawn_text"]
     assert "Teresa Villa, hai un posto." in steps["promoted_text"]
+
+
+def test_two_tabs_editing_one_lab_the_second_gets_the_conflict_page(results):
+    steps = results["steps"]
+    assert steps["conflict_status"] == 409
+    assert "Qualcun altro ha salvato queste informazioni mentre le modificavi" in steps["conflict_text"]
+    assert "Posti\t3\t1\til valore salvato da altri" in steps["conflict_text"]
+    assert "Vai al modulo da salvare di nuovo" in steps["conflict_text"]
+    assert (steps["conflict_title"], steps["conflict_capacity"]) == ("Orto di tutti", "3")
+    assert "Laboratorio aggiornato." in steps["resaved_text"] and "Orto di tutti" in steps["resaved_text"]
 
 
 def test_dashboard_chart_is_drawn(results):

@@ -11,7 +11,7 @@ from app.facts import age_label
 from app.labs.models import Lab, LabSession
 from app.timeutil import today_in_rome
 from tests import factories
-from tests.conftest import text
+from tests.conftest import opened, text
 from tests.test_civic_centers import VALID
 
 
@@ -63,7 +63,7 @@ def test_an_unticked_form_stores_not_said_and_the_choices_round_trip(browser, ce
     assert (activity.step_free_access, activity.hearing_loop) == (None, None)
     assert (activity.age_min, activity.age_max) == (6, 10)
     form |= {"step_free_access": "si", "hearing_loop": "no"}
-    assert browser.post(f"/gestione/attivita/{activity.id}", form).status_code == 302
+    assert browser.post(f"/gestione/attivita/{activity.id}", form | opened(activity)).status_code == 302
     db.session.expire_all()
     assert (activity.step_free_access, activity.hearing_loop) == (True, False)
     page = browser.get(f"/gestione/attivita/{activity.id}").get_data(as_text=True)
@@ -133,7 +133,7 @@ def lab_form(lab, **fields):
 def test_labs_show_cost_ages_and_access_like_activities(browser, maker, lab):
     browser.login(maker)
     form = lab_form(lab, is_free="", price="3 € a incontro", age_min="8", age_max="11", step_free_access="si")
-    assert browser.post(f"/gestione/laboratori/{lab.slug}", form).status_code == 302
+    assert browser.post(f"/gestione/laboratori/{lab.slug}", form | opened(lab)).status_code == 302
     db.session.expire_all()
     assert (lab.is_free, lab.price, lab.age_min, lab.age_max) == (False, "3 € a incontro", 8, 11)
     assert lab.step_free_access is True and lab.hearing_loop is None

@@ -10,6 +10,7 @@ from app.civic_centers import services
 from app.extensions import db
 from app.timeutil import today_in_rome
 from tests import factories
+from tests.conftest import opened
 
 
 @pytest.fixture
@@ -181,7 +182,7 @@ def test_renaming_a_town_or_moving_a_center_updates_every_location(as_admin, cen
 
     form = {"name": center.name, "kind": center.kind, "town_id": town.id, "zone_id": 0,
             "address": "Piazza Duomo 1", "description": "", "accessibility": "", "contact": ""}  # fmt: skip
-    assert as_admin.post(f"/gestione/centri/{center.slug}", form).status_code == 302
+    assert as_admin.post(f"/gestione/centri/{center.slug}", form | opened(center)).status_code == 302
     found = locations(as_admin.get("/ical/tutto.ics"))
     assert found["Doposcuola"][0] == "Oratorio San Luigi, Piazza Duomo 1, Crema Nuova"
     assert found["Merenda insieme"][0] == "Oratorio San Luigi, Piazza Duomo 1, Crema Nuova"

@@ -11,7 +11,7 @@ from app.labs import registrations
 from app.labs.models import Lab, LabAttendance, LabSession, Registration
 from app.timeutil import today_in_rome
 from tests import factories
-from tests.conftest import text
+from tests.conftest import opened, text
 
 SIGNUP = {"full_name": "Rosa Ferrari", "email": "rosa@example.org", "phone": "", "note": ""}
 
@@ -375,7 +375,9 @@ def test_move_a_session(browser, maker, lab):
     )
     assert bad.status_code == 400 and "L'ora di fine deve essere dopo l'ora di inizio." in text(bad)
     browser.post(
-        url, {"start_on": new_day.isoformat(), "start_time": "19:00", "end_time": "20:30"}, token_from=url
+        url,
+        {"start_on": new_day.isoformat(), "start_time": "19:00", "end_time": "20:30", **opened(session)},
+        token_from=url,
     )
     db.session.expire_all()
     moved = db.session.get(LabSession, session.id)
@@ -413,7 +415,8 @@ def test_raising_the_capacity_gives_the_new_places_to_the_waiting_list(browser, 
     browser.login(maker)
     response = browser.post(f"/gestione/laboratori/{lab.slug}", {
         "title": lab.title, "theme": lab.theme, "town_id": lab.town_id, "zone_id": "0", "center_id": "0",
-        "venue": lab.venue, "capacity": "3", "has_waiting_list": "y", "is_free": "y", "status": "open"})  # fmt: skip
+        "venue": lab.venue, "capacity": "3", "has_waiting_list": "y", "is_free": "y", "status": "open",
+        **opened(lab)})  # fmt: skip
     assert response.status_code == 302
     db.session.expire_all()
     assert statuses(lab) == ["confirmed", "confirmed", "confirmed", "waiting"]

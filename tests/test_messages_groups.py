@@ -13,7 +13,7 @@ from app.messages import preferences, scheduled
 from app.messages.models import Message
 from app.minutes import services as minutes_services
 from app.timeutil import ROME, today_in_rome
-from tests.conftest import text
+from tests.conftest import opened, text
 from tests.groups_support import key, team_fixture  # noqa: F401
 from tests.mail_support import attachments, body, links, path_of
 
@@ -68,7 +68,7 @@ def test_convocazione_update_and_cancel_reach_every_member(browser, team, mailbo
         assert meeting_event(db.session.get(Meeting, meeting_id)).uid == str(event["UID"])
     browser.post(
         f"/incontri/{meeting_id}/modifica",
-        {**GOOD, "start_time": "15:00"},
+        {**GOOD, "start_time": "15:00", **opened(db.session.get(Meeting, meeting_id))},
         token_from=f"/incontri/{meeting_id}/modifica",
     )
     updates = mailbox.deliver()

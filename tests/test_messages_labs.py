@@ -13,7 +13,7 @@ from app.messages import scheduled
 from app.messages.models import Message
 from app.timeutil import ROME, today_in_rome, utcnow
 from tests import factories
-from tests.conftest import text
+from tests.conftest import opened, text
 from tests.mail_support import attachments, body, links, path_of
 
 SIGNUP = {"full_name": "Rosa Ferrari", "email": "rosa@example.org", "phone": "", "note": ""}
@@ -135,7 +135,9 @@ def test_moved_session_says_before_and_after_with_an_ics(browser, maker, lab, ma
     browser.login(maker)
     url = f"/gestione/incontri-lab/{session.id}/sposta"
     browser.post(
-        url, {"start_on": new_day.isoformat(), "start_time": "19:00", "end_time": "20:30"}, token_from=url
+        url,
+        {"start_on": new_day.isoformat(), "start_time": "19:00", "end_time": "20:30", **opened(session)},
+        token_from=url,
     )
     message = mailbox.one()
     assert message["Subject"] == "Incontro spostato: Orto condiviso"

@@ -13,7 +13,7 @@ from app.civic_centers.models import Activity, OccurrenceChange
 from app.extensions import db
 from app.timeutil import ROME, today_in_rome
 from tests import factories
-from tests.conftest import text
+from tests.conftest import opened, text
 from tests.test_civic_centers import VALID
 
 
@@ -34,7 +34,7 @@ def tuesdays(app, manager):
 
 def form_for(activity, **changes):
     values = VALID | {"start_on": activity.start_on.isoformat(), "until_on": activity.until_on.isoformat()}
-    return values | changes
+    return values | opened(activity) | changes
 
 
 def move(browser, activity, day: date, to: datetime):

@@ -20,6 +20,7 @@ from app.forms import DATE_MESSAGE, TIME_MESSAGE, BaseForm
 from app.forms import ItalianDateField as DateField
 from app.forms import ItalianTimeField as TimeField
 from app.text import single_line
+from app.versioning import VersionForm
 
 
 def text_area(label, limit, description=None):
@@ -30,7 +31,7 @@ def text_area(label, limit, description=None):
     )
 
 
-class CenterForm(BaseForm):
+class CenterForm(VersionForm, BaseForm):
     name = StringField(
         _l("Nome del centro"),
         filters=[single_line],
@@ -74,7 +75,7 @@ class ManagerForm(BaseForm):
     submit = SubmitField(_l("Nomina gestore"))
 
 
-class ActivityForm(FamilyFactsForm, RecurrenceForm):
+class ActivityForm(VersionForm, FamilyFactsForm, RecurrenceForm):
     title = StringField(
         _l("Titolo"),
         filters=[single_line],

@@ -26,6 +26,7 @@ from app.extensions import db
 from app.facts import FamilyFacts
 from app.timeutil import utcnow
 from app.towns.models import Town, Zone
+from app.versioning import Versioned
 
 center_managers = Table(
     "center_managers",
@@ -94,7 +95,7 @@ class ActivityStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class CivicCenter(db.Model):
+class CivicCenter(Versioned, db.Model):
     __tablename__ = "civic_centers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -154,7 +155,7 @@ def _new_uid() -> str:
     return f"{uuid.uuid4()}@legami"
 
 
-class Activity(FamilyFacts, db.Model):
+class Activity(Versioned, FamilyFacts, db.Model):
     __tablename__ = "activities"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from app import versioning
 from app.civic_centers import bp, headcounts, services
 from app.civic_centers.forms import ActivityForm, CancelActivityForm, CancelOccurrenceForm, MoveOccurrenceForm
 from app.civic_centers.loaders import get_activity_or_404, get_center_or_404
@@ -55,23 +56,34 @@ def activity_create(slug: str):
 def activity_edit(activity_id: int):
     """Edit an activity; cancel or move single dates; cancel it all; trash it."""
     activity = get_activity_or_404(activity_id, manage=True)
-    form = ActivityForm(obj=activity, data=None)
-    if not form.is_submitted():
+    form = _activity_form(activity)
+    if form.validate_on_submit():
+        try:
+            with versioning.saving(activity, form.opened_at()):
+                orphans = services.newly_orphaned(activity, form)
+                choices = {c.id: request.form.get(f"eccezione-{c.id}") for c in orphans if not c.is_cancelled}
+                if any(choice not in ("mantieni", "elimina") for choice in choices.values()):
+                    return _edit_page(activity, form, 409, orphans=orphans)
+                drop = frozenset(c.id for c in orphans if c.is_cancelled or choices[c.id] == "elimina")
+                services.apply_activity_form(activity, form, drop)
+                db.session.commit()
+                flash(_("Attività aggiornata."), "success")
+                return _back(activity)
+        except versioning.Conflict:
+            conflict = versioning.conflict(form, _activity_form(activity, saved=True), activity)
+            return _edit_page(activity, form, 409, conflict=conflict)
+    return _edit_page(activity, form)
+
+
+def _activity_form(activity: Activity, saved=False) -> ActivityForm:
+    """The activity form, from the request; `saved`: only what the database holds."""
+    form = ActivityForm(formdata=None, obj=activity) if saved else ActivityForm(obj=activity, data=None)
+    if saved or not form.is_submitted():
         form.weekdays.data = [int(d) for d in activity.weekdays.split(",") if d]
         form.publish.data = activity.status != ActivityStatus.DRAFT
         form.month_week.data = activity.month_week or 1
         form.month_weekday.data = activity.month_weekday or 0
-    if form.validate_on_submit():
-        orphans = services.newly_orphaned(activity, form)
-        choices = {c.id: request.form.get(f"eccezione-{c.id}") for c in orphans if not c.is_cancelled}
-        if any(choice not in ("mantieni", "elimina") for choice in choices.values()):
-            return _edit_page(activity, form, 409, orphans=orphans)
-        drop = frozenset(c.id for c in orphans if c.is_cancelled or choices[c.id] == "elimina")
-        services.apply_activity_form(activity, form, drop)
-        db.session.commit()
-        flash(_("Attività aggiornata."), "success")
-        return _back(activity)
-    return _edit_page(activity, form)
+    return form
 
 
 @bp.route("/gestione/attivita/<int:activity_id>/annulla-data", methods=["POST"])
@@ -89,7 +101,7 @@ def occurrence_cancel(activity_id: int):
             db.session.commit()
             flash(_("La data è stata annullata."), "success")
             return _back(activity)
-    return _edit_page(activity, ActivityForm(obj=activity, formdata=None), 400, cancel_form=form)
+    return _edit_page(activity, _activity_form(activity, saved=True), 400, cancel_form=form)
 
 
 @bp.route("/gestione/attivita/<int:activity_id>/sposta-data", methods=["POST"])
@@ -109,7 +121,7 @@ def occurrence_move(activity_id: int):
             db.session.commit()
             flash(_("La data è stata spostata."), "success")
             return _back(activity)
-    return _edit_page(activity, ActivityForm(obj=activity, formdata=None), 400, move_form=form)
+    return _edit_page(activity, _activity_form(activity, saved=True), 400, move_form=form)
 
 
 @bp.route("/gestione/attivita/<int:activity_id>/modifiche/<int:change_id>/elimina", methods=["POST"])
@@ -141,7 +153,7 @@ def activity_cancel(activity_id: int):
         db.session.commit()
         flash(_("L'attività è stata annullata."), "success")
         return _back(activity)
-    return _edit_page(activity, ActivityForm(obj=activity, formdata=None), 400, cancel_all_form=form)
+    return _edit_page(activity, _activity_form(activity, saved=True), 400, cancel_all_form=form)
 
 
 @bp.route("/gestione/attivita/<int:activity_id>/riattiva", methods=["POST"])

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app import versioning
 from app.auth.models import User
 from app.civic_centers import bp, services
 from app.civic_centers.forms import CenterForm, ClosureForm, ManagerForm
@@ -15,8 +16,9 @@ from app.forms import EmptyForm
 from app.towns import services as places
 
 
-def _center_form(center=None) -> CenterForm:
-    form = CenterForm(obj=center)
+def _center_form(center=None, saved=False) -> CenterForm:
+    """The center form, from the request; `saved`: only what the database holds."""
+    form = CenterForm(formdata=None, obj=center) if saved else CenterForm(obj=center)
     form.town_id.choices = places.town_choices()
     form.zone_id.choices = places.zone_choices()
     if center is not None and form.zone_id.data is None:
@@ -67,11 +69,16 @@ def create():
 def edit(slug: str):
     """Edit a center's details; see its managers, closures and activities."""
     center = get_center_or_404(slug, manage=True)
-    form = _center_form(center)
-    if form.validate_on_submit() and _save_center(center, form):
-        db.session.commit()
-        flash(_("Centro aggiornato."), "success")
-        return redirect(url_for("civic_centers.edit", slug=center.slug))
+    form, conflict = _center_form(center), None
+    if form.validate_on_submit():
+        try:
+            with versioning.saving(center, form.opened_at()):
+                if _save_center(center, form):
+                    db.session.commit()
+                    flash(_("Centro aggiornato."), "success")
+                    return redirect(url_for("civic_centers.edit", slug=center.slug))
+        except versioning.Conflict:
+            conflict = versioning.conflict(form, _center_form(center, saved=True), center)
     activities = db.session.scalars(
         select(Activity)
         .where(Activity.center_id == center.id)
@@ -80,8 +87,8 @@ def edit(slug: str):
     return render_template(
         "civic_centers/center_form.html", form=form, center=center, activities=activities,
         manager_form=ManagerForm(formdata=None), closure_form=ClosureForm(formdata=None, prefix="chiusura"),
-        button=EmptyForm(), can_name_managers=services.can_create_centers(current_user),
-    )  # fmt: skip
+        button=EmptyForm(), can_name_managers=services.can_create_centers(current_user), conflict=conflict,
+    ), 409 if conflict is not None else 200  # fmt: skip
 
 
 @bp.route("/gestione/centri/<slug>/gestori", methods=["POST"])

@@ -17,11 +17,12 @@ from app.civic_centers.forms import text_area
 from app.forms import BaseForm, ItalianDateField, ItalianTimeField
 from app.groups.models import ACTION_STATUS_LABELS, ATTENDANCE_LABELS, GROUP_ROLE_LABELS, QUORUM_LABELS
 from app.text import single_line
+from app.versioning import VersionForm
 
 SHORT = Length(max=120, message=_l("Al massimo %(max)d caratteri."))
 
 
-class GroupForm(BaseForm):
+class GroupForm(VersionForm, BaseForm):
     name = StringField(
         _l("Nome del gruppo"), filters=[single_line], validators=[DataRequired(_l("Scrivi il nome.")), SHORT]
     )
@@ -86,7 +87,7 @@ class RoleForm(BaseForm):
     submit = SubmitField(_l("Cambia ruolo"))
 
 
-class MeetingForm(BaseForm):
+class MeetingForm(VersionForm, BaseForm):
     held_on = ItalianDateField(
         _l("Data"), validators=[DataRequired(_l("Scrivi una data valida (giorno, mese, anno)."))]
     )

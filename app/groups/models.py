@@ -11,6 +11,7 @@ from app.auth.models import User
 from app.extensions import db
 from app.timeutil import today_in_rome, utcnow
 from app.towns.models import Town
+from app.versioning import Versioned
 
 
 class GroupRole(enum.StrEnum):
@@ -72,7 +73,7 @@ QUORUM_LABELS = {
 }
 
 
-class WorkingGroup(db.Model):
+class WorkingGroup(Versioned, db.Model):
     __tablename__ = "working_groups"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -150,7 +151,7 @@ class GroupMembership(db.Model):
         return GroupRole(self.role).label
 
 
-class Meeting(db.Model):
+class Meeting(Versioned, db.Model):
     __tablename__ = "meetings"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app import versioning
 from app.extensions import db
 from app.forms import EmptyForm
 from app.groups import access, bp, services
@@ -15,10 +16,11 @@ from app.minutes.services import visible_query
 from app.timeutil import today_in_rome
 
 
-def _group_form(group=None) -> GroupForm:
-    form = GroupForm(obj=group)
+def _group_form(group=None, saved=False) -> GroupForm:
+    """The group form, from the request; `saved`: only what the database holds."""
+    form = GroupForm(formdata=None, obj=group) if saved else GroupForm(obj=group)
     form.town_id.choices = services.town_choices()
-    if group is not None and not form.is_submitted():
+    if group is not None and (saved or not form.is_submitted()):
         form.town_id.data = group.town_id or 0
     return form
 
@@ -75,33 +77,43 @@ def edit(slug: str):
     group = access.get_group_or_404(slug)
     if not access.can_manage_members(current_user, group):
         abort(403)
-    form = _group_form(group)
+    form, conflict = _group_form(group), None
     if form.validate_on_submit():
         try:
-            services.update_group(
-                group, form.name.data, form.description.data, form.town_id.data, form.district.data
-            )
-            group.quorum_rule, group.quorum_number = form.quorum_rule.data, _quorum_number(form)
-        except services.RuleError:
-            form.town_id.errors.append(_("Scegli un Comune dell'elenco."))
-        else:
-            db.session.commit()
-            flash(_("Gruppo aggiornato."), "success")
-            return redirect(url_for("groups.edit", slug=group.slug))
-    return _edit_page(group, form, MemberForm(formdata=None, prefix="member"))
+            with versioning.saving(group, form.opened_at()):
+                if _save_group(group, form):
+                    db.session.commit()
+                    flash(_("Gruppo aggiornato."), "success")
+                    return redirect(url_for("groups.edit", slug=group.slug))
+        except versioning.Conflict:
+            conflict = versioning.conflict(form, _group_form(group, saved=True), group)
+    member_form = MemberForm(formdata=None, prefix="member")
+    return _edit_page(group, form, member_form, 409 if conflict is not None else 200, conflict=conflict)
+
+
+def _save_group(group, form) -> bool:
+    try:
+        services.update_group(
+            group, form.name.data, form.description.data, form.town_id.data, form.district.data
+        )
+    except services.RuleError:
+        form.town_id.errors.append(_("Scegli un Comune dell'elenco."))
+        return False
+    group.quorum_rule, group.quorum_number = form.quorum_rule.data, _quorum_number(form)
+    return True
 
 
 def _quorum_number(form) -> int | None:
     return form.quorum_number.data if form.quorum_rule.data == "fixed" else None
 
 
-def _edit_page(group, form, member_form, status=200, person_form=None):
+def _edit_page(group, form, member_form, status=200, person_form=None, conflict=None):
     today = today_in_rome()
     members = sorted(group.memberships, key=lambda m: (m.end_on is not None, m.display_name.lower()))
     role_forms = {m.id: RoleForm(formdata=None, role=m.role, prefix=f"r{m.id}") for m in members}
     return render_template(
         "groups/form.html", form=form, group=group, member_form=member_form, members=members,
-        role_forms=role_forms, button=EmptyForm(), today=today,
+        role_forms=role_forms, button=EmptyForm(), today=today, conflict=conflict,
         person_form=person_form or PersonForm(formdata=None, prefix="person"),
     ), status  # fmt: skip
 

@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import versioning
 from app.extensions import db
 from app.forms import EmptyForm
 from app.groups import access, actions, attendance, bp, services
@@ -56,13 +57,20 @@ def meeting_next(meeting_id: int):
 def meeting_edit(meeting_id: int):
     """Change date, times, venue or agenda."""
     meeting = access.get_meeting_or_404(meeting_id, edit=True)
-    form = MeetingForm(obj=meeting)
+    form, conflict = MeetingForm(obj=meeting), None
     if form.validate_on_submit():
-        _save_meeting(meeting.group, form, meeting)
-        db.session.commit()
-        flash(_("Incontro aggiornato."), "success")
-        return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
-    return render_template("groups/meeting_form.html", form=form, group=meeting.group, meeting=meeting)
+        try:
+            with versioning.saving(meeting, form.opened_at()):
+                _save_meeting(meeting.group, form, meeting)
+                db.session.commit()
+                flash(_("Incontro aggiornato."), "success")
+                return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
+        except versioning.Conflict:
+            conflict = versioning.conflict(form, MeetingForm(formdata=None, obj=meeting), meeting)
+    page = render_template(
+        "groups/meeting_form.html", form=form, group=meeting.group, meeting=meeting, conflict=conflict
+    )
+    return page, 409 if conflict is not None else 200
 
 
 @bp.route("/incontri/<int:meeting_id>/annulla", methods=["POST"])

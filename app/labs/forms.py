@@ -23,11 +23,12 @@ from app.forms import ItalianDateField as DateField
 from app.forms import ItalianTimeField as TimeField
 from app.labs.models import LAB_STATUS_LABELS, THEME_LABELS
 from app.text import single_line
+from app.versioning import VersionForm
 
 PHONE = re.compile(r"^\+?[0-9 ./-]{6,20}$")
 
 
-class LabForm(FamilyFactsForm, BaseForm):
+class LabForm(VersionForm, FamilyFactsForm, BaseForm):
     title = StringField(
         _l("Titolo"),
         filters=[single_line],
@@ -79,7 +80,7 @@ class SessionCancelForm(BaseForm):
     submit = SubmitField(_l("Annulla l'incontro"))
 
 
-class SessionMoveForm(BaseForm):
+class SessionMoveForm(VersionForm, BaseForm):
     start_on = DateField(_l("Nuova data"), validators=[InputRequired(DATE_MESSAGE)])
     start_time = TimeField(_l("Ora di inizio"), validators=[InputRequired(TIME_MESSAGE)])
     end_time = TimeField(_l("Ora di fine"), validators=[InputRequired(TIME_MESSAGE)])

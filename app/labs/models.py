@@ -29,6 +29,7 @@ from app.extensions import db
 from app.facts import FamilyFacts
 from app.timeutil import ROME, utcnow
 from app.towns.models import Town, Zone
+from app.versioning import Versioned
 
 if TYPE_CHECKING:  # imported by name only: civic_centers' blueprint imports the agenda, which imports labs
     from app.civic_centers.models import CivicCenter
@@ -64,7 +65,7 @@ THEME_LABELS = {
 }
 
 
-class Lab(FamilyFacts, db.Model):
+class Lab(Versioned, FamilyFacts, db.Model):
     __tablename__ = "labs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -118,7 +119,7 @@ class Lab(FamilyFacts, db.Model):
         return where or self.town.name
 
 
-class LabSession(db.Model):
+class LabSession(Versioned, db.Model):
     """One session of a lab, at a wall-clock date and time in Europe/Rome."""
 
     __tablename__ = "lab_sessions"

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app import versioning
 from app.auth.models import User
 from app.auth.services import find_or_invite
 from app.extensions import db
@@ -24,12 +25,13 @@ from app.timeutil import utcnow
 from app.towns import services as places
 
 
-def _lab_form(lab=None) -> LabForm:
-    form = LabForm(obj=lab)
+def _lab_form(lab=None, saved=False) -> LabForm:
+    """The lab form, from the request; `saved`: only what the database holds."""
+    form = LabForm(formdata=None, obj=lab) if saved else LabForm(obj=lab)
     form.town_id.choices = places.town_choices()
     form.zone_id.choices = places.zone_choices()
     form.center_id.choices = services.center_choices()
-    if lab is not None and not form.is_submitted():
+    if lab is not None and (saved or not form.is_submitted()):
         form.zone_id.data = lab.zone_id or 0
         form.center_id.data = lab.center_id or 0
     return form
@@ -80,16 +82,23 @@ def edit(slug: str):
     """Edit a lab; plan and cancel its sessions; add co-makers."""
     lab = get_lab_or_404(slug, manage=True)
     form = _lab_form(lab)
-    if form.validate_on_submit() and _save(lab, form):
-        db.session.commit()
-        flash(_("Laboratorio aggiornato."), "success")
-        return redirect(url_for("labs.edit", slug=lab.slug))
+    if form.validate_on_submit():
+        try:
+            with versioning.saving(lab, form.opened_at()):
+                if _save(lab, form):
+                    db.session.commit()
+                    flash(_("Laboratorio aggiornato."), "success")
+                    return redirect(url_for("labs.edit", slug=lab.slug))
+        except versioning.Conflict:
+            return _edit_page(
+                lab, form, 409, conflict=versioning.conflict(form, _lab_form(lab, saved=True), lab)
+            )
     return _edit_page(lab, form)
 
 
-def _edit_page(lab, form, status=200, plan_form=None, maker_form=None):
+def _edit_page(lab, form, status=200, plan_form=None, maker_form=None, **context):
     return render_template(
-        "labs/lab_form.html", lab=lab, form=form, button=EmptyForm(),
+        "labs/lab_form.html", lab=lab, form=form, button=EmptyForm(), **context,
         plan_form=plan_form or SessionPlanForm(formdata=None, prefix="incontri"),
         maker_form=maker_form or MakerForm(formdata=None, prefix="maker"),
         cancel_form=SessionCancelForm(formdata=None, prefix="annulla"), now=utcnow(),
@@ -155,15 +164,20 @@ def cancel_session(session_id: int):
 def move_session(session_id: int):
     """Move one session to another date or time."""
     session = get_session_or_404(session_id)
-    form = SessionMoveForm(obj=session)
+    form, conflict = SessionMoveForm(obj=session), None
     if form.validate_on_submit():
-        services.move_session(session, form.start_on.data, form.start_time.data, form.end_time.data)
-        db.session.commit()
-        flash(_("Incontro spostato."), "success")
-        return redirect(url_for("labs.edit", slug=session.lab.slug))
-    return render_template("labs/move_session.html", form=form, session=session, lab=session.lab), (
-        400 if form.errors else 200
+        try:
+            with versioning.saving(session, form.opened_at()):
+                services.move_session(session, form.start_on.data, form.start_time.data, form.end_time.data)
+                db.session.commit()
+                flash(_("Incontro spostato."), "success")
+                return redirect(url_for("labs.edit", slug=session.lab.slug))
+        except versioning.Conflict:
+            conflict = versioning.conflict(form, SessionMoveForm(formdata=None, obj=session), session)
+    page = render_template(
+        "labs/move_session.html", form=form, session=session, lab=session.lab, conflict=conflict
     )
+    return page, 409 if conflict is not None else (400 if form.errors else 200)
 
 
 @bp.route("/gestione/incontri-lab/<int:session_id>/ripristina", methods=["POST"])

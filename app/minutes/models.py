@@ -49,6 +49,9 @@ class Minutes(db.Model):
     visibility: Mapped[str] = mapped_column(String(16), default=Visibility.GROUP)
     # The revision the body comes from: an edit must start from it, or it conflicts.
     revision_number: Mapped[int] = mapped_column(Integer, default=0)
+    # ...and it is the row's version (app/versioning.py): an UPDATE from a stale revision
+    # matches no row, so the loser of two simultaneous saves gets the conflict page.
+    __mapper_args__ = {"version_id_col": revision_number, "version_id_generator": False}
     # Title, body and agenda in one text, for the full-text index (see search.py).
     search_document: Mapped[str] = mapped_column(Text, default="")
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app import versioning
 from app.extensions import db
 from app.forms import EmptyForm
 from app.groups.access import Locked, get_meeting_or_404
@@ -23,6 +24,13 @@ def _base(form) -> int:
     revision): a save without it, or with garbage, is a conflict, never a silent overwrite."""
     posted = str(form.base_revision.raw_data[0]) if form.base_revision.raw_data else ""
     return int(posted) if posted.isdigit() and posted.isascii() else -1
+
+
+def _conflict(minutes, form):
+    """Someone saved since this editor started: their text beside what this one typed (409)."""
+    return render_template(
+        "minutes/conflict.html", minutes=minutes, form=form, mine=form.body.data or ""
+    ), 409
 
 
 @bp.route("/incontri/<int:meeting_id>/verbale", methods=["GET", "POST"])
@@ -50,12 +58,11 @@ def edit(minutes_id: int):
     form = MinutesForm(obj=minutes, base_revision=minutes.revision_number)
     if form.validate_on_submit() and not form.preview.data:
         try:
-            services.edit_minutes(minutes, current_user, form.title.data, form.body.data or "", _base(form))
-        except services.StaleEdit:
-            return render_template(
-                "minutes/conflict.html", minutes=minutes, form=form, mine=form.body.data or ""
-            ), 409
-        db.session.commit()
+            with versioning.saving(minutes, _base(form)):
+                services.edit_minutes(minutes, current_user, form.title.data, form.body.data or "")
+                db.session.commit()
+        except versioning.Conflict:
+            return _conflict(minutes, form)
         flash(_("Verbale salvato (versione %(n)d).", n=minutes.revision_number), "success")
         return _detail(minutes)
     return render_template(
@@ -73,14 +80,13 @@ def correct(minutes_id: int):
     form = CorrectionForm(obj=minutes, base_revision=minutes.revision_number)
     if form.validate_on_submit() and not form.preview.data:
         try:
-            services.correct(
-                minutes, current_user, form.title.data, form.body.data or "", form.reason.data, _base(form)
-            )
-        except services.StaleEdit:
-            return render_template(
-                "minutes/conflict.html", minutes=minutes, form=form, mine=form.body.data or ""
-            ), 409
-        db.session.commit()
+            with versioning.saving(minutes, _base(form)):
+                services.correct(
+                    minutes, current_user, form.title.data, form.body.data or "", form.reason.data
+                )
+                db.session.commit()
+        except versioning.Conflict:
+            return _conflict(minutes, form)
         flash(_("Rettifica salvata."), "success")
         return _detail(minutes)
     return render_template(

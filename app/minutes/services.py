@@ -16,7 +16,7 @@ from app.timeutil import utcnow
 
 
 class StaleEdit(Exception):
-    """The verbale was saved by someone else after this editor started."""
+    """A header rettifica started from an older approved version (edits of the text use app.versioning)."""
 
 
 def default_title(meeting: Meeting) -> str:
@@ -56,10 +56,8 @@ def create_minutes(meeting: Meeting, user, title: str, body: str) -> Minutes:
     return minutes
 
 
-def edit_minutes(minutes: Minutes, user, title: str, body: str, base_revision: int) -> MinutesRevision:
-    """Save an edit that started from base_revision; StaleEdit if someone saved since."""
-    if base_revision != minutes.revision_number:
-        raise StaleEdit
+def edit_minutes(minutes: Minutes, user, title: str, body: str) -> MinutesRevision:
+    """Save an edit (the view checks, with app.versioning, that it started from the latest revision)."""
     return _save_revision(minutes, user, title, body)
 
 
@@ -111,10 +109,8 @@ def approve(minutes: Minutes, user, visibility: str, method: str = "present", se
     return versions.first_version(minutes, user, method, minutes.approved_in_session_on, approvers)
 
 
-def correct(minutes: Minutes, user, title: str, body: str, reason: str, base_revision: int):
+def correct(minutes: Minutes, user, title: str, body: str, reason: str):
     """A rettifica of an approved verbale: a new revision and a new approved version with its reason."""
-    if base_revision != minutes.revision_number:
-        raise StaleEdit
     revision = _save_revision(minutes, user, title, body, reason=reason, correction=True)
     versions.correction(minutes, user, reason)
     return revision

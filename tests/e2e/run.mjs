@@ -106,5 +106,40 @@ const desktop = { width: 1280, height: 900 };
   await page.context().close();
 }
 
+// 4. Two tabs edit the same lab: the second save, from a stale form, gets the conflict page.
+{
+  const first = await newPage(desktop);
+  await first.goto(base + '/accedi');
+  await first.getByLabel('Indirizzo e-mail').fill(config.email);
+  await first.getByLabel('Password').fill(config.password);
+  await first.getByRole('button', { name: 'Accedi' }).click();
+  await first.waitForURL(/area-riservata/);
+  const second = await first.context().newPage();
+  const url = base + `/gestione/laboratori/${config.lab_slug}`;
+  await first.goto(url);
+  await second.goto(url);
+  const labForm = (page) => page.locator('form:has(input[name="version"])');
+  await labForm(first).getByLabel('Posti', { exact: true }).fill('3');
+  await labForm(first).getByRole('button', { name: 'Salva il laboratorio' }).click();
+  await first.waitForLoadState('load');
+  await labForm(second).getByLabel('Titolo', { exact: true }).fill('Orto di tutti');
+  const answer = second.waitForResponse((r) => r.request().method() === 'POST');
+  await labForm(second).getByRole('button', { name: 'Salva il laboratorio' }).click();
+  results.steps.conflict_status = (await answer).status();
+  await second.waitForLoadState('load');
+  results.steps.conflict_text = await second.locator('main').innerText();
+  results.steps.conflict_title = await labForm(second).getByLabel('Titolo', { exact: true }).inputValue();
+  results.steps.conflict_capacity = await labForm(second).getByLabel('Posti', { exact: true }).inputValue();
+  await audit(second, 'conflict');
+  await shot(second, 'conflict-desktop');
+  await second.setViewportSize(phone);
+  await shot(second, 'conflict-phone');
+  if (config.screenshots) await second.screenshot({ path: `${config.screenshots}/conflict-phone-top.png` });
+  await labForm(second).getByRole('button', { name: 'Salva il laboratorio' }).click();
+  await second.waitForLoadState('load');
+  results.steps.resaved_text = await second.locator('main').innerText();
+  await first.context().close();
+}
+
 await browser.close();
 console.log(JSON.stringify(results));
