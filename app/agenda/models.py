@@ -23,13 +23,21 @@ class FeedCache(db.Model):
 
 
 class EventFragment(db.Model):
-    """The serialised VEVENTs of one series, reused by every feed that lists it."""
+    """The serialised VEVENTs of one series, reused by every feed that lists it.
+
+    Valid while the series' version (sequence, last change, URL) is the same,
+    for feeds built between `horizon_from` and `horizon_to` (their today): on
+    those days the series is in every feed that lists it, or, with an empty
+    body, in none (no date of it within the horizon).
+    """
 
     __tablename__ = "event_fragments"
 
     uid: Mapped[str] = mapped_column(String(80), primary_key=True)
     version: Mapped[str] = mapped_column(String(300))
     body: Mapped[bytes] = mapped_column(LargeBinary)
+    horizon_from: Mapped[date] = mapped_column(Date)
+    horizon_to: Mapped[date] = mapped_column(Date)
 
 
 class PersonalFeedToken(db.Model):

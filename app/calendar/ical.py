@@ -6,9 +6,10 @@ UID and a RECURRENCE-ID. Cancelled events carry STATUS:CANCELLED and, for the
 calendar apps that ignore it, a title that starts with "ANNULLATO – ".
 """
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vText
 
@@ -21,6 +22,7 @@ REFRESH = timedelta(hours=6)
 # What a feed covers: three months back, one year ahead.
 HORIZON_BACK = timedelta(days=92)
 HORIZON_AHEAD = timedelta(days=366)
+ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,64 @@ def in_horizon(item: FeedEvent, first: date, last: date) -> bool:
     return touches(item.schedule, first, last) or any(
         c.new_start and first <= c.new_start.date() <= last for c in changes
     )
+
+
+def horizon_window(item: FeedEvent, today: date) -> tuple[bool, date, date]:
+    """Whether a feed built on `today` shows the series, and the first and last day it stays so.
+
+    A feed shows a series while one of its dates (of the rule, or a moved
+    date) is within the horizon; the answer holds until the horizon reaches
+    the series' next date or leaves its last one, so a feed can keep it for
+    an unchanged series instead of examining the series again every day.
+    """
+    first, last = horizon(today)
+    dates = _SeriesDates(item.schedule)
+    if in_horizon(item, first, last):
+        return True, _shift(dates.after(first), -HORIZON_AHEAD), _shift(dates.before(last), HORIZON_BACK)
+    earlier, later = dates.before(first - ONE_DAY), dates.after(last + ONE_DAY)
+    return (
+        False,
+        _shift(earlier, HORIZON_BACK + ONE_DAY) if earlier else date.min,
+        _shift(later, -HORIZON_AHEAD - ONE_DAY) if later else date.max,
+    )
+
+
+def _shift(day: date, delta: timedelta) -> date:
+    try:
+        return day + delta
+    except OverflowError:
+        return date.min if delta < timedelta(0) else date.max
+
+
+class _SeriesDates:
+    """The dates a series touches a horizon with (`in_horizon`): its rule's, and its moved dates."""
+
+    def __init__(self, schedule: Schedule):
+        self.rule = schedule.recurrence.rule(schedule.first_start)
+        self.single = schedule.first_start.date()
+        self.moved = sorted({c.new_start.date() for c in schedule.changes.values() if c.new_start})
+
+    def after(self, day: date) -> date | None:
+        """The earliest date on or after day."""
+        found = []
+        if self.rule is None:
+            found += [self.single] if self.single >= day else []
+        elif start := self.rule.after(datetime.combine(day, time()), inc=True):
+            found.append(start.date())
+        index = bisect_left(self.moved, day)
+        found += self.moved[index : index + 1]
+        return min(found, default=None)
+
+    def before(self, day: date) -> date | None:
+        """The latest date on or before day."""
+        found = []
+        if self.rule is None:
+            found += [self.single] if self.single <= day else []
+        elif start := self.rule.before(datetime.combine(day + ONE_DAY, time())):
+            found.append(start.date())
+        index = bisect_right(self.moved, day)
+        found += self.moved[index - 1 : index] if index else []
+        return max(found, default=None)
 
 
 def _components(item: FeedEvent) -> list[Event]:
