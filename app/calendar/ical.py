@@ -9,7 +9,7 @@ calendar apps that ignore it, a title that starts with "ANNULLATO – ".
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vText
 
@@ -125,7 +125,7 @@ def in_horizon(item: FeedEvent, first: date, last: date) -> bool:
 
 
 def horizon_window(item: FeedEvent, today: date) -> tuple[bool, date, date]:
-    """Whether a feed built on `today` shows the series, and the first and last day it stays so.
+    """Whether a feed built on `today` shows the series (`in_horizon`), and the first and last day it stays so.
 
     A feed shows a series while one of its dates (of the rule, or a moved
     date) is within the horizon; the answer holds until the horizon reaches
@@ -133,10 +133,9 @@ def horizon_window(item: FeedEvent, today: date) -> tuple[bool, date, date]:
     an unchanged series instead of examining the series again every day.
     """
     first, last = horizon(today)
-    dates = _SeriesDates(item.schedule)
-    if in_horizon(item, first, last):
-        return True, _shift(dates.after(first), -HORIZON_AHEAD), _shift(dates.before(last), HORIZON_BACK)
-    earlier, later = dates.before(first - ONE_DAY), dates.after(last + ONE_DAY)
+    earlier, first_in, last_in, later = _dates_around(item.schedule, first, last)
+    if first_in is not None:
+        return True, _shift(first_in, -HORIZON_AHEAD), _shift(last_in, HORIZON_BACK)
     return (
         False,
         _shift(earlier, HORIZON_BACK + ONE_DAY) if earlier else date.min,
@@ -151,35 +150,24 @@ def _shift(day: date, delta: timedelta) -> date:
         return date.min if delta < timedelta(0) else date.max
 
 
-class _SeriesDates:
-    """The dates a series touches a horizon with (`in_horizon`): its rule's, and its moved dates."""
-
-    def __init__(self, schedule: Schedule):
-        self.rule = schedule.recurrence.rule(schedule.first_start)
-        self.single = schedule.first_start.date()
-        self.moved = sorted({c.new_start.date() for c in schedule.changes.values() if c.new_start})
-
-    def after(self, day: date) -> date | None:
-        """The earliest date on or after day."""
-        found = []
-        if self.rule is None:
-            found += [self.single] if self.single >= day else []
-        elif start := self.rule.after(datetime.combine(day, time()), inc=True):
-            found.append(start.date())
-        index = bisect_left(self.moved, day)
-        found += self.moved[index : index + 1]
-        return min(found, default=None)
-
-    def before(self, day: date) -> date | None:
-        """The latest date on or before day."""
-        found = []
-        if self.rule is None:
-            found += [self.single] if self.single <= day else []
-        elif start := self.rule.before(datetime.combine(day + ONE_DAY, time())):
-            found.append(start.date())
-        index = bisect_right(self.moved, day)
-        found += self.moved[index - 1 : index] if index else []
-        return max(found, default=None)
+def _dates_around(schedule: Schedule, first: date, last: date) -> tuple:
+    """Of the dates `in_horizon` looks at (the rule's, and moved dates): the latest before first,
+    the earliest and the latest between first and last, and the earliest after last (or None)."""
+    rule = schedule.recurrence.rule(schedule.first_start)
+    dates = []
+    for start in [schedule.first_start] if rule is None else rule:  # one pass, up to a date after last
+        dates.append(start.date())
+        if dates[-1] > last:
+            break
+    dates += [change.new_start.date() for change in schedule.changes.values() if change.new_start]
+    dates.sort()
+    low, high = bisect_left(dates, first), bisect_right(dates, last)
+    return (
+        dates[low - 1] if low else None,
+        dates[low] if low < high else None,
+        dates[high - 1] if low < high else None,
+        dates[high] if high < len(dates) else None,
+    )
 
 
 def _components(item: FeedEvent) -> list[Event]:
