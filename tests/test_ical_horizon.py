@@ -19,7 +19,11 @@ def _until(days: int | None) -> date | None:
 
 def _weekly(interval, days, until, count) -> Recurrence:
     return Recurrence(
-        "weekly", interval, tuple(sorted(days)), until=_until(until), count=None if until else count
+        "weekly",
+        interval,
+        tuple(sorted(days)),
+        until=_until(until),
+        count=None if until is not None else count,
     )
 
 
