@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from flask import url_for
 from flask_babel import gettext as _
+from sqlalchemy import text
 
 from app.agenda import feed_build
 from app.agenda.services import Filters, feed_event, public_activities, public_sessions, session_feed_event
@@ -170,3 +171,14 @@ def test_a_rebuild_after_one_change_makes_the_same_queries_for_3_or_30_series(ap
     db.session.commit()
     many = rebuild_after_a_change()
     assert few and len(many) == len(few), many
+
+
+def test_feed_bodies_are_stored_uncompressed_on_postgresql(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL storage setting")
+    storage = db.session.scalar(
+        text(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = 'feed_cache'::regclass AND attname = 'body'"
+        )
+    )
+    assert storage == "e"  # EXTERNAL: out of line, never compressed

@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -191,6 +191,9 @@ def _store(key: str, print_: str, built: BuiltFeed, fragments: list[dict]) -> No
     }  # fmt: skip
     db.session.rollback()  # end the read transaction: the write starts fresh
     try:
+        if db.engine.dialect.name == "postgresql":
+            # A cache: a crash that loses the last write costs a rebuild, so the commit need not wait for the disk.
+            db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
         _upsert(FeedCache, [feed], "key")
         _upsert(EventFragment, fragments, "uid")
         db.session.commit()
