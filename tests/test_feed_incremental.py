@@ -153,6 +153,23 @@ def test_as_the_horizon_moves_series_come_and_go_as_from_scratch(district, compa
     assert b"Merenda" in compare(TODAY)  # and back, as a test that sets the clock back would
 
 
+def test_a_series_still_shown_when_its_window_runs_out_keeps_its_stored_events(
+    district, compare, examined, monkeypatch
+):
+    compare()
+    serialised = []
+    real = feed_build.event_fragment
+    monkeypatch.setattr(
+        feed_build, "event_fragment", lambda event: serialised.append(event.uid) or real(event)
+    )
+    examined.clear()
+    # The monthly series' window ends about 15 months on (its last date within a year, plus three
+    # months); it still has dates then, so it is examined again, but its bytes are the same.
+    assert b"Circolo di lettura" in compare(TODAY + timedelta(days=460))
+    monthly = district["monthly"].uid
+    assert monthly in examined and monthly not in serialised
+
+
 def test_a_rebuild_after_one_change_makes_the_same_queries_for_3_or_30_series(app, browser):
     center = factories.center()
     series = [factories.activity(center, title=f"Attività {n}", start_on=TODAY) for n in range(3)]

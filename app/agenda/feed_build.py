@@ -46,6 +46,7 @@ class _Stale:
     id: int
     version: str
     url: str
+    body: bytes = b""  # its stored events when only the window ran out (same version): reused
 
 
 def build_feed(
@@ -115,7 +116,7 @@ def _reuse(rows: list, bodies: list, today: date, url_for) -> list[_Stale]:
         if stored == version and horizon_from <= today <= horizon_to:
             bodies.append(body)
         else:
-            stale.append(_Stale(len(bodies), id_, version, url))
+            stale.append(_Stale(len(bodies), id_, version, url, body if stored == version else b""))
             bodies.append(None)
     return stale
 
@@ -145,7 +146,7 @@ def _load(model, stale: list[_Stale], options) -> list[tuple[_Stale, object]]:
 def _rebuilt(stale: _Stale, event, bodies: list, today: date) -> dict:
     """Serialise one series (when the feed shows it today) and say for which days that holds."""
     shown, horizon_from, horizon_to = horizon_window(event, today)
-    body = event_fragment(event) if shown else b""
+    body = (stale.body or event_fragment(event)) if shown else b""
     bodies[stale.index] = body
     return {
         "uid": event.uid, "version": stale.version, "body": body,
