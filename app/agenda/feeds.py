@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from werkzeug.http import is_resource_modified
 
 from app.agenda import bp, query, services
+from app.agenda.feed_build import build_feed
 from app.agenda.feed_memory import memory
 from app.agenda.services import Filters
 from app.civic_centers.models import AUDIENCE_LABELS, AUDIENCE_SLUGS
@@ -16,14 +17,37 @@ from app.timeutil import today_in_rome
 AUDIENCE_BY_SLUG = {slug: audience for audience, slug in AUDIENCE_SLUGS.items()}
 
 
-def _activity_url(activity) -> str:
-    return url_for(
-        "civic_centers.activity_detail", slug=activity.center.slug, activity_id=activity.id, _external=True
-    )
+# An activity id no page has: the activity URL is built once per center and this replaced.
+PLACEHOLDER_ID = 987654321
 
 
-def _lab_url(lab) -> str:
-    return url_for("labs.detail", slug=lab.slug, _external=True)
+def _url_builders():
+    """The events' external URLs by (center slug, activity id) and by lab slug.
+
+    url_for once per center and per lab, not once per event: a feed lists
+    thousands of events from a hundred centers.
+    """
+    centers, labs = {}, {}
+
+    def activity_url(slug: str, activity_id: int) -> str:
+        if slug not in centers:
+            url = url_for(
+                "civic_centers.activity_detail", slug=slug, activity_id=PLACEHOLDER_ID, _external=True
+            )
+            centers[slug] = url.split(str(PLACEHOLDER_ID))
+        parts = centers[slug]
+        if len(parts) != 2:  # the placeholder is also in the center's slug
+            return url_for(
+                "civic_centers.activity_detail", slug=slug, activity_id=activity_id, _external=True
+            )
+        return f"{parts[0]}{activity_id}{parts[1]}"
+
+    def lab_url(slug: str) -> str:
+        if slug not in labs:
+            labs[slug] = url_for("labs.detail", slug=slug, _external=True)
+        return labs[slug]
+
+    return activity_url, lab_url
 
 
 def _built(cache_key: str, filters: Filters, name: str):
@@ -46,7 +70,7 @@ def _built(cache_key: str, filters: Filters, name: str):
         if body is not None:
             memory().put(cache_key, head.etag, body)
             return body, head.etag, head.last_modified
-    built = services.build_feed(cache_key, filters, name, today, print_, head, _activity_url, _lab_url)
+    built = build_feed(cache_key, filters, name, today, print_, head, *_url_builders())
     memory().put(cache_key, built.etag, built.body)
     memory().keep_head(cache_key, services.FeedHead(print_, built.etag, built.last_modified))
     return built.body, built.etag, built.last_modified

@@ -1,25 +1,20 @@
 """The one source of public occurrences: the HTML calendar and the feeds read it."""
 
-import hashlib
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app.agenda import family_filters as family
-from app.agenda.models import EventFragment, FeedCache
-from app.calendar.ical import FeedEvent, assemble, event_fragment, horizon, in_horizon
+from app.agenda.models import FeedCache
+from app.calendar.ical import FeedEvent
 from app.calendar.occurrences import Occurrence, expand
 from app.civic_centers.models import Activity, ActivityStatus, Audience, CivicCenter
 from app.extensions import db
 from app.labs.models import Lab, LabSession, LabStatus
-from app.timeutil import utcnow
 from app.towns.models import Town
 
 
@@ -133,7 +128,7 @@ def public_sessions(
             contains_eager(LabSession.lab).contains_eager(Lab.town),
             contains_eager(LabSession.lab).selectinload(Lab.center),
         )
-        .order_by(LabSession.start_on, LabSession.start_time)
+        .order_by(LabSession.start_on, LabSession.start_time, LabSession.id)
     )
     if first is not None:
         query = query.where(LabSession.start_on >= first)
@@ -187,7 +182,7 @@ def by_day(found: list[Entry]) -> list[tuple[date, list[Entry]]]:
     return list(days.items())
 
 
-def _aware(moment: datetime) -> datetime:
+def as_utc(moment: datetime) -> datetime:
     # SQLite hands back naive values for timezone-aware columns; they are UTC.
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
@@ -203,20 +198,13 @@ def feed_event(activity: Activity, url: str) -> FeedEvent:
         title=activity.title,
         schedule=activity.schedule(),
         sequence=activity.sequence,
-        stamp=_aware(activity.updated_at),
+        stamp=as_utc(activity.updated_at),
         description=description.strip(),
         location=center.full_address,
         url=url,
         categories=categories,
         is_cancelled=activity.is_cancelled,
     )
-
-
-@dataclass(frozen=True)
-class BuiltFeed:
-    body: bytes
-    etag: str
-    last_modified: datetime
 
 
 def session_feed_event(session: LabSession, url: str) -> FeedEvent:
@@ -226,7 +214,7 @@ def session_feed_event(session: LabSession, url: str) -> FeedEvent:
         description = f"Annullato: {session.cancel_reason}\n\n{description}"
     return FeedEvent(
         uid=session.uid, title=lab.title, schedule=session.schedule(), sequence=session.sequence,
-        stamp=_aware(session.updated_at), description=description.strip(), location=lab.place, url=url,
+        stamp=as_utc(session.updated_at), description=description.strip(), location=lab.place, url=url,
         categories=(str(_l("Laboratorio di Comunità")), lab.theme_label), is_cancelled=session.is_cancelled,
     )  # fmt: skip
 
@@ -255,7 +243,7 @@ def fingerprint(filters: Filters, name: str, today: date) -> str:
         )
         parts.append(db.session.execute(filters.apply_sessions(sessions)).one())
     summary = "|".join(
-        f"{count}:{seq}:{_aware(stamp).isoformat() if stamp else '-'}" for count, stamp, seq in parts
+        f"{count}:{seq}:{as_utc(stamp).isoformat() if stamp else '-'}" for count, stamp, seq in parts
     )
     return f"{today.isoformat()}|{summary}|{name}"
 
@@ -274,93 +262,12 @@ def stored_head(key: str) -> FeedHead | None:
     row = db.session.execute(
         select(FeedCache.fingerprint, FeedCache.etag, FeedCache.last_modified).where(FeedCache.key == key)
     ).first()
-    return FeedHead(row.fingerprint, row.etag, _aware(row.last_modified)) if row else None
+    return FeedHead(row.fingerprint, row.etag, as_utc(row.last_modified)) if row else None
 
 
 def stored_body(key: str, etag: str) -> bytes | None:
     """The stored bytes of a feed, if they are still those of this ETag."""
     return db.session.scalar(select(FeedCache.body).where(FeedCache.key == key, FeedCache.etag == etag))
-
-
-def build_feed(
-    key: str, filters: Filters, name: str, today: date, print_: str, head: FeedHead | None,
-    url_for_activity, url_for_lab,
-) -> BuiltFeed:  # fmt: skip
-    """Build the feed's bytes and store them for every process.
-
-    Each series is serialised once per change too (EventFragment), so that
-    rebuilding a feed after one change costs one event, not all of them.
-    """
-    first, last = horizon(today)
-    events = [(a, feed_event(a, url_for_activity(a))) for a in public_activities(filters)]
-    events += [(s, session_feed_event(s, url_for_lab(s.lab))) for s in public_sessions(filters, first, last)]
-    events = [(a, e) for a, e in events if in_horizon(e, first, last)]
-    stored = {
-        f.uid: f
-        for f in db.session.scalars(
-            select(EventFragment).where(EventFragment.uid.in_([e.uid for _, e in events]))
-        )
-    }
-    fragments, fresh = [], {}
-    for _activity, event in events:
-        version = f"{event.sequence}|{event.stamp.isoformat()}|{event.url}"
-        fragment = stored.get(event.uid)
-        if fragment is None or fragment.version != version:
-            fresh[event.uid] = (version, event_fragment(event))
-            fragments.append(fresh[event.uid][1])
-        else:
-            fragments.append(fragment.body)
-    body = assemble(name, fragments, today)
-    etag = hashlib.sha256(body).hexdigest()[:32]
-    built = BuiltFeed(body, etag, _last_modified(head, etag))
-    _store(key, print_, built, fresh)
-    return built
-
-
-def _last_modified(cached: FeedHead | None, etag: str) -> datetime:
-    """When the bytes last changed: kept when they did not, otherwise now.
-
-    Not the newest change among the events: an event that leaves the feed
-    (trashed, back to draft, past the horizon) changes the bytes without
-    leaving a newer date behind. HTTP dates count whole seconds, so a second
-    change within the same second still moves the date forward.
-    """
-    now = utcnow().replace(microsecond=0)
-    if cached is None:
-        return now
-    previous = cached.last_modified.replace(microsecond=0)
-    if cached.etag == etag:
-        return previous
-    return max(now, previous + timedelta(seconds=1))
-
-
-def _upsert(model, rows: list[dict], key: str) -> None:
-    """Insert or replace rows by their key, in one executemany round."""
-    if not rows:
-        return
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(model)
-    columns = [name for name in rows[0] if name != key]
-    statement = statement.on_conflict_do_update(
-        index_elements=[getattr(model, key)], set_={name: statement.excluded[name] for name in columns}
-    )
-    db.session.connection().execute(statement, rows)
-
-
-def _store(key: str, print_: str, built: BuiltFeed, fresh: dict) -> None:
-    """Upsert the feed and its new fragments in one short transaction; a failure only costs a rebuild."""
-    feed = {
-        "key": key, "fingerprint": print_, "etag": built.etag, "body": built.body,
-        "last_modified": built.last_modified, "built_at": utcnow(),
-    }  # fmt: skip
-    fragments = [{"uid": uid, "version": version, "body": body} for uid, (version, body) in fresh.items()]
-    db.session.rollback()  # end the read transaction: the write starts fresh
-    try:
-        _upsert(FeedCache, [feed], "key")
-        _upsert(EventFragment, fragments, "uid")
-        db.session.commit()
-    except SQLAlchemyError:
-        db.session.rollback()
 
 
 def town_by_slug(slug: str) -> Town | None:

@@ -6,6 +6,7 @@ UID and a RECURRENCE-ID. Cancelled events carry STATUS:CANCELLED and, for the
 calendar apps that ignore it, a title that starts with "ANNULLATO – ".
 """
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -21,6 +22,7 @@ REFRESH = timedelta(hours=6)
 # What a feed covers: three months back, one year ahead.
 HORIZON_BACK = timedelta(days=92)
 HORIZON_AHEAD = timedelta(days=366)
+ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,52 @@ def in_horizon(item: FeedEvent, first: date, last: date) -> bool:
     changes = item.schedule.changes.values()
     return touches(item.schedule, first, last) or any(
         c.new_start and first <= c.new_start.date() <= last for c in changes
+    )
+
+
+def horizon_window(item: FeedEvent, today: date) -> tuple[bool, date, date]:
+    """Whether a feed built on `today` shows the series (`in_horizon`), and the first and last day it stays so.
+
+    A feed shows a series while one of its dates (of the rule, or a moved
+    date) is within the horizon; the answer holds until the horizon reaches
+    the series' next date or leaves its last one, so a feed can keep it for
+    an unchanged series instead of examining the series again every day.
+    """
+    first, last = horizon(today)
+    earlier, first_in, last_in, later = _dates_around(item.schedule, first, last)
+    if first_in is not None:
+        return True, _shift(first_in, -HORIZON_AHEAD), _shift(last_in, HORIZON_BACK)
+    return (
+        False,
+        _shift(earlier, HORIZON_BACK + ONE_DAY) if earlier else date.min,
+        _shift(later, -HORIZON_AHEAD - ONE_DAY) if later else date.max,
+    )
+
+
+def _shift(day: date, delta: timedelta) -> date:
+    try:
+        return day + delta
+    except OverflowError:
+        return date.min if delta < timedelta(0) else date.max
+
+
+def _dates_around(schedule: Schedule, first: date, last: date) -> tuple:
+    """Of the dates `in_horizon` looks at (the rule's, and moved dates): the latest before first,
+    the earliest and the latest between first and last, and the earliest after last (or None)."""
+    rule = schedule.recurrence.rule(schedule.first_start)
+    dates = []
+    for start in [schedule.first_start] if rule is None else rule:  # one pass, up to a date after last
+        dates.append(start.date())
+        if dates[-1] > last:
+            break
+    dates += [change.new_start.date() for change in schedule.changes.values() if change.new_start]
+    dates.sort()
+    low, high = bisect_left(dates, first), bisect_right(dates, last)
+    return (
+        dates[low - 1] if low else None,
+        dates[low] if low < high else None,
+        dates[high - 1] if low < high else None,
+        dates[high] if high < len(dates) else None,
     )
 
 

@@ -152,7 +152,7 @@ def touches(schedule: Schedule, first: date, last: date) -> bool:
     rule = schedule.recurrence.rule(schedule.first_start)
     if rule is None:
         return lower <= schedule.first_start <= datetime.combine(last, time(23, 59, 59))
-    found = rule.after(lower - timedelta(seconds=1), inc=True)
+    found = rule.after(lower, inc=True)
     return found is not None and found.date() <= last
 
 
