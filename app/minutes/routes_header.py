@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import versioning
 from app.extensions import db
 from app.groups import attendance
 from app.minutes import access, bp, services
@@ -30,17 +31,19 @@ def correct_header(minutes_id: int):
         if valid and values is not None:
             base = int(form.base_version.data) if (form.base_version.data or "").isdigit() else -1
             try:
-                services.correct_header(
-                    minutes, current_user, form.reason.data, form.venue.data,
-                    form.start_time.data, form.end_time.data, values, base,
-                )  # fmt: skip
-            except services.StaleEdit:
+                with versioning.saving(minutes, versioning.version_of(minutes)):
+                    services.correct_header(
+                        minutes, current_user, form.reason.data, form.venue.data,
+                        form.start_time.data, form.end_time.data, values, base,
+                    )  # fmt: skip
+                    db.session.commit()
+            except (services.StaleEdit, versioning.Conflict):
+                db.session.rollback()
                 flash(
                     _("Nel frattempo qualcuno ha salvato un'altra rettifica: controlla i dati e riprova."),
                     "warning",
                 )
                 return redirect(url_for("minutes.correct_header", minutes_id=minutes.id))
-            db.session.commit()
             flash(
                 _("Rettifica salvata: il verbale n. %(n)s ha una nuova versione approvata.", n=minutes.label),
                 "success",

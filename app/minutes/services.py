@@ -128,6 +128,7 @@ def correct_header(
         meeting.venue, meeting.start_time, meeting.end_time = venue, start, end
         group_services.touch(meeting)  # a past meeting: calendars update, nobody is e-mailed
     attendance.save(meeting, values)
+    minutes.updated_at = utcnow()  # an UPDATE of the verbale: its version check stops a second rettifica
     return versions.correction(minutes, user, reason, header=True)
 
 
