@@ -170,7 +170,9 @@ def test_simultaneous_header_rettifiche_make_one_version_and_no_error(app, appro
     for n, browser in enumerate(browsers):
         browser.login(approved.secretary)
         data, _rows = form_values(browser.get(url(m)))
-        forms.append({**data, "reason": f"Rettifica {n}", "venue": f"Sede {n}", "csrf_token": browser.token()})
+        forms.append(
+            {**data, "reason": f"Rettifica {n}", "venue": f"Sede {n}", "csrf_token": browser.token()}
+        )
     start, answers, target = threading.Barrier(rivals), [None] * rivals, url(m)
     db.session.commit()  # the test's own transaction (a write lock on SQLite outside a request) ends first
 
