@@ -1,20 +1,15 @@
 """The bounded home and calendar pages in Chromium at 390 and 1280 px, with axe-core
 (tests/browser/district_pages.mjs). Screenshots go to $E2E_SCREENSHOTS when set."""
 
-import json
-import os
-import subprocess
-import threading
 from datetime import time
 
 import pytest
-from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db
 from app.timeutil import today_in_rome
 from tests import factories
-from tests.test_e2e import CHROMIUM, ROOT, require_browser
+from tests.browser_support import require_browser, run_script, served
 
 pytestmark = pytest.mark.browser
 
@@ -40,23 +35,9 @@ def results(tmp_path_factory):
         factories.activity(crema, title="Doposcuola del martedì", start_on=today, weekdays=str(today.weekday()),
                            until_on=None)  # fmt: skip
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    config = {
-        "base": f"http://127.0.0.1:{server.server_port}", "chromium": CHROMIUM, "town_slug": "offanengo",
-        "day": today.isoformat(), "screenshots": os.environ.get("E2E_SCREENSHOTS", ""),
-    }  # fmt: skip
-    path = workdir / "config.json"
-    path.write_text(json.dumps(config))
-    try:
-        done = subprocess.run(
-            ["node", str(ROOT / "tests" / "browser" / "district_pages.mjs"), str(path)],
-            cwd=ROOT, capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
-    finally:
-        server.shutdown()
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    with served(app) as base:
+        config = {"base": base, "town_slug": "offanengo", "day": today.isoformat()}
+        return run_script("browser/district_pages.mjs", config, workdir)
 
 
 def test_no_serious_accessibility_violations(results):

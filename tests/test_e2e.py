@@ -4,16 +4,9 @@ Skipped, and said so, where Chromium or the npm packages are missing; in CI
 (CI=true) a skip is a failure.
 """
 
-import json
-import os
-import shutil
-import subprocess
-import threading
 from datetime import time, timedelta
-from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from app import create_app
 from app.auth import services as accounts
@@ -22,25 +15,9 @@ from app.extensions import db
 from app.labs import registrations
 from app.timeutil import today_in_rome
 from tests import factories
-
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-PASSWORD = "password-del-browser-1"
+from tests.browser_support import PASSWORD, demo_app, require_browser, run_flow, run_script, served
 
 pytestmark = pytest.mark.browser
-
-
-def require_browser():
-    missing = []
-    if not CHROMIUM:
-        missing.append("Debian's chromium (apt-get install chromium)")
-    if not (ROOT / "node_modules" / "playwright-core").exists() or not shutil.which("node"):
-        missing.append("node and `npm ci` (playwright-core, @axe-core/playwright)")
-    if missing:
-        message = "browser tests skipped: missing " + " and ".join(missing)
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
 
 
 @pytest.fixture(scope="module")
@@ -73,24 +50,9 @@ def results(tmp_path_factory):
             "email": admin.email, "password": PASSWORD, "town_slug": center.town.slug, "center_slug": center.slug,
             "lab_slug": lab.slug, "activity_id": activity.id,
         }  # fmt: skip
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    config.update({
-        "base": base, "chromium": CHROMIUM, "screenshots": os.environ.get("E2E_SCREENSHOTS", ""),
-        "first_registration_url": f"{base}/laboratori/{config['lab_slug']}/iscrizione/{token}",
-    })  # fmt: skip
-    config_path = workdir / "config.json"
-    config_path.write_text(json.dumps(config))
-    try:
-        done = subprocess.run(
-            ["node", str(ROOT / "tests" / "e2e" / "run.mjs"), str(config_path)],
-            cwd=ROOT, capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
-    finally:
-        server.shutdown()
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    with served(app) as base:
+        config["first_registration_url"] = f"{base}/laboratori/{config['lab_slug']}/iscrizione/{token}"
+        return run_script("e2e/run.mjs", {**config, "base": base}, workdir)
 
 
 def test_login_through_the_form_shows_the_dashboard(results):
@@ -156,24 +118,6 @@ def test_working_group_flow_in_the_browser(tmp_path):
     """A secretary schedules a meeting, takes attendance, writes, reviews and publishes
     a verbale; an anonymous visitor reads it and finds it by search (tests/browser/groups_flow.mjs)."""
     require_browser()
-    from app.demo import load
-
-    app = create_app({
-        "SECRET_KEY": "e2e", "DATABASE_URL": f"sqlite:///{tmp_path / 'groups.sqlite3'}", "INSTANCE_PATH": str(tmp_path),
-        "RATELIMIT_STORAGE_URI": "memory://", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "LOG_LEVEL": "WARNING",
-    })  # fmt: skip
-    with app.app_context():
-        db.create_all()
-        load("admin@legami.example", PASSWORD)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        done = subprocess.run(
-            ["node", str(ROOT / "tests" / "browser" / "groups_flow.mjs"), f"http://127.0.0.1:{server.server_port}"],
-            cwd=ROOT, capture_output=True, text=True, timeout=300,
-            env={**os.environ, "LEGAMI_PASSWORD": PASSWORD, "CHROMIUM": CHROMIUM},
-        )  # fmt: skip
-    finally:
-        server.shutdown()
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert "groups browser flow: ok" in done.stdout and "VIOLATIONS" not in done.stdout
+    with served(demo_app(tmp_path, "groups")) as base:
+        printed = run_flow("browser/groups_flow.mjs", base)
+    assert "groups browser flow: ok" in printed and "VIOLATIONS" not in printed

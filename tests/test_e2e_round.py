@@ -4,23 +4,18 @@ Skipped, and said so, where Chromium or the npm packages are missing; in CI a sk
 
 import hashlib
 import io
-import json
-import os
-import subprocess
-import threading
 from pathlib import Path
 
 import pikepdf
 import pytest
 from pypdf import PdfReader
-from werkzeug.serving import make_server
 
 from app import create_app
 from app.auth import services as accounts
 from app.extensions import db
 from app.groups import services as groups
 from app.groups.models import GroupRole
-from tests.test_e2e import CHROMIUM, PASSWORD, ROOT, require_browser
+from tests.browser_support import PASSWORD, require_browser, run_script, served
 from tests.verbale_2014 import BODY, GUESTS, MEMBERS_WITHOUT_ACCOUNT
 
 pytestmark = pytest.mark.browser
@@ -51,25 +46,15 @@ def seen(tmp_path_factory):
             groups.add_member(group, user.email, role, None)
         db.session.commit()
         slug = group.slug
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     (workdir / "downloads").mkdir()
-    config = {
-        "base": f"http://127.0.0.1:{server.server_port}", "chromium": CHROMIUM, "password": PASSWORD, "slug": slug,
-        "secretary": "bacecchi@example.org", "member": "fiorentini@example.org",
-        "members_without_account": [n for n, _ in MEMBERS_WITHOUT_ACCOUNT], "guests": GUESTS,
-        "member_status": MEMBERS, "body": BODY, "download_dir": str(workdir / "downloads"),
-        "screenshots": os.environ.get("E2E_SCREENSHOTS", ""),
-    }  # fmt: skip
-    path = workdir / "config.json"
-    path.write_text(json.dumps(config))
-    try:
-        done = subprocess.run(["node", str(ROOT / "tests" / "browser" / "verbale_2014.mjs"), str(path)],
-                              cwd=ROOT, capture_output=True, text=True, timeout=400)  # fmt: skip
-    finally:
-        server.shutdown()
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    with served(app) as base:
+        config = {
+            "base": base, "password": PASSWORD, "slug": slug,
+            "secretary": "bacecchi@example.org", "member": "fiorentini@example.org",
+            "members_without_account": [n for n, _ in MEMBERS_WITHOUT_ACCOUNT], "guests": GUESTS,
+            "member_status": MEMBERS, "body": BODY, "download_dir": str(workdir / "downloads"),
+        }  # fmt: skip
+        return run_script("browser/verbale_2014.mjs", config, workdir, timeout=400)
 
 
 def test_attendance_names_every_person_and_starts_unrecorded(seen):

@@ -3,21 +3,16 @@
 Skipped where Chromium or the npm packages are missing, except in CI, where that fails.
 """
 
-import json
-import os
-import subprocess
-import threading
 from datetime import datetime, time, timedelta
 
 import pytest
-from werkzeug.serving import make_server
 
 from app import create_app
 from app.civic_centers.models import Closure, OccurrenceChange
 from app.extensions import db
 from app.timeutil import today_in_rome
 from tests import factories
-from tests.test_e2e import CHROMIUM, ROOT, require_browser
+from tests.browser_support import require_browser, run_script, served
 
 pytestmark = pytest.mark.browser
 
@@ -66,23 +61,10 @@ def results(tmp_path_factory):
         db.session.commit()
         config = {"town_slug": center.town.slug, "center_slug": center.slug, "lab_slug": lab.slug,
                   "activity_id": activity.id}  # fmt: skip
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    framer = make_server("127.0.0.1", 0, comune_site(f"{base}/incorpora/comuni/{config['town_slug']}"))
-    threading.Thread(target=framer.serve_forever, daemon=True).start()
-    config.update({"base": base, "chromium": CHROMIUM, "framer": f"http://127.0.0.1:{framer.server_port}/",
-                   "screenshots": os.environ.get("E2E_SCREENSHOTS", "")})  # fmt: skip
-    config_path = workdir / "config.json"
-    config_path.write_text(json.dumps(config))
-    try:
-        done = subprocess.run(["node", str(ROOT / "tests" / "browser" / "family_flow.mjs"), str(config_path)],
-                              cwd=ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
-    finally:
-        server.shutdown()
-        framer.shutdown()
-    assert done.returncode == 0, done.stderr[-3000:]
-    found = json.loads(done.stdout.strip().splitlines()[-1])
+    with served(app) as base, served(comune_site(f"{base}/incorpora/comuni/{config['town_slug']}")) as framer:
+        found = run_script(
+            "browser/family_flow.mjs", {**config, "base": base, "framer": framer + "/"}, workdir
+        )
     assert "error" not in found, found["error"]
     return found
 

@@ -2,25 +2,20 @@
 SMTP server received, follows the withdraw link and withdraws. (In CI a skip is a failure.)"""
 
 import email
-import json
-import os
-import subprocess
-import threading
 from datetime import time, timedelta
 from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db
 from app.labs.models import Registration
 from app.timeutil import today_in_rome
 from tests import factories
+from tests.browser_support import PASSWORD, require_browser, run_script, served
 from tests.mail_support import free_port
-from tests.test_e2e import CHROMIUM, PASSWORD, ROOT, require_browser
 
 pytestmark = pytest.mark.browser
 
@@ -65,30 +60,19 @@ def results(tmp_path_factory):
         factories.session(lab, today_in_rome() + timedelta(days=2), time(18), time(20))
         db.session.commit()
         slug = lab.slug
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    app.config["PUBLIC_URL"] = base
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    config = {
-        "base": base, "chromium": CHROMIUM, "lab_slug": slug, "inbox": str(inbox), "email": "admin@example.org",
-        "password": PASSWORD,
-        "screenshots": os.environ.get("E2E_SCREENSHOTS", ""),
-    }  # fmt: skip
-    (workdir / "config.json").write_text(json.dumps(config))
     queue.huey.immediate = True  # the worker's task runs right after the request's commit
     try:
-        done = subprocess.run(
-            ["node", str(ROOT / "tests" / "browser" / "mail_flow.mjs"), str(workdir / "config.json")],
-            cwd=ROOT, capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
+        with served(app) as base:
+            app.config["PUBLIC_URL"] = base
+            config = {"base": base, "lab_slug": slug, "inbox": str(inbox), "email": "admin@example.org",
+                      "password": PASSWORD}  # fmt: skip
+            found = run_script("browser/mail_flow.mjs", config, workdir)
     finally:
         queue.huey.immediate = False
-        server.shutdown()
         smtp.stop()
-    assert done.returncode == 0, done.stderr[-3000:]
     with app.app_context():
         statuses = db.session.scalars(select(Registration.status)).all()
-    return json.loads(done.stdout.strip().splitlines()[-1]), statuses
+    return found, statuses
 
 
 @pytest.mark.parametrize("label", ["phone", "desktop"])

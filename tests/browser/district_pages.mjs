@@ -1,38 +1,10 @@
 // The bounded home and calendar pages in a real Chromium, on a phone and a desktop, checked with axe-core.
 // Usage: node tests/browser/district_pages.mjs <config.json>; prints one JSON object of results.
-import { readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
+import { start, phone, desktop } from './harness.mjs';
 
-const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const base = config.base;
-const results = { axe: {}, console: [], steps: {} };
-const browser = await chromium.launch({
-  executablePath: config.chromium,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-});
+const { config, base, results, browser, newPage, audit, shot } = await start();
 
-async function newPage(viewport) {
-  const context = await browser.newContext({ viewport, locale: 'it-IT', timezoneId: 'Europe/Rome' });
-  const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') results.console.push(`${page.url()}: ${m.text()}`); });
-  page.on('pageerror', (e) => results.console.push(`${page.url()}: ${e.message}`));
-  return page;
-}
-
-async function audit(page, name) {
-  const report = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  results.axe[name] = report.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
-}
-
-async function shot(page, name) {
-  if (config.screenshots) await page.screenshot({ path: `${config.screenshots}/${name}.png`, fullPage: true });
-}
-
-for (const [size, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1280, height: 900 }]]) {
+for (const [size, viewport] of [['phone', phone], ['desktop', desktop]]) {
   const page = await newPage(viewport);
   // Home: choose a town, remember it, and find it first on the next visit.
   await page.goto(base + '/');

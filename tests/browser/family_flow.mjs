@@ -2,41 +2,9 @@
 // day, a moved date), the feed to subscribe to, one date added to a calendar; every
 // public page checked with axe-core at 390 and 1280 px (no serious or critical violation).
 // Usage: node tests/browser/family_flow.mjs <config.json>; prints one JSON object.
-import { readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
+import { start, phone, desktop } from './harness.mjs';
 
-const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const base = config.base;
-const results = { axe: {}, console: [], steps: {} };
-const phone = { width: 390, height: 844 };
-const desktop = { width: 1280, height: 900 };
-
-const browser = await chromium.launch({
-  executablePath: config.chromium,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync'],
-});
-
-async function newPage(viewport, options = {}) {
-  const context = await browser.newContext({ viewport, locale: 'it-IT', timezoneId: 'Europe/Rome', ...options });
-  const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') results.console.push(`${page.url()}: ${m.text()}`); });
-  page.on('pageerror', (e) => results.console.push(`${page.url()}: ${e.message}`));
-  return page;
-}
-
-async function audit(page, name) {
-  const report = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  results.axe[name] = report.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
-}
-
-async function shot(page, name) {
-  if (config.screenshots) await page.screenshot({ path: `${config.screenshots}/${name}.png`, fullPage: true });
-}
+const { config, base, results, browser, newPage, audit, shot } = await start();
 
 const pages = {
   calendar: `/calendario?comune=${config.town_slug}&eta=7`,

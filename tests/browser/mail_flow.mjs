@@ -1,29 +1,9 @@
 // A resident signs up for a lab, opens the confirmation e-mail (its HTML part, as a mail app shows it),
 // follows the withdraw link and withdraws. Usage: node tests/browser/mail_flow.mjs <config.json>
-import { existsSync, readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
+import { existsSync } from 'node:fs';
+import { start, phone, desktop } from './harness.mjs';
 
-const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const base = config.base;
-const results = { axe: {}, console: [], steps: {} };
-const browser = await chromium.launch({
-  executablePath: config.chromium,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync'],
-});
-
-async function audit(page, name) {
-  const report = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  results.axe[name] = report.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
-}
-
-async function shot(page, name) {
-  if (config.screenshots) await page.screenshot({ path: `${config.screenshots}/${name}.png`, fullPage: true });
-}
+const { config, base, results, browser, newPage, audit, shot } = await start();
 
 async function waitForFile(path) {
   for (let i = 0; i < 100; i++) {
@@ -33,11 +13,9 @@ async function waitForFile(path) {
   throw new Error(`no message arrived at ${path}`);
 }
 
-for (const [label, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1280, height: 900 }]]) {
-  const context = await browser.newContext({ viewport, locale: 'it-IT', timezoneId: 'Europe/Rome' });
-  const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') results.console.push(`${page.url()}: ${m.text()}`); });
-  page.on('pageerror', (e) => results.console.push(`${page.url()}: ${e.message}`));
+for (const [label, viewport] of [['phone', phone], ['desktop', desktop]]) {
+  const page = await newPage(viewport);
+  const context = page.context();
   const address = `famiglia-${label}@example.org`;
   await page.goto(base + `/laboratori/${config.lab_slug}`);
   await page.getByLabel('Nome e cognome').fill(`Teresa Villa ${label}`);
@@ -67,10 +45,9 @@ for (const [label, viewport] of [['phone', { width: 390, height: 844 }], ['deskt
 
 // The other pages of this feature: asked for a password link, follow by e-mail, and the
 // administrator's Posta inviata (list and one message) and a user's notice preferences.
-for (const [label, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1280, height: 900 }]]) {
-  const context = await browser.newContext({ viewport, locale: 'it-IT', timezoneId: 'Europe/Rome' });
-  const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') results.console.push(`${page.url()}: ${m.text()}`); });
+for (const [label, viewport] of [['phone', phone], ['desktop', desktop]]) {
+  const page = await newPage(viewport);
+  const context = page.context();
   await page.goto(base + '/password-dimenticata');
   await audit(page, `forgot-${label}`);
   await page.goto(base + `/segui/laboratorio/${config.lab_slug}`);
