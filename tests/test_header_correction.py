@@ -1,7 +1,6 @@
 """A rettifica of an approved verbale's header: place, hours and attendance, with what changed."""
 
 import io
-import threading
 
 import pytest
 from bs4 import BeautifulSoup
@@ -11,7 +10,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.groups.models import Meeting
 from app.minutes.models import ApprovedVersion
-from tests.conftest import Browser, text
+from tests.conftest import text
 from tests.verbale_2014 import approve, review_fixture, round2014_fixture  # noqa: F401
 
 
@@ -30,7 +29,7 @@ def form_values(response) -> tuple[dict, dict]:
     data = {}
     for field in form.find_all(["input", "select"]):
         name = field.get("name")
-        if not name or name == "csrf_token":
+        if not name:
             continue
         if field.name == "select":
             chosen = field.find("option", selected=True) or field.find("option")
@@ -164,30 +163,13 @@ def test_a_rettifica_from_an_old_version_is_refused(browser, approved):
 def test_simultaneous_header_rettifiche_make_one_version_and_no_error(app, approved):
     """Three people save a rettifica at the same instant (own client, own session): one new
     version, the others see the conflict (a PDF/A each makes a rettifica a slow write on SQLite)."""
-    rivals, m = 3, approved.minutes
-    browsers = [Browser(app.test_client()) for _ in range(rivals)]
-    forms = []
-    for n, browser in enumerate(browsers):
-        browser.login(approved.secretary)
-        data, _rows = form_values(browser.get(url(m)))
-        forms.append(
-            {**data, "reason": f"Rettifica {n}", "venue": f"Sede {n}", "csrf_token": browser.token()}
-        )
-    start, answers, target = threading.Barrier(rivals), [None] * rivals, url(m)
-    db.session.commit()  # the test's own transaction (a write lock on SQLite outside a request) ends first
+    from tests.test_lost_updates import rivals_save_at_once
 
-    def save(n: int) -> None:
-        start.wait()
-        try:
-            answers[n] = browsers[n].client.post(target, data=forms[n])
-        except Exception as error:  # noqa: BLE001  (the test client raises what production answers with a 500)
-            answers[n] = error
-
-    threads = [threading.Thread(target=save, args=(n,)) for n in range(rivals)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    m = approved.minutes
+    answers = rivals_save_at_once(
+        app, approved.secretary, url(m), lambda n: {"reason": f"Rettifica {n}", "venue": f"Sede {n}"},
+        read_form=lambda page: form_values(page)[0], rivals=3,
+    )  # fmt: skip
     codes = sorted(getattr(a, "status_code", a) for a in answers)
     assert codes in ([302, 302, 302], [302, 302, 409], [302, 409, 409]), codes
     for answer in answers:
@@ -195,4 +177,4 @@ def test_simultaneous_header_rettifiche_make_one_version_and_no_error(app, appro
             assert "Modificato da qualcun altro" in text(answer)
     db.session.expire_all()
     assert versions_count() == 2  # the approval and exactly one rettifica
-    assert db.session.get(Meeting, approved.meeting.id).venue in {f"Sede {n}" for n in range(rivals)}
+    assert db.session.get(Meeting, approved.meeting.id).venue in {f"Sede {n}" for n in range(3)}

@@ -174,14 +174,16 @@ def test_an_unchanged_form_saves_again_without_conflict(app, world, team):
 RIVALS = 6
 
 
-def rivals_save_at_once(app, user, url: str, change) -> list:
-    """RIVALS people (each their own client and database session) open one form, then all save at once."""
-    browsers = [Browser(app.test_client()) for _ in range(RIVALS)]
+def rivals_save_at_once(app, user, url: str, change, read_form=None, rivals: int = RIVALS) -> list:
+    """`rivals` people (each their own client and database session) open one form, then all save at once."""
+    read_form = read_form or form_values
+    browsers = [Browser(app.test_client()) for _ in range(rivals)]
     forms = []
     for n, browser in enumerate(browsers):
         browser.login(user)
-        forms.append({**form_values(browser.get(url)), **change(n)})
-    start, answers = threading.Barrier(RIVALS), [None] * RIVALS
+        forms.append({**read_form(browser.get(url)), **change(n)})
+    db.session.commit()  # the test's own transaction (a write lock on SQLite outside a request) ends first
+    start, answers = threading.Barrier(rivals), [None] * rivals
 
     def save(n: int) -> None:
         start.wait()
@@ -190,7 +192,7 @@ def rivals_save_at_once(app, user, url: str, change) -> list:
         except Exception as error:  # noqa: BLE001  (the test client raises what production answers with a 500)
             answers[n] = error
 
-    threads = [threading.Thread(target=save, args=(n,)) for n in range(RIVALS)]
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(rivals)]
     for thread in threads:
         thread.start()
     for thread in threads:
