@@ -1,5 +1,7 @@
 """The parts of a pact: commitments, diary, reviews, links to labs, activities and groups."""
 
+from functools import partial
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -17,21 +19,31 @@ from app.pacts.models import Commitment, Review
 from app.pacts.views import int_list, render_detail, show_error
 
 
+def _saved(pact, form, change, message: str, anchor: str, audit: str = ""):
+    """Run change(), a service call that may refuse with PactError (shown on the form: None is
+    returned); otherwise audit, commit, say so and go back to the pact's section."""
+    try:
+        change()
+    except services.PactError as error:
+        show_error(form, error)
+        return None
+    if audit:
+        record(current_user, audit, pact.number)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("pacts.detail", number=pact.number, _anchor=anchor))
+
+
 @bp.route("/<number>/impegni", methods=["POST"])
 @login_required
 def add_commitment(number: str):
     pact = access.get_pact_or_404(number, manage=True)
     form = forms.CommitmentForm()
     if form.validate_on_submit():
-        try:
-            services.add_commitment(pact, form.data)
-        except services.PactError as error:
-            show_error(form, error)
-        else:
-            record(current_user, "pact.commitment", pact.number)
-            db.session.commit()
-            flash(_("Impegno aggiunto."), "success")
-            return redirect(url_for("pacts.detail", number=number, _anchor="impegni"))
+        change = partial(services.add_commitment, pact, form.data)
+        done = _saved(pact, form, change, _("Impegno aggiunto."), "impegni", "pact.commitment")
+        if done:
+            return done
     return render_detail(pact, commitment_form=form)
 
 
@@ -55,10 +67,8 @@ def add_note(number: str):
     pact = access.get_pact_or_404(number, work=True)
     form = forms.NoteForm()
     if form.validate_on_submit():
-        services.add_note(pact, current_user, form.written_on.data, form.body.data)
-        db.session.commit()
-        flash(_("Nota aggiunta al diario."), "success")
-        return redirect(url_for("pacts.detail", number=number, _anchor="diario"))
+        change = partial(services.add_note, pact, current_user, form.written_on.data, form.body.data)
+        return _saved(pact, form, change, _("Nota aggiunta al diario."), "diario")
     return render_detail(pact, note_form=form)
 
 
@@ -68,15 +78,10 @@ def plan_review(number: str):
     pact = access.get_pact_or_404(number, work=True)
     form = forms.ReviewPlanForm()
     if form.validate_on_submit():
-        try:
-            services.plan_review(pact, form.planned_on.data)
-        except services.PactError as error:
-            show_error(form, error)
-        else:
-            record(current_user, "pact.review", pact.number)
-            db.session.commit()
-            flash(_("Verifica programmata."), "success")
-            return redirect(url_for("pacts.detail", number=number, _anchor="verifiche"))
+        change = partial(services.plan_review, pact, form.planned_on.data)
+        done = _saved(pact, form, change, _("Verifica programmata."), "verifiche", "pact.review")
+        if done:
+            return done
     return render_detail(pact, review_form=form)
 
 
@@ -92,15 +97,12 @@ def record_review(number: str, review_id: int):
     if request.method == "GET" and review.held_on is None:
         form.held_on.data = review.planned_on
     if form.validate_on_submit():
-        try:
-            services.record_review(pact, review, form.held_on.data, form.result.data, form.notes.data or "")
-        except services.PactError as error:
-            show_error(form, error)
-        else:
-            record(current_user, "pact.review", pact.number)
-            db.session.commit()
-            flash(_("Verifica registrata."), "success")
-            return redirect(url_for("pacts.detail", number=number, _anchor="verifiche"))
+        change = partial(
+            services.record_review, pact, review, form.held_on.data, form.result.data, form.notes.data or ""
+        )
+        done = _saved(pact, form, change, _("Verifica registrata."), "verifiche", "pact.review")
+        if done:
+            return done
     db.session.commit()  # the read log entry
     return render_template("pacts/review.html", pact=pact, review=review, form=form), (
         400 if request.method == "POST" else 200
