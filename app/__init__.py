@@ -30,8 +30,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from app import cli, errors, formatting, request_log, security, versioning
+    from app import cli, errors, formatting, page_cache, request_log, security, versioning
 
+    page_cache.init_app(app)
     errors.init_app(app)
     versioning.init_app(app)
     security.init_app(app)

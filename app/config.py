@@ -42,6 +42,9 @@ ENV_SETTINGS = {
     # Per worker: bytes of recent feeds kept in memory, and how long a checked feed is trusted.
     "FEED_MEMORY_BYTES": int,
     "FEED_HEAD_SECONDS": float,
+    # Per worker: bytes of public pages kept (0: none), and how long the data's generation is trusted.
+    "PAGE_CACHE_BYTES": int,
+    "PAGE_GENERATION_SECONDS": float,
     # Patti Gener-Attivi: the yearly target and how many years after its end a
     # pact keeps its personal data (then `flask pacts anonymise` removes it).
     "PACT_YEARLY_TARGET": int,
@@ -75,6 +78,8 @@ def defaults(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": False,
         "FEED_MEMORY_BYTES": 32 * 1024 * 1024,
         "FEED_HEAD_SECONDS": 30.0,
+        "PAGE_CACHE_BYTES": 64 * 1024 * 1024,
+        "PAGE_GENERATION_SECONDS": 0.0,
         # Login failures (app/auth/throttle.py; correct logins count nothing): per account and
         # address, per address at a level no shared network reaches, and per account from
         # anywhere, after which a password only mails a login link. The current password on

@@ -16,6 +16,18 @@ WRITING_GET_BLUEPRINTS = frozenset({"pacts"})
 SQLITE_BUSY_TIMEOUT_MS = 15000
 
 
+def app_session():
+    """The application's request-scoped session, or None outside an application context.
+
+    Session-wide hooks (stored occurrences, the pages' generation) act only on it."""
+    from app.extensions import db
+
+    try:
+        return db.session()
+    except RuntimeError:
+        return None
+
+
 def configure_engine(engine: Engine) -> None:
     """Make SQLite safe for several worker processes; leave other engines alone."""
     if engine.dialect.name != "sqlite":

@@ -9,6 +9,7 @@ from app.agenda import bp, listing, query, services
 from app.agenda.subscribe import Subscription, subscription
 from app.civic_centers.models import AUDIENCE_LABELS, AUDIENCE_SLUGS, CATEGORY_LABELS, CivicCenter
 from app.extensions import db
+from app.page_cache import public_page
 from app.timeutil import today_in_rome
 from app.towns.models import Town
 
@@ -62,6 +63,7 @@ bp.add_app_template_filter(services.by_day, "by_day")
 
 
 @bp.route("/calendario")
+@public_page()
 def calendar():
     """All public occurrences, filtered by town, center, audience and category."""
     view, start, found_query = _parse_args()

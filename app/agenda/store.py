@@ -22,6 +22,7 @@ from app.agenda.feed_memory import forget_heads
 from app.agenda.models import CalendarOccurrence, OccurrenceHorizon
 from app.agenda.models import OccurrenceStatus as Status
 from app.civic_centers.models import Activity, CivicCenter, Closure, OccurrenceChange
+from app.database import app_session
 from app.extensions import db
 from app.labs.models import Lab, LabSession
 from app.timeutil import today_in_rome
@@ -266,16 +267,9 @@ def _note_changes(session: Session, _context) -> None:
             _pending(session)[kind].add(obj.id)
 
 
-def _app_session() -> Session | None:
-    try:
-        return db.session()
-    except RuntimeError:  # outside an application context: not the app's session
-        return None
-
-
 @event.listens_for(Session, "before_commit")
 def _write_pending(session: Session) -> None:
-    if session is not _app_session():
+    if session is not app_session():
         return
     if session.new or session.dirty or session.deleted:
         session.flush()  # what the commit would flush: note it now

@@ -18,6 +18,7 @@ from app.civic_centers.notices import WINDOW_DAYS, upcoming_changes
 from app.civic_centers.services import can_create_centers, can_manage
 from app.events.urls import activity_add_url
 from app.extensions import db
+from app.page_cache import public_page
 from app.timeutil import today_in_rome
 from app.towns.models import Town
 
@@ -26,6 +27,7 @@ CENTER_PER_DAY = 10  # a busier day links to the calendar's day view
 
 
 @bp.route("/centri/")
+@public_page()
 def index():
     """Civic centers, optionally of one town."""
     query = (
@@ -55,6 +57,7 @@ def _activity_url(activity) -> str:
 
 
 @bp.route("/centri/<slug>")
+@public_page()
 def detail(slug: str):
     """One center: its next weeks of activities and its feed."""
     center = get_center_or_404(slug)
@@ -82,6 +85,7 @@ def detail(slug: str):
 
 
 @bp.route("/centri/<slug>/attivita/<int:activity_id>")
+@public_page()
 def activity_detail(slug: str, activity_id: int):
     """One activity: what a family asks before going, and its next dates."""
     activity = get_activity_or_404(activity_id, slug=slug)

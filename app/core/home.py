@@ -12,6 +12,7 @@ from app.agenda.services import Filters, town_by_slug
 from app.core import bp
 from app.extensions import db
 from app.forms import EmptyForm
+from app.page_cache import public_page
 from app.timeutil import today_in_rome
 from app.towns.models import Town
 
@@ -32,6 +33,7 @@ def _chosen_town() -> tuple[Town | None, bool]:
 
 
 @bp.route("/")
+@public_page(cookies=(COOKIE,))
 def index():
     """What is on today and this week (the chosen town first), and the towns Legami covers."""
     towns = db.session.scalars(select(Town).options(selectinload(Town.zones)).order_by(Town.name)).all()

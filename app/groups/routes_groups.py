@@ -13,6 +13,7 @@ from app.groups import access, bp, services
 from app.groups.forms import GroupForm, MemberForm, PersonForm, RoleForm
 from app.groups.models import GroupMembership, WorkingGroup
 from app.minutes.services import visible_query
+from app.page_cache import public_page
 from app.timeutil import today_in_rome
 
 
@@ -26,6 +27,7 @@ def _group_form(group=None, saved=False) -> GroupForm:
 
 
 @bp.route("/gruppi/")
+@public_page()
 def index():
     """Every working group."""
     query = select(WorkingGroup).options(selectinload(WorkingGroup.town)).order_by(WorkingGroup.name)
@@ -55,6 +57,7 @@ def create():
 
 
 @bp.route("/gruppi/<slug>")
+@public_page()
 def detail(slug: str):
     """A group: members (to its members), next meeting, open action items, published verbali."""
     group = access.get_group_or_404(slug)

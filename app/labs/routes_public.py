@@ -16,6 +16,7 @@ from app.labs.forms import RegistrationForm
 from app.labs.loaders import get_lab_or_404
 from app.labs.models import Lab, LabStatus, RegistrationStatus
 from app.labs.services import can_create_labs, can_manage, counts_by_lab
+from app.page_cache import public_page
 from app.timeutil import today_in_rome
 
 
@@ -24,6 +25,7 @@ def _subscription(lab: Lab) -> Subscription:
 
 
 @bp.route("/laboratori/")
+@public_page()
 def index():
     """Open and closed labs (drafts stay private)."""
     labs = db.session.scalars(
@@ -39,6 +41,7 @@ def index():
 
 
 @bp.route("/laboratori/<slug>")
+@public_page()
 def detail(slug: str):
     """One lab: what it is, its sessions, the sign-up form."""
     lab = get_lab_or_404(slug)

@@ -14,6 +14,7 @@ from app.groups.models import GroupMembership, Meeting
 from app.minutes import access, bp, document, search, services
 from app.minutes.forms import ApproveForm, AttachmentForm, CommentForm, SearchForm
 from app.minutes.models import Minutes, MinutesStatus, Visibility
+from app.page_cache import public_page
 from app.storage import storage
 
 
@@ -32,6 +33,7 @@ def _page_data(minutes):
 
 
 @bp.route("/gruppi/<slug>/verbali/<int:minutes_id>")
+@public_page()
 def detail(slug: str, minutes_id: int):
     """A verbale: header, present/absent, body, action items; review and approval for members."""
     minutes = access.get_minutes_or_404(minutes_id, slug=slug)

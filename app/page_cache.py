@@ -1,0 +1,229 @@
+"""Public pages rendered once per change of the data, kept in each worker.
+
+A public page (home, calendar, a center, an activity, a lab, a group, a
+public verbale) reads the same for every visitor who is not signed in, on the
+same day, with the same address and the same remembered town. Such a page is
+kept in this process's memory under a key made of those and of the data's
+*generation*: a counter in the database that every commit changing data
+raises by one, in the same transaction as the change. So a kept page is never
+older than the data: the first request after a change renders it again.
+
+- Only GET and HEAD from someone not signed in, with no message waiting to be
+  shown (a flash), and only a 200 text/html answer that set no cookie of its
+  own, are kept.
+- A page's forms carry a CSRF token tied to the visitor's session: the token
+  is stored as a placeholder and every visitor gets their own.
+- Writes to tables no public page shows (audit log, messages, feed caches, a
+  pact's read log...) do not count as a change.
+- The generation is read once per request, before the page's own queries (so
+  a page is never kept under a newer generation than its data); with
+  `PAGE_GENERATION_SECONDS` above zero a worker trusts the value it read for
+  that long (a change made in another worker shows within those seconds, one
+  made in this one at once).
+- The memory is bounded (`PAGE_CACHE_BYTES` per worker, least recently used
+  pages go first); 0 turns the cache off.
+"""
+
+import threading
+import time
+from functools import wraps
+from itertools import chain
+
+from cachetools import LRUCache
+from flask import Flask, Response, current_app, g, make_response, request, session
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import DDL, BigInteger, event, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from app.database import app_session
+from app.extensions import db
+from app.timeutil import today_in_rome
+
+EXTENSION = "legami_page_cache"
+STALE = "legami_pages_stale"
+RAISED = "legami_pages_raised"
+# Stands for the visitor's CSRF token in a kept page (private-use characters: not in the markup;
+# if someone typed them into a title, the worst is that they read their own token there).
+TOKEN_MARK = "\ue000csrf\ue000"  # noqa: S105 (a placeholder, not a secret)
+# Writes here never change what a visitor who is not signed in reads.
+QUIET_TABLES = frozenset(
+    {
+        "page_generation", "audit_entries", "messages", "message_preferences", "follows",
+        "feed_cache", "event_fragments", "personal_feed_tokens", "password_resets", "pact_reads",
+    }
+)  # fmt: skip
+
+
+class PageGeneration(db.Model):
+    """One row: how many commits have changed data since the database was made."""
+
+    __tablename__ = "page_generation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+event.listen(
+    PageGeneration.__table__, "after_create", DDL("INSERT INTO page_generation (id, value) VALUES (1, 0)")
+)
+
+
+class PageCache:
+    def __init__(self, max_bytes: int, generation_seconds: float):
+        self._lock = threading.Lock()
+        self._pages: LRUCache = LRUCache(maxsize=max(max_bytes, 1), getsizeof=lambda page: len(page[0]))
+        self._seconds = generation_seconds
+        self._generation: tuple[int, float] | None = None
+
+    def generation(self) -> int | None:
+        with self._lock:
+            known = self._generation
+        if known is not None and time.monotonic() - known[1] < self._seconds:
+            return known[0]
+        value = db.session.scalar(select(PageGeneration.value).where(PageGeneration.id == 1))
+        if value is not None and self._seconds > 0:
+            with self._lock:
+                self._generation = (value, time.monotonic())
+        return value
+
+    def forget_generation(self) -> None:
+        with self._lock:
+            self._generation = None
+
+    def get(self, key: tuple) -> tuple[str, list] | None:
+        with self._lock:
+            return self._pages.get(key)
+
+    def put(self, key: tuple, page: tuple[str, list]) -> None:
+        if len(page[0]) > self._pages.maxsize:
+            return
+        with self._lock:
+            self._pages[key] = page
+
+
+def init_app(app: Flask) -> None:
+    """After every feature's blueprint: the generation's hook runs after theirs (see below)."""
+    app.extensions[EXTENSION] = PageCache(
+        app.config["PAGE_CACHE_BYTES"], app.config["PAGE_GENERATION_SECONDS"]
+    )
+    for name, hook in (
+        ("after_flush", _note_flush), ("do_orm_execute", _note_statement), ("before_commit", _raise_generation),
+        ("after_commit", _forget_generation), ("after_soft_rollback", _forget_stale),
+    ):  # fmt: skip
+        if not event.contains(Session, name, hook):
+            event.listen(Session, name, hook)
+
+
+def _cache() -> PageCache:
+    return current_app.extensions[EXTENSION]
+
+
+# --- the pages -----------------------------------------------------------------
+
+
+def public_page(*, cookies: tuple[str, ...] = ()):
+    """Keep this view's page for visitors who are not signed in; `cookies`: those the page reads."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not _may_use_cache():
+                return view(*args, **kwargs)
+            generation = _cache().generation()
+            if generation is None:  # a database without the counter: nothing is kept
+                return view(*args, **kwargs)
+            key = (
+                request.host, request.full_path, today_in_rome(), generation,
+                *(request.cookies.get(name, "") for name in cookies),
+            )  # fmt: skip
+            kept = _cache().get(key)
+            if kept is not None:
+                return _from_kept(*kept)
+            response = make_response(view(*args, **kwargs))
+            if _may_keep(response):
+                _cache().put(key, _to_keep(response))
+            return response
+
+        return wrapper
+
+    return decorate
+
+
+def _may_use_cache() -> bool:
+    return (
+        current_app.config["PAGE_CACHE_BYTES"] > 0
+        and request.method in ("GET", "HEAD")
+        and not current_user.is_authenticated
+        and "_flashes" not in session
+    )
+
+
+def _may_keep(response: Response) -> bool:
+    return (
+        response.status_code == 200
+        and response.mimetype == "text/html"
+        and not response.is_streamed
+        and "Set-Cookie" not in response.headers
+        and "_flashes" not in session
+    )
+
+
+def _to_keep(response: Response) -> tuple[str, list]:
+    body = response.get_data(as_text=True)
+    token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    if token:
+        body = body.replace(token, TOKEN_MARK)
+    headers = [(k, v) for k, v in response.headers.items() if k not in ("Content-Length", "Set-Cookie")]
+    return body, headers
+
+
+def _from_kept(body: str, headers: list) -> Response:
+    if TOKEN_MARK in body:
+        body = body.replace(TOKEN_MARK, generate_csrf())
+    return Response(body, 200, headers)
+
+
+# --- the generation: raised in the transaction of every change ---------------------
+
+
+def _touches_pages(table_name: str | None) -> bool:
+    return table_name not in QUIET_TABLES
+
+
+def _note_flush(session: Session, _context) -> None:
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if _touches_pages(getattr(obj, "__tablename__", None)):
+            session.info[STALE] = True
+            return
+
+
+def _note_statement(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if _touches_pages(getattr(table, "name", None)):
+            state.session.info[STALE] = True
+
+
+def _raise_generation(session: Session) -> None:
+    """Listened to after the stored occurrences' hook (init_app runs after the blueprints), so the
+    counter's row lock is the transaction's last: two writers never wait on each other through it."""
+    if session is not app_session():
+        return
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    if session.info.pop(STALE, False):
+        session.execute(
+            update(PageGeneration).where(PageGeneration.id == 1).values(value=PageGeneration.value + 1)
+        )
+        session.info[RAISED] = True
+
+
+def _forget_generation(session: Session) -> None:
+    if session.info.pop(RAISED, False) and current_app and EXTENSION in current_app.extensions:
+        _cache().forget_generation()
+
+
+def _forget_stale(session: Session, _previous) -> None:
+    session.info.pop(STALE, None)
+    session.info.pop(RAISED, None)
