@@ -45,12 +45,16 @@ def create_user(email: str, full_name: str, roles: tuple[str, ...], password: st
     help="district: the DESIGN scale (50 towns, 2,000 weekly activities, 100 groups), for benchmarks.",
 )  # fmt: skip
 @click.option("--years", default=10, show_default=True, help="Years of meetings and verbali (district).")
-def load_demo(admin_email: str, scale: str, years: int):
+@click.option(
+    "--times", default=1, show_default=True, type=click.IntRange(1, 4),
+    help="District: that many districts side by side (2: to measure how the pages grow).",
+)  # fmt: skip
+def load_demo(admin_email: str, scale: str, years: int, times: int):
     """Load invented demonstration data (once; later runs change nothing)."""
     from app.demo import load
 
     if scale == "district":
-        _load_district(years)
+        _load_district(years, times)
         return
 
     password = secrets.token_urlsafe(12)
@@ -71,7 +75,7 @@ def load_demo(admin_email: str, scale: str, years: int):
     click.echo(f"(saved in {path})")
 
 
-def _load_district(years: int) -> None:
+def _load_district(years: int, times: int = 1) -> None:
     import time
 
     from sqlalchemy import select
@@ -84,7 +88,7 @@ def _load_district(years: int) -> None:
         click.echo("The district is already loaded; nothing changed.")
         return
     started = time.perf_counter()
-    demo_district.load(today_in_rome(), years, click.echo)
+    demo_district.load(today_in_rome(), years, click.echo, times)
     click.echo(f"District loaded in {time.perf_counter() - started:.0f} s.")
 
 

@@ -134,19 +134,21 @@ def _load_group(g: int, today: date, years: int, people: list) -> None:
         day += timedelta(weeks=2)
 
 
-def load(today: date, years: int = 10, echo: Callable[[str], None] = print) -> None:
-    """Build the district (commits as it goes); the towns and people are new ones."""
+def load(today: date, years: int = 10, echo: Callable[[str], None] = print, times: int = 1) -> None:
+    """Build the district, or `times` districts side by side (commits as it goes); the towns and
+    people are new ones."""
+    towns_count, groups_count = TOWNS * times, TOWNS * GROUPS_PER_TOWN * times
     maker = accounts.create_user("maker.distretto@legami.example", "Community Maker del distretto", set())
     people = [
         accounts.create_user(f"membro{n:03d}@legami.example", _person(n), set())
-        for n in range(TOWNS * GROUPS_PER_TOWN * 5)
+        for n in range(groups_count * 5)
     ]
     db.session.commit()
-    for n in range(TOWNS):
+    for n in range(towns_count):
         _load_town(n, today, maker)
         db.session.commit()
-    echo(f"{TOWNS} towns, {TOWNS * CENTERS_PER_TOWN} centers, {TOWNS * CENTERS_PER_TOWN * ACTIVITIES_PER_CENTER} activities, {TOWNS * LABS_PER_TOWN} labs.")  # fmt: skip
-    for g in range(TOWNS * GROUPS_PER_TOWN):
+    echo(f"{towns_count} towns, {towns_count * CENTERS_PER_TOWN} centers, {towns_count * CENTERS_PER_TOWN * ACTIVITIES_PER_CENTER} activities, {towns_count * LABS_PER_TOWN} labs.")  # fmt: skip
+    for g in range(groups_count):
         _load_group(g, today, years, people)
         db.session.commit()
-    echo(f"{TOWNS * GROUPS_PER_TOWN} working groups, {years} years of meetings and verbali.")
+    echo(f"{groups_count} working groups, {years} years of meetings and verbali.")

@@ -27,3 +27,15 @@ def test_one_town_of_the_district(app, monkeypatch):
     assert approved >= 2 and count(Minutes) > approved
     again = runner.invoke(args=["demo", "load", "--scale", "district"])
     assert "already loaded; nothing changed" in again.output
+
+
+def test_twice_the_district_side_by_side(app, monkeypatch):
+    monkeypatch.setattr(demo_district, "TOWNS", 1)
+    result = app.test_cli_runner().invoke(
+        args=["demo", "load", "--scale", "district", "--years", "1", "--times", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "2 towns, 4 centers, 80 activities, 2 labs." in result.output
+    assert "4 working groups" in result.output and count(Activity) == 80
+    bad = app.test_cli_runner().invoke(args=["demo", "load", "--scale", "district", "--times", "9"])
+    assert bad.exit_code != 0 and "9 is not in the range" in bad.output
