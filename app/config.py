@@ -79,7 +79,6 @@ def defaults(instance_path: str) -> dict:
         "FEED_MEMORY_BYTES": 32 * 1024 * 1024,
         "FEED_HEAD_SECONDS": 30.0,
         "PAGE_CACHE_BYTES": 64 * 1024 * 1024,
-        "PAGE_GENERATION_SECONDS": 0.0,
         # Login failures (app/auth/throttle.py; correct logins count nothing): per account and
         # address, per address at a level no shared network reaches, and per account from
         # anywhere, after which a password only mails a login link. The current password on
@@ -135,6 +134,9 @@ def finalise(config, instance_path: str) -> None:
     production = config["LEGAMI_ENV"] == "production"
     config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
     config["SESSION_COOKIE_SECURE"] = production
+    # In production each worker trusts the data's generation for a second (a kept page then costs
+    # no query; another worker's change shows within that second); elsewhere it is read every time.
+    config.setdefault("PAGE_GENERATION_SECONDS", 1.0 if production else 0.0)
     config["REMEMBER_COOKIE_SECURE"] = production
     if not config.get("SECRET_KEY"):
         if production:

@@ -17,9 +17,10 @@ older than the data: the first request after a change renders it again.
   pact's read log...) do not count as a change.
 - The generation is read once per request, before the page's own queries (so
   a page is never kept under a newer generation than its data); with
-  `PAGE_GENERATION_SECONDS` above zero a worker trusts the value it read for
-  that long (a change made in another worker shows within those seconds, one
-  made in this one at once).
+  `PAGE_GENERATION_SECONDS` above zero (1 in production) a worker trusts the
+  value it read for that long: a kept page then costs no query at all (0.4 ms
+  of CPU instead of 1.5 on PostgreSQL), and a change made in another worker
+  shows within that second (one made in this worker, at once).
 - The memory is bounded (`PAGE_CACHE_BYTES` per worker, least recently used
   pages go first); 0 turns the cache off.
 """

@@ -82,3 +82,15 @@ def test_production_refuses_to_start_without_mail_settings():
         finalise(production(MAIL_SERVER=""), "/nonexistent")
     with pytest.raises(ConfigError, match="PUBLIC_URL"):
         finalise(production(PUBLIC_URL="http://legami.example.it"), "/nonexistent")
+
+
+def test_production_workers_trust_the_pages_generation_for_a_second_unless_told():
+    config = production()
+    finalise(config, "/nonexistent")
+    assert config["PAGE_GENERATION_SECONDS"] == 1.0
+    exact = production(PAGE_GENERATION_SECONDS=0.0)
+    finalise(exact, "/nonexistent")
+    assert exact["PAGE_GENERATION_SECONDS"] == 0.0
+    development = defaults("/nonexistent") | {"SECRET_KEY": "development"}
+    finalise(development, "/nonexistent")
+    assert development["PAGE_GENERATION_SECONDS"] == 0.0
