@@ -6,6 +6,9 @@ Run (the district takes a few minutes to load, once):
     DATABASE_URL=$BENCH_DATABASE_URL .venv/bin/flask --app wsgi:app db upgrade
     DATABASE_URL=$BENCH_DATABASE_URL .venv/bin/flask --app wsgi:app demo load --scale district
     .venv/bin/python bench/district_bench.py            # BENCH_REPEATS=3, BENCH_SECONDS=8, BENCH_PORT=8110
+
+With BENCH_DATABASE_URL_TWICE naming a database loaded with `demo load --scale district --times 2`,
+it also times every page rendered (the public pages' cache off) on both and prints the growth.
 """
 
 import http.client
@@ -23,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DATABASE_URL = os.environ["BENCH_DATABASE_URL"]
+TWICE_URL = os.environ.get("BENCH_DATABASE_URL_TWICE", "")
 PORT = int(os.environ.get("BENCH_PORT", "8110"))
 FLOOR_PORT = PORT + 1
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
@@ -106,19 +110,19 @@ def cookie_of(set_cookies: list[str], name: str) -> str | None:
     return None
 
 
-def login(email: str) -> dict:
+def login(email: str, port: int = PORT) -> dict:
     """A coordinator's session cookie, through the login form."""
-    _, _, html, cookies = get(PORT, "/accedi")
+    _, _, html, cookies = get(port, "/accedi")
     session = cookie_of(cookies, "session")
     token = re.search(rb'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1).decode()
     body = urlencode({"csrf_token": token, "email": email, "password": PASSWORD})
     headers = {"Cookie": session, "Content-Type": "application/x-www-form-urlencoded"}
-    status, _, _, cookies = get(PORT, "/accedi", headers, method="POST", body=body)
+    status, _, _, cookies = get(port, "/accedi", headers, method="POST", body=body)
     assert status == 302, status
     return {"Cookie": cookie_of(cookies, "session") or session}
 
 
-def targets() -> tuple[dict, str]:
+def targets(url: str = DATABASE_URL) -> tuple[dict, str]:
     """The pages measured (found in the loaded district) and the coordinator's e-mail."""
     from sqlalchemy import select
 
@@ -132,7 +136,7 @@ def targets() -> tuple[dict, str]:
     from app.minutes.models import Minutes
     from app.timeutil import today_in_rome
 
-    app = create_app({"DATABASE_URL": DATABASE_URL, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING"})
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING"})
     with app.app_context():
         email = "coordinamento.bench@legami.example"
         if accounts.find_by_email(email) is None:
@@ -179,14 +183,34 @@ def touch_one_activity() -> None:
         db.session.commit()
 
 
-def main() -> None:
-    pages, email = targets()
-    env = os.environ | {
-        "DATABASE_URL": DATABASE_URL, "SECRET_KEY": "bench-secret", "LEGAMI_ENV": "production",
+def production_env(url: str, **extra) -> dict:
+    return os.environ | {
+        "DATABASE_URL": url, "SECRET_KEY": "bench-secret", "LEGAMI_ENV": "production",
         "TRUSTED_HOSTS": "127.0.0.1", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/1",
         "LOG_LEVEL": "WARNING", "MAIL_SERVER": "127.0.0.1", "PUBLIC_URL": "https://legami.example.it",
-        "QUEUE_URL": "redis://127.0.0.1:6379/1",
+        "QUEUE_URL": "redis://127.0.0.1:6379/1", **extra,
     }  # fmt: skip
+
+
+def rendered(url: str) -> dict[str, float]:
+    """Each page's median time, one request at a time, rendered every time (the pages' cache off)."""
+    pages, email = targets(url)
+    port = PORT + 2
+    portal = start("wsgi:app", port, production_env(url, PAGE_CACHE_BYTES="0"))
+    try:
+        coordinator = login(email, port)
+        return {
+            name: single(port, path, coordinator if "dashboard" in name else None, n=5 if "dashboard" in name else SINGLES)
+            for name, path in pages.items()
+        }  # fmt: skip
+    finally:
+        portal.terminate()
+        portal.wait()
+
+
+def main() -> None:
+    pages, email = targets()
+    env = production_env(DATABASE_URL)
     portal = start("wsgi:app", PORT, env)
     floor = start("bench.floor_app:app", FLOOR_PORT, env)
     results: dict[str, list[dict]] = {}
@@ -229,6 +253,17 @@ def main() -> None:
         portal.wait()
         floor.wait()
     report(results)
+    once = rendered(DATABASE_URL)
+    twice = rendered(TWICE_URL) if TWICE_URL else {}
+    print("\nRendered (the pages' cache off), one request at a time, median ms:")
+    print("| page | district | twice the district | growth |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, ms in once.items():
+        cells = [f"{ms:.1f}"]
+        cells += (
+            [f"{twice[name]:.1f}", f"{100 * (twice[name] / ms - 1):+.0f} %"] if name in twice else ["–", "–"]
+        )
+        print(f"| {name} | " + " | ".join(cells) + " |")
 
 
 def report(results: dict) -> None:
