@@ -2,8 +2,8 @@
 
 from urllib.parse import urlsplit
 
-from flask import abort, make_response, redirect, request, url_for
-from flask_babel import gettext as _
+from flask import Response, abort, make_response, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
 from werkzeug.http import is_resource_modified
 
 from app.agenda import bp, query, services
@@ -50,7 +50,7 @@ def _url_builders():
     return activity_url, lab_url
 
 
-def _built(cache_key: str, filters: Filters, name: str):
+def _built(cache_key: str, filters: Filters, name):
     """(bytes or None when the client's copy is current, ETag, Last-Modified).
 
     The fingerprint (two aggregate queries) and the stored head (one small
@@ -60,7 +60,8 @@ def _built(cache_key: str, filters: Filters, name: str):
     """
     today = today_in_rome()
     head = memory().head(cache_key)
-    print_ = head.fingerprint if head is not None else services.fingerprint(filters, name, today)
+    # `name` may be a lazy string: translated only when the feed must be checked or built.
+    print_ = head.fingerprint if head is not None else services.fingerprint(filters, str(name), today)
     head = head or services.stored_head(cache_key)
     if head is not None and head.fingerprint == print_:
         memory().keep_head(cache_key, head)
@@ -70,30 +71,33 @@ def _built(cache_key: str, filters: Filters, name: str):
         if body is not None:
             memory().put(cache_key, head.etag, body)
             return body, head.etag, head.last_modified
-    built = build_feed(cache_key, filters, name, today, print_, head, *_url_builders())
+    built = build_feed(cache_key, filters, str(name), today, print_, head, *_url_builders())
     memory().put(cache_key, built.etag, built.body)
     memory().keep_head(cache_key, services.FeedHead(print_, built.etag, built.last_modified))
     return built.body, built.etag, built.last_modified
 
 
-def _serve(key: str, filters: Filters, name: str):
+def _serve(key: str, filters: Filters, name):
     """The feed with ETag and Last-Modified; 304 when the client's copy is current."""
     # Event URLs carry the host name: each host has its own cached bytes.
     body, etag, last_modified = _built(f"{key}@{request.host}", filters, name)
-    response = make_response(body or b"")
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Content-Disposition"] = f'inline; filename="{key.replace(":", "-")}.ics"'
+    if body is None:  # _built compared the client's validators already
+        response = Response(status=304)
+    else:
+        response = make_response(body)
+        response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+        response.headers["Content-Disposition"] = f'inline; filename="{key.replace(":", "-")}.ics"'
     response.headers["Cache-Control"] = "public, max-age=900"
     response.set_etag(etag)
     response.last_modified = last_modified
-    return response.make_conditional(request)
+    return response if body is None else response.make_conditional(request)
 
 
 @bp.route("/ical/tutto.ics")
 @limiter.exempt
 def feed_all():
     """Every public event."""
-    return _serve("tutto", Filters(), _("Legami – tutti gli eventi"))
+    return _serve("tutto", Filters(), _l("Legami – tutti gli eventi"))
 
 
 @bp.route("/ical/centri/<slug>.ics")
@@ -102,7 +106,7 @@ def feed_center(slug: str):
     """One civic center."""
     center = services.center_by_slug(slug) or abort(404)
     return _serve(
-        f"centro:{center.id}", Filters(center_id=center.id), _("Legami – %(name)s", name=center.name)
+        f"centro:{center.id}", Filters(center_id=center.id), _l("Legami – %(name)s", name=center.name)
     )
 
 
@@ -111,7 +115,7 @@ def feed_center(slug: str):
 def feed_lab(slug: str):
     """One lab's sessions."""
     lab = services.lab_by_slug(slug) or abort(404)
-    return _serve(f"laboratorio:{lab.id}", Filters(lab_id=lab.id), _("Legami – %(name)s", name=lab.title))
+    return _serve(f"laboratorio:{lab.id}", Filters(lab_id=lab.id), _l("Legami – %(name)s", name=lab.title))
 
 
 @bp.route("/ical/comuni/<slug>.ics")
@@ -119,7 +123,7 @@ def feed_lab(slug: str):
 def feed_town(slug: str):
     """One town."""
     town = services.town_by_slug(slug) or abort(404)
-    return _serve(f"comune:{town.id}", Filters(town_id=town.id), _("Legami – %(name)s", name=town.name))
+    return _serve(f"comune:{town.id}", Filters(town_id=town.id), _l("Legami – %(name)s", name=town.name))
 
 
 @bp.route("/ical/pubblico/<audience>.ics")
@@ -129,7 +133,7 @@ def feed_audience(audience: str):
     value = AUDIENCE_BY_SLUG.get(audience) or abort(404)
     label = AUDIENCE_LABELS[value]
     return _serve(
-        f"pubblico:{audience}", Filters(audience=value), _("Legami – per %(who)s", who=str(label).lower())
+        f"pubblico:{audience}", Filters(audience=value), _l("Legami – per %(who)s", who=str(label).lower())
     )
 
 
