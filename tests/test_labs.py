@@ -316,6 +316,8 @@ def test_the_organiser_sees_who_shares_a_phone(browser, maker, lab):
     assert rows["Maria Rossi"] == "Maria Rossi Stesso telefono di: Luca Rossi, Anna <b>Bianchi</b>"
     assert rows["Luca Rossi"] == "Luca Rossi Stesso telefono di: Maria Rossi, Anna <b>Bianchi</b>"
     assert rows["Anna <b>Bianchi</b>"].endswith("Stesso telefono di: Maria Rossi, Luca Rossi")
+    page = text(browser.get(f"/gestione/laboratori/{lab.slug}/iscrizioni"))
+    assert "anna@example.org +39 333 1234567" in page  # the phone to call, beside the address
     # A withdrawn registration is no double: neither Pietro nor Gino is marked.
     assert rows["Pietro Verdi"] == "Pietro Verdi" and rows["Gino Ritirato"] == "Gino Ritirato"
     assert rows["Rosa Ferrari"] == "Rosa Ferrari"
