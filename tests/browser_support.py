@@ -67,10 +67,9 @@ def run_flow(script: str, base: str, timeout: int = 300) -> str:
     return done.stdout
 
 
-def demo_app(tmp_path: Path, name: str):
-    """A portal on its own SQLite file with the demo data loaded."""
+def empty_app(tmp_path: Path, name: str):
+    """A portal on its own SQLite file, its tables created and empty."""
     from app import create_app
-    from app.demo import load
     from app.extensions import db
 
     app = create_app({
@@ -79,5 +78,14 @@ def demo_app(tmp_path: Path, name: str):
     })  # fmt: skip
     with app.app_context():
         db.create_all()
+    return app
+
+
+def demo_app(tmp_path: Path, name: str):
+    """A portal on its own SQLite file with the demo data loaded."""
+    from app.demo import load
+
+    app = empty_app(tmp_path, name)
+    with app.app_context():
         load("admin@legami.example", PASSWORD)
     return app

@@ -1,5 +1,6 @@
 """Laboratori di Comunità: makers, sessions, sign-ups, the waiting list, attendance."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -101,12 +102,53 @@ def test_duplicate_email_signup_shows_the_same_page_as_a_new_one(browser, lab):
     assert statuses(lab) == ["confirmed"]
 
 
-def test_duplicate_phone_signups_are_refused_kindly(browser, lab):
-    signup(browser, lab, email="", phone="0373 123456")
-    response = signup(browser, lab, full_name="Rosa F.", email="", phone="0373-123-456")
-    assert response.status_code == 409
-    assert "C'è già un'iscrizione con questo contatto" in text(response)
+def flash_after(browser, response) -> str:
+    """The message the redirect's next page shows (showing it uses the flash up)."""
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(browser.get(response.headers["Location"]).get_data(as_text=True), "html.parser")
+    return " ".join(alert.get_text(" ", strip=True) for alert in page.select("div.alert"))
+
+
+@pytest.mark.parametrize("number", ["3331234567", "333 123 4567", "+39 333-123-4567"])
+def test_a_phone_signed_up_again_answers_as_a_new_sign_up(browser, lab, number):
+    # Siblings share a parent's phone; a refusal would tell a stranger the number is signed up.
+    new = signup(browser, lab, full_name="Maria Rossi", email="", phone="333 123 4567")
+    first_flash = flash_after(browser, new)
+    again = signup(browser, lab, full_name="Luca Rossi", email="", phone=number)
+    assert again.status_code == new.status_code == 302
+    assert again.headers["Location"] != new.headers["Location"]
+    shape = r"^/laboratori/orto-condiviso/iscrizione/[\w-]+$"
+    assert re.match(shape, new.headers["Location"]) and re.match(shape, again.headers["Location"])
+    assert flash_after(browser, again) == first_flash == "Iscrizione confermata: hai un posto."
+    own = text(browser.get(again.headers["Location"]))
+    assert "Luca Rossi, hai un posto." in own and "Maria Rossi" not in own
+    assert statuses(lab) == ["confirmed", "confirmed"]
+    # The third with that number finds the lab full, as anyone would: the waiting list.
+    third = signup(browser, lab, full_name="Sara Rossi", email="", phone=number)
+    assert flash_after(browser, third).startswith("I posti sono esauriti: sei in lista d'attesa.")
+    assert statuses(lab) == ["confirmed", "confirmed", "waiting"]
+
+
+def test_a_phone_signed_up_again_at_a_full_lab_is_told_it_is_full(browser, lab):
+    lab.capacity, lab.has_waiting_list = 1, False
+    db.session.commit()
+    signup(browser, lab, email="", phone="333 123 4567")
+    stranger = signup(browser, lab, full_name="Altra", email="", phone="0373 999888")
+    double = signup(browser, lab, full_name="Luca Rossi", email="", phone="3331234567")
+    assert double.status_code == stranger.status_code == 400
+    page = text(double)
+    assert "I posti sono esauriti e non c'è una lista d'attesa." in page and "C'è già" not in page
+    assert text(double) == text(stranger)  # what was typed is kept in the fields, not in the text
     assert statuses(lab) == ["confirmed"]
+
+
+def test_phone_doubles_can_withdraw_each_on_their_own(browser, lab):
+    first = signup(browser, lab, full_name="Maria Rossi", email="", phone="333 123 4567").headers["Location"]
+    second = signup(browser, lab, full_name="Luca Rossi", email="", phone="3331234567").headers["Location"]
+    browser.post(f"{second}/ritiro", token_from=second)
+    assert statuses(lab) == ["confirmed", "withdrawn"]
+    assert "Maria Rossi, hai un posto." in text(browser.get(first))
 
 
 @pytest.mark.parametrize(
@@ -246,6 +288,59 @@ def test_coordinator_sees_registrations(browser, coordinator, lab):
     signup(browser, lab)
     browser.login(coordinator)
     assert "Rosa Ferrari" in text(browser.get(f"/gestione/laboratori/{lab.slug}/iscrizioni"))
+
+
+def registrations_rows(browser, lab) -> dict[str, str]:
+    """The organiser's list: each row's name cell, by the person's name."""
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(
+        browser.get(f"/gestione/laboratori/{lab.slug}/iscrizioni").get_data(as_text=True), "html.parser"
+    )
+    cells = [row.find("td") for row in page.select("tbody tr")]
+    return {cell.contents[0].strip(): " ".join(cell.get_text(" ").split()) for cell in cells}
+
+
+def test_the_organiser_sees_who_shares_a_phone(browser, maker, lab):
+    lab.capacity = 10
+    db.session.commit()
+    signup(browser, lab, full_name="Maria Rossi", email="", phone="333 123 4567")
+    signup(browser, lab, full_name="Luca Rossi", email="", phone="3331234567")
+    signup(browser, lab, full_name="Anna <b>Bianchi</b>", email="anna@example.org", phone="+39 333 1234567")
+    signup(browser, lab, full_name="Pietro Verdi", email="", phone="0373 111222")
+    signup(browser, lab, full_name="Rosa Ferrari")
+    gone = signup(browser, lab, full_name="Gino Ritirato", email="", phone="0373 111 222").headers["Location"]
+    browser.post(f"{gone}/ritiro", token_from=gone)
+    browser.login(maker)
+    rows = registrations_rows(browser, lab)
+    assert rows["Maria Rossi"] == "Maria Rossi Stesso telefono di: Luca Rossi, Anna <b>Bianchi</b>"
+    assert rows["Luca Rossi"] == "Luca Rossi Stesso telefono di: Maria Rossi, Anna <b>Bianchi</b>"
+    assert rows["Anna <b>Bianchi</b>"].endswith("Stesso telefono di: Maria Rossi, Luca Rossi")
+    page = text(browser.get(f"/gestione/laboratori/{lab.slug}/iscrizioni"))
+    assert "anna@example.org +39 333 1234567" in page  # the phone to call, beside the address
+    # A withdrawn registration is no double: neither Pietro nor Gino is marked.
+    assert rows["Pietro Verdi"] == "Pietro Verdi" and rows["Gino Ritirato"] == "Gino Ritirato"
+    assert rows["Rosa Ferrari"] == "Rosa Ferrari"
+
+
+def test_the_registrations_list_makes_a_fixed_number_of_queries(browser, maker, lab):
+    from tests.test_query_counts import count_queries
+
+    def add(n):
+        for i in range(n):
+            registrations.register(lab, f"Persona {i}", "", f"333 000 {i // 2:04d}", "", False)
+        db.session.commit()
+
+    url = f"/gestione/laboratori/{lab.slug}/iscrizioni"
+    browser.login(maker)
+    add(2)
+    browser.get(url)
+    with count_queries() as few:
+        assert "Stesso telefono di: Persona 0" in text(browser.get(url))
+    add(18)
+    with count_queries() as many:
+        assert text(browser.get(url)).count("Stesso telefono di:") == 20
+    assert few and len(many) == len(few), many
 
 
 def test_plan_a_weekly_series(browser, maker, lab):

@@ -101,6 +101,21 @@ def test_second_signup_shows_the_same_page_and_mails_the_owner_their_link(browse
     assert len(db.session.scalars(select(Registration)).all()) == 1
 
 
+def test_a_phone_signed_up_again_mails_nobody_and_an_address_with_it_is_still_one_person(
+    browser, lab, mailbox
+):
+    signup(browser, lab, full_name="Maria Rossi", email="", phone="333 123 4567")
+    again = signup(browser, lab, full_name="Luca Rossi", email="", phone="3331234567")
+    assert "/iscrizione/" in again.headers["Location"] and mailbox.deliver() == []
+    # With an e-mail beside that phone, the address decides: one sign-up, a notice to its owner.
+    signup(browser, lab, full_name="Anna Bianchi", email="anna@example.org", phone="3331234567")
+    mailbox.deliver()
+    signup(browser, lab, full_name="Anna B.", email="anna@example.org", phone="")
+    assert "ha chiesto di nuovo di iscrivere questo indirizzo" in body(mailbox.one())
+    names = db.session.scalars(select(Registration.full_name).order_by(Registration.id)).all()
+    assert names == ["Maria Rossi", "Luca Rossi", "Anna Bianchi"]
+
+
 def test_someone_signed_up_with_my_address_is_undone_by_me(browser, lab, mailbox):
     signup(browser, lab, full_name="Uno Sconosciuto", email="vittima@example.org")
     message = mailbox.one()

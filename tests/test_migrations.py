@@ -6,7 +6,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
@@ -47,4 +47,45 @@ def test_upgrade_from_empty_matches_the_models(empty_database_url):
         assert {"users", "user_roles", "towns", "zones", "audit_entries", "alembic_version"} <= tables
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        db.engine.dispose()
+
+
+def test_phone_only_sign_ups_may_repeat_and_survive_a_downgrade(empty_database_url):
+    """0017: one active sign-up per e-mail, phone-only ones may repeat; going back to 0016
+    keeps every registration, giving each later double a key of its own."""
+    from sqlalchemy.exc import IntegrityError
+
+    from app.labs.models import Registration
+    from tests import factories
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": empty_database_url})
+
+    def add(lab_id: int, name: str, key: str) -> None:
+        db.session.add(Registration(lab_id=lab_id, full_name=name, contact_key=key, status="confirmed",
+                                    withdraw_token_hash=name))  # fmt: skip
+        db.session.commit()
+
+    with app.app_context():
+        upgrade()
+        lab_id = factories.lab().id
+        for name in ("Maria", "Luca", "Sara"):
+            add(lab_id, name, "tel:3331234567")
+        add(lab_id, "Rosa", "rosa@example.org")
+        with pytest.raises(IntegrityError):
+            add(lab_id, "Rosa di nuovo", "rosa@example.org")
+        db.session.rollback()
+        ids = db.session.scalars(select(Registration.id).order_by(Registration.id)).all()
+        db.session.remove()
+
+        downgrade(revision="0016")
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT contact_key, status FROM lab_registrations ORDER BY id")).all()
+        assert rows == [("tel:3331234567", "confirmed"), (f"tel:3331234567#{ids[1]}", "confirmed"),
+                        (f"tel:3331234567#{ids[2]}", "confirmed"), ("rosa@example.org", "confirmed")]  # fmt: skip
+        with pytest.raises(IntegrityError):  # the old index is back: one active sign-up per phone
+            add(lab_id, "Pietro", "tel:3331234567")
+        db.session.rollback()
+        db.session.remove()
+        upgrade()
+        downgrade(revision="base")
         db.engine.dispose()

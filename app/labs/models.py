@@ -171,19 +171,23 @@ class RegistrationStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+ACTIVE_EMAIL_KEY = "status != 'withdrawn' AND contact_key NOT LIKE 'tel:%'"
+
+
 class Registration(db.Model):
     """A resident's sign-up; an account is not required. Never shown publicly."""
 
     __tablename__ = "lab_registrations"
     __table_args__ = (
-        # One active sign-up per contact and lab; a withdrawn one may sign up again.
+        # One active sign-up per e-mail and lab; a withdrawn one may sign up again. Phone-only
+        # sign-ups ('tel:' keys) may repeat: siblings share a phone (registrations.register).
         Index(
             "uq_lab_registrations_active_contact",
             "lab_id",
             "contact_key",
             unique=True,
-            sqlite_where=text("status != 'withdrawn'"),
-            postgresql_where=text("status != 'withdrawn'"),
+            sqlite_where=text(ACTIVE_EMAIL_KEY),
+            postgresql_where=text(ACTIVE_EMAIL_KEY),
         ),
     )
 

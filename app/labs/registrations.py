@@ -3,6 +3,8 @@
 import hashlib
 import re
 import secrets
+from collections import defaultdict
+from collections.abc import Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -13,14 +15,22 @@ from app.timeutil import utcnow
 
 
 class RegistrationError(Exception):
-    """Why a sign-up was refused: 'closed', 'full' or 'duplicate'."""
+    """Why a sign-up was refused: 'closed', 'full' or 'duplicate' (an e-mail already signed up)."""
+
+
+def phone_digits(phone: str) -> str:
+    """A number's digits, without Italy's prefix when written +39 or 0039: one number, one form."""
+    digits = re.sub(r"\D", "", phone)
+    if phone.strip().startswith("+39") or digits.startswith("0039"):
+        digits = digits.removeprefix("00").removeprefix("39")
+    return digits
 
 
 def contact_key(email: str, phone: str) -> str:
-    """One person, one sign-up: the e-mail, or else the phone's digits."""
+    """Who signed up: the e-mail, or else 'tel:' and the phone's digits (never unique: see register)."""
     if email.strip():
         return email.strip().lower()
-    return "tel:" + re.sub(r"\D", "", phone)
+    return "tel:" + phone_digits(phone)
 
 
 def _hash(token: str) -> str:
@@ -58,17 +68,16 @@ def waiting_position(registration: Registration) -> int | None:
 def register(
     lab: Lab, full_name: str, email: str, phone: str, note: str, consent: bool
 ) -> tuple[Registration, str]:
-    """Sign someone up: a place if one is free, else the waiting list. Returns the private token."""
+    """Sign someone up: a place if one is free, else the waiting list. Returns the private token.
+
+    One active sign-up per e-mail ('duplicate': the owner gets their link by e-mail). A phone-only
+    sign-up is never a duplicate: siblings share a parent's phone, and refusing would tell a
+    stranger that the number is signed up. The organiser sees shared phones (`shared_phones`)."""
     if lab.status != LabStatus.OPEN or lab.deleted_at is not None:
         raise RegistrationError("closed")
     _lock(lab)
     key = contact_key(email, phone)
-    duplicate = select(Registration.id).where(
-        Registration.lab_id == lab.id,
-        Registration.contact_key == key,
-        Registration.status != RegistrationStatus.WITHDRAWN,
-    )
-    if db.session.scalar(duplicate) is not None:
+    if not key.startswith("tel:") and _active_with_key(lab, key):
         raise RegistrationError("duplicate")
     if confirmed_count(lab) < lab.capacity:
         status = RegistrationStatus.CONFIRMED
@@ -85,9 +94,34 @@ def register(
     try:
         with db.session.begin_nested():
             db.session.flush()
-    except IntegrityError as error:  # the same contact, at the same instant
+    except IntegrityError as error:  # the same e-mail, at the same instant
         raise RegistrationError("duplicate") from error
     return registration, token
+
+
+def _active_with_key(lab: Lab, key: str) -> bool:
+    found = select(Registration.id).where(
+        Registration.lab_id == lab.id,
+        Registration.contact_key == key,
+        Registration.status != RegistrationStatus.WITHDRAWN,
+    )
+    return db.session.scalar(found) is not None
+
+
+def shared_phones(rows: Iterable[Registration]) -> dict[int, list[str]]:
+    """For each active registration, the names of the other active ones with the same phone
+    (possible doubles for the organiser to call). Plain Python over rows already loaded."""
+    by_phone = defaultdict(list)
+    for row in rows:
+        digits = phone_digits(row.phone or "")
+        if digits and row.status != RegistrationStatus.WITHDRAWN:
+            by_phone[digits].append(row)
+    return {
+        row.id: [other.full_name for other in group if other is not row]
+        for group in by_phone.values()
+        if len(group) > 1
+        for row in group
+    }
 
 
 def by_token(lab: Lab, token: str) -> Registration | None:

@@ -193,12 +193,14 @@ def restore_session(session_id: int):
 @bp.route("/gestione/laboratori/<slug>/iscrizioni")
 @login_required
 def registrations_list(slug: str):
-    """Who signed up: confirmed, waiting, withdrawn. Makers and coordinators only."""
+    """Who signed up: confirmed, waiting, withdrawn, and who shares a phone (maybe a double).
+    Makers and coordinators only."""
     lab = get_lab_or_404(slug, manage=True)
     rows = db.session.scalars(
         select(Registration).where(Registration.lab_id == lab.id).order_by(Registration.id)
     ).all()
-    return render_template("labs/registrations.html", lab=lab, rows=rows, button=EmptyForm())
+    shared = registrations.shared_phones(rows)
+    return render_template("labs/registrations.html", lab=lab, rows=rows, shared=shared, button=EmptyForm())
 
 
 @bp.route("/gestione/iscrizioni/<int:registration_id>/ritira", methods=["POST"])

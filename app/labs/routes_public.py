@@ -67,7 +67,8 @@ def _mail():
 
 @bp.route("/laboratori/<slug>/iscrizione", methods=["POST"])
 def register(slug: str):
-    """Sign up for a lab; the confirmation page is the private link to withdraw."""
+    """Sign up for a lab. With an e-mail the private link arrives by e-mail (a second sign-up gets the
+    same page); with a phone only, the page it lands on is the private link, a new one each time."""
     lab = get_lab_or_404(slug)
     form = RegistrationForm()
     refused = signup_limits.refusal(lab)
@@ -82,19 +83,17 @@ def register(slug: str):
         )  # fmt: skip
     except registrations.RegistrationError as error:
         db.session.rollback()
-        if str(error) == "duplicate" and form.email.data:
-            # The same page as a new sign-up: the contact's owner gets their link by e-mail.
+        if str(error) == "duplicate":  # only an e-mail can be one
+            # The same page as a new sign-up: the address's owner gets their link by e-mail.
             _mail().signed_up_again(lab, registrations.contact_key(form.email.data, ""))
             db.session.commit()
             return redirect(url_for("labs.signup_received", slug=lab.slug))
         messages = {
             "closed": _("Le iscrizioni a questo laboratorio sono chiuse."),
             "full": _("I posti sono esauriti e non c'è una lista d'attesa."),
-            "duplicate": _("C'è già un'iscrizione con questo contatto: non serve iscriversi di nuovo."),
         }
-        db.session.rollback()
         flash(messages[str(error)], "danger")
-        return _detail_page(lab, form, 409 if str(error) == "duplicate" else 400)
+        return _detail_page(lab, form, 400)
     if registration.email:
         _mail().signed_up(registration, token)
         db.session.commit()

@@ -1,5 +1,5 @@
 """Lab sign-ups: confirmation (with the withdraw link and an .ics), waiting list, promotion,
-a session cancelled or moved, the reminder the day before, a second sign-up of the same contact.
+a session cancelled or moved, the reminder the day before, a second sign-up with the same e-mail.
 
 Withdraw links are stored hashed on the registration; the link a message carries lives in that
 message's data, and later messages reuse it (or issue a new one when none is known)."""
@@ -111,7 +111,8 @@ def signed_up(registration: Registration, token: str) -> None:
 
 
 def signed_up_again(lab: Lab, contact_key: str) -> bool:
-    """The contact is already registered: mail its owner their link. False for phone-only contacts."""
+    """The address is already registered: mail its owner their link. False where there is no
+    address (phone-only sign-ups are never refused as doubles, so this is not called for them)."""
     registration = db.session.scalar(
         select(Registration).where(
             Registration.lab_id == lab.id,

@@ -1,10 +1,26 @@
 // Legami: small progressive enhancements; every page works without them.
 document.addEventListener("submit", (event) => {
+  const form = event.target;
+  // A double tap sends a form once: a second submit while the first is on its way is dropped.
+  if (form.dataset.sending) {
+    event.preventDefault();
+    return;
+  }
   // Buttons that destroy or lock something ask once before submitting.
-  const message = event.target.getAttribute("data-confirm");
+  const message = form.getAttribute("data-confirm");
   if (message && !window.confirm(message)) {
     event.preventDefault();
   }
+  if (event.defaultPrevented || form.method !== "post") return;
+  form.dataset.sending = "yes";
+  const buttons = Array.from(form.elements).filter((element) => element.type === "submit" && !element.disabled);
+  // Disabled after the browser has read the pressed button's name and value; enabled again
+  // after a few seconds, for a download that leaves the page as it is or the back button.
+  setTimeout(() => buttons.forEach((button) => { button.disabled = true; }), 0);
+  setTimeout(() => {
+    delete form.dataset.sending;
+    buttons.forEach((button) => { button.disabled = false; });
+  }, 4000);
 });
 
 // Activity form: show only the recurrence fields that fit the chosen rule.
