@@ -67,7 +67,7 @@ def run_flow(script: str, base: str, timeout: int = 300) -> str:
     return done.stdout
 
 
-def empty_app(tmp_path: Path, name: str):
+def empty_app(tmp_path: Path, name: str, **settings):
     """A portal on its own SQLite file, its tables created and empty."""
     from app import create_app
     from app.extensions import db
@@ -75,6 +75,7 @@ def empty_app(tmp_path: Path, name: str):
     app = create_app({
         "SECRET_KEY": "e2e", "DATABASE_URL": f"sqlite:///{tmp_path / (name + '.sqlite3')}", "INSTANCE_PATH": str(tmp_path),
         "RATELIMIT_STORAGE_URI": "memory://", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "LOG_LEVEL": "WARNING",
+        **settings,
     })  # fmt: skip
     with app.app_context():
         db.create_all()
