@@ -58,9 +58,11 @@ try {
   await page.fill("#rows-0-arrived_at", "15:00");
   await page.selectOption(`#rows-${rows - 1}-status`, "excused");
   await page.click("text=Salva le presenze");
+  await page.waitForLoadState("load"); // the saved page, not the one being left
   expect((await page.textContent("main")).includes(`${rows - 1} membri presenti su ${rows}`), "quorum not shown");
 
   await page.click("text=Scrivi il verbale");
+  await page.waitForURL(/\/incontri\/\d+\/verbale$/);
   await check(page, "scrivi verbale");
   await page.fill("#body", "Verbale di prova scritto nel browser.\n\na) una pista di lavoro. *Input*: da fare.\n\n<script>alert(1)</script>");
   await page.click("#preview");
