@@ -4,7 +4,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from app import page_cache
 from app.audit.services import record
@@ -14,23 +14,17 @@ from app.page_cache import PageGeneration
 from app.timeutil import today_in_rome
 from tests import factories
 from tests.conftest import TOKEN_RE, Browser, text
+from tests.test_query_counts import count_queries
 
 LAB = "/laboratori/orto-condiviso"
 
 
 @contextmanager
 def statements():
-    seen = []
-
-    def before(_conn, _cursor, statement, *_args):
-        if statement not in ("BEGIN", "BEGIN IMMEDIATE", "ROLLBACK", "COMMIT"):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
+    """The queries of the block, the pages' cache on (transaction control left out)."""
+    with count_queries(keep_pages=True) as seen:
         yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
+    seen[:] = [s for s in seen if s not in ("BEGIN", "BEGIN IMMEDIATE", "ROLLBACK", "COMMIT")]
 
 
 def generation() -> int:

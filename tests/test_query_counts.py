@@ -14,11 +14,13 @@ from app.towns import services as towns
 
 
 @contextmanager
-def count_queries():
-    """The statements run inside the block, with the public pages' cache off: a page's own cost."""
+def count_queries(keep_pages: bool = False):
+    """The statements run inside the block; the public pages' cache is off unless `keep_pages`
+    (by default a test measures a page's own cost, not the cache's)."""
     statements = []
     cache_bytes = current_app.config["PAGE_CACHE_BYTES"]
-    current_app.config["PAGE_CACHE_BYTES"] = 0
+    if not keep_pages:
+        current_app.config["PAGE_CACHE_BYTES"] = 0
 
     def before(conn, cursor, statement, *args):
         statements.append(statement)
