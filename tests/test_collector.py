@@ -1,12 +1,13 @@
 """The cycle collector runs between requests, not inside one (issue 16, app/collector.py).
 
 Python 3.11 starts a collection inside whichever allocation crosses the threshold. The
-subprocess below does, inside a request, what SQLAlchemy's Session.close() does to an
-InstanceState whose mapped object sits in a dead reference cycle: it sets an attribute that
-is not among the class's shared keys (the state's __dict__ is materialised, a dict is
-allocated) while the collector is due, and the weakref callback of the dying object sets the
-same attribute on the same state. On 3.11 with the collector running inside allocations this
-corrupts memory and the process dies (SIGSEGV); served through the app it must not.
+subprocesses below do, inside a request, what SQLAlchemy's Session.close() does to an
+InstanceState whose mapped object sits in a dead reference cycle: set an attribute that is
+not among the class's shared keys (the state's __dict__ is materialised, a dict is allocated)
+while the collector is due; the weakref callback of the dying object sets the same attribute
+on the same state. On 3.11 with the collector running inside allocations this corrupts memory
+and the process dies (SIGSEGV); served through the app it must not. One uses a reduced
+InstanceState, the other a real lab with its sessions and Session.close().
 """
 
 import gc
@@ -89,6 +90,44 @@ BARE = HAZARD + textwrap.dedent(
 )
 
 
+# The same with SQLAlchemy itself: a lab and its sessions (a reference cycle) dropped, the dict
+# free list empty, the collector due at the next allocation, then Session.close().
+REAL = textwrap.dedent(
+    """
+    import gc
+    from sqlalchemy import select
+    from app import create_app
+    from app.extensions import db
+    from app.labs.models import Lab, LabSession
+
+    app = create_app({CONFIG!r})
+
+    @app.route("/close-a-session-with-a-dead-cycle")
+    def close_a_session_with_a_dead_cycle():
+        lab = db.session.scalar(select(Lab).order_by(Lab.id))
+        sessions = list(db.session.scalars(select(LabSession).where(LabSession.lab_id == lab.id)))
+        for session in sessions:
+            session.lab  # from the identity map: lab <-> sessions
+        lab.sessions
+        del lab, sessions, session
+        drain = [{{}} for _ in range(100)]  # an empty dict free list
+        threshold = gc.get_threshold()
+        gc.set_threshold(1)  # the collector is due at the next allocation
+        try:
+            db.session.close()
+        finally:
+            gc.set_threshold(*threshold)
+        del drain
+        return "ok"
+
+    client = app.test_client()
+    for _ in range(30):
+        assert client.get("/close-a-session-with-a-dead-cycle").status_code == 200
+    print("survived")
+    """
+)
+
+
 def _run(script: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-X", "faulthandler", "-c", script],
@@ -156,3 +195,19 @@ def test_collect_if_due_picks_the_oldest_generation_over_its_threshold(gc_restor
     junk = [[] for _ in range(gc.get_threshold()[0] + 100)]
     assert collector.collect_if_due() == 0
     del junk
+
+
+def test_a_served_session_close_survives_a_dead_cycle_of_mapped_objects(app, db_url, tmp_path):
+    from datetime import date, timedelta
+
+    from app.extensions import db
+    from tests import factories
+
+    lab = factories.lab()
+    for n in range(40):
+        factories.session(lab, date(2026, 1, 5) + timedelta(days=n))
+    db.session.commit()
+    config = make_config(db_url, tmp_path, TESTING=False)
+    result = _run(REAL.format(CONFIG=config))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "survived" in result.stdout
