@@ -30,7 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from app import cli, errors, formatting, page_cache, request_log, security, versioning
+    from app import cli, collector, errors, formatting, page_cache, request_log, security, versioning
 
     page_cache.init_app(app)
     errors.init_app(app)
@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     formatting.init_app(app)
     request_log.init_app(app)
     cli.init_app(app)
+    collector.init_app(app)  # last: the outermost WSGI layer
     return app
 
 
