@@ -36,12 +36,14 @@ CONNECTIONS = 50
 PASSWORD = "bench-password-123"  # noqa: S105 (a throwaway account in the bench database)
 # BENCH_APP_DIR: serve another checkout (e.g. the code before a change) against the same data.
 APP_DIR = Path(os.environ.get("BENCH_APP_DIR", str(ROOT)))
+# BENCH_WORKER_CLASS=gthread: 2 workers x 4 threads (docs/DEPLOY.md, "Worker classes"); else 4 sync workers.
+WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
+WORKERS = ["--workers", "2", "--threads", "4"] if WORKER_CLASS == "gthread" else ["--workers", "4"]
 GUNICORN = [
     str(ROOT / ".venv/bin/gunicorn"),
-    "--workers",
-    "4",
+    *WORKERS,
     "--worker-class",
-    "sync",
+    WORKER_CLASS,
     "--log-level",
     "warning",
 ]
@@ -272,7 +274,9 @@ def report(results: dict) -> None:
         return statistics.median(values) if values else None
 
     floor_rps = median("floor", "rps")
-    print(f"wrk -c{CONNECTIONS} -d{SECONDS}s, {REPEATS} repeats, medians; floor {floor_rps:.0f} req/s")
+    print(
+        f"{WORKER_CLASS} workers; wrk -c{CONNECTIONS} -d{SECONDS}s, {REPEATS} repeats, medians; floor {floor_rps:.0f} req/s"
+    )
     print("| page | one request ms | req/s at 50 conn. | % of floor | p50 ms | p99 ms | KiB |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name in results:
