@@ -211,6 +211,9 @@ def rendered(url: str) -> dict[str, float]:
 
 
 def main() -> None:
+    if os.environ.get("BENCH_RENDERED_ONLY"):  # only the pages rendered, on the district (and twice it)
+        report_rendered()
+        return
     pages, email = targets()
     env = production_env(DATABASE_URL)
     portal = start("wsgi:app", PORT, env)
@@ -255,6 +258,10 @@ def main() -> None:
         portal.wait()
         floor.wait()
     report(results)
+    report_rendered()
+
+
+def report_rendered() -> None:
     once = rendered(DATABASE_URL)
     twice = rendered(TWICE_URL) if TWICE_URL else {}
     print("\nRendered (the pages' cache off), one request at a time, median ms:")
