@@ -31,7 +31,7 @@ from functools import wraps
 from itertools import chain
 
 from cachetools import LRUCache
-from flask import Flask, Response, current_app, g, make_response, request, session
+from flask import Flask, Response, current_app, g, make_response, message_flashed, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import DDL, BigInteger, event, select, update
@@ -44,9 +44,10 @@ from app.timeutil import today_in_rome
 EXTENSION = "legami_page_cache"
 STALE = "legami_pages_stale"
 RAISED = "legami_pages_raised"
-# Stands for the visitor's CSRF token in a kept page (private-use characters: not in the markup;
-# if someone typed them into a title, the worst is that they read their own token there).
-TOKEN_MARK = "\ue000csrf\ue000"  # noqa: S105 (a placeholder, not a secret)
+FLASHED = "legami_page_flashed"
+# Stands for the visitor's CSRF token in a kept page (if someone typed it into a title, the worst
+# is that they read their own token there).
+TOKEN_MARK = b"legami-csrf-placeholder-4b1d"
 # Writes here never change what a visitor who is not signed in reads.
 QUIET_TABLES = frozenset(
     {
@@ -76,27 +77,31 @@ class PageCache:
         self._pages: LRUCache = LRUCache(maxsize=max(max_bytes, 1), getsizeof=lambda page: len(page[0]))
         self._seconds = generation_seconds
         self._generation: tuple[int, float] | None = None
+        self._forgotten = 0  # raised by each forget: a read that began before it is not trusted
 
     def generation(self) -> int | None:
         with self._lock:
-            known = self._generation
-        if known is not None and time.monotonic() - known[1] < self._seconds:
+            known, epoch = self._generation, self._forgotten
+        started = time.monotonic()  # trusted from before the query, not from after it
+        if known is not None and started - known[1] < self._seconds:
             return known[0]
         value = db.session.scalar(select(PageGeneration.value).where(PageGeneration.id == 1))
         if value is not None and self._seconds > 0:
             with self._lock:
-                self._generation = (value, time.monotonic())
+                if self._forgotten == epoch:
+                    self._generation = (value, started)
         return value
 
     def forget_generation(self) -> None:
         with self._lock:
             self._generation = None
+            self._forgotten += 1
 
-    def get(self, key: tuple) -> tuple[str, list] | None:
+    def get(self, key: tuple) -> tuple[bytes, list] | None:
         with self._lock:
             return self._pages.get(key)
 
-    def put(self, key: tuple, page: tuple[str, list]) -> None:
+    def put(self, key: tuple, page: tuple[bytes, list]) -> None:
         if len(page[0]) > self._pages.maxsize:
             return
         with self._lock:
@@ -108,6 +113,7 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = PageCache(
         app.config["PAGE_CACHE_BYTES"], app.config["PAGE_GENERATION_SECONDS"]
     )
+    message_flashed.connect(_note_flash, app)
     for name, hook in (
         ("after_flush", _note_flush), ("do_orm_execute", _note_statement), ("before_commit", _raise_generation),
         ("after_commit", _forget_generation), ("after_soft_rollback", _forget_stale),
@@ -151,6 +157,10 @@ def public_page(*, cookies: tuple[str, ...] = ()):
     return decorate
 
 
+def _note_flash(_app, **_extra) -> None:
+    g.setdefault(FLASHED, True)
+
+
 def _may_use_cache() -> bool:
     return (
         current_app.config["PAGE_CACHE_BYTES"] > 0
@@ -167,21 +177,22 @@ def _may_keep(response: Response) -> bool:
         and not response.is_streamed
         and "Set-Cookie" not in response.headers
         and "_flashes" not in session
+        and not g.get(FLASHED)  # a message raised and shown by this very request
     )
 
 
-def _to_keep(response: Response) -> tuple[str, list]:
-    body = response.get_data(as_text=True)
+def _to_keep(response: Response) -> tuple[bytes, list]:
+    body = response.get_data()
     token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
     if token:
-        body = body.replace(token, TOKEN_MARK)
+        body = body.replace(token.encode(), TOKEN_MARK)
     headers = [(k, v) for k, v in response.headers.items() if k not in ("Content-Length", "Set-Cookie")]
     return body, headers
 
 
-def _from_kept(body: str, headers: list) -> Response:
+def _from_kept(body: bytes, headers: list) -> Response:
     if TOKEN_MARK in body:
-        body = body.replace(TOKEN_MARK, generate_csrf())
+        body = body.replace(TOKEN_MARK, generate_csrf().encode())
     return Response(body, 200, headers)
 
 
@@ -209,8 +220,8 @@ def _note_statement(state) -> None:
 def _raise_generation(session: Session) -> None:
     """Listened to after the stored occurrences' hook (init_app runs after the blueprints), so the
     counter's row lock is the transaction's last: two writers never wait on each other through it."""
-    if session is not app_session():
-        return
+    if session is not app_session() or session.in_nested_transaction():
+        return  # a savepoint's release: the outer commit raises it, once, as its last lock
     if session.new or session.dirty or session.deleted:
         session.flush()
     if session.info.pop(STALE, False):
@@ -221,10 +232,14 @@ def _raise_generation(session: Session) -> None:
 
 
 def _forget_generation(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
     if session.info.pop(RAISED, False) and current_app and EXTENSION in current_app.extensions:
         _cache().forget_generation()
 
 
 def _forget_stale(session: Session, _previous) -> None:
+    if session.in_nested_transaction():  # a savepoint rolled back: the outer changes still count
+        return
     session.info.pop(STALE, None)
     session.info.pop(RAISED, None)

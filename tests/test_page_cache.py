@@ -4,12 +4,15 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from flask import flash, render_template_string
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from app import page_cache
 from app.audit.services import record
 from app.civic_centers.models import Activity, CivicCenter
 from app.extensions import db
+from app.messages.models import Message
 from app.page_cache import PageGeneration
 from app.timeutil import today_in_rome
 from tests import factories
@@ -85,16 +88,45 @@ def test_a_rolled_back_change_and_quiet_tables_leave_the_generation(app, admin, 
     assert generation() == before + 1
 
 
-def test_someone_signed_in_never_gets_or_leaves_a_kept_page(browser, maker, open_lab):
+def test_someone_signed_in_never_gets_or_leaves_a_kept_page(app, maker, open_lab):
     open_lab.makers.append(maker)
     db.session.commit()
-    assert "Gestisci il laboratorio" not in text(browser.get(LAB))  # kept for visitors
-    browser.login(maker)
-    mine = text(browser.get(LAB))
-    assert "Gestisci il laboratorio" in mine and maker.full_name in mine
-    browser.logout()
-    anonymous = text(browser.get(LAB))
+    visitor, signed_in = Browser(app.test_client()), Browser(app.test_client())
+    signed_in.login(maker)  # a login is a change (last login): the pages below come after it
+    assert "Gestisci il laboratorio" not in text(visitor.get(LAB))  # kept for visitors
+    with statements() as seen:
+        mine = text(signed_in.get(LAB))
+    assert "Gestisci il laboratorio" in mine and maker.full_name in mine and len(seen) > 1
+    with statements() as seen:
+        anonymous = text(visitor.get(LAB))
+    assert len(seen) == 1  # the visitors' kept page, not the signed-in one
     assert "Gestisci il laboratorio" not in anonymous and maker.full_name not in anonymous
+
+
+def test_a_page_that_shows_a_message_raised_in_the_same_request_is_not_kept(app):
+    @app.route("/prova-messaggio")
+    @page_cache.public_page()
+    def flashing():
+        flash("Solo per te", "info")
+        return render_template_string("{% for m in get_flashed_messages() %}{{ m }}{% endfor %}")
+
+    assert "Solo per te" in Browser(app.test_client()).get("/prova-messaggio").get_data(as_text=True)
+    assert len(app.extensions[page_cache.EXTENSION]._pages) == 0
+
+
+def test_a_savepoint_neither_raises_the_generation_early_nor_loses_it(app, center_with_activity):
+    from app.messages import services as messages
+
+    before = generation()
+    db.session.scalar(select(Activity)).title = "Nuovo titolo"
+    db.session.flush()
+    messages.enqueue("invitation", "a@example.org", {"url": "x"}, key="prova-1")  # a savepoint
+    assert db.session.scalar(select(PageGeneration.value)) == before  # not yet: raised last, once
+    with pytest.raises(IntegrityError), db.session.begin_nested():  # a savepoint rolled back
+        db.session.add(Message(key="prova-1", kind="invitation", to_email="b@example.org", data={}))
+        db.session.flush()
+    db.session.commit()
+    assert generation() == before + 1
 
 
 def test_every_visitor_gets_their_own_csrf_token_and_can_sign_up(app, open_lab):
@@ -106,7 +138,7 @@ def test_every_visitor_gets_their_own_csrf_token_and_can_sign_up(app, open_lab):
         page = second.get(LAB).get_data(as_text=True)
     assert len(seen) == 1  # the kept page
     token_second = TOKEN_RE.search(page).group(1)
-    assert token_second != token_first and page_cache.TOKEN_MARK not in page
+    assert token_second != token_first and page_cache.TOKEN_MARK.decode() not in page
     response = second.post(
         f"{LAB}/iscrizione",
         {"csrf_token": token_second, "full_name": "Anna Bianchi", "phone": "333 1234567"},

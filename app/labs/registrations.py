@@ -90,9 +90,10 @@ def register(
         lab_id=lab.id, full_name=full_name, email=email.strip().lower(), phone=phone.strip(), contact_key=key,
         note=note, guardian_consent=consent, status=status, withdraw_token_hash=_hash(token),
     )  # fmt: skip
-    db.session.add(registration)
     try:
+        # Added inside the savepoint: begin_nested() flushes what is pending before it starts.
         with db.session.begin_nested():
+            db.session.add(registration)
             db.session.flush()
     except IntegrityError as error:  # the same e-mail, at the same instant
         raise RegistrationError("duplicate") from error

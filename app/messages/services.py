@@ -44,9 +44,10 @@ def enqueue(kind: str, to: str, data: dict, key: str, name: str = "", user=None)
         key=key[:200], kind=kind, to_email=to, to_name=clean_name(name), data=data,
         user_id=getattr(user, "id", None), state=MessageState.QUEUED,
     )  # fmt: skip
-    db.session.add(message)
     try:
+        # Added inside the savepoint: begin_nested() flushes what is pending before it starts.
         with db.session.begin_nested():
+            db.session.add(message)
             db.session.flush()
     except IntegrityError:  # the same key, enqueued at the same instant elsewhere
         return db.session.scalar(select(Message).where(Message.key == key))
