@@ -131,7 +131,8 @@ def test_review_approval_and_publication(browser, team, draft):
     browser.post(f"/verbali/{draft.id}/revisione")
     browser.post(f"/verbali/{draft.id}/commenti", {"body": "Manca Don Michele", "submit": "1"})
     browser.post(f"/verbali/{draft.id}/commenti", {"body": "", "approve": "1"})
-    assert [c.is_approval for c in db.session.scalars(select(MinutesComment))] == [False, True]
+    comments = db.session.scalars(select(MinutesComment).order_by(MinutesComment.id))  # in order written
+    assert [c.is_approval for c in comments] == [False, True]
     # The plain member cannot publish; the absent secretary cannot review.
     assert browser.post(f"/verbali/{draft.id}/approva", {"visibility": "public"}).status_code == 403
     browser.logout()
