@@ -176,8 +176,7 @@ def _may_keep(response: Response) -> bool:
         and response.mimetype == "text/html"
         and not response.is_streamed
         and "Set-Cookie" not in response.headers
-        and "_flashes" not in session
-        and not g.get(FLASHED)  # a message raised and shown by this very request
+        and not g.get(FLASHED)  # a message raised by this request, whether shown now or kept for later
     )
 
 
