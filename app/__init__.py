@@ -7,8 +7,8 @@ from flask import Flask
 from flask_babel import lazy_gettext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import config as configuration
-from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.platform import config as configuration
+from app.platform.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -30,7 +30,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from app import cli, collector, errors, formatting, page_cache, request_log, security, versioning
+    from app import cli, formatting
+    from app.platform import collector, errors, page_cache, request_log, security, versioning
 
     page_cache.init_app(app)
     errors.init_app(app)
@@ -44,7 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app.database import configure_engine
+    from app.platform.database import configure_engine
 
     db.init_app(app)
     with app.app_context():

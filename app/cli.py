@@ -12,7 +12,7 @@ from sqlalchemy import text
 from app.auth import services as accounts
 from app.auth.models import Role
 from app.auth.passwords import PASSWORD_MIN, is_common
-from app.extensions import db
+from app.platform.extensions import db
 
 users_cli = AppGroup("users", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="Demonstration data.")

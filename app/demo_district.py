@@ -19,13 +19,13 @@ from app.auth import services as accounts
 from app.calendar.occurrences import Frequency, Recurrence
 from app.civic_centers import services as centers
 from app.civic_centers.models import CATEGORY_LABELS, Activity, Audience, CivicCenter
-from app.extensions import db
 from app.groups import attendance
 from app.groups import services as groups
 from app.labs import registrations
 from app.labs import services as labs
 from app.labs.models import Lab, LabAttendance, Registration
 from app.minutes import services as minutes
+from app.platform.extensions import db
 from app.towns import services as towns
 
 TOWNS, CENTERS_PER_TOWN, ACTIVITIES_PER_CENTER, LABS_PER_TOWN, GROUPS_PER_TOWN = 50, 2, 20, 1, 2

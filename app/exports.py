@@ -19,8 +19,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from app.audit.services import record
-from app.database import write_transaction
-from app.extensions import db
+from app.platform.database import write_transaction
+from app.platform.extensions import db
 
 # A spreadsheet reads a cell as a formula if it starts with one of = + - @
 # (also after spaces or line breaks), or with a tab or a carriage return.

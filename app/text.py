@@ -3,7 +3,7 @@
 A name or any single-line field loses every control character (a tab or a
 line break becomes a space); multi-line text keeps tabs and line breaks
 (CR LF and a lone CR become LF) and loses the rest. NUL never gets this far:
-a request that carries one is refused with 400 (app/errors.py).
+a request that carries one is refused with 400 (app/platform/errors.py).
 """
 
 import re

@@ -2,7 +2,7 @@
 
 Issue 13: a GET export that wrote its audit entry inside its read snapshot failed with
 "database is locked" under other writes (69 of 83). Each export now records its entry in a
-short write transaction of its own that waits for the lock like a POST (app/database.py).
+short write transaction of its own that waits for the lock like a POST (app/platform/database.py).
 
 Run:
     .venv/bin/python bench/concurrency_bench.py        # BENCH_SECONDS=30, BENCH_PORT=0 (any free port)
@@ -51,8 +51,8 @@ def seed() -> None:
 
     from app.auth import services as accounts
     from app.auth.models import Role
-    from app.extensions import db
     from app.labs.models import Lab, LabSession
+    from app.platform.extensions import db
     from app.towns import services as towns
 
     coordinator = accounts.create_user(COORDINATOR, "Carla Carico", {Role.COORDINATOR})
@@ -198,7 +198,7 @@ def summary(results: list) -> str:
 
 def main() -> None:
     from app import create_app
-    from app.extensions import db
+    from app.platform.extensions import db
 
     seconds = float(os.environ.get("BENCH_SECONDS", "30"))
     workdir = Path(tempfile.mkdtemp(prefix="legami-concurrency-"))

@@ -132,10 +132,10 @@ def targets(url: str = DATABASE_URL) -> tuple[dict, str]:
     from app.auth import services as accounts
     from app.auth.models import Role
     from app.civic_centers.models import Activity, CivicCenter
-    from app.extensions import db
     from app.groups.models import WorkingGroup
     from app.labs.models import Lab
     from app.minutes.models import Minutes
+    from app.platform.extensions import db
     from app.timeutil import today_in_rome
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING"})
@@ -177,7 +177,7 @@ def touch_one_activity() -> None:
 
     from app import create_app
     from app.civic_centers.models import Activity
-    from app.extensions import db
+    from app.platform.extensions import db
 
     app = create_app({"DATABASE_URL": DATABASE_URL, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING"})
     with app.app_context():

@@ -21,7 +21,7 @@ from app import create_app
 from app.agenda import feed_memory
 from app.agenda.models import EventFragment, FeedCache
 from app.civic_centers.models import Activity, ActivityStatus, CivicCenter, Closure
-from app.extensions import db
+from app.platform.extensions import db
 from app.timeutil import today_in_rome
 from app.towns.services import create_town
 

@@ -23,9 +23,9 @@ from sqlalchemy import func, insert, select
 
 from app import create_app
 from app.auth.models import User
-from app.extensions import db
 from app.groups.models import ActionItem, Meeting, WorkingGroup
 from app.messages.models import Message
+from app.platform.extensions import db
 from app.timeutil import ROME
 
 MEMBERS = 2000

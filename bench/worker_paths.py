@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from app import create_app
 from app.civic_centers.models import CivicCenter
-from app.extensions import db
 from app.groups.models import WorkingGroup
 from app.labs.models import Lab
+from app.platform.extensions import db
 from app.towns.models import Town
 
 FIXED = [

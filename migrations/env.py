@@ -3,7 +3,7 @@ from logging.config import fileConfig
 
 from flask import current_app
 
-from app.database import include_object
+from app.platform.database import include_object
 
 from alembic import context
 

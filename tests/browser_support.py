@@ -70,7 +70,7 @@ def run_flow(script: str, base: str, timeout: int = 300) -> str:
 def empty_app(tmp_path: Path, name: str, **settings):
     """A portal on its own SQLite file, its tables created and empty."""
     from app import create_app
-    from app.extensions import db
+    from app.platform.extensions import db
 
     app = create_app({
         "SECRET_KEY": "e2e", "DATABASE_URL": f"sqlite:///{tmp_path / (name + '.sqlite3')}", "INSTANCE_PATH": str(tmp_path),

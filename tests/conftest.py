@@ -11,7 +11,7 @@ from sqlalchemy import delete
 from app import create_app
 from app.auth import services as accounts
 from app.auth.models import Role, User
-from app.extensions import db
+from app.platform.extensions import db
 
 PASSWORD = "password-di-prova-1"
 INSTANCE = tempfile.mkdtemp(prefix="legami-instance-")
@@ -164,7 +164,7 @@ def as_admin(browser, admin):
 
 
 def opened(obj) -> dict:
-    """The hidden `version` of an edit form opened now (app/versioning.py), to post with it."""
+    """The hidden `version` of an edit form opened now (app/platform/versioning.py), to post with it."""
     db.session.expire(obj)
     return {"version": str(obj.version)}
 

@@ -3,7 +3,7 @@
 from datetime import date, time
 
 from app.civic_centers.models import Activity, ActivityStatus, CivicCenter
-from app.extensions import db
+from app.platform.extensions import db
 from app.towns import services as towns
 from app.towns.models import Town
 

@@ -4,9 +4,9 @@ from datetime import date, time
 
 import pytest
 
-from app.extensions import db
 from app.groups import services
 from app.groups.models import GroupRole
+from app.platform.extensions import db
 
 DAY = date(2026, 11, 10)
 

@@ -57,8 +57,8 @@ class Mailbox:
 
     def deliver(self, **kwargs) -> list:
         """Run the worker once; the messages that arrived since the last call."""
-        from app.extensions import db
         from app.messages import delivery
+        from app.platform.extensions import db
 
         db.session.commit()
         delivery.deliver(**kwargs)

@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 
 from app.auth.models import Role
-from app.extensions import db
 from app.pacts import services, status
 from app.pacts.consent import CONSENT_VERSION
 from app.pacts.models import Party, VulnerabilityArea
+from app.platform.extensions import db
 from tests import factories
 
 START = date(2026, 3, 2)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
 from app.auth.models import Role, User
-from app.extensions import db
+from app.platform.extensions import db
 from tests.conftest import PASSWORD, text
 
 USERS = "/amministrazione/utenti/"

@@ -20,8 +20,8 @@ from werkzeug.exceptions import HTTPException
 
 from app import demo
 from app.auth.models import Role, User
-from app.extensions import db
 from app.labs.models import Lab, Registration
+from app.platform.extensions import db
 from tests.conftest import PASSWORD, text
 
 # Routes that no crawled page shows as a form, each with its reason.

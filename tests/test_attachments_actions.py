@@ -7,12 +7,12 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from app.extensions import db
 from app.groups import actions
 from app.groups import services as groups
 from app.groups.models import ActionItem
 from app.minutes import services
 from app.minutes.models import Attachment
+from app.platform.extensions import db
 from tests.conftest import text
 from tests.verbale_2014 import record_attendance, round2014_fixture  # noqa: F401
 

@@ -6,9 +6,9 @@ from datetime import date, time
 from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
-from app.extensions import db
 from app.groups import services
 from app.groups.models import Attendance, GroupMembership, Meeting
+from app.platform.extensions import db
 from tests.conftest import opened, text
 from tests.verbale_2014 import ALL_NAMES, GUESTS, record_attendance, round2014_fixture  # noqa: F401
 

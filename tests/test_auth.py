@@ -4,7 +4,7 @@ import pytest
 
 from app.auth import services as accounts
 from app.auth.models import User
-from app.extensions import db
+from app.platform.extensions import db
 from tests.conftest import PASSWORD, text
 
 WRONG = "Indirizzo e-mail o password non corretti."

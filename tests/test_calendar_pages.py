@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from app.extensions import db
+from app.platform.extensions import db
 from tests import factories
 from tests.conftest import text
 from tests.test_query_counts import count_queries

@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 import pytest
 
 from app.civic_centers.models import ActivityStatus, Closure, OccurrenceChange
-from app.extensions import db
+from app.platform.extensions import db
 from app.timeutil import today_in_rome
 from tests import factories
 from tests.conftest import text

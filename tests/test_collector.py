@@ -1,4 +1,4 @@
-"""The cycle collector runs between requests, not inside one (issue 16, app/collector.py).
+"""The cycle collector runs between requests, not inside one (issue 16, app/platform/collector.py).
 
 Python 3.11 starts a collection inside whichever allocation crosses the threshold. The
 subprocesses below do, inside a request, what SQLAlchemy's Session.close() does to an
@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from app import collector, create_app
+from app import create_app
+from app.platform import collector
 from tests.conftest import make_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,7 +98,7 @@ REAL = textwrap.dedent(
     import gc
     from sqlalchemy import select
     from app import create_app
-    from app.extensions import db
+    from app.platform.extensions import db
     from app.labs.models import Lab, LabSession
 
     app = create_app({CONFIG!r})
@@ -200,7 +201,7 @@ def test_collect_if_due_picks_the_oldest_generation_over_its_threshold(gc_restor
 def test_a_served_session_close_survives_a_dead_cycle_of_mapped_objects(app, db_url, tmp_path):
     from datetime import date, timedelta
 
-    from app.extensions import db
+    from app.platform.extensions import db
     from tests import factories
 
     lab = factories.lab()

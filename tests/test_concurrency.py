@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
-from app.extensions import db
 from app.labs.models import Registration
+from app.platform.extensions import db
 from bench import concurrency_bench as bench
 
 pytestmark = pytest.mark.slow

@@ -3,7 +3,7 @@
 import pytest
 
 from app import create_app
-from app.config import ConfigError, defaults, finalise
+from app.platform.config import ConfigError, defaults, finalise
 
 
 def production(**overrides):

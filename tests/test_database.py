@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from app import create_app
-from app.extensions import db
+from app.platform.extensions import db
 from app.towns.models import Town, Zone
 
 WRITERS = 6

@@ -5,9 +5,9 @@ from sqlalchemy import func, select
 from app import demo_district
 from app.agenda.models import CalendarOccurrence
 from app.civic_centers.models import Activity
-from app.extensions import db
 from app.groups.models import Meeting
 from app.minutes.models import Minutes
+from app.platform.extensions import db
 
 
 def count(what) -> int:

@@ -12,9 +12,9 @@ from pypdf import PdfReader
 
 from app import create_app
 from app.auth import services as accounts
-from app.extensions import db
 from app.groups import services as groups
 from app.groups.models import GroupRole
+from app.platform.extensions import db
 from tests.browser_support import PASSWORD, require_browser, run_script, served
 from tests.verbale_2014 import BODY, GUESTS, MEMBERS_WITHOUT_ACCOUNT
 

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from app.extensions import db
+from app.platform.extensions import db
 from app.towns.models import Town
 from tests.conftest import text
 

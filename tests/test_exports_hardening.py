@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
 from app.exports import neutralise, to_csv, to_xlsx
-from app.extensions import db
 from app.groups.models import Attendance
 from app.labs.models import LabAttendance, Registration
+from app.platform.extensions import db
 from app.towns.models import Town
 from tests import factories
 from tests.conftest import text

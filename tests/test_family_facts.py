@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.civic_centers.models import Activity, Closure
-from app.extensions import db
 from app.facts import age_label
 from app.labs.models import Lab, LabSession
+from app.platform.extensions import db
 from app.timeutil import today_in_rome
 from tests import factories
 from tests.conftest import opened, text

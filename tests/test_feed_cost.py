@@ -41,7 +41,7 @@ def test_within_seconds_of_a_check_a_304_asks_only_for_the_center(browser, curre
 
 def test_a_change_made_in_this_process_is_seen_at_once(browser, current):  # noqa: F811
     from app.civic_centers import services as centers
-    from app.extensions import db
+    from app.platform.extensions import db
 
     etag = browser.get(URL).headers["ETag"]
     centers.cancel_activity(current, "Maltempo")

@@ -4,10 +4,10 @@ their record (drafts, attendance, trash, meetings, action items are the members'
 
 from sqlalchemy import func, select
 
-from app.extensions import db
 from app.groups.models import ActionItem, Attendance, GroupMembership, Meeting
 from app.minutes import services as minutes_services
 from app.minutes.models import Minutes
+from app.platform.extensions import db
 from tests.conftest import text
 from tests.groups_support import key, team_fixture  # noqa: F401
 

@@ -3,9 +3,9 @@
 from sqlalchemy import func, select
 
 from app import demo
-from app.extensions import db
 from app.groups.models import ActionItem, WorkingGroup
 from app.minutes.models import Minutes
+from app.platform.extensions import db
 from tests.conftest import text
 
 

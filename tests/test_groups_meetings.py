@@ -9,9 +9,9 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
-from app.extensions import db
 from app.groups import actions, attendance, services
 from app.groups.models import ActionItem, Attendance, Meeting
+from app.platform.extensions import db
 from tests.conftest import text
 from tests.groups_support import key, mark, team_fixture  # noqa: F401
 

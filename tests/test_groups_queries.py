@@ -5,10 +5,10 @@ from datetime import date, time, timedelta
 import pytest
 
 from app.auth import services as accounts
-from app.extensions import db
 from app.groups import actions
 from app.groups import services as groups
 from app.minutes import services as minutes
+from app.platform.extensions import db
 from tests.groups_support import key, mark, team_fixture  # noqa: F401
 from tests.test_query_counts import count_queries
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.extensions import db
 from app.groups import services as groups
 from app.labs.models import Registration
+from app.platform.extensions import db
 from tests import factories
 from tests.conftest import PASSWORD, make_config
 

@@ -7,9 +7,9 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from app.extensions import db
 from app.groups.models import Meeting
 from app.minutes.models import ApprovedVersion
+from app.platform.extensions import db
 from tests.conftest import text
 from tests.verbale_2014 import approve, review_fixture, round2014_fixture  # noqa: F401
 

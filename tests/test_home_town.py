@@ -4,7 +4,7 @@ from datetime import time, timedelta
 
 import pytest
 
-from app.extensions import db
+from app.platform.extensions import db
 from app.timeutil import today_in_rome
 from tests import factories
 from tests.conftest import text

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from app import create_app
-from app.extensions import db
 from app.labs import registrations
 from app.labs.models import Registration
+from app.platform.extensions import db
 from tests import factories
 from tests.conftest import make_config
 

@@ -13,11 +13,11 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from app.civic_centers.models import Activity, CivicCenter
-from app.extensions import db
 from app.groups.models import Meeting, WorkingGroup
 from app.labs.models import Lab, LabSession
 from app.minutes import services as minutes_services
 from app.minutes.models import Minutes, MinutesRevision
+from app.platform.extensions import db
 from tests import factories
 from tests.conftest import Browser, text
 from tests.groups_support import team_fixture  # noqa: F401  (fixture)

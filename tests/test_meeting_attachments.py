@@ -4,9 +4,9 @@ import io
 
 from sqlalchemy import func, select
 
-from app.extensions import db
 from app.minutes import services
 from app.minutes.models import Attachment
+from app.platform.extensions import db
 from tests.conftest import text
 from tests.test_attachments_actions import PDF, PNG
 from tests.verbale_2014 import round2014_fixture  # noqa: F401

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from app.auth.models import Role, User
 from app.auth.reset import PasswordReset
-from app.extensions import db
 from app.messages.models import Message
+from app.platform.extensions import db
 from tests.conftest import PASSWORD, text
 from tests.mail_support import body, links, path_of
 

@@ -4,9 +4,9 @@ import pytest
 from sqlalchemy import select
 
 from app.auth.models import Role
-from app.extensions import db
 from app.messages.flows import accounts
 from app.messages.models import Message
+from app.platform.extensions import db
 from tests.conftest import text
 from tests.test_query_counts import count_queries
 

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from app.civic_centers import services as centers
-from app.extensions import db
 from app.messages import scheduled
 from app.messages.models import Follow, Message
+from app.platform.extensions import db
 from app.timeutil import ROME
 from tests import factories
 from tests.conftest import text

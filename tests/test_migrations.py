@@ -10,8 +10,8 @@ from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
-from app.database import include_object
-from app.extensions import db
+from app.platform.database import include_object
+from app.platform.extensions import db
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
-from app.extensions import db
 from app.groups import services as groups
 from app.minutes import services
 from app.minutes.models import Minutes, MinutesComment, MinutesRevision
+from app.platform.extensions import db
 from tests.conftest import text
 from tests.groups_support import approve, mark, team_fixture  # noqa: F401
 

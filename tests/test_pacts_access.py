@@ -3,8 +3,8 @@ a coordinator, a follower and the responsible operator; a missing pact is 404.""
 
 import pytest
 
-from app.extensions import db
 from app.pacts.models import PactRead
+from app.platform.extensions import db
 from tests.conftest import text
 from tests.pacts_support import NAME, START, active_pact, register_fixture  # noqa: F401
 

@@ -5,8 +5,8 @@ import io
 import pikepdf
 from pypdf import PdfReader
 
-from app.extensions import db
 from app.pacts.models import PactRead
+from app.platform.extensions import db
 from tests.conftest import text
 from tests.pacts_support import NAME, active_pact, new_pact, register_fixture  # noqa: F401
 

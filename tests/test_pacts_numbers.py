@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from app import create_app
 from app.auth.models import User
-from app.extensions import db
 from app.pacts import services, status
 from app.pacts.models import DiaryNote, Pact, PactRead
 from app.pacts.numbering import format_number
+from app.platform.extensions import db
 from tests.conftest import make_config, text
 from tests.pacts_support import CONTACT, NAME, active_pact, new_pact, pact_data, register_fixture  # noqa: F401
 from tests.test_query_counts import count_queries

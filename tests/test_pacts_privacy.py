@@ -9,8 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 from app.audit.models import AuditEntry
-from app.extensions import db
 from app.pacts import services, status
+from app.platform.extensions import db
 from app.timeutil import today_in_rome
 from tests import factories
 from tests.conftest import text

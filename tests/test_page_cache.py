@@ -8,12 +8,12 @@ from flask import flash, render_template_string
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from app import page_cache
 from app.audit.services import record
 from app.civic_centers.models import Activity, CivicCenter
-from app.extensions import db
 from app.messages.models import Message
-from app.page_cache import PageGeneration
+from app.platform import page_cache
+from app.platform.extensions import db
+from app.platform.page_cache import PageGeneration
 from app.timeutil import today_in_rome
 from tests import factories
 from tests.conftest import TOKEN_RE, Browser, text

@@ -6,8 +6,8 @@ from datetime import date, time
 import pytest
 from icalendar import Calendar
 
-from app.extensions import db
 from app.groups.models import GroupMembership, Meeting, WorkingGroup
+from app.platform.extensions import db
 from tests.conftest import text
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import event
 from app.audit.services import record
 from app.auth import services as accounts
 from app.auth.models import Role
-from app.extensions import db
+from app.platform.extensions import db
 from app.towns import services as towns
 
 

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from app.audit.models import AuditEntry
 from app.auth.models import Role
 from app.civic_centers.models import OccurrenceChange
-from app.extensions import db
 from app.groups.models import Attendance, Meeting, WorkingGroup
 from app.labs.models import LabAttendance, Registration
+from app.platform.extensions import db
 from tests import factories
 from tests.conftest import text
 

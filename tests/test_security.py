@@ -5,7 +5,7 @@ import re
 import pytest
 
 from app import create_app
-from app.security import safe_next_url
+from app.platform.security import safe_next_url
 from tests.conftest import make_config, text
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.extensions import db
+from app.platform.extensions import db
 from tests import factories
 from tests.conftest import text
 from tests.test_labs import SIGNUP, signup, statuses

@@ -8,7 +8,7 @@ import pytest
 from limits.storage import storage_from_string
 
 from app.markup import render_markdown
-from app.ratelimit_memory import ThreadSafeMemoryStorage
+from app.platform.ratelimit_memory import ThreadSafeMemoryStorage
 
 THREADS = 8
 ROUNDS = 40

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.auth.models import Role
-from app.extensions import db
+from app.platform.extensions import db
 from app.towns import services
 from app.towns.models import Town, Zone
 from tests.conftest import text

@@ -8,9 +8,9 @@ import pikepdf
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from app.extensions import db
 from app.groups.models import ActionItem, Attendance, Meeting
 from app.minutes.models import ApprovedVersion, Minutes
+from app.platform.extensions import db
 from tests.conftest import text
 from tests.verbale_2014 import BODY, approve, review_fixture, round2014_fixture  # noqa: F401
 

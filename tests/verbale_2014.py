@@ -7,9 +7,9 @@ from datetime import date, time
 
 import pytest
 
-from app.extensions import db
 from app.groups import attendance, services
 from app.groups.models import GroupRole
+from app.platform.extensions import db
 
 DAY = date(2014, 4, 9)
 MEMBERS_WITHOUT_ACCOUNT = [("Angelo Stanghellini", "present"), ("Claudio Dagheti", "absent"),

@@ -14,7 +14,7 @@ from app.agenda import services
 from app.agenda.models import CalendarOccurrence as Row
 from app.agenda.models import OccurrenceStatus as Status
 from app.calendar.occurrences import Occurrence
-from app.extensions import db
+from app.platform.extensions import db
 from app.timeutil import ROME
 
 

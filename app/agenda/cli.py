@@ -14,8 +14,8 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.civic_centers.models import AUDIENCE_SLUGS, CivicCenter
-from app.extensions import db
 from app.labs.models import Lab
+from app.platform.extensions import db
 from app.towns.models import Town
 
 feeds_cli = AppGroup("feeds", help="Public iCalendar feeds.")

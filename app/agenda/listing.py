@@ -16,7 +16,7 @@ from app.agenda.models import CalendarOccurrence as Row
 from app.agenda.models import OccurrenceStatus as Status
 from app.calendar.occurrences import Occurrence
 from app.civic_centers.models import AUDIENCE_LABELS, Audience
-from app.extensions import db
+from app.platform.extensions import db
 from app.timeutil import ROME
 
 COLUMNS = (

@@ -16,9 +16,9 @@ from app.agenda.subscribe import Subscription
 from app.auth.models import User
 from app.calendar.ical import FeedEvent, build_feed
 from app.calendar.occurrences import Schedule
-from app.extensions import db, limiter
 from app.forms import EmptyForm
 from app.groups.models import GroupMembership, Meeting
+from app.platform.extensions import db, limiter
 from app.timeutil import today_in_rome
 
 

@@ -13,8 +13,8 @@ from app.agenda.models import FeedCache
 from app.calendar.ical import FeedEvent
 from app.calendar.occurrences import Occurrence, expand
 from app.civic_centers.models import Activity, ActivityStatus, Audience, CivicCenter
-from app.extensions import db
 from app.labs.models import Lab, LabSession, LabStatus
+from app.platform.extensions import db
 from app.towns.models import Town
 
 

@@ -2,7 +2,7 @@
 
 from app.audit.models import AuditEntry
 from app.auth.models import User
-from app.extensions import db
+from app.platform.extensions import db
 
 
 def record(actor: User | None, action: str, subject: str = "", row_count: int | None = None):

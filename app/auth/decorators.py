@@ -6,7 +6,7 @@ from flask import abort
 from flask_login import current_user
 
 from app.auth.models import Role
-from app.extensions import login_manager
+from app.platform.extensions import login_manager
 
 
 def roles_required(*roles: Role):

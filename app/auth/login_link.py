@@ -11,7 +11,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app.auth.models import User
-from app.extensions import db
+from app.platform.extensions import db
 
 
 def _serializer() -> URLSafeTimedSerializer:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.auth.services import find_by_email
-from app.extensions import db
+from app.platform.extensions import db
 from app.timeutil import utcnow
 
 

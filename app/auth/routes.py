@@ -6,9 +6,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp, login_link, services, throttle
 from app.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
-from app.extensions import db
 from app.forms import EmptyForm
-from app.security import safe_next_url
+from app.platform.extensions import db
+from app.platform.security import safe_next_url
 
 
 @bp.route("/accedi", methods=["GET", "POST"])

@@ -6,7 +6,7 @@ from flask_login import login_user, logout_user
 
 from app.auth import bp, reset
 from app.auth.forms import ForgotPasswordForm, SetPasswordForm
-from app.extensions import db, limiter
+from app.platform.extensions import db, limiter
 
 
 def _address_key() -> str:

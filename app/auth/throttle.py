@@ -20,7 +20,7 @@ from flask import current_app, request
 from flask_babel import gettext as _
 from limits import parse
 
-from app.extensions import limiter
+from app.platform.extensions import limiter
 
 
 def _limit(setting: str):

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.civic_centers.models import Activity, ActivityStatus, CivicCenter, Closure, OccurrenceChange
-from app.extensions import db
+from app.platform.extensions import db
 from app.towns.models import Town
 
 CENTERS = [

@@ -19,8 +19,8 @@ from app.facts import FamilyFactsForm, fact_fields
 from app.forms import DATE_MESSAGE, TIME_MESSAGE, BaseForm
 from app.forms import ItalianDateField as DateField
 from app.forms import ItalianTimeField as TimeField
+from app.platform.versioning import VersionForm
 from app.text import single_line
-from app.versioning import VersionForm
 
 
 def text_area(label, limit, description=None):

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.calendar.occurrences import Occurrence, expand
 from app.civic_centers.models import Activity, ActivityHeadcount
-from app.extensions import db
+from app.platform.extensions import db
 
 WEEKS_BACK = 12
 MAX_HEADCOUNT = 10000

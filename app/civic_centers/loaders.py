@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.civic_centers.models import Activity, CivicCenter, Closure
 from app.civic_centers.services import can_manage
-from app.extensions import db
+from app.platform.extensions import db
 
 
 def get_center_or_404(slug: str, manage: bool = False) -> CivicCenter:

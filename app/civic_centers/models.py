@@ -22,11 +22,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.calendar.occurrences import Change, Recurrence, Schedule
-from app.extensions import db
 from app.facts import FamilyFacts
+from app.platform.extensions import db
+from app.platform.versioning import Versioned
 from app.timeutil import utcnow
 from app.towns.models import Town, Zone
-from app.versioning import Versioned
 
 center_managers = Table(
     "center_managers",

@@ -6,13 +6,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from app import versioning
 from app.civic_centers import bp, headcounts, services
 from app.civic_centers.forms import ActivityForm, CancelActivityForm, CancelOccurrenceForm, MoveOccurrenceForm
 from app.civic_centers.loaders import get_activity_or_404, get_center_or_404
 from app.civic_centers.models import Activity, ActivityStatus, OccurrenceChange
-from app.extensions import db
 from app.forms import EmptyForm
+from app.platform import versioning
+from app.platform.extensions import db
 from app.timeutil import ROME, utcnow
 
 

@@ -5,14 +5,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app import versioning
 from app.auth.models import User
 from app.civic_centers import bp, services
 from app.civic_centers.forms import CenterForm, ClosureForm, ManagerForm
 from app.civic_centers.loaders import get_center_or_404, get_closure_or_404
 from app.civic_centers.models import Activity, CivicCenter
-from app.extensions import db
 from app.forms import EmptyForm
+from app.platform import versioning
+from app.platform.extensions import db
 from app.towns import services as places
 
 

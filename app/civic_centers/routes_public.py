@@ -17,8 +17,8 @@ from app.civic_centers.models import CivicCenter
 from app.civic_centers.notices import WINDOW_DAYS, upcoming_changes
 from app.civic_centers.services import can_create_centers, can_manage
 from app.events.urls import activity_add_url
-from app.extensions import db
-from app.page_cache import public_page
+from app.platform.extensions import db
+from app.platform.page_cache import public_page
 from app.timeutil import today_in_rome
 from app.towns.models import Town
 

@@ -6,7 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.core import bp
-from app.extensions import db, limiter
+from app.platform.extensions import db, limiter
 
 
 @bp.route("/area-riservata")

@@ -17,7 +17,7 @@ from app.agenda import services as agenda
 from app.agenda.subscribe import Subscription
 from app.civic_centers.models import CivicCenter
 from app.events import bp
-from app.extensions import db
+from app.platform.extensions import db
 from app.timeutil import today_in_rome
 from app.towns.models import Town
 
@@ -46,7 +46,7 @@ def _render(args):
 
 
 def embed_policy(ancestors: str) -> str:
-    from app.security import CONTENT_SECURITY_POLICY
+    from app.platform.security import CONTENT_SECURITY_POLICY
 
     return CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", f"frame-ancestors 'self' {ancestors}")
 

@@ -6,8 +6,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.extensions import db
 from app.groups.models import ActionItem, GroupMembership, GroupRole, Meeting, WorkingGroup
+from app.platform.extensions import db
 
 
 class Locked(Exception):

@@ -6,9 +6,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.extensions import db
 from app.groups.models import CLOSED_STATUSES, ActionComment, ActionItem, ActionStatus, Meeting, WorkingGroup
 from app.groups.services import RuleError
+from app.platform.extensions import db
 from app.timeutil import today_in_rome, utcnow
 
 

@@ -9,8 +9,8 @@ from datetime import time
 from flask_babel import format_time
 from flask_babel import gettext as _
 
-from app.extensions import db
 from app.groups.models import Attendance, AttendanceStatus, GroupMembership, Meeting
+from app.platform.extensions import db
 
 
 @dataclass(frozen=True)

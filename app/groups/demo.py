@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from app.auth import services as accounts
 from app.auth.models import User
-from app.extensions import db
 from app.groups import actions, attendance, services
 from app.minutes import services as minutes
+from app.platform.extensions import db
 from app.towns.models import Town
 
 PEOPLE = [

@@ -16,8 +16,8 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from app.civic_centers.forms import text_area
 from app.forms import BaseForm, ItalianDateField, ItalianTimeField
 from app.groups.models import ACTION_STATUS_LABELS, ATTENDANCE_LABELS, GROUP_ROLE_LABELS, QUORUM_LABELS
+from app.platform.versioning import VersionForm
 from app.text import single_line
-from app.versioning import VersionForm
 
 SHORT = Length(max=120, message=_l("Al massimo %(max)d caratteri."))
 

@@ -6,7 +6,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.exports import download, to_csv, to_xlsx
-from app.extensions import db
 from app.groups import access, actions, bp, services
 from app.groups.forms import (
     ActionCommentForm,
@@ -18,6 +17,7 @@ from app.groups.forms import (
 )
 from app.groups.models import GroupMembership, GroupRole, Meeting, WorkingGroup
 from app.groups.routes_meetings import _meeting_page
+from app.platform.extensions import db
 from app.timeutil import today_in_rome
 
 ACTION_ERRORS = {

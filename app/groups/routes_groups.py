@@ -6,14 +6,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app import versioning
-from app.extensions import db
 from app.forms import EmptyForm
 from app.groups import access, bp, services
 from app.groups.forms import GroupForm, MemberForm, PersonForm, RoleForm
 from app.groups.models import GroupMembership, WorkingGroup
 from app.minutes.services import visible_query
-from app.page_cache import public_page
+from app.platform import versioning
+from app.platform.extensions import db
+from app.platform.page_cache import public_page
 from app.timeutil import today_in_rome
 
 

@@ -4,14 +4,14 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import versioning
-from app.extensions import db
 from app.forms import EmptyForm
 from app.groups import access, actions, attendance, bp, services
 from app.groups.forms import ActionForm, ActionStatusForm, AttendanceForm, GuestForm, MeetingForm
 from app.minutes import attachments as minutes_attachments
 from app.minutes import services as minutes_services
 from app.minutes.forms import AttachmentForm
+from app.platform import versioning
+from app.platform.extensions import db
 
 
 def _save_meeting(group, form, meeting=None):

@@ -6,7 +6,6 @@ from slugify import slugify
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from app.extensions import db
 from app.groups.models import (
     CLOSED_STATUSES,
     ActionItem,
@@ -15,6 +14,7 @@ from app.groups.models import (
     Meeting,
     WorkingGroup,
 )
+from app.platform.extensions import db
 from app.timeutil import utcnow
 from app.towns.models import Town
 

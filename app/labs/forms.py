@@ -22,8 +22,8 @@ from app.forms import DATE_MESSAGE, TIME_MESSAGE, BaseForm
 from app.forms import ItalianDateField as DateField
 from app.forms import ItalianTimeField as TimeField
 from app.labs.models import LAB_STATUS_LABELS, THEME_LABELS
+from app.platform.versioning import VersionForm
 from app.text import single_line
-from app.versioning import VersionForm
 
 PHONE = re.compile(r"^\+?[0-9 ./-]{6,20}$")
 

@@ -5,9 +5,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.extensions import db
 from app.labs import services  # the module, not the name: labs.services and events import each other
 from app.labs.models import Lab, LabSession, Registration
+from app.platform.extensions import db
 
 
 def get_lab_or_404(slug: str, manage: bool = False) -> Lab:

@@ -25,11 +25,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.calendar.occurrences import Schedule
-from app.extensions import db
 from app.facts import FamilyFacts
+from app.platform.extensions import db
+from app.platform.versioning import Versioned
 from app.timeutil import ROME, utcnow
 from app.towns.models import Town, Zone
-from app.versioning import Versioned
 
 if TYPE_CHECKING:  # imported by name only: civic_centers' blueprint imports the agenda, which imports labs
     from app.civic_centers.models import CivicCenter

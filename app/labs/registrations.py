@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.extensions import db
 from app.labs.models import Lab, LabStatus, Registration, RegistrationStatus
+from app.platform.extensions import db
 from app.timeutil import utcnow
 
 

@@ -5,10 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app import versioning
 from app.auth.models import User
 from app.auth.services import find_or_invite
-from app.extensions import db
 from app.forms import EmptyForm
 from app.labs import bp, registrations, services
 from app.labs.forms import (
@@ -21,6 +19,8 @@ from app.labs.forms import (
 )
 from app.labs.loaders import get_lab_or_404, get_registration_or_404, get_session_or_404
 from app.labs.models import Lab, Registration
+from app.platform import versioning
+from app.platform.extensions import db
 from app.timeutil import utcnow
 from app.towns import services as places
 

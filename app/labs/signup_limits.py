@@ -11,9 +11,9 @@ from flask import current_app, request
 from flask_babel import gettext as _
 from limits import parse
 
-from app.extensions import limiter
 from app.labs.models import Lab
 from app.labs.registrations import contact_key
+from app.platform.extensions import limiter
 
 
 def _hit(setting: str, *identifiers: str) -> bool:

@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
-from app.extensions import db
 from app.messages.models import Message, MessageState
 from app.messages.render import render
 from app.messages.transport import PermanentFailure, TemporaryFailure, transport_for
+from app.platform.extensions import db
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)

@@ -6,9 +6,9 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from app.civic_centers.models import CivicCenter
-from app.extensions import db
 from app.labs.models import Lab
 from app.messages.models import Follow
+from app.platform.extensions import db
 from app.timeutil import utcnow
 from app.towns.models import Town
 

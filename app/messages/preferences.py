@@ -4,8 +4,8 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from app.auth.models import User
-from app.extensions import db
 from app.messages.models import MessagePreference
+from app.platform.extensions import db
 
 # What a user can turn off; essential messages (invitation, password, sign-ups) are not here.
 CHOICES = ("meetings", "minutes", "actions", "actions_digest")

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from app.audit.services import record
 from app.auth.decorators import roles_required
 from app.auth.models import Role
-from app.extensions import db
 from app.forms import EmptyForm
 from app.messages import bp, services
 from app.messages.models import STATE_LABELS, Message, MessageState
+from app.platform.extensions import db
 
 admin_only = roles_required(Role.ADMIN)
 

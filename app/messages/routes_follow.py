@@ -5,10 +5,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
-from app.extensions import csrf, db, limiter
 from app.forms import BaseForm, EmptyForm
 from app.messages import bp, follows
 from app.messages.flows import follows as mail
+from app.platform.extensions import csrf, db, limiter
 
 
 class FollowForm(BaseForm):

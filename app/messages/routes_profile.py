@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from app.extensions import csrf, db
 from app.forms import EmptyForm
 from app.messages import bp, preferences
 from app.messages.forms import PreferencesForm
+from app.platform.extensions import csrf, db
 
 CHOICE_LABELS = {
     "meetings": _l("Convocazioni degli incontri"),

@@ -1,6 +1,6 @@
 """Clock-driven notices: each flow's `due()` enqueues what is due now, idempotently (keys)."""
 
-from app.extensions import db
+from app.platform.extensions import db
 
 # Functions (now) -> int, registered by the flows.
 JOBS = []

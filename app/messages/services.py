@@ -7,9 +7,9 @@ from flask import current_app
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 
-from app.extensions import db
 from app.messages.kinds import KINDS
 from app.messages.models import Message, MessageState
+from app.platform.extensions import db
 from app.timeutil import utcnow
 
 # One address: no spaces or line breaks, exactly one "@", a dot in the domain.

@@ -3,9 +3,9 @@
 from flask import abort
 from flask_login import current_user
 
-from app.extensions import db
 from app.groups import access as group_access
 from app.minutes.models import Minutes, MinutesStatus
+from app.platform.extensions import db
 
 
 def can_view(user, minutes: Minutes) -> bool:

@@ -7,10 +7,10 @@ import filetype
 from slugify import slugify
 from sqlalchemy import select
 
-from app.extensions import db
 from app.groups.models import Meeting
 from app.minutes.models import Attachment, Minutes
-from app.storage import storage
+from app.platform.extensions import db
+from app.platform.storage import storage
 
 MAX_BYTES = 10 * 1024 * 1024
 # What the content must be; the stored name gets the matching extension.

@@ -8,8 +8,8 @@ from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.extensions import db
 from app.groups.models import Meeting, WorkingGroup
+from app.platform.extensions import db
 from app.timeutil import utcnow
 
 # A verbale over this size is refused (characters, checked as UTF-8 bytes by the form).
@@ -49,7 +49,7 @@ class Minutes(db.Model):
     visibility: Mapped[str] = mapped_column(String(16), default=Visibility.GROUP)
     # The revision the body comes from: an edit must start from it, or it conflicts.
     revision_number: Mapped[int] = mapped_column(Integer, default=0)
-    # ...and it is the row's version (app/versioning.py): an UPDATE from a stale revision
+    # ...and it is the row's version (app/platform/versioning.py): an UPDATE from a stale revision
     # matches no row, so the loser of two simultaneous saves gets the conflict page.
     __mapper_args__ = {"version_id_col": revision_number, "version_id_generator": False}
     # Title, body and agenda in one text, for the full-text index (see search.py).
@@ -169,7 +169,7 @@ class ApprovedVersion(db.Model):
 
 
 class Attachment(db.Model):
-    """An allegato of a meeting, stored under a random key (see app/storage.py).
+    """An allegato of a meeting, stored under a random key (see app/platform/storage.py).
 
     Added before the verbale exists, it belongs to the meeting only; the verbale, once written,
     takes every allegato of its meeting (minutes_id) and from then on rules who reads them."""

@@ -6,13 +6,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app import versioning
-from app.extensions import db
 from app.forms import EmptyForm
 from app.groups.access import Locked, get_meeting_or_404
 from app.minutes import access, bp, services
 from app.minutes.forms import ApproveForm, CommentForm, CorrectionForm, MinutesForm
 from app.minutes.models import Minutes, MinutesStatus
+from app.platform import versioning
+from app.platform.extensions import db
 
 
 def _detail(minutes):

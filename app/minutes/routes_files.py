@@ -4,13 +4,13 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.extensions import db
 from app.forms import EmptyForm
 from app.groups.access import Locked, get_meeting_or_404
 from app.minutes import access, attachments, bp, services, versions
 from app.minutes.forms import AttachmentForm, VerifyForm
 from app.minutes.models import Attachment
-from app.storage import storage
+from app.platform.extensions import db
+from app.platform.storage import storage
 
 UPLOAD_ERRORS = {
     "type": "Il contenuto del file non è un PDF, ODT, DOCX, ODS, XLSX, PNG o JPEG: non è stato allegato.",

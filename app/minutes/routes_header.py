@@ -6,11 +6,11 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import versioning
-from app.extensions import db
 from app.groups import attendance
 from app.minutes import access, bp, services
 from app.minutes.forms import HeaderCorrectionForm
+from app.platform import versioning
+from app.platform.extensions import db
 
 
 @bp.route("/verbali/<int:minutes_id>/rettifica/presenze", methods=["GET", "POST"])

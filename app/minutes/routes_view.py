@@ -7,15 +7,15 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from app.extensions import db
 from app.forms import EmptyForm
 from app.groups import access as group_access
 from app.groups.models import GroupMembership, Meeting
 from app.minutes import access, bp, document, search, services
 from app.minutes.forms import ApproveForm, AttachmentForm, CommentForm, SearchForm
 from app.minutes.models import Minutes, MinutesStatus, Visibility
-from app.page_cache import public_page
-from app.storage import storage
+from app.platform.extensions import db
+from app.platform.page_cache import public_page
+from app.platform.storage import storage
 
 
 @bp.app_template_filter("fromiso")

@@ -11,8 +11,8 @@ import re
 
 from sqlalchemy import DDL, event, select, text
 
-from app.extensions import db
 from app.minutes.models import Minutes
+from app.platform.extensions import db
 
 SQLITE_DDL = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS minutes_fts USING fts5(search_document, content='minutes', "

@@ -5,18 +5,18 @@ import difflib
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.extensions import db
 from app.groups import attendance
 from app.groups import services as group_services
 from app.groups.models import Meeting
 from app.minutes import attachments, versions
 from app.minutes.models import Minutes, MinutesComment, MinutesRevision, MinutesStatus, Visibility
 from app.minutes.search import document
+from app.platform.extensions import db
 from app.timeutil import utcnow
 
 
 class StaleEdit(Exception):
-    """A header rettifica started from an older approved version (edits of the text use app.versioning)."""
+    """A header rettifica started from an older approved version (edits of the text use app.platform.versioning)."""
 
 
 def default_title(meeting: Meeting) -> str:
@@ -57,7 +57,7 @@ def create_minutes(meeting: Meeting, user, title: str, body: str) -> Minutes:
 
 
 def edit_minutes(minutes: Minutes, user, title: str, body: str) -> MinutesRevision:
-    """Save an edit (the view checks, with app.versioning, that it started from the latest revision)."""
+    """Save an edit (the view checks, with app.platform.versioning, that it started from the latest revision)."""
     return _save_revision(minutes, user, title, body)
 
 

@@ -9,8 +9,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.extensions import db
 from app.pacts.models import Pact, PactRead
+from app.platform.extensions import db
 
 
 def is_coordinator(user) -> bool:

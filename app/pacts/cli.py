@@ -5,8 +5,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.audit.services import record
-from app.extensions import db
 from app.pacts import retention
+from app.platform.extensions import db
 from app.timeutil import today_in_rome
 
 pacts_cli = AppGroup("pacts", help="Patti Gener-Attivi.")

@@ -9,8 +9,8 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
-from app.extensions import db
 from app.pacts import bp, figures
+from app.platform.extensions import db
 from app.towns.models import Town
 
 

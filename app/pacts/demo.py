@@ -10,11 +10,11 @@ from sqlalchemy import select
 from app.auth import services as accounts
 from app.auth.models import Role, User
 from app.civic_centers.models import Activity, CivicCenter
-from app.extensions import db
 from app.labs.models import Lab
 from app.pacts import services, status
 from app.pacts.consent import CONSENT_VERSION
 from app.pacts.models import Pact, Party, ReviewResult, VulnerabilityArea
+from app.platform.extensions import db
 from app.towns.models import Town
 
 DEFAULT_AREAS = [

@@ -12,8 +12,8 @@ from datetime import date
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from app.extensions import db
 from app.pacts.models import AGE_BANDS, OUTCOME_LABELS, Pact, PactStatus
+from app.platform.extensions import db
 
 KINDS = ("avviati", "attivi", "conclusi", "interrotti")
 PSEUDONYMOUS_HEADER = ["Patto", "Comune", "Aree", "Fascia d'età", "Nucleo", "Avvio", "Stato", "Esito", "Chiusura",

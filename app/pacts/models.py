@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.extensions import db
+from app.platform.extensions import db
 from app.timeutil import utcnow
 from app.towns.models import Town
 

@@ -2,7 +2,7 @@
 
 Two operators saving a pact at the same moment get consecutive numbers: the
 UPDATE ... RETURNING locks the year's row (PostgreSQL) or runs inside the
-write lock that every POST takes (SQLite, see app/database.py). The unique
+write lock that every POST takes (SQLite, see app/platform/database.py). The unique
 (year, seq) constraint on pacts is the last line of defence.
 """
 
@@ -10,8 +10,8 @@ from sqlalchemy import insert, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from app.extensions import db
 from app.pacts.models import PactCounter
+from app.platform.extensions import db
 
 
 def format_number(year: int, seq: int) -> str:

@@ -10,8 +10,8 @@ from datetime import date
 
 from sqlalchemy import delete, select
 
-from app.extensions import db
 from app.pacts.models import CLOSED, Commitment, DiaryNote, Pact, Party, Review
+from app.platform.extensions import db
 from app.timeutil import utcnow
 
 ANONYMOUS = "—"

@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from app.audit.services import record
 from app.auth.models import Role, User, UserRole
-from app.extensions import db
 from app.forms import EmptyForm
 from app.pacts import bp, services
 from app.pacts.forms import AreaForm, OperatorTownsForm
 from app.pacts.models import VulnerabilityArea
 from app.pacts.views import administrators, int_list, show_error
+from app.platform.extensions import db
 from app.towns.models import Town
 
 

@@ -5,10 +5,10 @@ from pathlib import Path
 from flask import current_app, render_template
 from flask_login import login_required
 
-from app.documents import html_to_pdfa
-from app.extensions import db
 from app.pacts import access, bp
 from app.pacts.consent import CONSENT_VERSION
+from app.platform.documents import html_to_pdfa
+from app.platform.extensions import db
 
 PRINT_CSS = Path(__file__).resolve().parent / "static" / "print.css"
 

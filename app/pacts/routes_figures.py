@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.exports import download, to_csv, to_xlsx
-from app.extensions import db
 from app.pacts import bp, figures
 from app.pacts.forms import NamedExportForm
 from app.pacts.views import administrators, coordinators
+from app.platform.extensions import db
 from app.reports.forms import PeriodForm, default_period, period_args
 from app.timeutil import today_in_rome
 from app.towns.models import Town

@@ -10,13 +10,13 @@ from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
 from app.civic_centers.models import Activity, CivicCenter
-from app.extensions import db
 from app.forms import EmptyForm
 from app.groups.models import WorkingGroup
 from app.labs.models import Lab
 from app.pacts import access, bp, forms, services
 from app.pacts.models import Commitment, Review
 from app.pacts.views import int_list, render_detail, show_error
+from app.platform.extensions import db
 
 
 def _saved(pact, form, change, message: str, anchor: str, audit: str = ""):

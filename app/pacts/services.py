@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.auth.models import Role, User, UserRole
-from app.extensions import db
 from app.pacts.models import (
     Commitment,
     DiaryNote,
@@ -17,6 +16,7 @@ from app.pacts.models import (
     operator_towns,
 )
 from app.pacts.numbering import next_number
+from app.platform.extensions import db
 from app.towns.models import Town
 
 

@@ -3,7 +3,7 @@
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.platform.extensions import db
 
 
 class Town(db.Model):

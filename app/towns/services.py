@@ -5,8 +5,8 @@ from slugify import slugify
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app.extensions import db
-from app.signals import place_changed
+from app.platform.extensions import db
+from app.platform.signals import place_changed
 from app.towns.models import Town, Zone
 
 

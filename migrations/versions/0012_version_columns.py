@@ -5,7 +5,7 @@ Revises: 0013
 Create Date: 2026-11-26 03:30:00
 
 Civic centers, activities, labs, lab sessions, working groups and meetings get an
-integer `version` (SQLAlchemy's version_id_col, app/versioning.py): a save from a
+integer `version` (SQLAlchemy's version_id_col, app/platform/versioning.py): a save from a
 form opened at an older version is a conflict, not a lost update. Existing rows
 start at 1.
 """

@@ -1,4 +1,4 @@
-// The public pages are kept between changes (app/page_cache.py): a parent on a phone reads the
+// The public pages are kept between changes (app/platform/page_cache.py): a parent on a phone reads the
 // activity, its center and the week's calendar twice (the second time from the kept pages); the
 // center's manager cancels next date with a reason; the parent reloads and reads "Annullato" with
 // the reason on all three, at once. Screenshots and axe-core at 390 and 1280 px.

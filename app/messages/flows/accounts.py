@@ -3,9 +3,9 @@
 from flask_babel import gettext as _
 
 from app.auth.models import User
-from app.extensions import db
 from app.messages.kinds import Gone, Kind, register
 from app.messages.services import enqueue
+from app.platform.extensions import db
 
 
 def _user(data: dict) -> dict:

@@ -11,11 +11,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
-from app.extensions import db
 from app.groups.models import ActionItem, AttendanceStatus, Meeting
 from app.messages import scheduled
 from app.messages.kinds import Attachment, Gone, Kind, register
 from app.messages.services import enqueue, enqueue_many
+from app.platform.extensions import db
 from app.timeutil import ROME, utcnow
 
 

@@ -6,7 +6,7 @@ from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.errors import render_error
+from app.platform.errors import render_error
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
-from app.extensions import db
+from app.platform.extensions import db
 
 TECHNICAL_FIELDS = frozenset({"CSRFTokenField", "HiddenField", "SubmitField"})
 

@@ -5,7 +5,7 @@ from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
-from app.extensions import db
+from app.platform.extensions import db
 
 MESSAGES = {
     400: (_l("Richiesta non valida"), _l("La richiesta non è stata capita. Controlla i dati e riprova.")),

@@ -11,7 +11,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 # Registers the thread-safe class for memory:// before the limiter builds its storage.
-from app import ratelimit_memory  # noqa: F401
+from app.platform import ratelimit_memory  # noqa: F401
 
 # Named constraints keep Alembic migrations reproducible, above all the
 # batch-mode table rebuilds that SQLite needs.

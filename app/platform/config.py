@@ -17,7 +17,7 @@ def _flag(value: str) -> bool:
 ENV_SETTINGS = {
     "SECRET_KEY": str,
     "DATABASE_URL": str,
-    # Where attachments and approved PDFs are kept (app/storage.py); shared by every app server.
+    # Where attachments and approved PDFs are kept (app/platform/storage.py); shared by every app server.
     "FILES_DIR": str,
     "RATELIMIT_STORAGE_URI": str,
     "RATELIMIT_KEY_PREFIX": str,

@@ -37,8 +37,8 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import DDL, BigInteger, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.database import app_session
-from app.extensions import db
+from app.platform.database import app_session
+from app.platform.extensions import db
 from app.timeutil import today_in_rome
 
 EXTENSION = "legami_page_cache"

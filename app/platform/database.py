@@ -20,7 +20,7 @@ def app_session():
     """The application's request-scoped session, or None outside an application context.
 
     Session-wide hooks (stored occurrences, the pages' generation) act only on it."""
-    from app.extensions import db
+    from app.platform.extensions import db
 
     try:
         return db.session()
