@@ -30,7 +30,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from app import cli, formatting
+    from app import cli
+    from app.common import formatting
     from app.platform import collector, errors, page_cache, request_log, security, versioning
 
     page_cache.init_app(app)

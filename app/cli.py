@@ -83,7 +83,7 @@ def _load_district(years: int, times: int = 1) -> None:
 
     from app import demo_district
     from app.auth.models import User
-    from app.timeutil import today_in_rome
+    from app.common.timeutil import today_in_rome
 
     if db.session.scalar(select(User.id).where(User.email == "maker.distretto@legami.example")):
         click.echo("The district is already loaded; nothing changed.")

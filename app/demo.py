@@ -8,11 +8,11 @@ from sqlalchemy import select
 from app.auth import services as accounts
 from app.auth.models import Role, User
 from app.civic_centers import demo as civic_centers_demo
+from app.common.timeutil import ROME, utcnow
 from app.groups import demo as groups_demo
 from app.labs import demo as labs_demo
 from app.pacts import demo as pacts_demo
 from app.platform.extensions import db
-from app.timeutil import ROME, utcnow
 from app.towns import services as towns
 
 TOWNS = {

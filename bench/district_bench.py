@@ -132,11 +132,11 @@ def targets(url: str = DATABASE_URL) -> tuple[dict, str]:
     from app.auth import services as accounts
     from app.auth.models import Role
     from app.civic_centers.models import Activity, CivicCenter
+    from app.common.timeutil import today_in_rome
     from app.groups.models import WorkingGroup
     from app.labs.models import Lab
     from app.minutes.models import Minutes
     from app.platform.extensions import db
-    from app.timeutil import today_in_rome
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING"})
     with app.app_context():

@@ -21,8 +21,8 @@ from app import create_app
 from app.agenda import feed_memory
 from app.agenda.models import EventFragment, FeedCache
 from app.civic_centers.models import Activity, ActivityStatus, CivicCenter, Closure
+from app.common.timeutil import today_in_rome
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 from app.towns.services import create_town
 
 CENTERS, PER_CENTER = 100, 20

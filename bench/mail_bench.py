@@ -23,10 +23,10 @@ from sqlalchemy import func, insert, select
 
 from app import create_app
 from app.auth.models import User
+from app.common.timeutil import ROME
 from app.groups.models import ActionItem, Meeting, WorkingGroup
 from app.messages.models import Message
 from app.platform.extensions import db
-from app.timeutil import ROME
 
 MEMBERS = 2000
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))

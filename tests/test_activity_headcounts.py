@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.civic_centers.models import ActivityHeadcount, OccurrenceChange
+from app.common.timeutil import today_in_rome
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 from tests import factories
 from tests.conftest import text
 

@@ -272,7 +272,7 @@ def test_sign_up_names_are_stored_without_control_characters(browser, everyone):
 def test_every_form_of_the_app_derives_from_the_cleaning_base_form(app):
     from flask_wtf import FlaskForm
 
-    from app.forms import BaseForm
+    from app.common.forms import BaseForm
 
     def subclasses(cls):
         for sub in cls.__subclasses__():

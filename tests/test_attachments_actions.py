@@ -151,7 +151,7 @@ def test_actions_carry_over_until_closed(browser, draft):
     )
     assert "Ho sentito la Caritas." in text(browser.get("/le-mie-azioni"))
     browser.post(f"/azioni/{mine.id}", {"status": "done", "back": "mine"}, token_from="/le-mie-azioni")
-    from app.timeutil import today_in_rome
+    from app.common.timeutil import today_in_rome
 
     item = db.session.get(ActionItem, mine.id)
     assert (item.closed_meeting_id, item.closed_on) == (None, today_in_rome())

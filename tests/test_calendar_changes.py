@@ -6,8 +6,8 @@ import pytest
 
 from app.civic_centers import services as centers
 from app.civic_centers.models import Closure
+from app.common.timeutil import today_in_rome
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 from tests import factories
 from tests.conftest import text
 from tests.test_query_counts import count_queries

@@ -106,7 +106,7 @@ def test_calendar_pages_make_a_fixed_number_of_queries(browser, url):
 
 
 def test_home_shows_today_and_this_week(browser):
-    from app.timeutil import today_in_rome
+    from app.common.timeutil import today_in_rome
 
     today = today_in_rome()
     oratorio = factories.center()

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from app.auth.models import Role, User
 from app.civic_centers.models import Activity, CivicCenter, Closure, OccurrenceChange
+from app.common.timeutil import today_in_rome
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 from tests import factories
 from tests.conftest import opened, text
 

@@ -6,8 +6,8 @@ from datetime import time
 import pytest
 
 from app import create_app
+from app.common.timeutil import today_in_rome
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 from tests import factories
 from tests.browser_support import require_browser, run_script, served
 

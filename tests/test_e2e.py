@@ -11,9 +11,9 @@ import pytest
 from app import create_app
 from app.auth import services as accounts
 from app.auth.models import Role
+from app.common.timeutil import today_in_rome
 from app.labs import registrations
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 from tests import factories
 from tests.browser_support import PASSWORD, demo_app, require_browser, run_flow, run_script, served
 

@@ -5,8 +5,8 @@ from html import unescape
 
 import pytest
 
+from app.common.timeutil import today_in_rome
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 from tests import factories
 from tests.conftest import text
 

@@ -9,8 +9,8 @@ import pytest
 
 from app import create_app
 from app.civic_centers.models import Closure, OccurrenceChange
+from app.common.timeutil import today_in_rome
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 from tests import factories
 from tests.browser_support import require_browser, run_script, served
 

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.civic_centers.models import Activity, Closure
-from app.facts import age_label
+from app.common.facts import age_label
+from app.common.timeutil import today_in_rome
 from app.labs.models import Lab, LabSession
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 from tests import factories
 from tests.conftest import opened, text
 from tests.test_civic_centers import VALID

@@ -5,8 +5,8 @@ from datetime import time, timedelta
 import pytest
 from icalendar import Calendar
 
+from app.common.timeutil import today_in_rome
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 from tests import factories
 from tests.conftest import text
 

@@ -14,9 +14,9 @@ from app.calendar import ical
 from app.calendar.occurrences import expand
 from app.civic_centers import services as centers
 from app.civic_centers.models import ActivityStatus
+from app.common.timeutil import today_in_rome
 from app.labs import services as labs
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 from tests import factories
 from tests.test_query_counts import count_queries
 

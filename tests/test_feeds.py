@@ -7,8 +7,8 @@ import recurring_ical_events
 from icalendar import Calendar
 
 from app.civic_centers import services
+from app.common.timeutil import today_in_rome
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 from tests import factories
 from tests.conftest import opened
 

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.auth.models import User
+from app.common.timeutil import today_in_rome
 from app.groups.models import GroupMembership, WorkingGroup
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 from tests.conftest import text
 from tests.groups_support import team_fixture  # noqa: F401
 

@@ -4,8 +4,8 @@ from datetime import time, timedelta
 
 import pytest
 
+from app.common.timeutil import today_in_rome
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 from tests import factories
 from tests.conftest import text
 from tests.test_query_counts import count_queries

@@ -16,7 +16,7 @@ import pytest
 
 from app.calendar.ical import FeedEvent, build_feed
 from app.calendar.occurrences import Change, Recurrence, Schedule
-from app.timeutil import ROME
+from app.common.timeutil import ROME
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "tests" / "ical" / "expand.mjs"

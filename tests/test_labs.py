@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.auth.models import Role, User
+from app.common.timeutil import today_in_rome
 from app.labs import registrations
 from app.labs.models import Lab, LabAttendance, LabSession, Registration
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 from tests import factories
 from tests.conftest import opened, text
 

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from app.auth import services as accounts
 from app.auth.models import Role
+from app.common.timeutil import today_in_rome
 from app.labs.models import Registration
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 from tests import factories
 from tests.browser_support import PASSWORD, empty_app, require_browser, run_script, served
 

@@ -3,7 +3,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from app.markup import render_markdown
+from app.common.markup import render_markdown
 
 
 def test_markdown_is_rendered():

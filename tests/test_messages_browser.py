@@ -10,9 +10,9 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from app import create_app
+from app.common.timeutil import today_in_rome
 from app.labs.models import Registration
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 from tests import factories
 from tests.browser_support import PASSWORD, require_browser, run_script, served
 from tests.mail_support import free_port

@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app.common.timeutil import utcnow
 from app.messages import delivery, services
 from app.messages.models import Message, MessageState
 from app.platform.extensions import db
-from app.timeutil import utcnow
 from tests.mail_support import body
 
 

@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import select
 
 from app.civic_centers import services as centers
+from app.common.timeutil import ROME
 from app.messages import scheduled
 from app.messages.models import Follow, Message
 from app.platform.extensions import db
-from app.timeutil import ROME
 from tests import factories
 from tests.conftest import text
 from tests.mail_support import body, links, path_of

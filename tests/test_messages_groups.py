@@ -8,11 +8,11 @@ from flask_babel import format_date
 from icalendar import Calendar
 from sqlalchemy import select
 
+from app.common.timeutil import ROME, today_in_rome
 from app.messages import preferences, scheduled
 from app.messages.models import Message
 from app.minutes import services as minutes_services
 from app.platform.extensions import db
-from app.timeutil import ROME, today_in_rome
 from tests.conftest import opened, text
 from tests.groups_support import key, team_fixture  # noqa: F401
 from tests.mail_support import attachments, body, links, path_of

@@ -7,11 +7,11 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from app.auth.models import Role
+from app.common.timeutil import ROME, today_in_rome, utcnow
 from app.labs.models import Registration
 from app.messages import scheduled
 from app.messages.models import Message
 from app.platform.extensions import db
-from app.timeutil import ROME, today_in_rome, utcnow
 from tests import factories
 from tests.conftest import opened, text
 from tests.mail_support import attachments, body, links, path_of

@@ -15,8 +15,8 @@ from app.agenda.services import feed_event
 from app.calendar.ical import assemble, event_fragment
 from app.calendar.occurrences import Recurrence
 from app.civic_centers.models import Activity, Closure, OccurrenceChange
+from app.common.timeutil import ROME, today_in_rome
 from app.platform.extensions import db
-from app.timeutil import ROME, today_in_rome
 from tests import factories
 
 WINDOW = 200  # days compared, from the series' first date; well inside the stored horizon

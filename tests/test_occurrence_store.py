@@ -7,9 +7,9 @@ from sqlalchemy import select
 from app.agenda import store
 from app.agenda.models import CalendarOccurrence, OccurrenceHorizon
 from app.civic_centers import services as centers
+from app.common.timeutil import today_in_rome
 from app.labs import services as labs
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 from tests import factories
 
 

@@ -6,9 +6,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from app.audit.models import AuditEntry
+from app.common.timeutil import today_in_rome
 from app.pacts.models import Commitment, DiaryNote, Pact, Review
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 from tests.conftest import text
 from tests.pacts_support import NAME, START, active_pact, new_pact, register_fixture  # noqa: F401
 

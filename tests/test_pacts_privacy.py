@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from app.audit.models import AuditEntry
+from app.common.timeutil import today_in_rome
 from app.pacts import services, status
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 from tests import factories
 from tests.conftest import text
 from tests.pacts_support import CONTACT, NAME, active_pact, new_pact, register_fixture  # noqa: F401

@@ -10,11 +10,11 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.civic_centers.models import Activity, CivicCenter
+from app.common.timeutil import today_in_rome
 from app.messages.models import Message
 from app.platform import page_cache
 from app.platform.extensions import db
 from app.platform.page_cache import PageGeneration
-from app.timeutil import today_in_rome
 from tests import factories
 from tests.conftest import TOKEN_RE, Browser, text
 from tests.test_query_counts import count_queries

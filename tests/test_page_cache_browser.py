@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 
 from app.auth import services as accounts
+from app.common.timeutil import today_in_rome
 from app.platform.extensions import db
 from app.platform.page_cache import EXTENSION
-from app.timeutil import today_in_rome
 from tests import factories
 from tests.browser_support import PASSWORD, empty_app, require_browser, run_script, served
 

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from app.civic_centers.models import OccurrenceChange
+from app.common.timeutil import ROME, today_in_rome
 from app.platform.extensions import db
-from app.timeutil import ROME, today_in_rome
 from tests import factories
 from tests.conftest import text
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from app.agenda import listing
 from app.agenda import services as agenda
 from app.civic_centers.models import Activity, OccurrenceChange
+from app.common.timeutil import ROME, today_in_rome
 from app.platform.extensions import db
-from app.timeutil import ROME, today_in_rome
 from tests import factories
 from tests.conftest import opened, text
 from tests.test_civic_centers import VALID

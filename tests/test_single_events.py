@@ -7,8 +7,8 @@ import pytest
 from icalendar import Calendar
 
 from app.civic_centers.models import ActivityStatus, Closure, OccurrenceChange
+from app.common.timeutil import ROME, today_in_rome
 from app.platform.extensions import db
-from app.timeutil import ROME, today_in_rome
 from tests import factories
 from tests.conftest import text
 

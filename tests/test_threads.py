@@ -7,7 +7,7 @@ import time
 import pytest
 from limits.storage import storage_from_string
 
-from app.markup import render_markdown
+from app.common.markup import render_markdown
 from app.platform.ratelimit_memory import ThreadSafeMemoryStorage
 
 THREADS = 8

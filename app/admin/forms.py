@@ -1,23 +1,11 @@
 """Forms for managing accounts."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, SelectMultipleField, StringField, SubmitField, widgets
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms import EmailField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length
 
 from app.auth.models import ROLE_LABELS
-from app.forms import BaseForm
-
-
-class CheckboxListField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-    def pre_validate(self, form):
-        # WTForms' Italian catalogue lacks this message.
-        allowed = {str(value) for value, _label in self.choices}
-        for value in self.data or []:
-            if str(value) not in allowed:
-                raise ValidationError(_l("«%(value)s» non è una scelta valida.", value=value))
+from app.common.forms import BaseForm, CheckboxListField
 
 
 def role_choices():

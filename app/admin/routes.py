@@ -13,7 +13,7 @@ from app.audit.services import record
 from app.auth import services as accounts
 from app.auth.decorators import roles_required
 from app.auth.models import Role, User
-from app.forms import EmptyForm
+from app.common.forms import EmptyForm
 from app.platform.extensions import db
 
 admin_only = roles_required(Role.ADMIN)

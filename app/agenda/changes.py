@@ -14,8 +14,8 @@ from app.agenda import services
 from app.agenda.models import CalendarOccurrence as Row
 from app.agenda.models import OccurrenceStatus as Status
 from app.calendar.occurrences import Occurrence
+from app.common.timeutil import ROME
 from app.platform.extensions import db
-from app.timeutil import ROME
 
 
 def closed_days(filters, first: date, last: date, conditions) -> list["services.Entry"]:

@@ -24,9 +24,9 @@ from app.agenda.models import EventFragment, FeedCache
 from app.agenda.services import FeedHead, Filters, as_utc, feed_event, session_feed_event
 from app.calendar.ical import assemble, event_fragment, horizon, horizon_window
 from app.civic_centers.models import Activity, CivicCenter
+from app.common.timeutil import utcnow
 from app.labs.models import Lab, LabSession
 from app.platform.extensions import db
-from app.timeutil import utcnow
 
 FRAGMENT = (EventFragment.version, EventFragment.horizon_from, EventFragment.horizon_to, EventFragment.body)
 

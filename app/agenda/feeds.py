@@ -11,8 +11,8 @@ from app.agenda.feed_build import build_feed
 from app.agenda.feed_memory import memory
 from app.agenda.services import Filters
 from app.civic_centers.models import AUDIENCE_LABELS, AUDIENCE_SLUGS
+from app.common.timeutil import today_in_rome
 from app.platform.extensions import limiter
-from app.timeutil import today_in_rome
 
 AUDIENCE_BY_SLUG = {slug: audience for audience, slug in AUDIENCE_SLUGS.items()}
 

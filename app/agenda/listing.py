@@ -16,8 +16,8 @@ from app.agenda.models import CalendarOccurrence as Row
 from app.agenda.models import OccurrenceStatus as Status
 from app.calendar.occurrences import Occurrence
 from app.civic_centers.models import AUDIENCE_LABELS, Audience
+from app.common.timeutil import ROME
 from app.platform.extensions import db
-from app.timeutil import ROME
 
 COLUMNS = (
     Row.id, Row.day, Row.original_on, Row.starts_at, Row.ends_at, Row.status, Row.is_moved, Row.reason,

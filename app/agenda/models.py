@@ -5,8 +5,8 @@ from datetime import date, datetime, time
 from sqlalchemy import DDL, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Time, event
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.common.timeutil import utcnow
 from app.platform.extensions import db
-from app.timeutil import utcnow
 
 
 class FeedCache(db.Model):

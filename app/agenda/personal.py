@@ -16,10 +16,10 @@ from app.agenda.subscribe import Subscription
 from app.auth.models import User
 from app.calendar.ical import FeedEvent, build_feed
 from app.calendar.occurrences import Schedule
-from app.forms import EmptyForm
+from app.common.forms import EmptyForm
+from app.common.timeutil import today_in_rome
 from app.groups.models import GroupMembership, Meeting
 from app.platform.extensions import db, limiter
-from app.timeutil import today_in_rome
 
 
 def token_for(user_id: int, renew: bool = False) -> str:

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from app.agenda import bp, listing, query, services
 from app.agenda.subscribe import Subscription, subscription
 from app.civic_centers.models import AUDIENCE_LABELS, AUDIENCE_SLUGS, CATEGORY_LABELS, CivicCenter
+from app.common.timeutil import today_in_rome
 from app.platform.extensions import db
 from app.platform.page_cache import public_page
-from app.timeutil import today_in_rome
 from app.towns.models import Town
 
 VIEWS = ("lista", "settimana", "mese", "giorno")

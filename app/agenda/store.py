@@ -22,10 +22,10 @@ from app.agenda.feed_memory import forget_heads
 from app.agenda.models import CalendarOccurrence, OccurrenceHorizon
 from app.agenda.models import OccurrenceStatus as Status
 from app.civic_centers.models import Activity, CivicCenter, Closure, OccurrenceChange
+from app.common.timeutil import today_in_rome
 from app.labs.models import Lab, LabSession
 from app.platform.database import app_session
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 from app.towns.models import Town
 
 AHEAD = timedelta(days=548)  # about 18 months

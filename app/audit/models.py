@@ -7,8 +7,8 @@ from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
+from app.common.timeutil import utcnow
 from app.platform.extensions import db
-from app.timeutil import utcnow
 
 
 class AuditEntry(db.Model):

@@ -5,7 +5,7 @@ from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.auth.passwords import PASSWORD_MAX, PASSWORD_MIN, NotCommon
-from app.forms import BaseForm
+from app.common.forms import BaseForm
 
 
 def new_password_fields():

@@ -11,8 +11,8 @@ from sqlalchemy import DateTime, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.common.timeutil import utcnow
 from app.platform.extensions import db
-from app.timeutil import utcnow
 
 
 class Role(enum.StrEnum):

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.auth.services import find_by_email
+from app.common.timeutil import utcnow
 from app.platform.extensions import db
-from app.timeutil import utcnow
 
 
 class PasswordReset(db.Model):

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp, login_link, services, throttle
 from app.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
-from app.forms import EmptyForm
+from app.common.forms import EmptyForm
 from app.platform.extensions import db
 from app.platform.security import safe_next_url
 

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.models import Role, User, UserRole
+from app.common.timeutil import utcnow
 from app.platform.extensions import db, login_manager
-from app.timeutil import utcnow
 
 # Checked against when the e-mail is unknown, so that a wrong address takes
 # as long to refuse as a wrong password (no user enumeration by timing). One

@@ -8,12 +8,11 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, ValidationError
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from app.admin.forms import CheckboxListField
 from app.calendar.occurrences import MAX_COUNT, Frequency, Recurrence
-from app.forms import DATE_MESSAGE, TIME_MESSAGE, BaseForm
-from app.forms import ItalianDateField as DateField
-from app.forms import ItalianTimeField as TimeField
-from app.timeutil import today_in_rome
+from app.common.forms import DATE_MESSAGE, TIME_MESSAGE, BaseForm, CheckboxListField
+from app.common.forms import ItalianDateField as DateField
+from app.common.forms import ItalianTimeField as TimeField
+from app.common.timeutil import today_in_rome
 
 MAX_SERIES_DAYS = 2 * 366
 # Dates a center or a lab may plan: a year typed wrong (1900, 2200) is refused,

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vText
 
 from app.calendar.occurrences import Schedule, original_starts, touches
-from app.timeutil import ROME
+from app.common.timeutil import ROME
 
 PRODID = "-//Legami//Welfare di comunita//IT"
 CANCELLED_PREFIX = "ANNULLATO – "

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from dateutil import rrule
 
-from app.timeutil import ROME
+from app.common.timeutil import ROME
 
 # Hard limits, whatever a rule says.
 MAX_OCCURRENCES = 1000

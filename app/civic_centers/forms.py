@@ -8,27 +8,18 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
-    TextAreaField,
     ValidationError,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from app.calendar.forms import RecurrenceForm, check_plausible
 from app.civic_centers.models import AUDIENCE_LABELS, CATEGORY_LABELS, CENTER_KIND_LABELS
-from app.facts import FamilyFactsForm, fact_fields
-from app.forms import DATE_MESSAGE, TIME_MESSAGE, BaseForm
-from app.forms import ItalianDateField as DateField
-from app.forms import ItalianTimeField as TimeField
+from app.common.facts import FamilyFactsForm, fact_fields
+from app.common.forms import DATE_MESSAGE, TIME_MESSAGE, BaseForm, text_area
+from app.common.forms import ItalianDateField as DateField
+from app.common.forms import ItalianTimeField as TimeField
+from app.common.text import single_line
 from app.platform.versioning import VersionForm
-from app.text import single_line
-
-
-def text_area(label, limit, description=None):
-    return TextAreaField(
-        label,
-        validators=[Length(max=limit, message=_l("Il testo è troppo lungo: al massimo %(max)d caratteri."))],
-        description=description,
-    )
 
 
 class CenterForm(VersionForm, BaseForm):

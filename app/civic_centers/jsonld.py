@@ -6,7 +6,7 @@ from flask import url_for
 
 from app.calendar.occurrences import Occurrence
 from app.civic_centers.models import Activity, CivicCenter
-from app.timeutil import ROME
+from app.common.timeutil import ROME
 
 STATUS = "https://schema.org/"
 

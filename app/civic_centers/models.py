@@ -22,10 +22,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.calendar.occurrences import Change, Recurrence, Schedule
-from app.facts import FamilyFacts
+from app.common.facts import FamilyFacts
+from app.common.timeutil import utcnow
 from app.platform.extensions import db
 from app.platform.versioning import Versioned
-from app.timeutil import utcnow
 from app.towns.models import Town, Zone
 
 center_managers = Table(

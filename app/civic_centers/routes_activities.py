@@ -10,10 +10,10 @@ from app.civic_centers import bp, headcounts, services
 from app.civic_centers.forms import ActivityForm, CancelActivityForm, CancelOccurrenceForm, MoveOccurrenceForm
 from app.civic_centers.loaders import get_activity_or_404, get_center_or_404
 from app.civic_centers.models import Activity, ActivityStatus, OccurrenceChange
-from app.forms import EmptyForm
+from app.common.forms import EmptyForm
+from app.common.timeutil import ROME, utcnow
 from app.platform import versioning
 from app.platform.extensions import db
-from app.timeutil import ROME, utcnow
 
 
 def _not_an_occurrence():

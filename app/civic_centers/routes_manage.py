@@ -10,7 +10,7 @@ from app.civic_centers import bp, services
 from app.civic_centers.forms import CenterForm, ClosureForm, ManagerForm
 from app.civic_centers.loaders import get_center_or_404, get_closure_or_404
 from app.civic_centers.models import Activity, CivicCenter
-from app.forms import EmptyForm
+from app.common.forms import EmptyForm
 from app.platform import versioning
 from app.platform.extensions import db
 from app.towns import services as places

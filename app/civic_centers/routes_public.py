@@ -16,10 +16,10 @@ from app.civic_centers.loaders import get_activity_or_404, get_center_or_404
 from app.civic_centers.models import CivicCenter
 from app.civic_centers.notices import WINDOW_DAYS, upcoming_changes
 from app.civic_centers.services import can_create_centers, can_manage
+from app.common.timeutil import today_in_rome
 from app.events.urls import activity_add_url
 from app.platform.extensions import db
 from app.platform.page_cache import public_page
-from app.timeutil import today_in_rome
 from app.towns.models import Town
 
 CENTER_WEEKS = 4

@@ -8,10 +8,10 @@ from sqlalchemy.orm import selectinload
 from app.auth.models import Role, User
 from app.calendar.occurrences import Schedule, original_starts, start_on_day
 from app.civic_centers.models import Activity, ActivityStatus, CivicCenter, Closure, OccurrenceChange
-from app.facts import apply_facts
+from app.common.facts import apply_facts
+from app.common.timeutil import utcnow
 from app.platform.extensions import db
 from app.platform.signals import place_changed
-from app.timeutil import utcnow
 from app.towns.services import resolve_place, unique_slug
 
 

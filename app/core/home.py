@@ -9,11 +9,11 @@ from sqlalchemy.orm import selectinload
 
 from app.agenda import listing
 from app.agenda.services import Filters, town_by_slug
+from app.common.forms import EmptyForm
+from app.common.timeutil import today_in_rome
 from app.core import bp
-from app.forms import EmptyForm
 from app.platform.extensions import db
 from app.platform.page_cache import public_page
-from app.timeutil import today_in_rome
 from app.towns.models import Town
 
 HOME_DAYS = 7

@@ -16,9 +16,9 @@ from app.agenda import listing, query
 from app.agenda import services as agenda
 from app.agenda.subscribe import Subscription
 from app.civic_centers.models import CivicCenter
+from app.common.timeutil import today_in_rome
 from app.events import bp
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 from app.towns.models import Town
 
 EMBED_WEEKS = 4

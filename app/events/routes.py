@@ -7,11 +7,11 @@ from flask import Response, abort, render_template, url_for
 from app.calendar.occurrences import Occurrence, start_on_day
 from app.civic_centers.loaders import get_activity_or_404
 from app.civic_centers.models import Activity
+from app.common.timeutil import ROME, today_in_rome
 from app.events import bp
 from app.events.links import SingleEvent
 from app.labs.loaders import get_lab_or_404
 from app.labs.models import LabSession
-from app.timeutil import ROME, today_in_rome
 
 
 def _aware(moment: datetime) -> datetime:

@@ -6,10 +6,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.common.timeutil import today_in_rome, utcnow
 from app.groups.models import CLOSED_STATUSES, ActionComment, ActionItem, ActionStatus, Meeting, WorkingGroup
 from app.groups.services import RuleError
 from app.platform.extensions import db
-from app.timeutil import today_in_rome, utcnow
 
 
 def owner_choices(group: WorkingGroup, meeting: Meeting | None = None) -> list[tuple[str, str]]:

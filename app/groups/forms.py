@@ -13,11 +13,10 @@ from wtforms import (
 )  # fmt: skip
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from app.civic_centers.forms import text_area
-from app.forms import BaseForm, ItalianDateField, ItalianTimeField
+from app.common.forms import BaseForm, ItalianDateField, ItalianTimeField, text_area
+from app.common.text import single_line
 from app.groups.models import ACTION_STATUS_LABELS, ATTENDANCE_LABELS, GROUP_ROLE_LABELS, QUORUM_LABELS
 from app.platform.versioning import VersionForm
-from app.text import single_line
 
 SHORT = Length(max=120, message=_l("Al massimo %(max)d caratteri."))
 

@@ -8,9 +8,9 @@ from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, Time, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
+from app.common.timeutil import today_in_rome, utcnow
 from app.platform.extensions import db
 from app.platform.versioning import Versioned
-from app.timeutil import today_in_rome, utcnow
 from app.towns.models import Town
 
 

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.common.timeutil import today_in_rome
 from app.exports import download, to_csv, to_xlsx
 from app.groups import access, actions, bp, services
 from app.groups.forms import (
@@ -18,7 +19,6 @@ from app.groups.forms import (
 from app.groups.models import GroupMembership, GroupRole, Meeting, WorkingGroup
 from app.groups.routes_meetings import _meeting_page
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 
 ACTION_ERRORS = {
     "owner": ("owner", "Il responsabile deve essere un membro del gruppo o un ospite dell'incontro."),

@@ -6,7 +6,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.forms import EmptyForm
+from app.common.forms import EmptyForm
+from app.common.timeutil import today_in_rome
 from app.groups import access, bp, services
 from app.groups.forms import GroupForm, MemberForm, PersonForm, RoleForm
 from app.groups.models import GroupMembership, WorkingGroup
@@ -14,7 +15,6 @@ from app.minutes.services import visible_query
 from app.platform import versioning
 from app.platform.extensions import db
 from app.platform.page_cache import public_page
-from app.timeutil import today_in_rome
 
 
 def _group_form(group=None, saved=False) -> GroupForm:

@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.forms import EmptyForm
+from app.common.forms import EmptyForm
 from app.groups import access, actions, attendance, bp, services
 from app.groups.forms import ActionForm, ActionStatusForm, AttendanceForm, GuestForm, MeetingForm
 from app.minutes import attachments as minutes_attachments

@@ -6,6 +6,7 @@ from slugify import slugify
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from app.common.timeutil import utcnow
 from app.groups.models import (
     CLOSED_STATUSES,
     ActionItem,
@@ -15,7 +16,6 @@ from app.groups.models import (
     WorkingGroup,
 )
 from app.platform.extensions import db
-from app.timeutil import utcnow
 from app.towns.models import Town
 
 

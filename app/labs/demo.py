@@ -6,10 +6,10 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.calendar.occurrences import Recurrence
+from app.common.timeutil import utcnow
 from app.labs import registrations, services
 from app.labs.models import Lab, LabAttendance, Registration
 from app.platform.extensions import db
-from app.timeutil import utcnow
 from app.towns.models import Town
 
 LABS = [

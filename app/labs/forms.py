@@ -16,14 +16,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from app.calendar.forms import RecurrenceForm, check_plausible
-from app.civic_centers.forms import text_area
-from app.facts import FamilyFactsForm, fact_fields
-from app.forms import DATE_MESSAGE, TIME_MESSAGE, BaseForm
-from app.forms import ItalianDateField as DateField
-from app.forms import ItalianTimeField as TimeField
+from app.common.facts import FamilyFactsForm, fact_fields
+from app.common.forms import DATE_MESSAGE, TIME_MESSAGE, BaseForm, text_area
+from app.common.forms import ItalianDateField as DateField
+from app.common.forms import ItalianTimeField as TimeField
+from app.common.text import single_line
 from app.labs.models import LAB_STATUS_LABELS, THEME_LABELS
 from app.platform.versioning import VersionForm
-from app.text import single_line
 
 PHONE = re.compile(r"^\+?[0-9 ./-]{6,20}$")
 

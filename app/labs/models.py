@@ -25,10 +25,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.calendar.occurrences import Schedule
-from app.facts import FamilyFacts
+from app.common.facts import FamilyFacts
+from app.common.timeutil import ROME, utcnow
 from app.platform.extensions import db
 from app.platform.versioning import Versioned
-from app.timeutil import ROME, utcnow
 from app.towns.models import Town, Zone
 
 if TYPE_CHECKING:  # imported by name only: civic_centers' blueprint imports the agenda, which imports labs

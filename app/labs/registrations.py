@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from app.common.timeutil import utcnow
 from app.labs.models import Lab, LabStatus, Registration, RegistrationStatus
 from app.platform.extensions import db
-from app.timeutil import utcnow
 
 
 class RegistrationError(Exception):

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.auth.services import find_or_invite
-from app.forms import EmptyForm
+from app.common.forms import EmptyForm
+from app.common.timeutil import utcnow
 from app.labs import bp, registrations, services
 from app.labs.forms import (
     HeadcountForm,
@@ -21,7 +22,6 @@ from app.labs.loaders import get_lab_or_404, get_registration_or_404, get_sessio
 from app.labs.models import Lab, Registration
 from app.platform import versioning
 from app.platform.extensions import db
-from app.timeutil import utcnow
 from app.towns import services as places
 
 

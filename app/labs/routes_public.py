@@ -8,8 +8,9 @@ from sqlalchemy.orm import selectinload
 
 from app.agenda import services as agenda
 from app.agenda.subscribe import Subscription
+from app.common.forms import EmptyForm
+from app.common.timeutil import today_in_rome
 from app.events.urls import session_add_url
-from app.forms import EmptyForm
 from app.labs import bp, registrations, signup_limits
 from app.labs.forms import RegistrationForm
 from app.labs.loaders import get_lab_or_404
@@ -17,7 +18,6 @@ from app.labs.models import Lab, LabStatus, RegistrationStatus
 from app.labs.services import can_create_labs, can_manage, counts_by_lab
 from app.platform.extensions import db
 from app.platform.page_cache import public_page
-from app.timeutil import today_in_rome
 
 
 def _subscription(lab: Lab) -> Subscription:

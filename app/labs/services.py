@@ -7,11 +7,11 @@ from sqlalchemy import func, select
 from app.auth.models import Role, User
 from app.calendar.occurrences import MAX_COUNT, Recurrence, Schedule, expand
 from app.civic_centers.models import CivicCenter
-from app.facts import apply_facts
+from app.common.facts import apply_facts
+from app.common.timeutil import utcnow
 from app.labs.models import Lab, LabAttendance, LabSession, Registration, RegistrationStatus
 from app.platform.extensions import db
 from app.platform.signals import place_changed
-from app.timeutil import utcnow
 from app.towns.services import resolve_place, unique_slug
 
 

@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
+from app.common.timeutil import utcnow
 from app.messages.models import Message, MessageState
 from app.messages.render import render
 from app.messages.transport import PermanentFailure, TemporaryFailure, transport_for
 from app.platform.extensions import db
-from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 # Claimed together; with MAIL_TIMEOUT 20 s, ten messages fit in the 5-minute lease at worst.

@@ -6,10 +6,10 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from app.civic_centers.models import CivicCenter
+from app.common.timeutil import utcnow
 from app.labs.models import Lab
 from app.messages.models import Follow
 from app.platform.extensions import db
-from app.timeutil import utcnow
 from app.towns.models import Town
 
 TARGETS = {"centro": "center", "laboratorio": "lab", "comune": "town"}

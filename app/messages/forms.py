@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, SubmitField
 from wtforms.validators import AnyOf
 
-from app.forms import BaseForm
+from app.common.forms import BaseForm
 
 
 class PreferencesForm(BaseForm):

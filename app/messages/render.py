@@ -8,9 +8,9 @@ from email.utils import format_datetime
 
 from flask import current_app, render_template, url_for
 
+from app.common.timeutil import utcnow
 from app.messages.kinds import KINDS
 from app.messages.models import Message
-from app.timeutil import utcnow
 
 
 def public_url() -> str:

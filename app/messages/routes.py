@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.audit.services import record
 from app.auth.decorators import roles_required
 from app.auth.models import Role
-from app.forms import EmptyForm
+from app.common.forms import EmptyForm
 from app.messages import bp, services
 from app.messages.models import STATE_LABELS, Message, MessageState
 from app.platform.extensions import db

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
-from app.forms import BaseForm, EmptyForm
+from app.common.forms import BaseForm, EmptyForm
 from app.messages import bp, follows
 from app.messages.flows import follows as mail
 from app.platform.extensions import csrf, db, limiter

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from app.forms import EmptyForm
+from app.common.forms import EmptyForm
 from app.messages import bp, preferences
 from app.messages.forms import PreferencesForm
 from app.platform.extensions import csrf, db

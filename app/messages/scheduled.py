@@ -12,7 +12,7 @@ def job(function):
 
 
 def run(now=None) -> dict[str, int]:
-    from app.timeutil import utcnow
+    from app.common.timeutil import utcnow
 
     now = now or utcnow()
     done = {}

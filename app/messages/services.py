@@ -7,10 +7,10 @@ from flask import current_app
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 
+from app.common.timeutil import utcnow
 from app.messages.kinds import KINDS
 from app.messages.models import Message, MessageState
 from app.platform.extensions import db
-from app.timeutil import utcnow
 
 # One address: no spaces or line breaks, exactly one "@", a dot in the domain.
 ADDRESS_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -15,10 +15,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from app.forms import BaseForm, ItalianDateField, ItalianTimeField
+from app.common.forms import BaseForm, ItalianDateField, ItalianTimeField
+from app.common.text import single_line
 from app.groups.forms import AttendanceRow
 from app.minutes.models import MAX_BODY_BYTES, VISIBILITY_LABELS
-from app.text import single_line
 
 
 def body_size(form, field):

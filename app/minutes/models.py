@@ -8,9 +8,9 @@ from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
+from app.common.timeutil import utcnow
 from app.groups.models import Meeting, WorkingGroup
 from app.platform.extensions import db
-from app.timeutil import utcnow
 
 # A verbale over this size is refused (characters, checked as UTF-8 bytes by the form).
 MAX_BODY_BYTES = 200 * 1024

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.forms import EmptyForm
+from app.common.forms import EmptyForm
 from app.groups.access import Locked, get_meeting_or_404
 from app.minutes import access, bp, services
 from app.minutes.forms import ApproveForm, CommentForm, CorrectionForm, MinutesForm

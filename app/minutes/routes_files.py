@@ -4,7 +4,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.forms import EmptyForm
+from app.common.forms import EmptyForm
 from app.groups.access import Locked, get_meeting_or_404
 from app.minutes import access, attachments, bp, services, versions
 from app.minutes.forms import AttachmentForm, VerifyForm

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from app.forms import EmptyForm
+from app.common.forms import EmptyForm
 from app.groups import access as group_access
 from app.groups.models import GroupMembership, Meeting
 from app.minutes import access, bp, document, search, services

@@ -5,6 +5,7 @@ import difflib
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.common.timeutil import utcnow
 from app.groups import attendance
 from app.groups import services as group_services
 from app.groups.models import Meeting
@@ -12,7 +13,6 @@ from app.minutes import attachments, versions
 from app.minutes.models import Minutes, MinutesComment, MinutesRevision, MinutesStatus, Visibility
 from app.minutes.search import document
 from app.platform.extensions import db
-from app.timeutil import utcnow
 
 
 class StaleEdit(Exception):

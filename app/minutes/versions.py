@@ -9,12 +9,12 @@ from datetime import date
 from flask import render_template
 from sqlalchemy import func, select
 
+from app.common.timeutil import today_in_rome
 from app.minutes import document
 from app.minutes.models import ApprovedVersion, Minutes
 from app.platform.documents import APP_DIR, html_to_pdfa
 from app.platform.extensions import db
 from app.platform.storage import storage
-from app.timeutil import today_in_rome
 
 
 def assign_number(minutes: Minutes) -> None:

@@ -5,9 +5,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.audit.services import record
+from app.common.timeutil import today_in_rome
 from app.pacts import retention
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 
 pacts_cli = AppGroup("pacts", help="Patti Gener-Attivi.")
 

@@ -4,9 +4,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.admin.forms import CheckboxListField
-from app.forms import BaseForm
-from app.forms import ItalianDateField as DateField
+from app.common.forms import BaseForm, CheckboxListField
+from app.common.forms import ItalianDateField as DateField
 from app.pacts.models import AGE_BANDS, OUTCOME_LABELS, PARTY_LABELS, REVIEW_RESULT_LABELS
 
 MAX = _l("Al massimo %(max)d caratteri.")

@@ -19,8 +19,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
+from app.common.timeutil import utcnow
 from app.platform.extensions import db
-from app.timeutil import utcnow
 from app.towns.models import Town
 
 # The towns an operator works in (given by administrators).

@@ -10,9 +10,9 @@ from datetime import date
 
 from sqlalchemy import delete, select
 
+from app.common.timeutil import utcnow
 from app.pacts.models import CLOSED, Commitment, DiaryNote, Pact, Party, Review
 from app.platform.extensions import db
-from app.timeutil import utcnow
 
 ANONYMOUS = "—"
 

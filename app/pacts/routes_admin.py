@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.audit.services import record
 from app.auth.models import Role, User, UserRole
-from app.forms import EmptyForm
+from app.common.forms import EmptyForm
 from app.pacts import bp, services
 from app.pacts.forms import AreaForm, OperatorTownsForm
 from app.pacts.models import VulnerabilityArea

@@ -4,13 +4,13 @@ from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.common.timeutil import today_in_rome
 from app.exports import download, to_csv, to_xlsx
 from app.pacts import bp, figures
 from app.pacts.forms import NamedExportForm
 from app.pacts.views import administrators, coordinators
 from app.platform.extensions import db
 from app.reports.forms import PeriodForm, default_period, period_args
-from app.timeutil import today_in_rome
 from app.towns.models import Town
 
 SHEETS = (("avviati", "Patti avviati"), ("attivi", "Patti attivi"), ("conclusi", "Patti conclusi"),

@@ -8,11 +8,11 @@ from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
 from app.auth.models import Role
+from app.common.timeutil import today_in_rome
 from app.pacts import access, bp, forms, services
 from app.pacts.models import STATUS_LABELS, Pact, PactRead, pact_followers
 from app.pacts.views import int_list, render_detail, require_register_user, show_error
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 
 
 def list_query(user, status_filter: str = ""):

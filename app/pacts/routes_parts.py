@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
 from app.civic_centers.models import Activity, CivicCenter
-from app.forms import EmptyForm
+from app.common.forms import EmptyForm
 from app.groups.models import WorkingGroup
 from app.labs.models import Lab
 from app.pacts import access, bp, forms, services

@@ -2,8 +2,8 @@
 
 from flask import current_app, render_template
 
+from app.common.timeutil import today_in_rome
 from app.pacts import bp, figures
-from app.timeutil import today_in_rome
 
 
 @bp.route("/in-numeri")

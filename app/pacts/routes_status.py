@@ -5,13 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.audit.services import record
-from app.forms import EmptyForm
+from app.common.forms import EmptyForm
+from app.common.timeutil import today_in_rome
 from app.pacts import access, bp, forms, status
 from app.pacts.consent import CONSENT_VERSION
 from app.pacts.services import PactError
 from app.pacts.views import render_detail, show_error
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 
 FORMS = {
     "attiva": ("activate_form", forms.ActivateForm),

@@ -5,13 +5,13 @@ from flask_login import current_user
 
 from app.auth.decorators import roles_required
 from app.auth.models import Role
-from app.forms import EmptyForm
+from app.common.forms import EmptyForm
+from app.common.timeutil import today_in_rome
 from app.pacts import access, forms
 from app.pacts.consent import CONSENT_VERSION
 from app.pacts.services import PactError
 from app.pacts.status import allowed
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 
 # Operators and coordinators reach the register; everyone else gets 404 (not 403):
 # the register does not reveal itself.

@@ -37,9 +37,9 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import DDL, BigInteger, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from app.common.timeutil import today_in_rome
 from app.platform.database import app_session
 from app.platform.extensions import db
-from app.timeutil import today_in_rome
 
 EXTENSION = "legami_page_cache"
 STALE = "legami_pages_stale"

@@ -8,10 +8,10 @@ from sqlalchemy import and_, case, distinct, func, literal, or_, select
 from app.agenda.models import CalendarOccurrence as Occ
 from app.agenda.models import OccurrenceStatus
 from app.civic_centers.models import ActivityHeadcount
+from app.common.timeutil import ROME
 from app.groups.models import Attendance, AttendanceStatus, Meeting, WorkingGroup
 from app.labs.models import Lab, LabAttendance, LabSession, Registration
 from app.platform.extensions import db
-from app.timeutil import ROME
 
 
 def _started(day_column, time_column, now_local: datetime):

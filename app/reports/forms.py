@@ -5,8 +5,8 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, ValidationError
 
-from app.forms import BaseForm
-from app.forms import ItalianDateField as DateField
+from app.common.forms import BaseForm
+from app.common.forms import ItalianDateField as DateField
 
 MAX_DAYS = 5 * 366
 

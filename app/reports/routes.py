@@ -6,11 +6,11 @@ from sqlalchemy import select
 
 from app.auth.decorators import roles_required
 from app.auth.models import Role
+from app.common.timeutil import today_in_rome, utcnow
 from app.exports import download, to_csv, to_xlsx
 from app.platform.extensions import db
 from app.reports import bp, services
 from app.reports.forms import PeriodForm, default_period, period_args
-from app.timeutil import today_in_rome, utcnow
 from app.towns.models import Town
 
 coordinators = roles_required(Role.COORDINATOR, Role.ADMIN)

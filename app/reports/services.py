@@ -6,12 +6,12 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.common.timeutil import ROME
 from app.groups.models import AttendanceStatus, Meeting, WorkingGroup
 from app.labs.models import Lab, LabAttendance, LabSession
 from app.labs.services import attendance_total
 from app.platform.extensions import db
 from app.reports import aggregates
-from app.timeutil import ROME
 
 
 @dataclass(frozen=True)

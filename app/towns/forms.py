@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from app.forms import BaseForm
+from app.common.forms import BaseForm
 
 NAME_RULES = [
     DataRequired(_l("Scrivi il nome.")),

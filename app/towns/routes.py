@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.audit.services import record
 from app.auth.decorators import roles_required
 from app.auth.models import Role
-from app.forms import EmptyForm
+from app.common.forms import EmptyForm
 from app.platform.extensions import db
 from app.towns import bp, services
 from app.towns.forms import TownForm, ZoneForm

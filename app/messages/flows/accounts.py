@@ -90,7 +90,7 @@ def send_login_link(user: User) -> None:
     """A single-use link to log in (the token is made when the message is rendered); at most one
     a quarter of an hour until the account logs in."""
     from app.auth import login_link
-    from app.timeutil import utcnow
+    from app.common.timeutil import utcnow
 
     mark, quarter = login_link.mark(user), int(utcnow().timestamp()) // 900
     enqueue(

@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.common.timeutil import ROME
 from app.messages import follows, scheduled
 from app.messages.kinds import Gone, Kind, register
 from app.messages.models import Follow
 from app.messages.services import enqueue, enqueue_many
 from app.platform.extensions import db
-from app.timeutil import ROME
 
 KIND_SLUGS = {value: key for key, value in follows.TARGETS.items()}
 

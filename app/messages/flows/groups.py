@@ -11,12 +11,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
+from app.common.timeutil import ROME, utcnow
 from app.groups.models import ActionItem, AttendanceStatus, Meeting
 from app.messages import scheduled
 from app.messages.kinds import Attachment, Gone, Kind, register
 from app.messages.services import enqueue, enqueue_many
 from app.platform.extensions import db
-from app.timeutil import ROME, utcnow
 
 
 def meeting_uid(meeting_id: int) -> str:

@@ -11,13 +11,13 @@ from datetime import date, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.common.timeutil import ROME
 from app.labs.models import Lab, LabSession, LabStatus, Registration, RegistrationStatus
 from app.messages import scheduled
 from app.messages.kinds import Attachment, Gone, Kind, register
 from app.messages.models import Message
 from app.messages.services import enqueue
 from app.platform.extensions import db
-from app.timeutil import ROME
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
 

@@ -7,14 +7,18 @@ from wtforms import (
     FieldList,
     FormField,
     PasswordField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
     TimeField,
+    ValidationError,
+    widgets,
 )
 from wtforms.meta import DefaultMeta
+from wtforms.validators import Length
 
-from app.text import clean_line, clean_text
+from app.common.text import clean_line, clean_text
 
 
 def _text_or_empty(value):
@@ -22,7 +26,7 @@ def _text_or_empty(value):
 
 
 class CleanMeta(DefaultMeta):
-    """Every field of every form gets app/text.py's cleaning as its last filter, and a
+    """Every field of every form gets app/common/text.py's cleaning as its last filter, and a
     text field left out of a post reads as empty (as when sent blank), never None:
     multi-line text keeps its line breaks, passwords are left as typed
     (a FieldList or FormField cleans through the fields it encloses)."""
@@ -73,3 +77,24 @@ class ItalianTimeField(TimeField):
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError(str(TIME_MESSAGE)) from error
+
+
+class CheckboxListField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def pre_validate(self, form):
+        # WTForms' Italian catalogue lacks this message.
+        allowed = {str(value) for value, _label in self.choices}
+        for value in self.data or []:
+            if str(value) not in allowed:
+                raise ValidationError(_l("«%(value)s» non è una scelta valida.", value=value))
+
+
+def text_area(label, limit, description=None):
+    return TextAreaField(
+        label,
+        validators=[Length(max=limit, message=_l("Il testo è troppo lungo: al massimo %(max)d caratteri."))],
+        description=description,
+    )

@@ -5,8 +5,8 @@ from datetime import date, datetime, time
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_time
 
-from app.markup import render_markdown
-from app.timeutil import ROME
+from app.common.markup import render_markdown
+from app.common.timeutil import ROME
 
 
 def _time(value) -> str:
