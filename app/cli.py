@@ -9,8 +9,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import text
 
+from app.accounts.models import Role
 from app.auth import services as accounts
-from app.auth.models import Role
 from app.auth.passwords import PASSWORD_MIN, is_common
 from app.platform.extensions import db
 
@@ -82,7 +82,7 @@ def _load_district(years: int, times: int = 1) -> None:
     from sqlalchemy import select
 
     from app import demo_district
-    from app.auth.models import User
+    from app.accounts.models import User
     from app.common.timeutil import today_in_rome
 
     if db.session.scalar(select(User.id).where(User.email == "maker.distretto@legami.example")):

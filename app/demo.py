@@ -5,8 +5,8 @@ Towns and places are real; every person is invented.
 
 from sqlalchemy import select
 
+from app.accounts.models import Role, User
 from app.auth import services as accounts
-from app.auth.models import Role, User
 from app.civic_centers import demo as civic_centers_demo
 from app.common.timeutil import ROME, utcnow
 from app.groups import demo as groups_demo

@@ -49,8 +49,8 @@ def seed() -> None:
     from datetime import date
     from datetime import time as clock
 
+    from app.accounts.models import Role
     from app.auth import services as accounts
-    from app.auth.models import Role
     from app.labs.models import Lab, LabSession
     from app.platform.extensions import db
     from app.towns import services as towns

@@ -129,8 +129,8 @@ def targets(url: str = DATABASE_URL) -> tuple[dict, str]:
     from sqlalchemy import select
 
     from app import create_app
+    from app.accounts.models import Role
     from app.auth import services as accounts
-    from app.auth.models import Role
     from app.civic_centers.models import Activity, CivicCenter
     from app.common.timeutil import today_in_rome
     from app.groups.models import WorkingGroup

@@ -22,7 +22,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func, insert, select
 
 from app import create_app
-from app.auth.models import User
+from app.accounts.models import User
 from app.common.timeutil import ROME
 from app.groups.models import ActionItem, Meeting, WorkingGroup
 from app.messages.models import Message
@@ -141,8 +141,8 @@ def main() -> None:
         {**config(url, folder, port), "MAIL_DISPATCH": "queue", "WTF_CSRF_ENABLED": False}
     )
     with request_app.app_context():
+        from app.accounts.models import Role
         from app.auth import services as accounts
-        from app.auth.models import Role
 
         admin = accounts.create_user("admin@example.org", "Admin", {Role.ADMIN})
         admin.set_password("password-bench-1")

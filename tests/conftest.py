@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import delete
 
 from app import create_app
+from app.accounts.models import Role, User
 from app.auth import services as accounts
-from app.auth.models import Role, User
 from app.platform.extensions import db
 
 PASSWORD = "password-di-prova-1"

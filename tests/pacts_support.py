@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from app.auth.models import Role
+from app.accounts.models import Role
 from app.pacts import services, status
 from app.pacts.consent import CONSENT_VERSION
 from app.pacts.models import Party, VulnerabilityArea

@@ -5,8 +5,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from app.accounts.models import Role, User
 from app.audit.models import AuditEntry
-from app.auth.models import Role, User
 from app.platform.extensions import db
 from tests.conftest import PASSWORD, text
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from app import demo
-from app.auth.models import Role, User
+from app.accounts.models import Role, User
 from app.labs.models import Lab, Registration
 from app.platform.extensions import db
 from tests.conftest import PASSWORD, text

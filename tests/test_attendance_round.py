@@ -149,7 +149,7 @@ def test_secretary_adds_people_without_an_account(browser, round2014):
     browser.post(
         url, {"person-name": "Irene Invitata", "person-email": "irene@example.org", "person-role": "member"}
     )
-    from app.auth.models import User
+    from app.accounts.models import User
     from app.messages.models import Message
 
     irene = db.session.scalar(select(User).where(User.email == "irene@example.org"))

@@ -2,8 +2,8 @@
 
 import pytest
 
+from app.accounts.models import User
 from app.auth import services as accounts
-from app.auth.models import User
 from app.platform.extensions import db
 from tests.conftest import PASSWORD, text
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.auth.models import Role, User
+from app.accounts.models import Role, User
 from app.civic_centers.models import Activity, CivicCenter, Closure, OccurrenceChange
 from app.common.timeutil import today_in_rome
 from app.platform.extensions import db

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from app.auth.models import Role, User
+from app.accounts.models import Role, User
 from app.platform.extensions import db
 from app.towns.models import Town
 

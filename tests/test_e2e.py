@@ -9,8 +9,8 @@ from datetime import time, timedelta
 import pytest
 
 from app import create_app
+from app.accounts.models import Role
 from app.auth import services as accounts
-from app.auth.models import Role
 from app.common.timeutil import today_in_rome
 from app.labs import registrations
 from app.platform.extensions import db

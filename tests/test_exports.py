@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from app.exports import neutralise, to_csv, to_xlsx
+from app.audit.exports import neutralise, to_csv, to_xlsx
 
 DANGEROUS = ["=1+1", "+39 333", "-2", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("http://evil")']
 

@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from app.audit.exports import neutralise, to_csv, to_xlsx
 from app.audit.models import AuditEntry
-from app.exports import neutralise, to_csv, to_xlsx
 from app.groups.models import Attendance
 from app.labs.models import LabAttendance, Registration
 from app.platform.extensions import db

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.auth.models import User
+from app.accounts.models import User
 from app.common.timeutil import today_in_rome
 from app.groups.models import GroupMembership, WorkingGroup
 from app.platform.extensions import db

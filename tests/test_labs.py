@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.auth.models import Role, User
+from app.accounts.models import Role, User
 from app.common.timeutil import today_in_rome
 from app.labs import registrations
 from app.labs.models import Lab, LabAttendance, LabSession, Registration

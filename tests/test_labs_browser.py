@@ -7,8 +7,8 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import select
 
+from app.accounts.models import Role
 from app.auth import services as accounts
-from app.auth.models import Role
 from app.common.timeutil import today_in_rome
 from app.labs.models import Registration
 from app.platform.extensions import db

@@ -3,7 +3,7 @@ e-mail of an account under guard (app/auth/login_link.py), the current-password 
 
 from sqlalchemy import select
 
-from app.auth.models import User
+from app.accounts.models import User
 from app.messages.models import Message
 from app.platform.extensions import db
 from tests.conftest import PASSWORD, text

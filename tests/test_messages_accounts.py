@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.auth.models import Role, User
+from app.accounts.models import Role, User
 from app.auth.reset import PasswordReset
 from app.messages.models import Message
 from app.platform.extensions import db

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from app.auth.models import Role
+from app.accounts.models import Role
 from app.messages.flows import accounts
 from app.messages.models import Message
 from app.platform.extensions import db

@@ -51,8 +51,8 @@ def results(tmp_path_factory):
     })  # fmt: skip
     with app.app_context():
         db.create_all()
+        from app.accounts.models import Role
         from app.auth import services as accounts
-        from app.auth.models import Role
 
         admin = accounts.create_user("admin@example.org", "Alba Amministratrice", {Role.ADMIN})
         admin.set_password(PASSWORD)

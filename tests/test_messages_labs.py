@@ -6,7 +6,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from app.auth.models import Role
+from app.accounts.models import Role
 from app.common.timeutil import ROME, today_in_rome, utcnow
 from app.labs.models import Registration
 from app.messages import scheduled

@@ -81,7 +81,7 @@ def test_bad_pacts_are_refused_and_nothing_is_saved(browser, reg, changes, messa
 
 
 def test_an_operator_without_towns_cannot_open_a_pact(browser, reg, make_user):
-    from app.auth.models import Role
+    from app.accounts.models import Role
 
     lonely = make_user("senza.comuni@example.org", [Role.OPERATOR], "Sara Senzacomuni")
     browser.login(lonely)

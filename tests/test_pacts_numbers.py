@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from app import create_app
-from app.auth.models import User
+from app.accounts.models import User
 from app.pacts import services, status
 from app.pacts.models import DiaryNote, Pact, PactRead
 from app.pacts.numbering import format_number

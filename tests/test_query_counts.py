@@ -6,9 +6,9 @@ import pytest
 from flask import current_app
 from sqlalchemy import event
 
+from app.accounts.models import Role
 from app.audit.services import record
 from app.auth import services as accounts
-from app.auth.models import Role
 from app.platform.extensions import db
 from app.towns import services as towns
 

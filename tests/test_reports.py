@@ -7,8 +7,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from app.accounts.models import Role
 from app.audit.models import AuditEntry
-from app.auth.models import Role
 from app.civic_centers.models import OccurrenceChange
 from app.groups.models import Attendance, Meeting, WorkingGroup
 from app.labs.models import LabAttendance, Registration

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from app.auth.models import Role
+from app.accounts.models import Role
 from app.platform.extensions import db
 from app.towns import services
 from app.towns.models import Town, Zone

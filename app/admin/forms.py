@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
-from app.auth.models import ROLE_LABELS
+from app.accounts.models import ROLE_LABELS
 from app.common.forms import BaseForm, CheckboxListField
 
 

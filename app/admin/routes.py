@@ -6,13 +6,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.accounts.decorators import roles_required
+from app.accounts.models import Role, User
 from app.admin import bp, services
 from app.admin.forms import UserCreateForm, UserEditForm, UserSearchForm
 from app.audit.models import AuditEntry
 from app.audit.services import record
 from app.auth import services as accounts
-from app.auth.decorators import roles_required
-from app.auth.models import Role, User
 from app.common.forms import EmptyForm
 from app.platform.extensions import db
 

@@ -2,7 +2,7 @@
 
 from sqlalchemy import Select, func, or_, select
 
-from app.auth.models import Role, User
+from app.accounts.models import Role, User
 
 
 class LockoutError(Exception):

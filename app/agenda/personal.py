@@ -10,10 +10,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.accounts.models import User
 from app.agenda import bp
 from app.agenda.models import PersonalFeedToken
 from app.agenda.subscribe import Subscription
-from app.auth.models import User
 from app.calendar.ical import FeedEvent, build_feed
 from app.calendar.occurrences import Schedule
 from app.common.forms import EmptyForm

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.auth.models import User
+from app.accounts.models import User
 from app.common.timeutil import utcnow
 from app.platform.extensions import db
 

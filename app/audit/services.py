@@ -1,7 +1,7 @@
 """Writing to the audit log."""
 
+from app.accounts.models import User
 from app.audit.models import AuditEntry
-from app.auth.models import User
 from app.platform.extensions import db
 
 

@@ -10,7 +10,7 @@ from datetime import UTC
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from app.auth.models import User
+from app.accounts.models import User
 from app.platform.extensions import db
 
 

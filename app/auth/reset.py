@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import DateTime, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.auth.models import User
+from app.accounts.models import User
 from app.auth.services import find_by_email
 from app.common.timeutil import utcnow
 from app.platform.extensions import db

@@ -8,7 +8,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.auth.models import Role, User, UserRole
+from app.accounts.models import Role, User, UserRole
 from app.common.timeutil import utcnow
 from app.platform.extensions import db, login_manager
 

@@ -4,7 +4,7 @@ from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
-from app.auth.models import User
+from app.accounts.models import User
 from app.civic_centers.models import Activity, ActivityStatus, CivicCenter, Closure, OccurrenceChange
 from app.platform.extensions import db
 from app.towns.models import Town

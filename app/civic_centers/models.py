@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.auth.models import User
+from app.accounts.models import User
 from app.calendar.occurrences import Change, Recurrence, Schedule
 from app.common.facts import FamilyFacts
 from app.common.timeutil import utcnow

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.auth.models import User
+from app.accounts.models import User
 from app.civic_centers import bp, services
 from app.civic_centers.forms import CenterForm, ClosureForm, ManagerForm
 from app.civic_centers.loaders import get_center_or_404, get_closure_or_404

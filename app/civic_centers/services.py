@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.auth.models import Role, User
+from app.accounts.models import Role, User
 from app.calendar.occurrences import Schedule, original_starts, start_on_day
 from app.civic_centers.models import Activity, ActivityStatus, CivicCenter, Closure, OccurrenceChange
 from app.common.facts import apply_facts

@@ -81,6 +81,7 @@ class ItalianTimeField(TimeField):
 
 class CheckboxListField(SelectMultipleField):
     """A multiple choice shown as a list of checkboxes."""
+
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
 

@@ -8,8 +8,8 @@ from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
+from app.accounts.models import User
 from app.auth import services as accounts
-from app.auth.models import User
 from app.groups import actions, attendance, services
 from app.minutes import services as minutes
 from app.platform.extensions import db

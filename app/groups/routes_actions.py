@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.audit.exports import download, to_csv, to_xlsx
 from app.common.timeutil import today_in_rome
-from app.exports import download, to_csv, to_xlsx
 from app.groups import access, actions, bp, services
 from app.groups.forms import (
     ActionCommentForm,

@@ -4,7 +4,7 @@ from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
-from app.auth.models import User
+from app.accounts.models import User
 from app.calendar.occurrences import Recurrence
 from app.common.timeutil import utcnow
 from app.labs import registrations, services

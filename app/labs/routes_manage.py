@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.auth.models import User
+from app.accounts.models import User
 from app.auth.services import find_or_invite
 from app.common.forms import EmptyForm
 from app.common.timeutil import utcnow

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from app.auth.models import Role, User
+from app.accounts.models import Role, User
 from app.calendar.occurrences import MAX_COUNT, Recurrence, Schedule, expand
 from app.civic_centers.models import CivicCenter
 from app.common.facts import apply_facts

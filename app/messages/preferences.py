@@ -3,7 +3,7 @@
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from app.auth.models import User
+from app.accounts.models import User
 from app.messages.models import MessagePreference
 from app.platform.extensions import db
 

@@ -5,9 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.accounts.decorators import roles_required
+from app.accounts.models import Role
 from app.audit.services import record
-from app.auth.decorators import roles_required
-from app.auth.models import Role
 from app.common.forms import EmptyForm
 from app.messages import bp, services
 from app.messages.models import STATE_LABELS, Message, MessageState

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from app.accounts.models import Role, User
 from app.auth import services as accounts
-from app.auth.models import Role, User
 from app.civic_centers.models import Activity, CivicCenter
 from app.labs.models import Lab
 from app.pacts import services, status

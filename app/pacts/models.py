@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.auth.models import User
+from app.accounts.models import User
 from app.common.timeutil import utcnow
 from app.platform.extensions import db
 from app.towns.models import Town

@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.accounts.models import Role, User, UserRole
 from app.audit.services import record
-from app.auth.models import Role, User, UserRole
 from app.common.forms import EmptyForm
 from app.pacts import bp, services
 from app.pacts.forms import AreaForm, OperatorTownsForm

@@ -4,8 +4,8 @@ from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.audit.exports import download, to_csv, to_xlsx
 from app.common.timeutil import today_in_rome
-from app.exports import download, to_csv, to_xlsx
 from app.pacts import bp, figures
 from app.pacts.forms import NamedExportForm
 from app.pacts.views import administrators, coordinators

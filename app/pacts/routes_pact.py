@@ -6,8 +6,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from app.accounts.models import Role
 from app.audit.services import record
-from app.auth.models import Role
 from app.common.timeutil import today_in_rome
 from app.pacts import access, bp, forms, services
 from app.pacts.models import STATUS_LABELS, Pact, PactRead, pact_followers

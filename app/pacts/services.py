@@ -5,7 +5,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.auth.models import Role, User, UserRole
+from app.accounts.models import Role, User, UserRole
 from app.pacts.models import (
     Commitment,
     DiaryNote,

@@ -3,8 +3,8 @@
 from flask import abort, render_template
 from flask_login import current_user
 
-from app.auth.decorators import roles_required
-from app.auth.models import Role
+from app.accounts.decorators import roles_required
+from app.accounts.models import Role
 from app.common.forms import EmptyForm
 from app.common.timeutil import today_in_rome
 from app.pacts import access, forms

@@ -4,10 +4,10 @@ from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.auth.decorators import roles_required
-from app.auth.models import Role
+from app.accounts.decorators import roles_required
+from app.accounts.models import Role
+from app.audit.exports import download, to_csv, to_xlsx
 from app.common.timeutil import today_in_rome, utcnow
-from app.exports import download, to_csv, to_xlsx
 from app.platform.extensions import db
 from app.reports import bp, services
 from app.reports.forms import PeriodForm, default_period, period_args

@@ -6,9 +6,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.accounts.decorators import roles_required
+from app.accounts.models import Role
 from app.audit.services import record
-from app.auth.decorators import roles_required
-from app.auth.models import Role
 from app.common.forms import EmptyForm
 from app.platform.extensions import db
 from app.towns import bp, services

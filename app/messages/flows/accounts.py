@@ -2,7 +2,7 @@
 
 from flask_babel import gettext as _
 
-from app.auth.models import User
+from app.accounts.models import User
 from app.messages.kinds import Gone, Kind, register
 from app.messages.services import enqueue
 from app.platform.extensions import db

@@ -10,7 +10,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from app.auth.models import User
+from app.accounts.models import User
 from app.common.timeutil import ROME, utcnow
 from app.groups.models import ActionItem, AttendanceStatus, Meeting
 from app.messages import scheduled

@@ -5,7 +5,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
-from app.auth.models import Role
+from app.accounts.models import Role
 from app.platform.extensions import login_manager
 
 
