@@ -68,16 +68,16 @@ def _register_blueprints(app: Flask) -> None:
     from app.agenda import bp as agenda_bp
     from app.auth import bp as auth_bp
     from app.civic_centers import bp as civic_centers_bp
-    from app.core import bp as core_bp
     from app.events import bp as events_bp
     from app.groups import bp as groups_bp
+    from app.home import bp as home_bp
     from app.labs import bp as labs_bp
     from app.minutes import bp as minutes_bp
     from app.pacts import bp as pacts_bp
     from app.reports import bp as reports_bp
     from app.towns import bp as towns_bp
 
-    app.register_blueprint(core_bp)
+    app.register_blueprint(home_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)

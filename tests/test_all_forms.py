@@ -36,8 +36,8 @@ NOT_CRAWLED = {
     "messages.follow_stop": "needs a signed link sent by e-mail (tests/test_messages_follows.py)",
     "messages.unsubscribe": "needs a signed link sent by e-mail (tests/test_messages_core.py)",
     "labs.withdraw": "needs a registration's private link; posted separately below",
-    "core.remember_town": "shown only to anonymous visitors; posted separately below",
-    "core.forget_town": "shown only to anonymous visitors; posted separately below",
+    "home.remember_town": "shown only to anonymous visitors; posted separately below",
+    "home.forget_town": "shown only to anonymous visitors; posted separately below",
     # Plain buttons (only the CSRF token) shown in a state the demo data lacks.
     "admin.user_reactivate": "a plain button, only for a deactivated account",
     "civic_centers.activity_reinstate": "a plain button, only for a cancelled activity",

@@ -176,7 +176,7 @@ def test_the_remembered_town_and_the_day_are_part_of_the_key(app, browser, monke
     browser.client.delete_cookie("legami_comune", domain="legami.test")
     assert text(browser.get("/")) == plain
     monkeypatch.setattr(page_cache, "today_in_rome", lambda: today + timedelta(days=1))
-    monkeypatch.setattr("app.core.home.today_in_rome", lambda: today + timedelta(days=1))
+    monkeypatch.setattr("app.home.routes_home.today_in_rome", lambda: today + timedelta(days=1))
     tomorrow = text(browser.get("/"))
     assert "Merenda a Crema" not in tomorrow and "Lettura a Offanengo" in tomorrow
 

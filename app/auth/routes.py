@@ -16,7 +16,7 @@ def login():
     """Log in with e-mail and password; failures slow down their source (throttle.py)."""
     next_url = safe_next_url(request.args.get("next"))
     if current_user.is_authenticated:
-        return redirect(next_url or url_for("core.dashboard"))
+        return redirect(next_url or url_for("home.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
         email, password = form.email.data, form.password.data
@@ -31,7 +31,7 @@ def login():
             login_user(user)
             db.session.commit()
             flash(_("Ti diamo il bentornato, %(name)s.", name=user.full_name), "success")
-            return redirect(next_url or url_for("core.dashboard"))
+            return redirect(next_url or url_for("home.dashboard"))
         throttle.login_failed(email)
         # One message whatever was wrong: no hint that an account exists.
         flash(_("Indirizzo e-mail o password non corretti."), "danger")
@@ -72,7 +72,7 @@ def login_with_link(token: str):
         login_user(user)
         db.session.commit()
         flash(_("Ti diamo il bentornato, %(name)s.", name=user.full_name), "success")
-        return redirect(url_for("core.dashboard"))
+        return redirect(url_for("home.dashboard"))
     return render_template("auth/login_link.html", form=form, user=user)
 
 
@@ -81,13 +81,13 @@ def logout():
     """Log out, ending every session of the account (POST); GET asks to confirm."""
     form = EmptyForm()
     if not current_user.is_authenticated:
-        return redirect(url_for("core.index"))
+        return redirect(url_for("home.index"))
     if form.validate_on_submit():
         current_user.end_all_sessions()
         db.session.commit()
         logout_user()
         flash(_("La sessione di Legami è chiusa."), "info")
-        return redirect(url_for("core.index"))
+        return redirect(url_for("home.index"))
     return render_template("auth/logout.html", form=form)
 
 
@@ -109,7 +109,7 @@ def change_password():
             db.session.commit()
             login_user(current_user._get_current_object())
             flash(_("Password cambiata. Le altre sessioni sono state chiuse."), "success")
-            return redirect(url_for("core.dashboard"))
+            return redirect(url_for("home.dashboard"))
     return render_template("auth/change_password.html", form=form)
 
 
@@ -126,5 +126,5 @@ def accept_invitation(token: str):
         logout_user()
         login_user(user)
         flash(_("Ti diamo il benvenuto in Legami, %(name)s.", name=user.full_name), "success")
-        return redirect(url_for("core.dashboard"))
+        return redirect(url_for("home.dashboard"))
     return render_template("auth/invitation.html", form=form, user=user)

@@ -52,5 +52,5 @@ def reset_password(token: str):
         logout_user()
         login_user(user)
         flash(_("Password cambiata. Ora sei dentro."), "success")
-        return redirect(url_for("core.dashboard"))
+        return redirect(url_for("home.dashboard"))
     return render_template("auth/reset_password.html", form=form, user=found.user)

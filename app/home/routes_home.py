@@ -11,7 +11,7 @@ from app.agenda import listing
 from app.agenda.services import Filters, town_by_slug
 from app.common.forms import EmptyForm
 from app.common.timeutil import today_in_rome
-from app.core import bp
+from app.home import bp
 from app.platform.extensions import db
 from app.platform.page_cache import public_page
 from app.towns.models import Town
@@ -45,7 +45,7 @@ def index():
     if town is not None:
         elsewhere = listing.upcoming(Filters(), first, last, ELSEWHERE_ITEMS, other_than_town=town.id)
     return render_template(
-        "core/index.html", towns=towns, town=town, remembered=remembered,
+        "home/index.html", towns=towns, town=town, remembered=remembered,
         form=EmptyForm() if town else None,  # a CSRF token (and a session cookie) only when needed
         today=listing.upcoming(where, first, first, TODAY_ITEMS),
         later=listing.upcoming(where, first + timedelta(days=1), last, LATER_ITEMS),
@@ -62,8 +62,8 @@ def remember_town():
     town = town_by_slug(request.form.get("comune", "")[:120])
     if not form.validate_on_submit() or town is None:
         flash(_("Scegli un Comune dall'elenco."), "danger")
-        return redirect(url_for("core.index"))
-    response = redirect(url_for("core.index"))
+        return redirect(url_for("home.index"))
+    response = redirect(url_for("home.index"))
     response.set_cookie(
         COOKIE, town.slug, max_age=COOKIE_AGE, httponly=True, samesite="Lax",
         secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
@@ -75,7 +75,7 @@ def remember_town():
 @bp.route("/comune-preferito/dimentica", methods=["POST"])
 def forget_town():
     form = EmptyForm()
-    response = redirect(url_for("core.index"))
+    response = redirect(url_for("home.index"))
     if form.validate_on_submit():
         response.delete_cookie(COOKIE, samesite="Lax")
         flash(_("La pagina iniziale non ricorda più il tuo Comune."), "success")

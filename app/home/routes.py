@@ -5,7 +5,7 @@ from flask_login import login_required
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.core import bp
+from app.home import bp
 from app.platform.extensions import db, limiter
 
 
@@ -13,7 +13,7 @@ from app.platform.extensions import db, limiter
 @login_required
 def dashboard():
     """The logged-in user's starting point, with what their roles allow."""
-    return render_template("core/dashboard.html")
+    return render_template("home/dashboard.html")
 
 
 @bp.route("/salute")

@@ -1,0 +1,7 @@
+"""The home page, the personal dashboard and the health check."""
+
+from flask import Blueprint
+
+bp = Blueprint("home", __name__, template_folder="templates")
+
+from app.home import routes, routes_home  # noqa: E402,F401
