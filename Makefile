@@ -13,7 +13,7 @@ run: install assets
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
 	@echo "E-mail: the worker below writes each message to instance/mail/; see also Posta inviata."
-	$(BIN)/huey_consumer app.messages.queue.huey --workers 1 --logfile instance/worker.log & worker=$$!; \
+	$(BIN)/huey_consumer app.worker.huey --workers 1 --logfile instance/worker.log & worker=$$!; \
 	trap 'kill $$worker' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 

@@ -7,7 +7,11 @@ from flask import Flask
 from flask_babel import lazy_gettext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.common import formatting
+from app.messages import services as message_services
+from app.platform import collector, errors, page_cache, request_log, security, versioning
 from app.platform import config as configuration
+from app.platform.database import configure_engine
 from app.platform.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -27,13 +31,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
+    # Late: importing the `app` package (as the worker and every test do) must not load every feature.
+    from app import blueprints, cli
+
     _init_extensions(app)
-    _register_blueprints(app)
-
-    from app import cli
-    from app.common import formatting
-    from app.platform import collector, errors, page_cache, request_log, security, versioning
-
+    for blueprint in blueprints.BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    message_services.init_app(app)
     page_cache.init_app(app)
     errors.init_app(app)
     versioning.init_app(app)
@@ -46,8 +50,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app.platform.database import configure_engine
-
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
@@ -61,34 +63,3 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     os.makedirs(app.instance_path, exist_ok=True)
-
-
-def _register_blueprints(app: Flask) -> None:
-    from app.admin import bp as admin_bp
-    from app.agenda import bp as agenda_bp
-    from app.auth import bp as auth_bp
-    from app.civic_centers import bp as civic_centers_bp
-    from app.events import bp as events_bp
-    from app.groups import bp as groups_bp
-    from app.home import bp as home_bp
-    from app.labs import bp as labs_bp
-    from app.minutes import bp as minutes_bp
-    from app.pacts import bp as pacts_bp
-    from app.reports import bp as reports_bp
-    from app.towns import bp as towns_bp
-
-    app.register_blueprint(home_bp)
-    app.register_blueprint(events_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(towns_bp)
-    app.register_blueprint(civic_centers_bp)
-    app.register_blueprint(agenda_bp)
-    app.register_blueprint(labs_bp)
-    app.register_blueprint(groups_bp)
-    app.register_blueprint(minutes_bp)
-    app.register_blueprint(reports_bp)
-    app.register_blueprint(pacts_bp)
-    from app import messages  # last: its flows use every other feature
-
-    messages.init_app(app)

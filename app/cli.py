@@ -2,16 +2,22 @@
 `flask pacts anonymise`, in app/pacts)."""
 
 import secrets
+import time
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import text
+from sqlalchemy import select, text
 
-from app.accounts.models import Role
+from app import demo_district
+from app.accounts.models import Role, User
+from app.agenda.cli import feeds_cli, occurrences_cli
 from app.auth import services as accounts
 from app.auth.passwords import PASSWORD_MIN, is_common
+from app.common.timeutil import today_in_rome
+from app.demo import load
+from app.pacts.cli import pacts_cli
 from app.platform.extensions import db
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -52,8 +58,6 @@ def create_user(email: str, full_name: str, roles: tuple[str, ...], password: st
 )  # fmt: skip
 def load_demo(admin_email: str, scale: str, years: int, times: int):
     """Load invented demonstration data (once; later runs change nothing)."""
-    from app.demo import load
-
     if scale == "district":
         _load_district(years, times)
         return
@@ -77,14 +81,6 @@ def load_demo(admin_email: str, scale: str, years: int, times: int):
 
 
 def _load_district(years: int, times: int = 1) -> None:
-    import time
-
-    from sqlalchemy import select
-
-    from app import demo_district
-    from app.accounts.models import User
-    from app.common.timeutil import today_in_rome
-
     if db.session.scalar(select(User.id).where(User.email == "maker.distretto@legami.example")):
         click.echo("The district is already loaded; nothing changed.")
         return
@@ -107,10 +103,8 @@ def _refresh_statistics() -> None:
 
 
 def init_app(app: Flask) -> None:
-    from app.agenda.cli import feeds_cli
-    from app.pacts.cli import pacts_cli
-
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(feeds_cli)
+    app.cli.add_command(occurrences_cli)
     app.cli.add_command(pacts_cli)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.accounts.models import Role, User
 from app.auth import services as accounts
+from app.auth.notices import send_invitation
 from app.civic_centers import demo as civic_centers_demo
 from app.common.timeutil import ROME, utcnow
 from app.groups import demo as groups_demo
@@ -57,8 +58,6 @@ def load(admin_email: str, password: str) -> bool:
         for zone in zones:
             towns.add_zone(town, zone)
     # One account still to be activated: its invitation shows up in Posta inviata.
-    from app.messages.flows.accounts import send_invitation
-
     send_invitation(accounts.create_user("nuova.volontaria@legami.example", "Giulia Ferla", set()))
     db.session.flush()
     maker = db.session.scalar(select(User).where(User.email == "segreteria.gruppo@legami.example"))

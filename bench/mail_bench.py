@@ -108,7 +108,7 @@ def main() -> None:
         db.drop_all()
         db.create_all()
         populate()
-        from app.messages.flows.groups import weekly_actions_digest
+        from app.groups.notices import weekly_actions_digest
 
         started, cpu_started = time.perf_counter(), time.process_time()
         queued = weekly_actions_digest(MONDAY)

@@ -3,7 +3,7 @@
 import pytest
 
 from app.accounts.models import User
-from app.auth import services as accounts
+from app.auth import invitations
 from app.platform.extensions import db
 from tests.conftest import PASSWORD, text
 
@@ -208,7 +208,7 @@ def test_change_password_needs_login(browser):
 
 def test_invitation_sets_password_and_logs_in(browser, make_user):
     user = make_user("nuovo@example.org", password=None)
-    url = f"/invito/{accounts.invitation_token(user)}"
+    url = f"/invito/{invitations.invitation_token(user)}"
     assert "Ti diamo il benvenuto, Persona di Prova" in text(browser.get(url))
     response = browser.post(
         url, {"password": "password-scelta-1", "confirm": "password-scelta-1"}, token_from=url
@@ -221,7 +221,7 @@ def test_invitation_sets_password_and_logs_in(browser, make_user):
 
 def test_invitation_bad_input(browser, make_user):
     user = make_user("nuovo@example.org", password=None)
-    url = f"/invito/{accounts.invitation_token(user)}"
+    url = f"/invito/{invitations.invitation_token(user)}"
     response = browser.post(url, {"password": "corta", "confirm": "corta"}, token_from=url)
     assert "La password deve avere da 10 a 128 caratteri." in text(response)
     db.session.expire_all()
@@ -230,7 +230,7 @@ def test_invitation_bad_input(browser, make_user):
 
 def test_invitation_refuses_a_common_password(browser, make_user):
     user = make_user("nuovo@example.org", password=None)
-    url = f"/invito/{accounts.invitation_token(user)}"
+    url = f"/invito/{invitations.invitation_token(user)}"
     response = browser.post(url, {"password": "qwertyuiop", "confirm": "qwertyuiop"}, token_from=url)
     assert "Questa password è tra le più usate e si indovina in pochi tentativi" in text(response)
     db.session.expire_all()
@@ -246,12 +246,12 @@ def test_invitation_with_a_bad_token_is_not_found(browser, token):
 
 def test_invitation_of_a_deactivated_account_is_not_found(browser, make_user):
     user = make_user("nuovo@example.org", password=None, active=False)
-    assert browser.get(f"/invito/{accounts.invitation_token(user)}").status_code == 404
+    assert browser.get(f"/invito/{invitations.invitation_token(user)}").status_code == 404
 
 
 def test_expired_invitation_is_not_found(app, browser, make_user):
     user = make_user("nuovo@example.org", password=None)
-    token = accounts.invitation_token(user)
+    token = invitations.invitation_token(user)
     app.config["INVITE_MAX_AGE_SECONDS"] = -1
     assert browser.get(f"/invito/{token}").status_code == 404
 

@@ -41,7 +41,7 @@ def test_a_new_link_from_the_admin_is_mailed_and_retires_the_old_invitation(
     app, as_admin, mailbox, make_user
 ):
     user = make_user("ines@example.org", [Role.COMMUNITY_MAKER], "Ines Invitata", password=None)
-    from app.messages.flows import accounts
+    from app.auth import notices as accounts
 
     accounts.send_invitation(user)
     first = mailbox.one()

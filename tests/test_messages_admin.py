@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role
-from app.messages.flows import accounts
+from app.auth import notices as accounts
 from app.messages.models import Message
 from app.platform.extensions import db
 from tests.conftest import text

@@ -13,7 +13,7 @@ from tests.mail_support import body
 
 
 def _invite(user):
-    from app.messages.flows import accounts
+    from app.auth import notices as accounts
 
     accounts.send_invitation(user)
 

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, template_folder="templates", url_prefix="/amministrazione")
-
-from app.admin import routes  # noqa: E402,F401

@@ -12,7 +12,9 @@ from app.admin import bp, services
 from app.admin.forms import UserCreateForm, UserEditForm, UserSearchForm
 from app.audit.models import AuditEntry
 from app.audit.services import record
+from app.auth import invitations
 from app.auth import services as accounts
+from app.auth.notices import send_invitation
 from app.common.forms import EmptyForm
 from app.platform.extensions import db
 
@@ -21,12 +23,6 @@ admin_only = roles_required(Role.ADMIN)
 
 def get_user_or_404(user_id: int) -> User:
     return db.get_or_404(User, user_id)
-
-
-def send_invitation(user: User) -> None:
-    from app.messages.flows.accounts import send_invitation as mail_invitation  # late: no import cycle
-
-    mail_invitation(user)
 
 
 def _roles(form) -> set[Role]:
@@ -90,7 +86,7 @@ def user_detail(user_id: int):
             return redirect(url_for("admin.user_detail", user_id=user.id))
     invite_url = None
     if not user.has_password and user.is_active:
-        invite_url = url_for("auth.accept_invitation", token=accounts.invitation_token(user), _external=True)
+        invite_url = url_for("auth.accept_invitation", token=invitations.invitation_token(user), _external=True)
     return render_template(
         "admin/user_form.html", form=form, user=user, invite_url=invite_url, button=EmptyForm()
     )
@@ -108,7 +104,7 @@ def user_reset_link(user_id: int):
     record(current_user, "user.reset_link", user.email)
     send_invitation(user)
     db.session.commit()
-    url = url_for("auth.accept_invitation", token=accounts.invitation_token(user), _external=True)
+    url = url_for("auth.accept_invitation", token=invitations.invitation_token(user), _external=True)
     return render_template("admin/reset_link.html", user=user, url=url)
 
 

@@ -14,6 +14,7 @@ from app.agenda import services
 from app.agenda.models import CalendarOccurrence as Row
 from app.agenda.models import OccurrenceStatus as Status
 from app.calendar.occurrences import Occurrence
+from app.civic_centers.models import OccurrenceChange
 from app.common.timeutil import ROME
 from app.platform.extensions import db
 
@@ -42,8 +43,6 @@ def with_changes(
     filters, first: date, last: date, entries: list["services.Entry"], conditions
 ) -> list["services.Entry"]:
     """The entries with their center's closed days added and moved dates' new dates filled in."""
-    from app.civic_centers.models import OccurrenceChange  # the blueprint imports this module early
-
     moved = [e for e in entries if e.kind == "moved-from"]
     if moved:
         keys = {(_activity_id(e), e.occurrence.original_on) for e in moved}

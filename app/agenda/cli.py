@@ -13,6 +13,7 @@ from flask import current_app, url_for
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.agenda import store
 from app.civic_centers.models import AUDIENCE_SLUGS, CivicCenter
 from app.labs.models import Lab
 from app.platform.extensions import db
@@ -25,8 +26,6 @@ occurrences_cli = AppGroup("occurrences", help="Stored occurrences the calendar 
 @occurrences_cli.command("extend")
 def extend_occurrences():
     """Move the stored horizon to 18 months from today (run daily; the first run fills the table)."""
-    from app.agenda import store
-
     started = time.perf_counter()
     written = store.extend()
     db.session.commit()
@@ -36,8 +35,6 @@ def extend_occurrences():
 @occurrences_cli.command("rebuild")
 def rebuild_occurrences():
     """Rewrite every series' occurrences (after restoring a backup, or a change made outside the app)."""
-    from app.agenda import store
-
     started = time.perf_counter()
     written = store.rebuild()
     db.session.commit()

@@ -18,6 +18,8 @@ import threading
 from cachetools import LRUCache, TTLCache
 from flask import Flask, current_app
 
+from app.agenda import bp
+
 EXTENSION = "legami_feed_memory"
 
 
@@ -66,3 +68,6 @@ def forget_heads() -> None:
     """A change was committed here: this process checks every feed's fingerprint again."""
     if current_app and EXTENSION in current_app.extensions:
         current_app.extensions[EXTENSION].forget_heads()
+
+
+bp.record_once(lambda state: init_app(state.app))

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__, template_folder="templates")
-
-from app.auth import reset, routes, routes_reset, services  # noqa: E402,F401

@@ -10,7 +10,7 @@ from sqlalchemy import DateTime, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
-from app.auth.services import find_by_email
+from app.auth.services import change_password, find_by_email
 from app.common.timeutil import utcnow
 from app.platform.extensions import db
 
@@ -65,8 +65,6 @@ def find_valid(token: str, now: datetime | None = None) -> PasswordReset | None:
 
 
 def use(reset: PasswordReset, new_password: str) -> User:
-    from app.auth.services import change_password
-
     reset.used_at = utcnow()
     change_password(reset.user, new_password)
     return reset.user

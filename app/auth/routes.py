@@ -4,8 +4,9 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import bp, login_link, services, throttle
+from app.auth import bp, invitations, login_link, services, throttle
 from app.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
+from app.auth.notices import send_login_link
 from app.common.forms import EmptyForm
 from app.platform.extensions import db
 from app.platform.security import safe_next_url
@@ -44,8 +45,6 @@ def _guarded_login(email: str, password: str):
     if user is None:
         throttle.login_failed(email)
     else:
-        from app.messages.flows.accounts import send_login_link
-
         send_login_link(user)
         db.session.commit()
     flash(
@@ -116,7 +115,7 @@ def change_password():
 @bp.route("/invito/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
     """Set the first password of an invited account."""
-    user = services.user_from_invitation(token)
+    user = invitations.user_from_invitation(token)
     if user is None:
         abort(404)
     form = SetPasswordForm()

@@ -6,6 +6,7 @@ from flask_login import login_user, logout_user
 
 from app.auth import bp, reset
 from app.auth.forms import ForgotPasswordForm, SetPasswordForm
+from app.auth.notices import send_password_reset
 from app.platform.extensions import db, limiter
 
 
@@ -24,8 +25,6 @@ def forgot_password():
     if form.validate_on_submit():
         found = reset.request_reset(form.email.data)
         if found is not None:
-            from app.messages.flows.accounts import send_password_reset
-
             send_password_reset(*found)
         db.session.commit()
         flash(

@@ -4,11 +4,11 @@ import hmac
 import threading
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts.models import Role, User, UserRole
+from app.auth.notices import send_invitation
 from app.common.timeutil import utcnow
 from app.platform.extensions import db, login_manager
 
@@ -94,8 +94,6 @@ def find_or_invite(email: str) -> User:
     or a manager by e-mail gets the same reply either way: no hint whether an account existed."""
     user = find_by_email(email)
     if user is None:
-        from app.messages.flows.accounts import send_invitation
-
         address = normalise_email(email)
         user = create_user(address, address[:120], set())
         send_invitation(user)
@@ -110,27 +108,3 @@ def set_roles(user: User, roles: set[Role]) -> None:
     for name, link in current.items():
         if Role(name) not in roles:
             user.role_links.remove(link)
-
-
-def _invite_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="legami-invite")
-
-
-def invitation_token(user: User) -> str:
-    """A signed, expiring token; it dies as soon as the account's sessions are reset."""
-    return _invite_serializer().dumps({"u": user.id, "t": user.session_token[:16]})
-
-
-def user_from_invitation(token: str) -> User | None:
-    try:
-        data = _invite_serializer().loads(token, max_age=current_app.config["INVITE_MAX_AGE_SECONDS"])
-    except BadSignature:
-        return None
-    if not isinstance(data, dict):
-        return None
-    user = db.session.get(User, data.get("u")) if isinstance(data.get("u"), int) else None
-    if user is None or not user.is_active:
-        return None
-    if not hmac.compare_digest(user.session_token[:16], str(data.get("t", ""))):
-        return None
-    return user

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("civic_centers", __name__, template_folder="templates")
-
-from app.civic_centers import routes_activities, routes_manage, routes_public  # noqa: E402,F401

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Role, User
+from app.auth.services import find_or_invite
 from app.calendar.occurrences import Schedule, original_starts, start_on_day
 from app.civic_centers.models import Activity, ActivityStatus, CivicCenter, Closure, OccurrenceChange
 from app.common.facts import apply_facts
@@ -83,8 +84,6 @@ def _place_changed(place, **_) -> None:
 
 def add_manager(center: CivicCenter, email: str) -> User:
     """The person with this e-mail manages the center; an address without an account is invited."""
-    from app.auth.services import find_or_invite
-
     user = find_or_invite(email)
     if user not in center.managers:
         center.managers.append(user)

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("events", __name__, template_folder="templates")
-
-from app.events import embed, routes  # noqa: E402,F401

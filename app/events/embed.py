@@ -19,6 +19,7 @@ from app.civic_centers.models import CivicCenter
 from app.common.timeutil import today_in_rome
 from app.events import bp
 from app.platform.extensions import db
+from app.platform.security import CONTENT_SECURITY_POLICY
 from app.towns.models import Town
 
 EMBED_WEEKS = 4
@@ -46,8 +47,6 @@ def _render(args):
 
 
 def embed_policy(ancestors: str) -> str:
-    from app.platform.security import CONTENT_SECURITY_POLICY
-
     return CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", f"frame-ancestors 'self' {ancestors}")
 
 

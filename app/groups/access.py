@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.groups.models import ActionItem, GroupMembership, GroupRole, Meeting, WorkingGroup
+from app.minutes.models import Minutes, MinutesStatus
 from app.platform.extensions import db
 
 
@@ -79,8 +80,6 @@ def get_group_or_404(slug: str) -> WorkingGroup:
 def get_meeting_or_404(meeting_id: int, edit: bool = False) -> Meeting:
     """404 when missing or not yours to see (attendance is private); edit needs the same,
     and a meeting whose verbale is approved is closed (Locked, 409): it changes only by rettifica."""
-    from app.groups.services import meeting_is_locked
-
     meeting = db.session.get(Meeting, meeting_id) or abort(404)
     if not can_see_private(current_user, meeting.group):
         abort(404)
@@ -98,3 +97,13 @@ def get_action_or_404(action_id: int) -> ActionItem:
     if not can_work_in(current_user, item.group):
         abort(403)
     return item
+
+
+def meeting_is_locked(meeting: Meeting) -> bool:
+    """Once its verbale is approved, a meeting and its attendance change only by rettifica."""
+    query = select(Minutes.id).where(
+        Minutes.meeting_id == meeting.id,
+        Minutes.status == MinutesStatus.APPROVED,
+        Minutes.deleted_at.is_(None),
+    )
+    return db.session.scalar(query) is not None

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.common.timeutil import today_in_rome, utcnow
 from app.groups.models import CLOSED_STATUSES, ActionComment, ActionItem, ActionStatus, Meeting, WorkingGroup
+from app.groups.notices import action_assigned
 from app.groups.services import RuleError
 from app.platform.extensions import db
 
@@ -46,8 +47,6 @@ def create_action(meeting: Meeting, description: str, owner: str, due_on: date |
     )  # fmt: skip
     db.session.add(item)
     db.session.flush()
-    from app.messages.flows.groups import action_assigned  # late: messages imports groups
-
     action_assigned(item)
     return item
 

@@ -62,7 +62,7 @@ def action_status(action_id: int):
             meeting = db.session.get(Meeting, int(form.meeting_id.data))
             if meeting is None or meeting.group_id != item.group_id:
                 abort(404)
-            if services.meeting_is_locked(meeting):
+            if access.meeting_is_locked(meeting):
                 raise access.Locked
         actions.set_status(item, form.status.data, meeting)
         db.session.commit()

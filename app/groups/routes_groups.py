@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.common.forms import EmptyForm
 from app.common.timeutil import today_in_rome
 from app.groups import access, bp, services
+from app.groups.access import Locked
 from app.groups.forms import GroupForm, MemberForm, PersonForm, RoleForm
 from app.groups.models import GroupMembership, WorkingGroup
 from app.minutes.services import visible_query
@@ -212,3 +213,13 @@ def _role_refused(group, link, form) -> bool:
     if refused:
         form.role.errors.append(refused)
     return refused is not None
+
+
+@bp.app_errorhandler(Locked)
+def locked_page(_error):
+    """409 for any change to a meeting or verbale once the verbale is approved (access.Locked)."""
+    return render_template(
+        "errors/error.html", code=409, title=_("Verbale già approvato"),
+        message=_("Il verbale di questo incontro è approvato: incontro, presenze e testo non cambiano più. "
+                  "Le correzioni passano da una rettifica del verbale."),
+    ), 409  # fmt: skip

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.common.forms import EmptyForm
-from app.groups import access, actions, attendance, bp, services
+from app.groups import access, actions, attendance, bp, notices, services
 from app.groups.forms import ActionForm, ActionStatusForm, AttendanceForm, GuestForm, MeetingForm
 from app.minutes import attachments as minutes_attachments
 from app.minutes import services as minutes_services
@@ -83,7 +83,7 @@ def meeting_cancel(meeting_id: int):
         meeting.is_cancelled = True
         services.touch(meeting)
         if not was_cancelled:
-            services._mail().meeting_cancelled(meeting)
+            notices.meeting_cancelled(meeting)
         db.session.commit()
         flash(_("Incontro annullato."), "success")
     return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
@@ -102,7 +102,7 @@ def _meeting_page(meeting, attendance_form, guest_form, action_form, status=200,
     action_form.owner.choices = actions.owner_choices(meeting.group, meeting)
     opened, closed = services.meeting_actions(meeting)
     minutes = minutes_services.minutes_of(meeting)
-    locked, can_work = services.meeting_is_locked(meeting), access.can_work_in(current_user, meeting.group)
+    locked, can_work = access.meeting_is_locked(meeting), access.can_work_in(current_user, meeting.group)
     return render_template(
         "groups/meeting.html", meeting=meeting, group=meeting.group, quorum=attendance.quorum(meeting),
         attendance_rows=pairs if pairs is not None else attendance.form_pairs(meeting, attendance_form),

@@ -6,7 +6,10 @@ from slugify import slugify
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from app.auth.notices import send_invitation
+from app.auth.services import create_user, find_by_email, find_or_invite
 from app.common.timeutil import utcnow
+from app.groups import notices
 from app.groups.models import (
     CLOSED_STATUSES,
     ActionItem,
@@ -15,6 +18,7 @@ from app.groups.models import (
     Meeting,
     WorkingGroup,
 )
+from app.minutes.models import Minutes
 from app.platform.extensions import db
 from app.towns.models import Town
 
@@ -57,8 +61,6 @@ def update_group(group, name, description, town_id, district) -> None:
 def add_member(group: WorkingGroup, email: str, role: str, start_on: date | None = None) -> GroupMembership:
     """The person with this e-mail joins from start_on (None: counted from the group's start);
     an address without an account gets one, and an invitation (auth.services.find_or_invite)."""
-    from app.auth.services import find_or_invite
-
     user = find_or_invite(email)
     if any(m.user_id == user.id and m.end_on is None for m in group.memberships):
         raise RuleError("already")
@@ -72,9 +74,6 @@ def add_person(group: WorkingGroup, name: str, email: str, role: str, start_on: 
     """A person the secretary records by name. Without an e-mail they stay a name on the roster;
     with one, the account of that address joins (one without a password is made for them and
     invited, app/messages): the reply is the same whether or not the address had an account."""
-    from app.auth.services import create_user, find_by_email
-    from app.messages.flows.accounts import send_invitation
-
     email = (email or "").strip().lower()
     name = " ".join(name.split())
     existing = find_by_email(email) if email else None
@@ -114,8 +113,6 @@ def next_meeting(group: WorkingGroup, today: date, after: Meeting | None = None)
 
 def recent_meetings(group: WorkingGroup, limit: int = 12) -> list[tuple[Meeting, object]]:
     """The latest meetings, newest first, each with its verbale (or None), in two queries."""
-    from app.minutes.models import Minutes
-
     meetings = db.session.scalars(
         select(Meeting).where(Meeting.group_id == group.id).order_by(Meeting.held_on.desc()).limit(limit)
     ).all()
@@ -127,18 +124,6 @@ def recent_meetings(group: WorkingGroup, limit: int = 12) -> list[tuple[Meeting,
     return [(m, by_meeting.get(m.id)) for m in meetings]
 
 
-def meeting_is_locked(meeting: Meeting) -> bool:
-    """Once its verbale is approved, a meeting and its attendance change only by rettifica."""
-    from app.minutes.models import Minutes, MinutesStatus
-
-    query = select(Minutes.id).where(
-        Minutes.meeting_id == meeting.id,
-        Minutes.status == MinutesStatus.APPROVED,
-        Minutes.deleted_at.is_(None),
-    )
-    return db.session.scalar(query) is not None
-
-
 def update_meeting(meeting: Meeting, held_on: date, start: time, end: time, venue: str, agenda: str) -> bool:
     """Change a meeting; a real change bumps SEQUENCE and LAST-MODIFIED for calendars.
 
@@ -148,7 +133,7 @@ def update_meeting(meeting: Meeting, held_on: date, start: time, end: time, venu
         return False
     meeting.held_on, meeting.start_time, meeting.end_time, meeting.venue, meeting.agenda = new
     touch(meeting)
-    _mail().meeting_changed(meeting)
+    notices.meeting_changed(meeting)
     return True
 
 
@@ -164,7 +149,7 @@ def schedule_meeting(group: WorkingGroup, held_on: date, start: time, end: time,
     )
     db.session.add(meeting)
     db.session.flush()
-    _mail().meeting_scheduled(meeting)
+    notices.meeting_scheduled(meeting)
     return meeting
 
 
@@ -212,8 +197,3 @@ def open_actions_query(group_id: int):
         .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
     )
 
-
-def _mail():
-    from app.messages.flows import groups  # imported late: the messages feature imports groups
-
-    return groups

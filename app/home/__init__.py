@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("home", __name__, template_folder="templates")
-
-from app.home import routes, routes_home  # noqa: E402,F401

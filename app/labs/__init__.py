@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("labs", __name__, template_folder="templates")
-
-from app.labs import routes_manage, routes_public  # noqa: E402,F401

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.common.timeutil import utcnow
+from app.labs import notices
 from app.labs.models import Lab, LabStatus, Registration, RegistrationStatus
 from app.platform.extensions import db
 
@@ -151,11 +152,6 @@ def places_changed(lab: Lab) -> None:
     promote_waiting(lab)
 
 
-def _mail():
-    from app.messages.flows import labs  # imported late: the messages feature imports labs
-
-    return labs
-
 
 def promote_waiting(lab: Lab) -> Registration | None:
     """Give free places to the waiting list, first come first served."""
@@ -171,6 +167,6 @@ def promote_waiting(lab: Lab) -> Registration | None:
             break
         first.status = RegistrationStatus.CONFIRMED
         db.session.flush()
-        _mail().promoted(first)
+        notices.promoted(first)
         promoted = promoted or first
     return promoted

@@ -11,7 +11,7 @@ from app.agenda.subscribe import Subscription
 from app.common.forms import EmptyForm
 from app.common.timeutil import today_in_rome
 from app.events.urls import session_add_url
-from app.labs import bp, registrations, signup_limits
+from app.labs import bp, notices, registrations, signup_limits
 from app.labs.forms import RegistrationForm
 from app.labs.loaders import get_lab_or_404
 from app.labs.models import Lab, LabStatus, RegistrationStatus
@@ -59,11 +59,6 @@ def _detail_page(lab: Lab, form, status: int = 200, refusal: str | None = None):
     ), status  # fmt: skip
 
 
-def _mail():
-    from app.messages.flows import labs  # imported late: the messages feature imports labs
-
-    return labs
-
 
 @bp.route("/laboratori/<slug>/iscrizione", methods=["POST"])
 def register(slug: str):
@@ -85,7 +80,7 @@ def register(slug: str):
         db.session.rollback()
         if str(error) == "duplicate":  # only an e-mail can be one
             # The same page as a new sign-up: the address's owner gets their link by e-mail.
-            _mail().signed_up_again(lab, registrations.contact_key(form.email.data, ""))
+            notices.signed_up_again(lab, registrations.contact_key(form.email.data, ""))
             db.session.commit()
             return redirect(url_for("labs.signup_received", slug=lab.slug))
         messages = {
@@ -95,7 +90,7 @@ def register(slug: str):
         flash(messages[str(error)], "danger")
         return _detail_page(lab, form, 400)
     if registration.email:
-        _mail().signed_up(registration, token)
+        notices.signed_up(registration, token)
         db.session.commit()
         return redirect(url_for("labs.signup_received", slug=lab.slug))
     db.session.commit()

@@ -9,6 +9,7 @@ from app.calendar.occurrences import MAX_COUNT, Recurrence, Schedule, expand
 from app.civic_centers.models import CivicCenter
 from app.common.facts import apply_facts
 from app.common.timeutil import utcnow
+from app.labs import notices
 from app.labs.models import Lab, LabAttendance, LabSession, Registration, RegistrationStatus
 from app.platform.extensions import db
 from app.platform.signals import place_changed
@@ -100,7 +101,7 @@ def cancel_session(session: LabSession, reason: str) -> None:
     session.is_cancelled = True
     session.cancel_reason = reason
     session.touch()
-    _mail().session_cancelled(session)
+    notices.session_cancelled(session)
 
 
 def move_session(session: LabSession, start_on: date, start_time, end_time) -> None:
@@ -109,13 +110,8 @@ def move_session(session: LabSession, start_on: date, start_time, end_time) -> N
     session.start_on, session.start_time, session.end_time = start_on, start_time, end_time
     session.touch()
     if before != (start_on, start_time, end_time):
-        _mail().session_moved(session, before)
+        notices.session_moved(session, before)
 
-
-def _mail():
-    from app.messages.flows import labs  # imported late: the messages feature imports labs
-
-    return labs
 
 
 def restore_session(session: LabSession) -> None:

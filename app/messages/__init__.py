@@ -1,15 +1,10 @@
-"""Messages: the e-mail outbox, its delivery by a job queue, and the Posta inviata page.
+"""Messages: the plumbing every feature's e-mail goes through. The outbox (`enqueue`), its
+delivery by a job queue, SMTP, rendering, the registry of kinds (each feature registers its
+own in its `notices.py`), preferences, follows' storage, and the Posta inviata page.
 
-Importing this package loads nothing else (the worker imports app.messages.queue first);
-init_app() loads the routes and the kinds of message, after every other feature."""
+No module here imports a feature. Importing this package loads nothing else (the worker,
+app/worker.py, imports app.messages.queue before any app exists)."""
 
 from flask import Blueprint
 
 bp = Blueprint("messages", __name__, template_folder="templates")
-
-
-def init_app(app) -> None:
-    from app.messages import flows, models, routes, routes_follow, routes_profile, services  # noqa: F401
-
-    app.register_blueprint(bp)
-    services.init_app(app)

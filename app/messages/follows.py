@@ -1,38 +1,15 @@
-"""Residents follow a civic center, a lab or a town by e-mail: a confirmation link first, then a
-weekly "cosa c'è questa settimana"; signed links to confirm and to leave. No request, no commit."""
+"""Follows' storage: an address that follows something (a kind and an id, named by the feature
+that offers it), confirmed from a signed link, left with another. No request, no commit."""
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from app.civic_centers.models import CivicCenter
 from app.common.timeutil import utcnow
-from app.labs.models import Lab
 from app.messages.models import Follow
 from app.platform.extensions import db
-from app.towns.models import Town
 
-TARGETS = {"centro": "center", "laboratorio": "lab", "comune": "town"}
-MODELS = {"center": CivicCenter, "lab": Lab, "town": Town}
 CONFIRM_MAX_AGE = 60 * 60 * 24 * 7
-
-
-def target_by_slug(kind: str, slug: str):
-    """The followed thing, public only: a center or lab that is deleted or a draft is not found."""
-    model = MODELS[kind]
-    found = db.session.scalar(select(model).where(model.slug == slug))
-    if found is None or not _public(kind, found):
-        return None
-    return found
-
-
-def _public(kind: str, found) -> bool:
-    return found.is_public if kind == "lab" else True
-
-
-def target_of(follow: Follow):
-    found = db.session.get(MODELS[follow.target], follow.target_id)
-    return found if found is not None and _public(follow.target, found) else None
 
 
 def start(email: str, kind: str, found) -> Follow:

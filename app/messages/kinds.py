@@ -1,4 +1,4 @@
-"""The kinds of message: how each one is rendered. Flows register theirs in app/messages/flows/."""
+"""The kinds of message: how each one is rendered. Each feature registers its own in its notices.py."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field

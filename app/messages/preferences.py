@@ -5,6 +5,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from app.accounts.models import User
 from app.messages.models import MessagePreference
+from app.messages.render import link
 from app.platform.extensions import db
 
 # What a user can turn off; essential messages (invitation, password, sign-ups) are not here.
@@ -44,8 +45,6 @@ def unsubscribe_token(user: User, choice: str) -> str:
 
 
 def unsubscribe_link(user: User, choice: str) -> str:
-    from app.messages.render import link
-
     return link("messages.unsubscribe", token=unsubscribe_token(user, choice))
 
 

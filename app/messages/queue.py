@@ -1,5 +1,5 @@
 """The job queue (Huey): SqliteHuey on a file in instance/ by default, RedisHuey when
-QUEUE_URL names a Redis. The worker is `huey_consumer app.messages.queue.huey`.
+QUEUE_URL names a Redis. The worker is `huey_consumer app.worker.huey` (app/worker.py).
 
 Tasks only carry message ids; the rows are the truth. A periodic sweep delivers whatever is
 due, so a hand-over lost between commit and queue delays a message by a minute, never loses it."""
@@ -9,6 +9,8 @@ from pathlib import Path
 
 from flask import current_app, has_app_context
 from huey import RedisHuey, SqliteHuey, crontab
+
+from app.messages import delivery, scheduled
 
 INSTANCE = Path(__file__).resolve().parents[2] / "instance"
 
@@ -25,6 +27,13 @@ def make_huey():
 
 huey = make_huey()
 _worker_app = None
+_factory = None
+
+
+def use_factory(factory) -> None:
+    """The worker's entry (app/worker.py) hands over create_app: this package knows no feature."""
+    global _factory
+    _factory = factory
 
 
 def _app():
@@ -33,17 +42,15 @@ def _app():
     if has_app_context():
         return current_app._get_current_object()
     if _worker_app is None:
-        from app import create_app
-
-        _worker_app = create_app()
+        if _factory is None:
+            raise RuntimeError("Start the e-mail worker with: huey_consumer app.worker.huey")
+        _worker_app = _factory()
     return _worker_app
 
 
 @huey.task()
 def deliver_task(ids: list[int] | None):
     """Deliver these messages (None: every due one, after a bulk enqueue)."""
-    from app.messages import delivery
-
     with _app().app_context():
         return delivery.deliver(ids)
 
@@ -51,8 +58,6 @@ def deliver_task(ids: list[int] | None):
 @huey.periodic_task(crontab(minute="*"))
 def sweep_task():
     """Every minute: whatever is due (retries, expired leases, lost hand-overs)."""
-    from app.messages import delivery
-
     with _app().app_context():
         return delivery.deliver()
 
@@ -60,8 +65,6 @@ def sweep_task():
 @huey.periodic_task(crontab(minute="7"))
 def hourly_task():
     """Every hour: notices that depend on the clock (reminders, digests); each is enqueued once."""
-    from app.messages import scheduled
-
     with _app().app_context():
         return scheduled.run()
 

@@ -1,5 +1,7 @@
 """Posta inviata: administrators see every message, its state and error, and send it again."""
 
+from datetime import date
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,6 +13,7 @@ from app.audit.services import record
 from app.common.forms import EmptyForm
 from app.messages import bp, services
 from app.messages.models import STATE_LABELS, Message, MessageState
+from app.messages.render import render
 from app.platform.extensions import db
 
 admin_only = roles_required(Role.ADMIN)
@@ -41,8 +44,6 @@ def message_detail(message_id: int):
     message = get_message_or_404(message_id)
     subject, body, problem = message.subject, message.body_text, ""
     if message.state != MessageState.SENT:
-        from app.messages.render import render
-
         try:
             _email, subject, body = render(message)
         except Exception as error:  # noqa: BLE001 - shown to the administrator
@@ -68,6 +69,4 @@ def resend(message_id: int):
 @bp.app_template_filter("isodate")
 def isodate(value: str):
     """A date kept as ISO text in a message's data, back to a date."""
-    from datetime import date
-
     return date.fromisoformat(value) if value else None

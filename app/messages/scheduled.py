@@ -1,8 +1,9 @@
-"""Clock-driven notices: each flow's `due()` enqueues what is due now, idempotently (keys)."""
+"""Clock-driven notices: each job that a feature's notices register enqueues what is due now, idempotently (keys)."""
 
+from app.common.timeutil import utcnow
 from app.platform.extensions import db
 
-# Functions (now) -> int, registered by the flows.
+# Functions (now) -> int, registered by the features' notices.
 JOBS = []
 
 
@@ -12,8 +13,6 @@ def job(function):
 
 
 def run(now=None) -> dict[str, int]:
-    from app.common.timeutil import utcnow
-
     now = now or utcnow()
     done = {}
     for function in JOBS:

@@ -99,6 +99,7 @@ def requeue(message: Message) -> None:
 def _after_commit(session) -> None:
     ids = session.info.pop(_PENDING, None)
     if ids and current_app and current_app.config.get("MAIL_DISPATCH", "queue") == "queue":
+        # Late: importing the queue opens its storage (Huey); only a commit that hands over mail does.
         from app.messages import queue
 
         queue.dispatch(ids)

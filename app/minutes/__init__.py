@@ -9,5 +9,3 @@ bp = Blueprint(
     static_folder="static",
     static_url_path="/static/verbali",
 )
-
-from app.minutes import routes_edit, routes_files, routes_header, routes_view, search  # noqa: E402,F401

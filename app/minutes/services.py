@@ -9,7 +9,7 @@ from app.common.timeutil import utcnow
 from app.groups import attendance
 from app.groups import services as group_services
 from app.groups.models import Meeting
-from app.minutes import attachments, versions
+from app.minutes import attachments, notices, versions
 from app.minutes.models import Minutes, MinutesComment, MinutesRevision, MinutesStatus, Visibility
 from app.minutes.search import document
 from app.platform.extensions import db
@@ -72,7 +72,7 @@ class ApprovalRefused(ValueError):
 
 def send_to_review(minutes: Minutes) -> None:
     minutes.status = MinutesStatus.REVIEW
-    _mail().minutes_to_review(minutes)
+    notices.minutes_to_review(minutes)
 
 
 def add_comment(minutes: Minutes, user, body: str, approval: bool) -> MinutesComment:
@@ -102,7 +102,7 @@ def approve(minutes: Minutes, user, visibility: str, method: str = "present", se
     minutes.visibility = Visibility(visibility)
     minutes.approved_at = utcnow()
     minutes.approved_by_id = user.id
-    _mail().minutes_approved(minutes)
+    notices.minutes_approved(minutes)
     minutes.approval_method = method
     minutes.approved_in_session_on = session_on if method == "session" else None
     approvers = [c.author.full_name for c in approvals(minutes) if c.author is not None]
@@ -172,8 +172,3 @@ def visible_query(group_id: int, members_view: bool):
         query = query.where(Minutes.visibility == Visibility.PUBLIC)
     return query
 
-
-def _mail():
-    from app.messages.flows import groups  # imported late: the messages feature imports groups
-
-    return groups

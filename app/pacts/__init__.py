@@ -16,16 +16,3 @@ def never_cache(response):
     response.headers["Cache-Control"] = "no-store, private"
     response.headers["Pragma"] = "no-cache"
     return response
-
-
-from app.pacts import (  # noqa: E402,F401
-    cli,
-    dashboard,
-    routes_admin,
-    routes_document,
-    routes_figures,
-    routes_pact,
-    routes_parts,
-    routes_public,
-    routes_status,
-)

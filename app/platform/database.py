@@ -6,6 +6,8 @@ from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from app.platform.extensions import db
+
 # Requests that never write (nothing changes state on GET) read from a WAL
 # snapshot without taking any lock.
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -20,8 +22,6 @@ def app_session():
     """The application's request-scoped session, or None outside an application context.
 
     Session-wide hooks (stored occurrences, the pages' generation) act only on it."""
-    from app.platform.extensions import db
-
     try:
         return db.session()
     except RuntimeError:

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("reports", __name__, template_folder="templates", url_prefix="/coordinamento")
-
-from app.reports import routes  # noqa: E402,F401

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("towns", __name__, template_folder="templates", url_prefix="/amministrazione")
-
-from app.towns import routes  # noqa: E402,F401

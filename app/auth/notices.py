@@ -3,6 +3,9 @@
 from flask_babel import gettext as _
 
 from app.accounts.models import User
+from app.auth import login_link
+from app.auth.invitations import invitation_token
+from app.common.timeutil import utcnow
 from app.messages.kinds import Gone, Kind, register
 from app.messages.services import enqueue
 from app.platform.extensions import db
@@ -16,8 +19,6 @@ def _user(data: dict) -> dict:
 
 
 def _invitation(data: dict) -> dict:
-    from app.auth.services import invitation_token
-
     ctx = _user(data)
     if ctx["user"].session_token[:12] != data.get("mark"):
         raise Gone(_("Il link è già stato usato o sostituito da uno più recente."))
@@ -48,8 +49,6 @@ register(
 
 
 def _login_link(data: dict) -> dict:
-    from app.auth import login_link
-
     ctx = _user(data)
     if login_link.mark(ctx["user"]) != data.get("mark"):
         raise Gone(_("L'account è già entrato dopo la richiesta: il link non serve più."))
@@ -89,9 +88,6 @@ def send_password_reset(user: User, token: str) -> None:
 def send_login_link(user: User) -> None:
     """A single-use link to log in (the token is made when the message is rendered); at most one
     a quarter of an hour until the account logs in."""
-    from app.auth import login_link
-    from app.common.timeutil import utcnow
-
     mark, quarter = login_link.mark(user), int(utcnow().timestamp()) // 900
     enqueue(
         "login_link", user.email, {"user_id": user.id, "mark": mark}, key=f"login-link:{user.id}:{mark}:{quarter}",

@@ -5,9 +5,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
+from app.agenda import bp, follow_targets
+from app.agenda import notices as mail
 from app.common.forms import BaseForm, EmptyForm
-from app.messages import bp, follows
-from app.messages.flows import follows as mail
+from app.messages import follows
 from app.platform.extensions import csrf, db, limiter
 
 
@@ -27,8 +28,8 @@ class FollowForm(BaseForm):
 
 
 def _target_or_404(kind_slug: str, slug: str):
-    kind = follows.TARGETS.get(kind_slug) or abort(404)
-    return kind, follows.target_by_slug(kind, slug) or abort(404)
+    kind = follow_targets.TARGETS.get(kind_slug) or abort(404)
+    return kind, follow_targets.target_by_slug(kind, slug) or abort(404)
 
 
 @bp.route("/segui/<kind_slug>/<slug>", methods=["GET", "POST"])
@@ -40,42 +41,42 @@ def follow(kind_slug: str, slug: str):
     if form.validate_on_submit():
         mail.asked(follows.start(form.email.data, kind, found), found)
         db.session.commit()
-        return redirect(url_for("messages.follow_asked", kind_slug=kind_slug, slug=slug))
+        return redirect(url_for("agenda.follow_asked", kind_slug=kind_slug, slug=slug))
     name = mail.target_name(kind, found)
-    return render_template("messages/follow.html", form=form, name=name), 400 if form.errors else 200
+    return render_template("agenda/follow.html", form=form, name=name), 400 if form.errors else 200
 
 
 @bp.route("/segui/<kind_slug>/<slug>/inviato")
 def follow_asked(kind_slug: str, slug: str):
     kind, found = _target_or_404(kind_slug, slug)
-    return render_template("messages/follow_asked.html", name=mail.target_name(kind, found))
+    return render_template("agenda/follow_asked.html", name=mail.target_name(kind, found))
 
 
 @bp.route("/segui/conferma/<token>", methods=["GET", "POST"])
 def follow_confirm(token: str):
     """The link in the confirmation message: a button confirms (nothing changes on GET)."""
     found = follows.from_token(token, "confirm") or abort(404)
-    target = follows.target_of(found) or abort(404)
+    target = follow_targets.target_of(found) or abort(404)
     name = mail.target_name(found.target, target)
     form = EmptyForm()
     if form.validate_on_submit():
         follows.confirm(found)
         db.session.commit()
-        return render_template("messages/follow_done.html", name=name, confirmed=True)
-    return render_template("messages/follow_done.html", name=name, confirmed=False, form=form)
+        return render_template("agenda/follow_done.html", name=name, confirmed=True)
+    return render_template("agenda/follow_done.html", name=name, confirmed=False, form=form)
 
 
 @bp.route("/segui/smetti/<token>", methods=["GET", "POST"])
 @csrf.exempt  # one click from the mail app (List-Unsubscribe-Post): the signed token is the proof
 def follow_stop(token: str):
     found = follows.from_token(token, "stop") or abort(404)
-    target = follows.target_of(found)
+    target = follow_targets.target_of(found)
     name = mail.target_name(found.target, target) if target is not None else ""
     if request.method == "POST":
         follows.stop(found)
         db.session.commit()
-        return render_template("messages/follow_stopped.html", name=name, done=True)
-    return render_template("messages/follow_stopped.html", name=name, done=False, form=EmptyForm())
+        return render_template("agenda/follow_stopped.html", name=name, done=True)
+    return render_template("agenda/follow_stopped.html", name=name, done=False, form=EmptyForm())
 
 
 FEED_PATHS = {"laboratori": "laboratorio", "centri": "centro", "comuni": "comune"}
@@ -87,5 +88,5 @@ def follow_url(feed_url: str) -> str | None:
     path = "/" + feed_url.split("://", 1)[-1].split("/", 1)[-1]
     parts = path.strip("/").split("/")
     if len(parts) == 3 and parts[0] == "ical" and parts[1] in FEED_PATHS and parts[2].endswith(".ics"):
-        return url_for("messages.follow", kind_slug=FEED_PATHS[parts[1]], slug=parts[2][: -len(".ics")])
+        return url_for("agenda.follow", kind_slug=FEED_PATHS[parts[1]], slug=parts[2][: -len(".ics")])
     return None

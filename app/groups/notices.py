@@ -1,10 +1,10 @@
 """Working groups: the convocazione of a meeting (.ics METHOD:REQUEST, then an update or a
-CANCEL with the same UID as the member's personal feed), the verbale's review request and
-approval notice, an action item's owner notice and the weekly digest of open actions."""
+CANCEL with the same UID as the member's personal feed), an action item's owner notice and the weekly digest of open actions."""
 
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 from sqlalchemy import or_, select
@@ -12,9 +12,10 @@ from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.common.timeutil import ROME, utcnow
-from app.groups.models import ActionItem, AttendanceStatus, Meeting
-from app.messages import scheduled
+from app.groups.models import CLOSED_STATUSES, ActionItem, Meeting
+from app.messages import preferences, scheduled
 from app.messages.kinds import Attachment, Gone, Kind, register
+from app.messages.models import MessagePreference
 from app.messages.services import enqueue, enqueue_many
 from app.platform.extensions import db
 
@@ -24,10 +25,8 @@ def meeting_uid(meeting_id: int) -> str:
     return f"incontro-{meeting_id}@legami"
 
 
-def _members(group, choice: str) -> list[User]:
+def members(group, choice: str) -> list[User]:
     """The group's active members who want this kind of notice."""
-    from app.messages import preferences
-
     users = (m.user for m in group.memberships if m.user is not None and m.user.is_active)
     return sorted((u for u in users if preferences.wants(u, choice)), key=lambda u: u.id)
 
@@ -69,7 +68,7 @@ def _invitation_ics(ctx: dict) -> list[Attachment]:
     return [Attachment(name, calendar.to_ical(), params={"method": method})]
 
 
-def _group_reason(ctx: dict) -> str:
+def group_reason(ctx: dict) -> str:
     return _(
         "Ricevi questo messaggio perché fai parte del gruppo «%(group)s» su Legami.", group=ctx["group"].name
     )
@@ -77,8 +76,6 @@ def _group_reason(ctx: dict) -> str:
 
 def _meeting_subject(ctx: dict) -> str:
     meeting = ctx["meeting"]
-    from flask_babel import format_date
-
     when = format_date(meeting.held_on, "d MMMM")
     if ctx["method"] == "CANCEL":
         return _("Annullato l'incontro del %(when)s: %(group)s", when=when, group=meeting.group.name)
@@ -88,7 +85,7 @@ def _meeting_subject(ctx: dict) -> str:
 
 
 register(
-    Kind("meeting_invitation", _meeting_subject, _group_reason, load=_meeting, attachments=_invitation_ics)
+    Kind("meeting_invitation", _meeting_subject, group_reason, load=_meeting, attachments=_invitation_ics)
 )
 
 
@@ -96,7 +93,7 @@ def _convene(meeting: Meeting, method: str, label: str, update: bool = False) ->
     if meeting.held_on < datetime.now(ROME).date():
         return  # a meeting already held (recorded afterwards, or its details corrected): no convocazione
     sequence = meeting.sequence or 0  # the personal feed's SEQUENCE for the same UID
-    for user in _members(meeting.group, "meetings"):
+    for user in members(meeting.group, "meetings"):
         enqueue(
             "meeting_invitation", user.email,
             {"meeting_id": meeting.id, "user_id": user.id, "method": method, "sequence": sequence, "update": update},
@@ -118,62 +115,6 @@ def meeting_cancelled(meeting: Meeting) -> None:
     _convene(meeting, "CANCEL", "cancel")
 
 
-# --- verbale -------------------------------------------------------------------------------
-
-
-def _minutes(data: dict) -> dict:
-    from app.minutes.models import Minutes
-
-    minutes = db.session.get(Minutes, data["minutes_id"])
-    if minutes is None or minutes.deleted_at is not None:
-        raise Gone(_("Il verbale non esiste più."))
-    user = db.session.get(User, data["user_id"]) if data.get("user_id") else None
-    return {"minutes": minutes, "meeting": minutes.meeting, "group": minutes.meeting.group, "user": user}
-
-
-register(
-    Kind(
-        "minutes_review",
-        lambda ctx: _("Verbale da rivedere: %(group)s", group=ctx["group"].name),
-        _group_reason,
-        load=_minutes,
-    )
-)
-register(
-    Kind(
-        "minutes_approved",
-        lambda ctx: _("Verbale approvato: %(group)s", group=ctx["group"].name),
-        _group_reason,
-        load=_minutes,
-    )
-)
-
-
-def minutes_to_review(minutes) -> None:
-    """Those present at the meeting are asked to review the verbale."""
-    from app.messages import preferences
-
-    present = [
-        a.user for a in minutes.meeting.attendances
-        if a.user is not None and a.user.is_active and a.status == AttendanceStatus.PRESENT
-        and preferences.wants(a.user, "minutes")
-    ]  # fmt: skip
-    stamp = utcnow().strftime("%Y%m%d%H%M")
-    for user in sorted(present, key=lambda u: u.id):
-        enqueue(
-            "minutes_review", user.email, {"minutes_id": minutes.id, "user_id": user.id},
-            key=f"minutes:{minutes.id}:{user.id}:review:{stamp}", name=user.full_name, user=user,
-        )  # fmt: skip
-
-
-def minutes_approved(minutes) -> None:
-    for user in _members(minutes.meeting.group, "minutes"):
-        enqueue(
-            "minutes_approved", user.email, {"minutes_id": minutes.id, "user_id": user.id},
-            key=f"minutes:{minutes.id}:{user.id}:approved", name=user.full_name, user=user,
-        )  # fmt: skip
-
-
 # --- action items ------------------------------------------------------------------------
 
 
@@ -188,7 +129,7 @@ register(
     Kind(
         "action_assigned",
         lambda ctx: _("Ti è stata affidata un'azione: %(group)s", group=ctx["group"].name),
-        _group_reason,
+        group_reason,
         load=_action,
     )
 )
@@ -198,8 +139,6 @@ def action_assigned(item: ActionItem) -> None:
     if item.owner_id is None:
         return
     owner = db.session.get(User, item.owner_id)
-    from app.messages import preferences
-
     if owner is None or not owner.is_active or not preferences.wants(owner, "actions"):
         return
     enqueue(
@@ -209,8 +148,6 @@ def action_assigned(item: ActionItem) -> None:
 
 
 def _digest(data: dict) -> dict:
-    from app.groups.models import CLOSED_STATUSES
-
     user = db.session.get(User, data["user_id"])
     if user is None or not user.is_active:
         raise Gone(_("L'account non esiste più o è disattivato."))
@@ -229,8 +166,6 @@ def _digest(data: dict) -> dict:
 
 
 def _digest_unsubscribe(ctx: dict) -> str:
-    from app.messages import preferences
-
     return preferences.unsubscribe_link(ctx["user"], "actions_digest")
 
 
@@ -250,9 +185,6 @@ register(
 @scheduled.job
 def weekly_actions_digest(now: datetime) -> int:
     """On Monday morning (Rome), each person with open actions gets one digest for the week."""
-    from app.groups.models import CLOSED_STATUSES
-    from app.messages.models import MessagePreference
-
     local = now.astimezone(ROME)
     if local.weekday() != 0 or local.hour < 7:
         return 0

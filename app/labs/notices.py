@@ -11,11 +11,14 @@ from datetime import date, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.agenda.services import session_feed_event
+from app.calendar.ical import build_feed
 from app.common.timeutil import ROME
 from app.labs.models import Lab, LabSession, LabStatus, Registration, RegistrationStatus
 from app.messages import scheduled
 from app.messages.kinds import Attachment, Gone, Kind, register
 from app.messages.models import Message
+from app.messages.render import link
 from app.messages.services import enqueue
 from app.platform.extensions import db
 
@@ -65,10 +68,6 @@ def _load(data: dict) -> dict:
 
 
 def _ics(ctx: dict) -> list[Attachment]:
-    from app.agenda.services import session_feed_event
-    from app.calendar.ical import build_feed
-    from app.messages.render import link
-
     lab = ctx["lab"]
     url = link("labs.detail", slug=lab.slug)
     events = [session_feed_event(s, url) for s in ctx["sessions"]]

@@ -6,14 +6,17 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.agenda import follow_targets
+from app.agenda import services as agenda
 from app.common.timeutil import ROME
 from app.messages import follows, scheduled
 from app.messages.kinds import Gone, Kind, register
 from app.messages.models import Follow
+from app.messages.render import link
 from app.messages.services import enqueue, enqueue_many
 from app.platform.extensions import db
 
-KIND_SLUGS = {value: key for key, value in follows.TARGETS.items()}
+KIND_SLUGS = {value: key for key, value in follow_targets.TARGETS.items()}
 
 
 def target_name(kind: str, found) -> str:
@@ -26,7 +29,7 @@ def target_name(kind: str, found) -> str:
 
 def _load(data: dict) -> dict:
     follow = db.session.get(Follow, data["follow_id"])
-    found = follows.target_of(follow) if follow is not None else None
+    found = follow_targets.target_of(follow) if follow is not None else None
     if found is None:
         raise Gone(_("Chi segue o cosa segue non esiste più."))
     ctx = {"follow": follow, "target": found, "name": target_name(follow.target, found)}
@@ -37,8 +40,6 @@ def _load(data: dict) -> dict:
 
 def week_entries(kind: str, found, first):
     """What happens in the seven days from `first`: activities and lab sessions, cancelled ones too."""
-    from app.agenda import services as agenda
-
     last = first + timedelta(days=6)
     filters = agenda.Filters(
         town_id=found.id if kind == "town" else None,
@@ -51,9 +52,7 @@ def week_entries(kind: str, found, first):
 
 
 def _stop_link(ctx: dict) -> str:
-    from app.messages.render import link
-
-    return link("messages.follow_stop", token=follows.token(ctx["follow"], "stop"))
+    return link("agenda.follow_stop", token=follows.token(ctx["follow"], "stop"))
 
 
 def _reason(ctx: dict) -> str:
