@@ -14,18 +14,12 @@ from sqlalchemy.orm import selectinload
 
 from app.pacts.models import AGE_BANDS, OUTCOME_LABELS, Pact, PactStatus
 from app.platform.extensions import db
+from app.reports.period import Period
 
 KINDS = ("avviati", "attivi", "conclusi", "interrotti")
 PSEUDONYMOUS_HEADER = ["Patto", "Comune", "Aree", "Fascia d'età", "Nucleo", "Avvio", "Stato", "Esito", "Chiusura",
                        "Verifiche svolte"]  # fmt: skip
 NAMED_HEADER = [*PSEUDONYMOUS_HEADER, "Beneficiario", "Contatto", "Operatore responsabile"]
-
-
-@dataclass(frozen=True)
-class Period:
-    first: date
-    last: date
-    town_id: int | None = None
 
 
 @dataclass

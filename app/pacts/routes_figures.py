@@ -1,45 +1,22 @@
 """Coordinators' figures of the register, the pseudonymised rows, audited exports; the named export."""
 
 from flask import abort, current_app, render_template, request
-from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.audit.exports import download, to_csv, to_xlsx
-from app.common.timeutil import today_in_rome
 from app.pacts import bp, figures
 from app.pacts.forms import NamedExportForm
 from app.pacts.views import administrators, coordinators
-from app.platform.extensions import db
-from app.reports.forms import PeriodForm, default_period, period_args
-from app.towns.models import Town
+from app.reports.period import from_request as period_from
+from app.reports.period import period_args, subject
 
 SHEETS = (("avviati", "Patti avviati"), ("attivi", "Patti attivi"), ("conclusi", "Patti conclusi"),
           ("interrotti", "Patti interrotti"))  # fmt: skip
 
 
-def _period():
-    """The period and town of the query string (this year by default), or None with the form's errors."""
-    form = PeriodForm(request.args, data=default_period(today_in_rome()))
-    towns = db.session.scalars(select(Town).order_by(Town.name)).all()
-    form.comune.choices = [("", _("Tutti i Comuni"))] + [(t.slug, t.name) for t in towns]
-    if not form.validate() or not form.dal.data or not form.al.data:
-        return form, None
-    town = next((t for t in towns if t.slug == form.comune.data), None)
-    if form.comune.data and town is None:
-        abort(404)
-    return form, figures.Period(form.dal.data, form.al.data, town.id if town else None)
-
-
-def _subject(period, form) -> str:
-    return f"{period.first.isoformat()}–{period.last.isoformat()}" + (
-        f" {form.comune.data}" if form.comune.data else ""
-    )
-
-
 @bp.route("/numeri")
 @coordinators
 def figures_page():
-    form, period = _period()
+    form, period = period_from(request.args)
     result = figures.figures(period, current_app.config["PACT_YEARLY_TARGET"]) if period else None
     return render_template("pacts/figures.html", form=form, figures=result, args=period_args(request.args)), (
         200 if period else 400
@@ -52,7 +29,7 @@ def figure_rows(kind: str):
     """The pacts behind a figure, pseudonymised: the number stands for the person."""
     if kind not in figures.KINDS:
         abort(404)
-    form, period = _period()
+    form, period = period_from(request.args)
     if period is None:
         return render_template("pacts/figures.html", form=form, figures=None, args={}), 400
     table = figures.rows(figures.pacts_in(period), period, kind)
@@ -70,10 +47,10 @@ def _export(fmt: str, named: bool, form, period, reason: str = ""):
         table = figures.rows(pacts, period, "attivi", named)
         body, count = to_csv(header, table), len(table)
     action = "pacts.export_named" if named else f"pacts.export.{fmt}"
-    subject = _subject(period, form) + (f" · {fmt} · {reason}" if named else "")
+    what = subject(period, form.comune.data) + (f" · {fmt} · {reason}" if named else "")
     stem = "patti-con-nomi" if named else "patti"
     return download(
-        body, f"{stem}-{period.first.isoformat()}-{period.last.isoformat()}.{fmt}", action, subject, count
+        body, f"{stem}-{period.first.isoformat()}-{period.last.isoformat()}.{fmt}", action, what, count
     )
 
 
@@ -83,7 +60,7 @@ def export(fmt: str):
     """Pseudonymised XLSX (a sheet per figure) or CSV (every counted pact); audited."""
     if fmt not in ("xlsx", "csv"):
         abort(404)
-    form, period = _period()
+    form, period = period_from(request.args)
     if period is None:
         return render_template("pacts/figures.html", form=form, figures=None, args={}), 400
     return _export(fmt, False, form, period)
@@ -93,7 +70,7 @@ def export(fmt: str):
 @administrators
 def export_named():
     """An administrator's act: names and contacts, with a stated reason, in the audit log."""
-    form, period = _period()
+    form, period = period_from(request.args)
     export_form = NamedExportForm()
     if period is None:
         return render_template("pacts/export_named.html", form=form, export_form=export_form, args={}), 400

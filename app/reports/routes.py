@@ -1,17 +1,15 @@
 """Coordinators' dashboard, the rows behind each figure, and exports (audited)."""
 
 from flask import abort, render_template, request, url_for
-from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.accounts.decorators import roles_required
 from app.accounts.models import Role
 from app.audit.exports import download, to_csv, to_xlsx
-from app.common.timeutil import today_in_rome, utcnow
-from app.platform.extensions import db
+from app.common.timeutil import utcnow
 from app.reports import bp, services
-from app.reports.forms import PeriodForm, default_period, period_args
-from app.towns.models import Town
+from app.reports import period as periods
+from app.reports.period import from_request as period_from
+from app.reports.period import period_args
 
 coordinators = roles_required(Role.COORDINATOR, Role.ADMIN)
 SESSION_HEADER = ["Data", "Ora", "Laboratorio", "Comune", "Ore", "Presenze", "Di cui con nome", "Conteggio"]
@@ -21,25 +19,11 @@ MEETING_HEADER = ["Data", "Ora", "Gruppo", "Sede", "Presenti", "Assenti", "Giust
 KINDS = ("incontri", "persone", "attivita", "riunioni")
 
 
-def _period():
-    """The period in the query string, or this year so far; None with the form's errors."""
-    # A missing date (e.g. an export link with only "tipo") takes the default.
-    form = PeriodForm(request.args, data=default_period(today_in_rome()))
-    towns = db.session.scalars(select(Town).order_by(Town.name)).all()
-    form.comune.choices = [("", _("Tutti i Comuni"))] + [(t.slug, t.name) for t in towns]
-    if not form.validate() or not form.dal.data or not form.al.data:
-        return form, None
-    town = next((t for t in towns if t.slug == form.comune.data), None)
-    if form.comune.data and town is None:
-        abort(404)
-    return form, services.Period(form.dal.data, form.al.data, town.id if town else None)
-
-
 @bp.route("/")
 @coordinators
 def dashboard():
     """The figures of a period: labs, sessions, hours, attendance, people, activities."""
-    form, period = _period()
+    form, period = period_from(request.args)
     figures = services.figures(period, utcnow()) if period else None
     args = period_args(request.args)
     return render_template("reports/dashboard.html", form=form, figures=figures, args=args), (
@@ -51,7 +35,7 @@ def dashboard():
 @coordinators
 def rows(kind: str):
     """The rows behind a figure: sessions, people or activities."""
-    form, period = _period()
+    form, period = period_from(request.args)
     if kind not in KINDS:
         abort(404)
     if period is None:
@@ -81,14 +65,12 @@ def _table(kind: str, period):
 @coordinators
 def export(fmt: str):
     """XLSX (one sheet per kind) or CSV (one kind); recorded in the audit log."""
-    form, period = _period()
+    form, period = period_from(request.args)
     if fmt not in ("xlsx", "csv"):
         abort(404)
     if period is None:
         return render_template("reports/dashboard.html", form=form, figures=None, args={}), 400
-    subject = f"{period.first.isoformat()}–{period.last.isoformat()}" + (
-        f" {form.comune.data}" if form.comune.data else ""
-    )
+    subject = periods.subject(period, form.comune.data)
     if fmt == "xlsx":
         sheets = [(title, *_table(kind, period)) for kind, title in
                   (("riunioni", "Incontri gruppi"), ("incontri", "Incontri laboratori"),

@@ -12,13 +12,7 @@ from app.labs.models import Lab, LabAttendance, LabSession
 from app.labs.services import attendance_total
 from app.platform.extensions import db
 from app.reports import aggregates
-
-
-@dataclass(frozen=True)
-class Period:
-    first: date
-    last: date
-    town_id: int | None = None
+from app.reports.period import Period
 
 
 @dataclass
