@@ -19,6 +19,7 @@ run: install assets
 
 test: install assets
 	$(BIN)/ruff check app tests migrations
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -45,6 +46,7 @@ $(VENDOR)/.copied: package.json package-lock.json
 
 lint: install
 	$(BIN)/ruff check app tests migrations
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check app tests migrations
 
 format: install

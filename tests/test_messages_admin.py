@@ -1,6 +1,7 @@
 """Posta inviata: administrators list, open and resend messages."""
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from app.accounts.models import Role
@@ -76,3 +77,22 @@ def test_list_makes_a_fixed_number_of_queries(as_admin, make_user):
     with count_queries() as many:
         as_admin.get("/amministrazione/posta/")
     assert len(few) == len(many)
+
+
+def test_administrators_reach_posta_inviata_from_the_menu(as_admin):
+    """Like Utenti and Comuni: a link in the main navigation, marked current on its pages."""
+    page = BeautifulSoup(as_admin.get("/area-riservata").data, "html.parser")
+    menu = page.find("nav", attrs={"aria-label": "Navigazione principale"})
+    links = {a.get_text(strip=True): a["href"] for a in menu.find_all("a")}
+    assert links["Posta inviata"] == "/amministrazione/posta/"
+    outbox = BeautifulSoup(as_admin.get("/amministrazione/posta/").data, "html.parser")
+    current = outbox.find("nav", attrs={"aria-label": "Navigazione principale"}).find(attrs={"aria-current": "page"})
+    assert current.get_text(strip=True) == "Posta inviata"
+
+
+def test_the_menu_offers_posta_inviata_to_administrators_only(browser, make_user):
+    for n, role in enumerate((Role.COORDINATOR, Role.OPERATOR, Role.COMMUNITY_MAKER)):
+        browser.login(make_user(f"staff{n}@example.org", [role], f"Persona {n}"))
+        page = text(browser.get("/area-riservata"))
+        assert "Area riservata" in page and "Posta inviata" not in page
+        browser.logout()

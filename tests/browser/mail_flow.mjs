@@ -57,7 +57,12 @@ for (const [label, viewport] of [['phone', phone], ['desktop', desktop]]) {
   await page.getByLabel('Password').fill(config.password);
   await page.getByRole('button', { name: 'Accedi' }).click();
   await page.waitForURL(/area-riservata/);
-  await page.goto(base + '/amministrazione/posta/');
+  // Posta inviata is reached from the menu, as Utenti and Comuni are (behind the burger on a phone).
+  const toggler = page.getByRole('button', { name: 'Mostra o nascondi il menu' });
+  if (await toggler.isVisible()) await toggler.click();
+  await page.getByRole('navigation', { name: 'Navigazione principale' })
+    .getByRole('link', { name: 'Posta inviata' }).click();
+  await page.waitForURL(/\/amministrazione\/posta\/$/);
   results.steps[`outbox_${label}`] = await page.locator('main').innerText();
   await audit(page, `outbox-${label}`);
   await shot(page, `mail-outbox-${label}`);
