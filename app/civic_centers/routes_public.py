@@ -14,8 +14,8 @@ from app.civic_centers import bp
 from app.civic_centers.jsonld import activity_events, center_place
 from app.civic_centers.loaders import get_activity_or_404, get_center_or_404
 from app.civic_centers.models import CivicCenter
-from app.civic_centers.notices import WINDOW_DAYS, upcoming_changes
 from app.civic_centers.services import can_create_centers, can_manage
+from app.civic_centers.upcoming_changes import WINDOW_DAYS, upcoming_changes
 from app.common.timeutil import today_in_rome
 from app.events.urls import activity_add_url
 from app.platform.extensions import db
