@@ -57,11 +57,13 @@ for (const [label, viewport] of [['phone', phone], ['desktop', desktop]]) {
   await page.getByLabel('Password').fill(config.password);
   await page.getByRole('button', { name: 'Accedi' }).click();
   await page.waitForURL(/area-riservata/);
-  // Posta inviata is reached from the menu, as Utenti and Comuni are (behind the burger on a phone).
+  // Posta inviata is reached from the menu, under Amministrazione beside Utenti and Comuni
+  // (behind the burger on a phone).
   const toggler = page.getByRole('button', { name: 'Mostra o nascondi il menu' });
   if (await toggler.isVisible()) await toggler.click();
-  await page.getByRole('navigation', { name: 'Navigazione principale' })
-    .getByRole('link', { name: 'Posta inviata' }).click();
+  const menu = page.getByRole('navigation', { name: 'Navigazione principale' });
+  await menu.getByRole('button', { name: 'Amministrazione' }).click();
+  await menu.getByRole('link', { name: 'Posta inviata' }).click();
   await page.waitForURL(/\/amministrazione\/posta\/$/);
   results.steps[`outbox_${label}`] = await page.locator('main').innerText();
   await audit(page, `outbox-${label}`);
