@@ -1,5 +1,6 @@
 """The job queue: SqliteHuey by default, RedisHuey when QUEUE_URL names a Redis."""
 
+import importlib
 import os
 import uuid
 
@@ -49,3 +50,25 @@ def test_redis_queue_when_configured(monkeypatch):
         assert huey.execute(huey.dequeue()) == [1, 2, 3]
     finally:
         huey.storage.flush_all()
+
+
+def test_the_worker_starts_from_app_worker(monkeypatch):
+    """`huey_consumer app.worker.huey`: the worker's entry hands the queue the app factory (the
+    queue, being plumbing, cannot import it); without it, a task says how to start the worker."""
+    from app import create_app
+    from app.messages import queue
+
+    monkeypatch.setattr(queue, "_factory", None)
+    monkeypatch.setattr(queue, "_worker_app", None)
+    with pytest.raises(RuntimeError, match=r"huey_consumer app\.worker\.huey"):
+        queue._app()
+    import app.worker
+
+    monkeypatch.setattr(queue, "_factory", None)
+    importlib.reload(app.worker)
+    assert queue._factory is create_app
+    assert app.worker.huey is queue.huey
+    built = object()
+    monkeypatch.setattr(queue, "_factory", lambda: built)
+    assert queue._app() is built  # one app per worker process, built on first use
+    assert queue._app() is built
