@@ -2,11 +2,12 @@
 
 from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from app.audit.exports import download, to_csv, to_xlsx
 from app.common.timeutil import today_in_rome
-from app.pacts import bp, figures
+from app.pacts import access, bp, figures
 from app.pacts.forms import NamedExportForm
 from app.pacts.views import administrators, coordinators
 from app.platform.extensions import db
@@ -69,6 +70,13 @@ def _export(fmt: str, named: bool, form, period, reason: str = ""):
     else:
         table = figures.rows(pacts, period, "attivi", named)
         body, count = to_csv(header, table), len(table)
+    if named:  # names and contacts leave the register: each pact's read log says so
+        exported = {
+            row[0] for sheet in ([t for _t, _h, t in sheets] if fmt == "xlsx" else [table]) for row in sheet
+        }
+        for pact in pacts:
+            if pact.number in exported:
+                access.log_read(current_user, pact, "esportazione")
     action = "pacts.export_named" if named else f"pacts.export.{fmt}"
     subject = _subject(period, form) + (f" · {fmt} · {reason}" if named else "")
     stem = "patti-con-nomi" if named else "patti"
