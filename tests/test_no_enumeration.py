@@ -35,3 +35,16 @@ def test_lab_page_lists_co_makers_by_address(browser, make_user):
     page = text(response)
     assert "Ottavio Riservato" not in page
     assert "altro@example.org" in page
+
+
+def test_center_page_lists_managers_by_address(browser, coordinator, make_user):
+    other = make_user("gestore@example.org", [], "Gemma Riservata")
+    center = factories.center()
+    db.session.commit()
+    browser.login(coordinator)
+    response = browser.post(
+        f"/gestione/centri/{center.slug}/gestori", {"email": other.email}, follow_redirects=True
+    )
+    page = text(response)
+    assert "Gemma Riservata" not in page
+    assert "gestore@example.org" in page
