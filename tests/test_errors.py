@@ -25,7 +25,7 @@ def test_request_too_large(app, browser):
     app.config["MAX_CONTENT_LENGTH"] = 100
     response = browser.post("/accedi", {"email": "a@b.it", "password": "x" * 500})
     assert response.status_code == 413
-    assert "Dati troppo grandi" in text(response)
+    assert "File troppo grande" in text(response)
 
 
 @pytest.fixture

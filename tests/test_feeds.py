@@ -192,13 +192,13 @@ def test_renaming_a_town_or_moving_a_center_updates_every_location(as_admin, cen
 def test_a_request_with_another_host_name_cannot_change_what_subscribers_get(
     app, browser, center, current, monkeypatch
 ):
-    """Event URLs carry the host: bytes built for one host are never served to another.
+    """Event URLs point to PUBLIC_URL, never to the request's Host (issue 27).
 
     (Production also refuses unknown hosts outright: TRUSTED_HOSTS, test_config.py.)
     """
-    monkeypatch.setitem(app.config, "SERVER_NAME", None)  # links follow the Host header, as in production
-    forged = browser.get("/ical/tutto.ics", headers={"Host": "evil.example"})
-    assert "URL:http://evil.example/" in forged.get_data(as_text=True)
+    monkeypatch.setitem(app.config, "SERVER_NAME", None)  # no Host from the configuration, as in production
+    forged = browser.get("/ical/tutto.ics", headers={"Host": "evil.example"}).get_data(as_text=True)
+    assert "evil.example" not in forged and "URL:http://legami.test/centri/" in forged
     served = browser.get("/ical/tutto.ics", headers={"Host": "legami.test"}).get_data(as_text=True)
     assert "evil.example" not in served and "URL:http://legami.test/centri/" in served
 

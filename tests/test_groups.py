@@ -148,7 +148,7 @@ def test_change_role_and_remove(browser, team):
     # Leaving keeps the past: the membership ends today, and with it the access.
     assert db.session.get(GroupMembership, link_id).end_on == today_in_rome() - timedelta(days=1)
     page = text(browser.get(f"/gruppi/{slug}/modifica"))
-    assert "Silvia Fiorentini" in page and "al " in page
+    assert "membro@example.org" in page and "al " in page  # listed by address (issue 27)
     browser.logout()
     browser.login(db.session.scalar(select(User).where(User.email == "membro@example.org")))
     assert browser.get(f"/incontri/{meeting_id}").status_code == 404

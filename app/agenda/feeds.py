@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Response, abort, make_response, redirect, request, url_for
+from flask import Response, abort, current_app, make_response, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.http import is_resource_modified
 
@@ -21,6 +21,14 @@ AUDIENCE_BY_SLUG = {slug: audience for audience, slug in AUDIENCE_SLUGS.items()}
 PLACEHOLDER_ID = 987654321
 
 
+def public_origin() -> str:
+    """Scheme and host (with its port, if any) of PUBLIC_URL: the feeds' event URLs point there,
+    whatever Host header the request came with, so one feed is one cached row, not one per Host
+    or port a client chooses to send."""
+    parts = urlsplit(current_app.config["PUBLIC_URL"])
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
 def _url_builders():
     """The events' external URLs by (center slug, activity id) and by lab slug.
 
@@ -28,23 +36,20 @@ def _url_builders():
     thousands of events from a hundred centers.
     """
     centers, labs = {}, {}
+    origin = public_origin()
 
     def activity_url(slug: str, activity_id: int) -> str:
         if slug not in centers:
-            url = url_for(
-                "civic_centers.activity_detail", slug=slug, activity_id=PLACEHOLDER_ID, _external=True
-            )
+            url = origin + url_for("civic_centers.activity_detail", slug=slug, activity_id=PLACEHOLDER_ID)
             centers[slug] = url.split(str(PLACEHOLDER_ID))
         parts = centers[slug]
         if len(parts) != 2:  # the placeholder is also in the center's slug
-            return url_for(
-                "civic_centers.activity_detail", slug=slug, activity_id=activity_id, _external=True
-            )
+            return origin + url_for("civic_centers.activity_detail", slug=slug, activity_id=activity_id)
         return f"{parts[0]}{activity_id}{parts[1]}"
 
     def lab_url(slug: str) -> str:
         if slug not in labs:
-            labs[slug] = url_for("labs.detail", slug=slug, _external=True)
+            labs[slug] = origin + url_for("labs.detail", slug=slug)
         return labs[slug]
 
     return activity_url, lab_url
@@ -79,8 +84,8 @@ def _built(cache_key: str, filters: Filters, name):
 
 def _serve(key: str, filters: Filters, name):
     """The feed with ETag and Last-Modified; 304 when the client's copy is current."""
-    # Event URLs carry the host name: each host has its own cached bytes.
-    body, etag, last_modified = _built(f"{key}@{request.host}", filters, name)
+    # Event URLs carry the public address (never the request's Host): one cached feed for all.
+    body, etag, last_modified = _built(f"{key}@{urlsplit(public_origin()).netloc}", filters, name)
     if body is None:  # _built compared the client's validators already
         response = Response(status=304)
     else:

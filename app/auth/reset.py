@@ -1,5 +1,9 @@
 """Password dimenticata?: single-use tokens, stored hashed, valid one hour, void once the
-password changes in any way. No request, no commit."""
+password changes in any way. No request, no commit.
+
+The request only queues a message to the address typed (auth/notices.py), the same work for
+any address; the worker looks the account up and makes the token when it writes the e-mail
+(`issue`), so the reply takes no longer for an address that has an account."""
 
 import hashlib
 import secrets
@@ -10,7 +14,6 @@ from sqlalchemy import DateTime, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
-from app.auth.services import change_password, find_by_email
 from app.common.timeutil import utcnow
 from app.platform.extensions import db
 
@@ -37,17 +40,13 @@ def _mark(user: User) -> str:
     return _hash(f"{user.id}:{user.password_hash or ''}")
 
 
-def request_reset(email: str) -> tuple[User, str] | None:
-    """For an active account: a new token (the caller mails it). Unknown addresses: None,
-    after the same work, so that the reply takes a similar time."""
+def issue(user: User) -> str:
+    """A new token for this account (stored hashed), made when the message that carries it is
+    written (auth/notices.py)."""
     token = secrets.token_urlsafe(32)
-    token_hash = _hash(token)
-    user = find_by_email(email)
-    if user is None or not user.is_active:
-        return None
-    db.session.add(PasswordReset(user_id=user.id, token_hash=token_hash, password_mark=_mark(user)))
+    db.session.add(PasswordReset(user_id=user.id, token_hash=_hash(token), password_mark=_mark(user)))
     db.session.flush()
-    return user, token
+    return token
 
 
 def find_valid(token: str, now: datetime | None = None) -> PasswordReset | None:
@@ -64,7 +63,7 @@ def find_valid(token: str, now: datetime | None = None) -> PasswordReset | None:
     return reset
 
 
-def use(reset: PasswordReset, new_password: str) -> User:
+def use(reset: PasswordReset) -> User:
+    """Spend the link; the caller sets the new password (auth.services.change_password)."""
     reset.used_at = utcnow()
-    change_password(reset.user, new_password)
     return reset.user

@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
-from app.auth import bp, reset
+from app.auth import bp, reset, services
 from app.auth.forms import ForgotPasswordForm, SetPasswordForm
 from app.auth.notices import send_password_reset
 from app.platform.extensions import db, limiter
@@ -23,9 +23,7 @@ def forgot_password():
     """The same reply whether or not the address has an account."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        found = reset.request_reset(form.email.data)
-        if found is not None:
-            send_password_reset(*found)
+        send_password_reset(form.email.data)  # the same work for any address (auth/reset.py)
         db.session.commit()
         flash(
             _(
@@ -46,7 +44,8 @@ def reset_password(token: str):
         abort(404)
     form = SetPasswordForm()
     if form.validate_on_submit():
-        user = reset.use(found, form.password.data)
+        user = reset.use(found)
+        services.change_password(user, form.password.data)
         db.session.commit()
         logout_user()
         login_user(user)

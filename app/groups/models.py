@@ -140,6 +140,12 @@ class GroupMembership(db.Model):
         return self.user.full_name if self.user else self.name
 
     @property
+    def listed_as(self) -> str:
+        """How the page that adds members lists them: an account by its address (the one typed
+        to add it), so that adding by e-mail never shows the name of an account that existed."""
+        return self.user.email if self.user else self.name
+
+    @property
     def has_account(self) -> bool:
         return self.user_id is not None
 

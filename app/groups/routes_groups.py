@@ -113,7 +113,7 @@ def _quorum_number(form) -> int | None:
 
 def _edit_page(group, form, member_form, status=200, person_form=None, conflict=None):
     today = today_in_rome()
-    members = sorted(group.memberships, key=lambda m: (m.end_on is not None, m.display_name.lower()))
+    members = sorted(group.memberships, key=lambda m: (m.end_on is not None, m.listed_as.lower()))
     role_forms = {m.id: RoleForm(formdata=None, role=m.role, prefix=f"r{m.id}") for m in members}
     return render_template(
         "groups/form.html", form=form, group=group, member_form=member_form, members=members,
@@ -193,7 +193,7 @@ def member_role(slug: str, membership_id: int):
         else:
             services.end_membership(link, today_in_rome())
             db.session.commit()
-            flash(_("%(name)s non fa più parte del gruppo da oggi.", name=link.display_name), "success")
+            flash(_("%(name)s non fa più parte del gruppo da oggi.", name=link.listed_as), "success")
     else:
         form = RoleForm(prefix=f"r{link.id}")
         if form.validate_on_submit():

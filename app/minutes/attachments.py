@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from app.groups.models import Meeting
 from app.minutes.models import Attachment, Minutes
+from app.platform.config import UPLOAD_MAX_BYTES
 from app.platform.extensions import db
 from app.platform.storage import storage
 
-MAX_BYTES = 10 * 1024 * 1024
+MAX_BYTES = UPLOAD_MAX_BYTES
 # What the content must be; the stored name gets the matching extension.
 ALLOWED = {
     "application/pdf": ".pdf",

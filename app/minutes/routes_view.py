@@ -90,7 +90,7 @@ def revision(minutes_id: int, number: int):
         abort(404)
     rev = next((r for r in minutes.revisions if r.number == number), None) or abort(404)
     before = services.previous_revision(minutes, rev)
-    lines = services.diff(before.body if before else "", rev.body)
+    lines = services.diff(before.body, rev.body) if before else []  # a first version: its text is below
     return render_template("minutes/revision.html", minutes=minutes, revision=rev, before=before, lines=lines,
                            can_edit=access.can_edit(current_user, minutes), button=EmptyForm())  # fmt: skip
 

@@ -1,10 +1,9 @@
 """The life of a verbale: draft, review, approval, rettifica, revisions, trash. No commit."""
 
-import difflib
-
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.common import linediff
 from app.common.timeutil import utcnow
 from app.groups import attendance
 from app.groups import services as group_services
@@ -140,14 +139,10 @@ def restore(minutes: Minutes) -> None:
     minutes.deleted_at = None
 
 
-def diff(old: str, new: str) -> list[tuple[str, str]]:
-    """A readable line diff: (kind, line) with kind in "same", "added", "removed"."""
-    lines = []
-    for line in difflib.ndiff(old.splitlines(), new.splitlines()):
-        kind = {"  ": "same", "+ ": "added", "- ": "removed"}.get(line[:2])
-        if kind:
-            lines.append((kind, line[2:]))
-    return lines
+def diff(old: str, new: str) -> list[tuple[str, str]] | None:
+    """A readable line diff, bounded in time (app/common/linediff.py): (kind, line) with kind in
+    "same", "added", "removed", "skipped"; None when there are too many differences to show."""
+    return linediff.diff(old, new)
 
 
 def previous_revision(minutes: Minutes, revision: MinutesRevision) -> MinutesRevision | None:
@@ -171,4 +166,3 @@ def visible_query(group_id: int, members_view: bool):
     if not members_view:
         query = query.where(Minutes.visibility == Visibility.PUBLIC)
     return query
-

@@ -49,7 +49,7 @@ def log_read(user, pact: Pact, what: str) -> None:
 def get_pact_or_404(number: str, *, read: str | None = "scheda", work=False, manage=False) -> Pact:
     """The pact numbered `number`, if current_user may see it; else 404.
 
-    read: what is being read ("scheda", "stampa", "pdf") and so logged; None
+    read: what is being read ("scheda", "stampa", "pdf"; "esportazione" from the named export) and so logged; None
     for actions that show no personal data. work/manage: 403 for a viewer
     (a coordinator) who may not write.
     """

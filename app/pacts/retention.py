@@ -2,14 +2,18 @@
 
 What goes: the beneficiary's name, contact and exact age, the interruption
 reason, every diary note, the notes of the reviews and the names and texts of
-the person's own commitments. What stays, so the figures do not change: the
+the person's own commitments, and the person's name and contact wherever free text still
+carries them: the other parties' commitments (who, how often) and the audit log's entries
+(a named export's stated reason, say). What stays, so the figures do not change: the
 number, town, areas, age band, household size, dates, status and outcome.
 """
 
+import re
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, or_, select
 
+from app.audit.models import AuditEntry
 from app.common.timeutil import utcnow
 from app.pacts.models import CLOSED, Commitment, DiaryNote, Pact, Party, Review
 from app.platform.extensions import db
@@ -31,7 +35,31 @@ def due(today: date, years: int) -> list[Pact]:
     return list(db.session.scalars(query.order_by(Pact.id)))
 
 
+def _traces(pact: Pact) -> list[str]:
+    """How free text may name the person: the name in either order, the contact."""
+    words = pact.beneficiary_name.split()
+    found = [" ".join(words), " ".join(reversed(words)), pact.beneficiary_contact.strip()]
+    # Too short to be a name rather than part of another word ("—", initials).
+    return sorted({t for t in found if len(t) >= 3 and t != ANONYMOUS}, key=len, reverse=True)
+
+
+def _scrub(text: str, traces: list[str]) -> str:
+    for trace in traces:
+        text = re.sub(r"\s+".join(map(re.escape, trace.split())), ANONYMOUS, text, flags=re.IGNORECASE)
+    return text
+
+
+def _scrub_audit_log(traces: list[str]) -> None:
+    if not traces:
+        return
+    mentions = or_(*(func.lower(AuditEntry.subject).contains(t.lower()) for t in traces))
+    for entry in db.session.scalars(select(AuditEntry).where(mentions)):
+        entry.subject = _scrub(entry.subject, traces)
+
+
 def anonymise(pact: Pact) -> None:
+    traces = _traces(pact)
+    _scrub_audit_log(traces)
     pact.beneficiary_name = ANONYMOUS
     pact.beneficiary_contact = ""
     pact.beneficiary_age = None
@@ -42,8 +70,8 @@ def anonymise(pact: Pact) -> None:
     for review in db.session.scalars(select(Review).where(Review.pact_id == pact.id)):
         review.notes = ""
     for commitment in db.session.scalars(select(Commitment).where(Commitment.pact_id == pact.id)):
-        if commitment.party == Party.PERSON:
-            commitment.who = ""
+        commitment.who = "" if commitment.party == Party.PERSON else _scrub(commitment.who, traces)
+        commitment.frequency = _scrub(commitment.frequency, traces)
         commitment.what = ANONYMOUS
 
 

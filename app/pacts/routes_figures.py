@@ -1,9 +1,10 @@
 """Coordinators' figures of the register, the pseudonymised rows, audited exports; the named export."""
 
 from flask import abort, current_app, render_template, request
+from flask_login import current_user
 
 from app.audit.exports import download, to_csv, to_xlsx
-from app.pacts import bp, figures
+from app.pacts import access, bp, figures
 from app.pacts.forms import NamedExportForm
 from app.pacts.views import administrators, coordinators
 from app.reports.period import from_request as period_from
@@ -46,6 +47,13 @@ def _export(fmt: str, named: bool, form, period, reason: str = ""):
     else:
         table = figures.rows(pacts, period, "attivi", named)
         body, count = to_csv(header, table), len(table)
+    if named:  # names and contacts leave the register: each pact's read log says so
+        exported = {
+            row[0] for sheet in ([t for _t, _h, t in sheets] if fmt == "xlsx" else [table]) for row in sheet
+        }
+        for pact in pacts:
+            if pact.number in exported:
+                access.log_read(current_user, pact, "esportazione")
     action = "pacts.export_named" if named else f"pacts.export.{fmt}"
     what = subject(period, form.comune.data) + (f" · {fmt} · {reason}" if named else "")
     stem = "patti-con-nomi" if named else "patti"

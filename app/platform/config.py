@@ -4,6 +4,12 @@ import os
 import secrets
 from pathlib import Path
 
+# The largest file a form takes (a verbale's attachment: "al massimo 10 MB").
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+# A request may carry that file plus the multipart framing and the other fields of its form;
+# past this it is refused with the 413 page (errors.py), which names the 10 MB.
+REQUEST_MAX_BYTES = UPLOAD_MAX_BYTES + 1024 * 1024
+
 
 def _host_list(value: str) -> list[str]:
     return [host.strip() for host in value.split(",") if host.strip()]
@@ -73,7 +79,7 @@ def defaults(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
         "WTF_CSRF_TIME_LIMIT": 60 * 60 * 4,
-        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": REQUEST_MAX_BYTES,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "RATELIMIT_HEADERS_ENABLED": False,
         "FEED_MEMORY_BYTES": 32 * 1024 * 1024,

@@ -12,7 +12,14 @@ MESSAGES = {
     403: (_l("Accesso negato"), _l("Non hai i permessi per questa pagina o per questa azione.")),
     404: (_l("Pagina non trovata"), _l("La pagina che cerchi non esiste o non è più disponibile.")),
     405: (_l("Operazione non consentita"), _l("Questa pagina non accetta questo tipo di richiesta.")),
-    413: (_l("Dati troppo grandi"), _l("I dati inviati superano la dimensione consentita.")),
+    413: (
+        _l("File troppo grande"),
+        _l(
+            "Il file o i dati inviati superano il limite: un allegato può essere al massimo di 10 MB. "
+            "Non è stato salvato nulla. Torna indietro e scegli un file più piccolo (puoi comprimerlo o "
+            "dividerlo in più parti)."
+        ),
+    ),
     429: (
         _l("Troppi tentativi"),
         _l("Hai fatto troppi tentativi in poco tempo. Per sicurezza attendi qualche minuto e riprova."),

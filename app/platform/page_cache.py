@@ -3,7 +3,8 @@
 A public page (home, calendar, a center, an activity, a lab, a group, a
 public verbale) reads the same for every visitor who is not signed in, on the
 same day, with the same address and the same remembered town. Such a page is
-kept in this process's memory under a key made of those and of the data's
+kept in this process's memory under a key made of those (scheme included: an absolute
+link in a page read over http must not reach a visitor over https) and of the data's
 *generation*: a counter in the database that every commit changing data
 raises by one, in the same transaction as the change. So a kept page is never
 older than the data: the first request after a change renders it again.
@@ -140,8 +141,8 @@ def public_page(*, cookies: tuple[str, ...] = ()):
             generation = _cache().generation()
             if generation is None:  # a database without the counter: nothing is kept
                 return view(*args, **kwargs)
-            key = (
-                request.host, request.full_path, today_in_rome(), generation,
+            key = (  # the scheme too: a page may carry absolute links (url_for(_external=True))
+                request.scheme, request.host, request.full_path, today_in_rome(), generation,
                 *(request.cookies.get(name, "") for name in cookies),
             )  # fmt: skip
             kept = _cache().get(key)

@@ -1,4 +1,8 @@
-"""One log line per request, with its duration."""
+"""One log line per request, with its duration.
+
+Private links carry their secret in the path (a password reset, an invitation, a lab sign-up's
+withdraw link, a follow's confirmation, an unsubscribe, a personal feed): every view argument
+named `token` (or ending in `_token`) is logged as "…", so the log never holds a working link."""
 
 import logging
 import time
@@ -6,6 +10,15 @@ import time
 from flask import Flask, g, request
 
 logger = logging.getLogger("legami.requests")
+
+
+def logged_path() -> str:
+    """The request's path with the value of each token argument of its route replaced by "…"."""
+    path = request.path
+    for name, value in (request.view_args or {}).items():
+        if (name == "token" or name.endswith("_token")) and value:
+            path = path.replace(str(value), "…")
+    return path
 
 
 def init_app(app: Flask) -> None:
@@ -27,7 +40,7 @@ def init_app(app: Flask) -> None:
         logger.info(
             "%s %s %s %.1fms %s",
             request.method,
-            request.path,
+            logged_path(),
             response.status_code,
             duration_ms,
             request.remote_addr or "-",
