@@ -2,13 +2,13 @@
 configured public address (never the request's Host), a Message-ID made from the key."""
 
 import hashlib
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 
 from flask import current_app, render_template, url_for
 
 from app.common.timeutil import utcnow
+from app.messages import headers
 from app.messages.kinds import KINDS
 from app.messages.models import Message
 
@@ -32,8 +32,9 @@ def message_id(key: str) -> str:
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
 
 
-def sender() -> Address:
-    return Address(current_app.config["MAIL_FROM_NAME"], addr_spec=current_app.config["MAIL_FROM"])
+def sender() -> str:
+    """The From value, encoded like every name (app/messages/headers.py)."""
+    return headers.address(current_app.config["MAIL_FROM_NAME"], current_app.config["MAIL_FROM"], "From")
 
 
 def render(message: Message) -> tuple[EmailMessage, str, str]:
@@ -43,16 +44,17 @@ def render(message: Message) -> tuple[EmailMessage, str, str]:
         ctx = dict(message.data or {})
         ctx.update(kind.load(message.data or {}))
         ctx.update(message=message, link=link, public_url=public_url())
-        subject = " ".join(str(kind.subject(ctx)).split())
+        subject = headers.plain(kind.subject(ctx), 255)
         unsubscribe = kind.unsubscribe(ctx) if kind.unsubscribe else None
         ctx.update(subject=subject, reason=str(kind.reason(ctx)), unsubscribe=unsubscribe)
         text = render_template(f"mail/{kind.name}.txt", **ctx)
         html = render_template(f"mail/{kind.name}.html", **ctx)
         attachments = kind.attachments(ctx)
-    email = EmailMessage()
-    email["Subject"] = subject
-    email["From"] = sender()
-    email["To"] = Address(message.to_name, addr_spec=message.to_email)
+    email = EmailMessage(policy=headers.POLICY)
+    # Written by us, never parsed (a row queued before names were cleaned is made plain here too).
+    email.set_raw("Subject", headers.subject(subject))
+    email.set_raw("From", sender())
+    email.set_raw("To", headers.address(message.to_name, message.to_email, "To"))
     email["Date"] = format_datetime(utcnow())
     email["Message-ID"] = message_id(message.key)
     email["Auto-Submitted"] = "auto-generated"
@@ -66,4 +68,5 @@ def render(message: Message) -> tuple[EmailMessage, str, str]:
             item.content, maintype=item.maintype, subtype=item.subtype, filename=item.filename,
             params=item.params or None,
         )  # fmt: skip
+    headers.verify(email)
     return email, subject, text

@@ -8,12 +8,15 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 
 from app.common.timeutil import utcnow
+from app.messages.headers import display_name
 from app.messages.kinds import KINDS
 from app.messages.models import Message, MessageState
 from app.platform.extensions import db
 
-# One address: no spaces or line breaks, exactly one "@", a dot in the domain.
-ADDRESS_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# One address: no spaces, line breaks, control characters, quotes or brackets, exactly one "@",
+# a dot in the domain; and no "=?" (an encoded word that a header parser would decode).
+_PART = r'[^@\s\x00-\x1f\x7f-\x9f"<>()\[\],;:\\]+'
+ADDRESS_RE = re.compile(rf"^{_PART}@{_PART}\.{_PART}$")
 _PENDING = "legami_outbox_pending"
 
 
@@ -22,12 +25,15 @@ class BadAddress(ValueError):
 
 
 def valid_address(address: str) -> bool:
-    return bool(address) and len(address) <= 254 and bool(ADDRESS_RE.match(address))
+    if not address or len(address) > 254 or "=?" in address:
+        return False
+    return bool(ADDRESS_RE.match(address))
 
 
 def clean_name(name: str) -> str:
-    """A display name on one line: line breaks never reach a header."""
-    return " ".join((name or "").split())[:120]
+    """A display name as plain text on one line (app/messages/headers.py): no control character,
+    no encoded word, so it can never become a header line of its own."""
+    return display_name(name)
 
 
 def enqueue(kind: str, to: str, data: dict, key: str, name: str = "", user=None) -> Message:
