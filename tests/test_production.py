@@ -44,10 +44,10 @@ def gunicorn(db_url, tmp_path):
     env = {
         **os.environ,
         "LEGAMI_ENV": "production",
-        "SECRET_KEY": "production-test-secret",
+        "SECRET_KEY": "production-test-secret-production-test",
         "DATABASE_URL": db_url,
         "RATELIMIT_STORAGE_URI": REDIS_URL,
-        "TRUSTED_HOSTS": "127.0.0.1",
+        "TRUSTED_HOSTS": "127.0.0.1,legami.example.it",  # PUBLIC_URL's host too
         "MAIL_SERVER": "127.0.0.1",
         "PUBLIC_URL": "https://legami.example.it",
         # Redis outlives the test: a fresh prefix keeps earlier runs' counters out.

@@ -80,6 +80,7 @@ def test_production_cookies_are_secure_and_hsts_is_sent(db_url):
             db_url,
             None,
             LEGAMI_ENV="production",
+            SECRET_KEY="production-secret-key-of-at-least-32-bytes",
             RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379",
             TRUSTED_HOSTS=["legami.test"],
             MAIL_SERVER="127.0.0.1",

@@ -2,6 +2,7 @@
 configured public address (never the request's Host), a Message-ID made from the key."""
 
 import hashlib
+from contextlib import contextmanager
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -22,9 +23,20 @@ def link(endpoint: str, **values) -> str:
     return public_url() + url_for(endpoint, **values)
 
 
+class NotConfigured(RuntimeError):
+    """The settings cannot build this message (PUBLIC_URL's host not among TRUSTED_HOSTS):
+    the message waits and is tried again, it is not failed for good (app/messages/delivery.py)."""
+
+
+@contextmanager
 def public_context():
     """A request context whose base URL is the configured public address."""
-    return current_app.test_request_context("/", base_url=public_url() + "/")
+    with current_app.test_request_context("/", base_url=public_url() + "/") as ctx:
+        if ctx.url_adapter is None:  # Flask refused the host: no link can be built
+            raise NotConfigured(
+                f"PUBLIC_URL ({public_url()}) is not on a host listed in TRUSTED_HOSTS: no link can be built."
+            )
+        yield ctx
 
 
 def message_id(key: str) -> str:

@@ -3,6 +3,15 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from werkzeug.sansio.utils import host_is_trusted
+
+# The only values of LEGAMI_ENV, written exactly so: anything else refuses to start rather than
+# run a production server as a development one ("PRODUCTION", "prod", " production").
+ENVIRONMENTS = ("development", "test", "production")
+# A production SECRET_KEY signs sessions and every link in the e-mails: at least this many bytes.
+SECRET_KEY_MIN_BYTES = 32
 
 
 def _host_list(value: str) -> list[str]:
@@ -131,6 +140,11 @@ def from_environment() -> dict:
 
 def finalise(config, instance_path: str) -> None:
     """Derive dependent settings and refuse unsafe production settings."""
+    if config.get("LEGAMI_ENV") not in ENVIRONMENTS:
+        raise ConfigError(
+            f"LEGAMI_ENV must be exactly one of {', '.join(ENVIRONMENTS)} (lower case, no spaces); "
+            f"got {config.get('LEGAMI_ENV')!r}."
+        )
     production = config["LEGAMI_ENV"] == "production"
     config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
     config["SESSION_COOKIE_SECURE"] = production
@@ -149,6 +163,21 @@ def finalise(config, instance_path: str) -> None:
         raise ConfigError("MAIL_SERVER and an https:// PUBLIC_URL must be set in production.")
     if production and not config.get("TRUSTED_HOSTS"):
         raise ConfigError("TRUSTED_HOSTS must list the portal's host names in production.")
+    if production:
+        _check_production_secrets_and_links(config)
+
+
+def _check_production_secrets_and_links(config) -> None:
+    if len(str(config["SECRET_KEY"]).encode()) < SECRET_KEY_MIN_BYTES:
+        raise ConfigError(
+            f"SECRET_KEY must be at least {SECRET_KEY_MIN_BYTES} bytes in production "
+            "(e.g. python3 -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    # Links in e-mails are built on PUBLIC_URL: Flask refuses a host not in TRUSTED_HOSTS, and
+    # then no message could be rendered.
+    host = urlsplit(config["PUBLIC_URL"]).hostname or ""
+    if not host_is_trusted(host, config["TRUSTED_HOSTS"]):
+        raise ConfigError(f"PUBLIC_URL's host ({host or 'none'}) must be one of TRUSTED_HOSTS in production.")
 
 
 def _development_secret(instance: Path) -> str:
