@@ -31,7 +31,8 @@ from tests.mail_support import body
 VICTIM = "vittima@example.org"
 INJECTED = "M\r\nReply-To: x@evil.example\r\n\r\nPremio!"
 HEADERS = [
-    "Subject", "From", "To", "Date", "Message-ID", "Auto-Submitted", "MIME-Version", "Content-Type",
+    "Subject", "From", "To", "Date", "Message-ID", "Auto-Submitted", "List-Unsubscribe",
+    "List-Unsubscribe-Post", "MIME-Version", "Content-Type",
 ]  # fmt: skip
 
 

@@ -34,6 +34,7 @@ register(
             "Ricevi questo messaggio perché l'amministrazione di Legami ha creato un account per te."
         ),
         load=_invitation,
+        essential=True,
     )
 )
 register(
@@ -44,6 +45,7 @@ register(
             "Ricevi questo messaggio perché qualcuno ha chiesto una nuova password per il tuo account."
         ),
         load=_user,
+        essential=True,
     )
 )
 
@@ -65,6 +67,7 @@ register(
             "giusta mentre l'account era protetto dopo molti tentativi sbagliati."
         ),
         load=_login_link,
+        essential=True,
     )
 )
 

@@ -9,7 +9,7 @@ from email.utils import format_datetime
 from flask import current_app, render_template, url_for
 
 from app.common.timeutil import utcnow
-from app.messages import headers
+from app.messages import headers, suppressions
 from app.messages.kinds import KINDS
 from app.messages.models import Message
 
@@ -58,7 +58,19 @@ def render(message: Message) -> tuple[EmailMessage, str, str]:
         ctx.update(message=message, link=link, public_url=public_url())
         subject = headers.plain(kind.subject(ctx), 255)
         unsubscribe = kind.unsubscribe(ctx) if kind.unsubscribe else None
-        ctx.update(subject=subject, reason=str(kind.reason(ctx)), unsubscribe=unsubscribe)
+        # Every message that is not essential can be stopped in one click: the kind's own
+        # link, or the address's (no more mail from Legami to it; app/messages/suppressions.py).
+        address_optout = None
+        if unsubscribe is None and not kind.essential:
+            unsubscribe = address_optout = link(
+                "messages.address_optout", token=suppressions.token(message.to_email)
+            )
+        ctx.update(
+            subject=subject,
+            reason=str(kind.reason(ctx)),
+            unsubscribe=unsubscribe,
+            address_optout=address_optout,
+        )
         text = render_template(f"mail/{kind.name}.txt", **ctx)
         html = render_template(f"mail/{kind.name}.html", **ctx)
         attachments = kind.attachments(ctx)

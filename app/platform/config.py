@@ -47,6 +47,7 @@ ENV_SETTINGS = {
     "MAIL_PASSWORD": str,
     "MAIL_FROM": str,
     "MAIL_FROM_NAME": str,
+    "MAIL_MAX_PER_ADDRESS_PER_DAY": int,
     "EMBED_FRAME_ANCESTORS": str,
     # Per worker: bytes of recent feeds kept in memory, and how long a checked feed is trusted.
     "FEED_MEMORY_BYTES": int,
@@ -122,6 +123,9 @@ def defaults(instance_path: str) -> dict:
         "MAIL_TIMEOUT": 20,
         "MAIL_LEASE_SECONDS": 300,
         "MAIL_RETRY_SECONDS": 60 * 60 * 24,
+        # Messages that a visitor can cause (lab sign-ups, follow confirmations), per address
+        # in 24 hours; beyond, they are not queued (issue 27: no stranger floods an inbox).
+        "MAIL_MAX_PER_ADDRESS_PER_DAY": 10,
         # "queue": committed messages go to the worker at once; "none": only the periodic sweep.
         "MAIL_DISPATCH": "queue",
         "PASSWORD_RESET_LIMIT": "5 per hour",
