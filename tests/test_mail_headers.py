@@ -26,6 +26,7 @@ from app.messages.models import Message, MessageState
 from app.messages.render import render
 from app.platform.extensions import db
 from tests import factories
+from tests.conftest import text
 from tests.mail_support import body
 
 VICTIM = "vittima@example.org"
@@ -216,3 +217,27 @@ def test_a_message_that_cannot_be_made_safe_fails_and_the_others_go(lab, mailbox
     assert arrived["To"].addresses[0].addr_spec == "anna@example.org"
     db.session.expire_all()
     assert db.session.get(Message, refused.id).state == MessageState.FAILED
+
+
+@pytest.mark.parametrize("address", ["=?utf-8?q?a=0D=0A?=@evil.example", "a=?b@example.org"])
+def test_a_signup_with_an_address_a_header_would_decode_is_refused_with_a_message(browser, lab, address):
+    """E-mail validators accept an encoded word as the local part; the form refuses it, in
+    Italian, and nothing is stored or queued."""
+    from app.labs.models import Registration
+
+    data = {"full_name": "Rosa", "email": address, "phone": "", "note": ""}
+    response = browser.post(f"/laboratori/{lab.slug}/iscrizione", data, token_from=f"/laboratori/{lab.slug}")
+    assert response.status_code == 400
+    assert "Questo indirizzo non si può usare per l'e-mail" in text(response)
+    assert db.session.scalar(select(Registration)) is None
+    assert db.session.scalar(select(Message)) is None
+
+
+def test_a_follow_with_such_an_address_is_refused_too(browser, lab):
+    response = browser.post(
+        f"/segui/laboratorio/{lab.slug}",
+        {"email": "=?x?=@evil.example"},
+        token_from=f"/segui/laboratorio/{lab.slug}",
+    )
+    assert response.status_code == 400 and "non si può usare per l" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Message)) is None
