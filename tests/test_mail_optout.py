@@ -77,6 +77,22 @@ def test_a_lab_signup_carries_a_one_click_link_that_stops_the_next_messages(app,
     assert queued() == 1
 
 
+def test_changing_ones_mind_needs_the_pages_form_and_brings_mail_back(app, browser, mailbox):
+    (lab, other) = make_labs(2)
+    signup(browser, lab)
+    path = optout_path(mailbox.one())
+    done = browser.post(path, csrf=False)
+    assert "Ho cambiato idea" in text(done)
+    # Without the page's form token nothing changes.
+    refused = browser.post(f"{path}/annulla", csrf=False)
+    assert refused.status_code == 400 and suppressions.is_suppressed(VICTIM)
+    restored = browser.post(f"{path}/annulla", token_from=path)
+    assert "Legami può di nuovo scrivere a vittima@example.org" in text(restored)
+    assert not suppressions.is_suppressed(VICTIM)
+    signup(browser, other)
+    assert mailbox.one()["Subject"] == "Iscrizione confermata: Laboratorio 1"
+
+
 def test_an_opted_out_address_still_gets_its_account_messages(app, browser, make_user, mailbox):
     user = make_user(VICTIM, name="Rosa Ferrari", password=None)
     suppressions.suppress(VICTIM)

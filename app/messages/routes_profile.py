@@ -59,5 +59,21 @@ def address_optout(token: str):
     if request.method == "POST":
         suppressions.suppress(email)
         db.session.commit()
-        return render_template("messages/address_optout.html", email=email, done=True)
-    return render_template("messages/address_optout.html", email=email, done=False, form=EmptyForm())
+        return render_template(
+            "messages/address_optout.html", token=token, email=email, done=True, form=EmptyForm()
+        )
+    return render_template(
+        "messages/address_optout.html", token=token, email=email, done=False, form=EmptyForm()
+    )
+
+
+@bp.route("/disiscrizione/indirizzo/<token>/annulla", methods=["POST"])
+def address_optout_undo(token: str):
+    """Changed one's mind (the button on the page above, with its CSRF token): mail again."""
+    email = suppressions.from_token(token) or abort(404)
+    if EmptyForm().validate_on_submit():
+        suppressions.restore(email)
+        db.session.commit()
+    return render_template(
+        "messages/address_optout.html", token=token, email=email, done=False, restored=True, form=EmptyForm()
+    )
