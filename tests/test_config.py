@@ -16,6 +16,7 @@ def production(**overrides):
             "TRUSTED_HOSTS": ["legami.example.it"],
             "MAIL_SERVER": "smtp.example.it",
             "PUBLIC_URL": "https://legami.example.it",
+            "MAIL_FROM": "legami@comune.example.it",
         }
     )
     config.update(overrides)
@@ -146,6 +147,14 @@ def test_production_refuses_a_public_url_on_a_host_it_does_not_answer(hosts):
 )
 def test_production_starts_with_the_public_url_among_the_trusted_hosts(hosts):
     finalise(production(TRUSTED_HOSTS=hosts), "/nonexistent")
+
+
+@pytest.mark.parametrize(
+    "sender", ["legami@localhost", "Legami <legami@comune.example.it>", "a@b.it\r\nBcc: x@evil.example", ""]
+)
+def test_production_refuses_a_sender_that_is_not_one_plain_address(sender):
+    with pytest.raises(ConfigError, match="MAIL_FROM"):
+        finalise(production(MAIL_FROM=sender), "/nonexistent")
 
 
 def test_a_message_that_the_configuration_cannot_build_waits_and_goes_when_fixed(app, make_user, mailbox):

@@ -84,6 +84,7 @@ def test_production_cookies_are_secure_and_hsts_is_sent(db_url):
             RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379",
             TRUSTED_HOSTS=["legami.test"],
             MAIL_SERVER="127.0.0.1",
+            MAIL_FROM="legami@legami.test",
             PUBLIC_URL="https://legami.test",
         )
     )

@@ -1,6 +1,7 @@
 """Configuration: defaults, then instance/config.py, then environment variables."""
 
 import os
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -12,6 +13,8 @@ from werkzeug.sansio.utils import host_is_trusted
 ENVIRONMENTS = ("development", "test", "production")
 # A production SECRET_KEY signs sessions and every link in the e-mails: at least this many bytes.
 SECRET_KEY_MIN_BYTES = 32
+# MAIL_FROM is written into every From header: one address, no name, quotes or brackets.
+_PLAIN_ADDRESS = re.compile(r'^[^@\s<>"(),;:\\]+@[^@\s<>"(),;:\\]+\.[^@\s<>"(),;:\\]+$')
 
 
 def _host_list(value: str) -> list[str]:
@@ -177,6 +180,8 @@ def _check_production_secrets_and_links(config) -> None:
             f"SECRET_KEY must be at least {SECRET_KEY_MIN_BYTES} bytes in production "
             "(e.g. python3 -c 'import secrets; print(secrets.token_hex(32))')."
         )
+    if not _PLAIN_ADDRESS.match(str(config.get("MAIL_FROM") or "")):
+        raise ConfigError("MAIL_FROM must be one plain address (legami@comune.example.it) in production.")
     # Links in e-mails are built on PUBLIC_URL: Flask refuses a host not in TRUSTED_HOSTS, and
     # then no message could be rendered.
     host = urlsplit(config["PUBLIC_URL"]).hostname or ""
