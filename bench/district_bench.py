@@ -187,9 +187,9 @@ def touch_one_activity() -> None:
 
 def production_env(url: str, **extra) -> dict:
     return os.environ | {
-        "DATABASE_URL": url, "SECRET_KEY": "bench-secret", "LEGAMI_ENV": "production",
-        "TRUSTED_HOSTS": "127.0.0.1", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/1",
-        "LOG_LEVEL": "WARNING", "MAIL_SERVER": "127.0.0.1", "PUBLIC_URL": "https://legami.example.it",
+        "DATABASE_URL": url, "SECRET_KEY": "bench-secret-bench-secret-bench-secret", "LEGAMI_ENV": "production",
+        "TRUSTED_HOSTS": "127.0.0.1,legami.example.it", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/1",
+        "LOG_LEVEL": "WARNING", "MAIL_SERVER": "127.0.0.1", "MAIL_FROM": "legami@legami.example.it", "PUBLIC_URL": "https://legami.example.it",
         "QUEUE_URL": "redis://127.0.0.1:6379/1", **extra,
     }  # fmt: skip
 

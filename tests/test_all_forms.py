@@ -35,6 +35,8 @@ NOT_CRAWLED = {
     "agenda.follow_confirm": "needs a signed link sent by e-mail (tests/test_messages_follows.py)",
     "agenda.follow_stop": "needs a signed link sent by e-mail (tests/test_messages_follows.py)",
     "messages.unsubscribe": "needs a signed link sent by e-mail (tests/test_messages_core.py)",
+    "messages.address_optout": "needs a signed link sent by e-mail (tests/test_mail_optout.py)",
+    "messages.address_optout_undo": "needs a signed link sent by e-mail (tests/test_mail_optout.py)",
     "labs.withdraw": "needs a registration's private link; posted separately below",
     "home.remember_town": "shown only to anonymous visitors; posted separately below",
     "home.forget_town": "shown only to anonymous visitors; posted separately below",

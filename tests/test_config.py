@@ -16,6 +16,7 @@ def production(**overrides):
             "TRUSTED_HOSTS": ["legami.example.it"],
             "MAIL_SERVER": "smtp.example.it",
             "PUBLIC_URL": "https://legami.example.it",
+            "MAIL_FROM": "legami@comune.example.it",
         }
     )
     config.update(overrides)
@@ -94,3 +95,90 @@ def test_production_workers_trust_the_pages_generation_for_a_second_unless_told(
     development = defaults("/nonexistent") | {"SECRET_KEY": "development"}
     finalise(development, "/nonexistent")
     assert development["PAGE_GENERATION_SECONDS"] == 0.0
+
+
+# --- Issue 27: fail closed at start -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value", ["PRODUCTION", "prod", "Production", " production", "production ", "dev", "staging", ""]
+)
+def test_an_unknown_environment_name_refuses_to_start(value):
+    config = production(LEGAMI_ENV=value)
+    with pytest.raises(ConfigError, match="LEGAMI_ENV"):
+        finalise(config, "/nonexistent")
+    # Never a silent fall-back to development (insecure cookies, no checks).
+    assert "SESSION_COOKIE_SECURE" not in config
+
+
+def test_an_unknown_environment_name_in_the_environment_refuses_to_start(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'env.sqlite3'}")
+    monkeypatch.setenv("LEGAMI_ENV", "PRODUCTION")
+    with pytest.raises(ConfigError, match="LEGAMI_ENV"):
+        create_app()
+
+
+@pytest.mark.parametrize("value", ["development", "test"])
+def test_the_known_environment_names_start(tmp_path, value):
+    config = defaults(str(tmp_path)) | {"LEGAMI_ENV": value}
+    finalise(config, str(tmp_path))
+    assert config["SESSION_COOKIE_SECURE"] is False
+
+
+@pytest.mark.parametrize("key", ["x", "production-test-secret", "s" * 31, "è" * 15])
+def test_production_refuses_a_short_secret_key(key):
+    with pytest.raises(ConfigError, match="SECRET_KEY must be at least 32 bytes"):
+        finalise(production(SECRET_KEY=key), "/nonexistent")
+    finalise(production(SECRET_KEY="s" * 32), "/nonexistent")  # 32 bytes start
+    finalise(production(SECRET_KEY="è" * 16), "/nonexistent")  # so do 32 bytes of UTF-8
+
+
+@pytest.mark.parametrize(
+    "hosts",
+    [["127.0.0.1"], ["www.legami.example.it"], ["legami.example.it.evil"], ["example.it"]],
+)
+def test_production_refuses_a_public_url_on_a_host_it_does_not_answer(hosts):
+    with pytest.raises(ConfigError, match="PUBLIC_URL's host"):
+        finalise(production(TRUSTED_HOSTS=hosts), "/nonexistent")
+
+
+@pytest.mark.parametrize(
+    "hosts", [["legami.example.it"], ["127.0.0.1", "legami.example.it"], [".example.it"]]
+)
+def test_production_starts_with_the_public_url_among_the_trusted_hosts(hosts):
+    finalise(production(TRUSTED_HOSTS=hosts), "/nonexistent")
+
+
+@pytest.mark.parametrize(
+    "sender", ["legami@localhost", "Legami <legami@comune.example.it>", "a@b.it\r\nBcc: x@evil.example", ""]
+)
+def test_production_refuses_a_sender_that_is_not_one_plain_address(sender):
+    with pytest.raises(ConfigError, match="MAIL_FROM"):
+        finalise(production(MAIL_FROM=sender), "/nonexistent")
+
+
+def test_a_message_that_the_configuration_cannot_build_waits_and_goes_when_fixed(app, make_user, mailbox):
+    """PUBLIC_URL's host not among TRUSTED_HOSTS: every link fails to build. The message is not
+    failed for good: it waits (back-off) and leaves once the configuration is fixed."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from app.auth import notices
+    from app.common.timeutil import utcnow
+    from app.messages.models import Message
+    from app.platform.extensions import db
+
+    app.config.update(TRUSTED_HOSTS=["legami.test"], PUBLIC_URL="https://legami.example.it")
+    user = make_user("nuovo@example.org", name="Nina Nuova", password=None)
+    notices.send_invitation(user)
+    db.session.commit()
+    now = utcnow()
+    assert mailbox.deliver(now=now) == []
+    row = db.session.scalar(select(Message))
+    assert row.state == "queued" and "TRUSTED_HOSTS" in row.last_error
+    assert mailbox.deliver(now=now + timedelta(seconds=30)) == []  # backing off
+    app.config["TRUSTED_HOSTS"] = ["legami.test", "legami.example.it"]
+    (arrived,) = mailbox.deliver(now=now + timedelta(minutes=5))
+    assert arrived["To"].addresses[0].addr_spec == "nuovo@example.org"
+    assert "https://legami.example.it/" in arrived.get_body(preferencelist=("plain",)).get_content()

@@ -44,11 +44,12 @@ def gunicorn(db_url, tmp_path):
     env = {
         **os.environ,
         "LEGAMI_ENV": "production",
-        "SECRET_KEY": "production-test-secret",
+        "SECRET_KEY": "production-test-secret-production-test",
         "DATABASE_URL": db_url,
         "RATELIMIT_STORAGE_URI": REDIS_URL,
-        "TRUSTED_HOSTS": "127.0.0.1",
+        "TRUSTED_HOSTS": "127.0.0.1,legami.example.it",  # PUBLIC_URL's host too
         "MAIL_SERVER": "127.0.0.1",
+        "MAIL_FROM": "legami@legami.example.it",
         "PUBLIC_URL": "https://legami.example.it",
         # Redis outlives the test: a fresh prefix keeps earlier runs' counters out.
         "RATELIMIT_KEY_PREFIX": f"legami-test-{uuid.uuid4().hex}",

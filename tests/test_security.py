@@ -17,7 +17,7 @@ def post_rules(app):
 
 # One-click unsubscribe (RFC 8058): the mail provider POSTs without a CSRF token; the signed
 # token in the URL is the proof, and a forged one is a 404.
-CSRF_EXEMPT = {"/disiscrizione/<token>", "/segui/smetti/<token>"}
+CSRF_EXEMPT = {"/disiscrizione/<token>", "/segui/smetti/<token>", "/disiscrizione/indirizzo/<token>"}
 
 
 def test_every_post_route_refuses_a_missing_csrf_token(app, as_admin, member):
@@ -80,9 +80,11 @@ def test_production_cookies_are_secure_and_hsts_is_sent(db_url):
             db_url,
             None,
             LEGAMI_ENV="production",
+            SECRET_KEY="production-secret-key-of-at-least-32-bytes",
             RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379",
             TRUSTED_HOSTS=["legami.test"],
             MAIL_SERVER="127.0.0.1",
+            MAIL_FROM="legami@legami.test",
             PUBLIC_URL="https://legami.test",
         )
     )

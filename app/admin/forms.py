@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Email, Length
 
 from app.accounts.models import ROLE_LABELS
 from app.common.forms import BaseForm, CheckboxListField
+from app.messages.forms import MailAddress
 
 
 def role_choices():
@@ -42,6 +43,7 @@ class UserCreateForm(UserEditForm):
             DataRequired(_l("Scrivi l'indirizzo e-mail.")),
             Length(max=254, message=_l("L'indirizzo è troppo lungo.")),
             Email(message=_l("Questo non è un indirizzo e-mail valido."), check_deliverability=False),
+            MailAddress(),
         ],
     )
     submit = SubmitField(_l("Crea e invita"))

@@ -68,6 +68,7 @@ register(
             **_load(data),
             "confirm_token": follows.token(db.session.get(Follow, data["follow_id"]), "confirm"),
         },
+        limited=True,  # anyone can ask with any address
     )
 )
 register(

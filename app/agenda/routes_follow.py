@@ -9,6 +9,7 @@ from app.agenda import bp, follow_targets
 from app.agenda import notices as mail
 from app.common.forms import BaseForm, EmptyForm
 from app.messages import follows
+from app.messages.forms import MailAddress
 from app.platform.extensions import csrf, db, limiter
 
 
@@ -22,6 +23,7 @@ class FollowForm(BaseForm):
                 _l("Scrivi un indirizzo e-mail valido, ad esempio nome@esempio.it."),
                 check_deliverability=False,
             ),
+            MailAddress(),
         ],
     )
     submit = SubmitField(_l("Seguimi per e-mail"))

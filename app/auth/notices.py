@@ -38,6 +38,7 @@ register(
             "Ricevi questo messaggio perché l'amministrazione di Legami ha creato un account per te."
         ),
         load=_invitation,
+        essential=True,
     )
 )
 
@@ -61,6 +62,7 @@ register(
             "Ricevi questo messaggio perché qualcuno ha chiesto una nuova password per il tuo account."
         ),
         load=_reset,
+        essential=True,
     )
 )
 
@@ -82,6 +84,7 @@ register(
             "giusta mentre l'account era protetto dopo molti tentativi sbagliati."
         ),
         load=_login_link,
+        essential=True,
     )
 )
 

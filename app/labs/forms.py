@@ -22,6 +22,7 @@ from app.common.forms import ItalianDateField as DateField
 from app.common.forms import ItalianTimeField as TimeField
 from app.common.text import single_line
 from app.labs.models import LAB_STATUS_LABELS, THEME_LABELS
+from app.messages.forms import MailAddress
 from app.platform.versioning import VersionForm
 
 PHONE = re.compile(r"^\+?[0-9 ./-]{6,20}$")
@@ -117,6 +118,7 @@ class RegistrationForm(BaseForm):
             Optional(),
             Length(max=254),
             Email(message=_l("Questo non è un indirizzo e-mail valido."), check_deliverability=False),
+            MailAddress(),
         ],
     )
     phone = StringField(_l("Oppure telefono"), filters=[single_line], validators=[Optional(), Length(max=32)])

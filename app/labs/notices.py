@@ -84,8 +84,10 @@ def _reason(ctx: dict) -> str:
     )
 
 
-def _kind(name: str, subject, attachments=lambda ctx: []) -> None:
-    register(Kind(name, subject=subject, reason=_reason, load=_load, attachments=attachments))
+def _kind(name: str, subject, attachments=lambda ctx: [], limited=False) -> None:
+    register(
+        Kind(name, subject=subject, reason=_reason, load=_load, attachments=attachments, limited=limited)
+    )
 
 
 def _signup_subject(ctx: dict) -> str:
@@ -94,8 +96,9 @@ def _signup_subject(ctx: dict) -> str:
     return _("Iscrizione confermata: %(lab)s", lab=ctx["lab"].title)
 
 
-_kind("lab_signup", _signup_subject, _ics)
-_kind("lab_signup_again", lambda ctx: _("La tua iscrizione a %(lab)s", lab=ctx["lab"].title))
+# A visitor signs up with any address: these two count against the address's daily limit.
+_kind("lab_signup", _signup_subject, _ics, limited=True)
+_kind("lab_signup_again", lambda ctx: _("La tua iscrizione a %(lab)s", lab=ctx["lab"].title), limited=True)
 _kind("lab_promoted", lambda ctx: _("Si è liberato un posto: %(lab)s", lab=ctx["lab"].title), _ics)
 _kind("lab_session_cancelled", lambda ctx: _("Incontro annullato: %(lab)s", lab=ctx["lab"].title))
 _kind("lab_session_moved", lambda ctx: _("Incontro spostato: %(lab)s", lab=ctx["lab"].title), _ics)

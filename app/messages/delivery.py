@@ -12,7 +12,7 @@ from sqlalchemy import and_, or_, select, update
 
 from app.common.timeutil import utcnow
 from app.messages.models import Message, MessageState
-from app.messages.render import render
+from app.messages.render import NotConfigured, render
 from app.messages.transport import PermanentFailure, TemporaryFailure, transport_for
 from app.platform.extensions import db
 
@@ -75,14 +75,19 @@ def send_claimed(message_id: int, transport, now: datetime | None = None) -> str
     """Render and send a message this worker has claimed; returns the new state."""
     now = now or utcnow()
     message = db.session.get(Message, message_id)
+    queued_at, attempts = message.queued_at, message.attempts
     try:
         email, subject, text = render(message)
+    except NotConfigured as error:  # the settings, not the message: every due message waits
+        log.warning("message %s waits for the configuration: %s", message_id, error)
+        return _retry_later(
+            message_id, now, queued_at, attempts, TemporaryFailure(str(error), connection=True)
+        )
     except Exception as error:  # noqa: BLE001 - any template fault fails this message only
         log.warning("message %s cannot be rendered: %r", message_id, error)
         reason = f"Il messaggio non si può comporre: {error.__class__.__name__}: {error}"
         _finish(message_id, state=MessageState.FAILED, last_error=reason[:2000])
         return MessageState.FAILED
-    queued_at, attempts = message.queued_at, message.attempts
     db.session.commit()  # no transaction (no SQLite lock) held while talking to the server
     try:
         transport.send(email)
@@ -90,18 +95,7 @@ def send_claimed(message_id: int, transport, now: datetime | None = None) -> str
         _finish(message_id, state=MessageState.FAILED, last_error=str(error)[:2000])
         return MessageState.FAILED
     except TemporaryFailure as error:
-        expired = now - _aware(queued_at) > timedelta(seconds=current_app.config["MAIL_RETRY_SECONDS"])
-        if expired:
-            _finish(
-                message_id, state=MessageState.FAILED, last_error=f"Nessun invio in un giorno: {error}"[:2000]
-            )
-            return MessageState.FAILED
-        later = now + backoff(attempts)
-        _finish(message_id, state=MessageState.QUEUED, next_attempt_at=later, last_error=str(error)[:2000])
-        if error.connection:
-            _wait_all(now, later)
-            raise ServerDown(str(error), later) from error
-        return MessageState.QUEUED
+        return _retry_later(message_id, now, queued_at, attempts, error)
     _finish(
         message_id,
         state=MessageState.SENT,
@@ -111,6 +105,25 @@ def send_claimed(message_id: int, transport, now: datetime | None = None) -> str
         body_text=text,
     )
     return MessageState.SENT
+
+
+def _retry_later(
+    message_id: int, now: datetime, queued_at: datetime, attempts: int, error: TemporaryFailure
+) -> str:
+    """Back in the queue with back-off; after a day of tries, failed. When the server (or the
+    configuration) is the problem, every due message waits by the same back-off (ServerDown)."""
+    expired = now - _aware(queued_at) > timedelta(seconds=current_app.config["MAIL_RETRY_SECONDS"])
+    if expired:
+        _finish(
+            message_id, state=MessageState.FAILED, last_error=f"Nessun invio in un giorno: {error}"[:2000]
+        )
+        return MessageState.FAILED
+    later = now + backoff(attempts)
+    _finish(message_id, state=MessageState.QUEUED, next_attempt_at=later, last_error=str(error)[:2000])
+    if error.connection:
+        _wait_all(now, later)
+        raise ServerDown(str(error), later) from error
+    return MessageState.QUEUED
 
 
 def _aware(moment: datetime) -> datetime:

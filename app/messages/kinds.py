@@ -27,8 +27,15 @@ class Kind:
     reason: Callable[[dict], str]
     load: Callable[[dict], dict] = lambda data: {}
     attachments: Callable[[dict], list[Attachment]] = lambda ctx: []
-    # Non-essential messages carry List-Unsubscribe (one click) to this URL.
+    # List-Unsubscribe (one click) to this URL; a kind without one that is not essential
+    # carries the address's own opt-out link (app/messages/suppressions.py).
     unsubscribe: Callable[[dict], str | None] | None = None
+    # Essential (the account's invitation, password, login link): goes to an address that
+    # opted out too, and carries no List-Unsubscribe.
+    essential: bool = False
+    # A visitor can cause it (a sign-up, a follow, with anyone's address): at most
+    # MAIL_MAX_PER_ADDRESS_PER_DAY of these a day per address; beyond, enqueue drops it.
+    limited: bool = False
 
 
 KINDS: dict[str, Kind] = {}

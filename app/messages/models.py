@@ -88,3 +88,13 @@ class Follow(db.Model):
     target_id: Mapped[int] = mapped_column(Integer, index=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MailSuppression(db.Model):
+    """An address that asked for no more mail (the one-click link in every non-essential
+    message): enqueue skips all but essential messages (account, password) to it."""
+
+    __tablename__ = "mail_suppressions"
+
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

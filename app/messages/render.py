@@ -2,13 +2,14 @@
 configured public address (never the request's Host), a Message-ID made from the key."""
 
 import hashlib
-from email.headerregistry import Address
+from contextlib import contextmanager
 from email.message import EmailMessage
 from email.utils import format_datetime
 
 from flask import current_app, render_template, url_for
 
 from app.common.timeutil import utcnow
+from app.messages import headers, suppressions
 from app.messages.kinds import KINDS
 from app.messages.models import Message
 
@@ -22,9 +23,20 @@ def link(endpoint: str, **values) -> str:
     return public_url() + url_for(endpoint, **values)
 
 
+class NotConfigured(RuntimeError):
+    """The settings cannot build this message (PUBLIC_URL's host not among TRUSTED_HOSTS):
+    the message waits and is tried again, it is not failed for good (app/messages/delivery.py)."""
+
+
+@contextmanager
 def public_context():
     """A request context whose base URL is the configured public address."""
-    return current_app.test_request_context("/", base_url=public_url() + "/")
+    with current_app.test_request_context("/", base_url=public_url() + "/") as ctx:
+        if ctx.url_adapter is None:  # Flask refused the host: no link can be built
+            raise NotConfigured(
+                f"PUBLIC_URL ({public_url()}) is not on a host listed in TRUSTED_HOSTS: no link can be built."
+            )
+        yield ctx
 
 
 def message_id(key: str) -> str:
@@ -32,8 +44,9 @@ def message_id(key: str) -> str:
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
 
 
-def sender() -> Address:
-    return Address(current_app.config["MAIL_FROM_NAME"], addr_spec=current_app.config["MAIL_FROM"])
+def sender() -> str:
+    """The From value, encoded like every name (app/messages/headers.py)."""
+    return headers.address(current_app.config["MAIL_FROM_NAME"], current_app.config["MAIL_FROM"], "From")
 
 
 def render(message: Message) -> tuple[EmailMessage, str, str]:
@@ -43,16 +56,29 @@ def render(message: Message) -> tuple[EmailMessage, str, str]:
         ctx = dict(message.data or {})
         ctx.update(kind.load(message.data or {}))
         ctx.update(message=message, link=link, public_url=public_url())
-        subject = " ".join(str(kind.subject(ctx)).split())
+        subject = headers.plain(kind.subject(ctx), 255)
         unsubscribe = kind.unsubscribe(ctx) if kind.unsubscribe else None
-        ctx.update(subject=subject, reason=str(kind.reason(ctx)), unsubscribe=unsubscribe)
+        # Every message that is not essential can be stopped in one click: the kind's own
+        # link, or the address's (no more mail from Legami to it; app/messages/suppressions.py).
+        address_optout = None
+        if unsubscribe is None and not kind.essential:
+            unsubscribe = address_optout = link(
+                "messages.address_optout", token=suppressions.token(message.to_email)
+            )
+        ctx.update(
+            subject=subject,
+            reason=str(kind.reason(ctx)),
+            unsubscribe=unsubscribe,
+            address_optout=address_optout,
+        )
         text = render_template(f"mail/{kind.name}.txt", **ctx)
         html = render_template(f"mail/{kind.name}.html", **ctx)
         attachments = kind.attachments(ctx)
-    email = EmailMessage()
-    email["Subject"] = subject
-    email["From"] = sender()
-    email["To"] = Address(message.to_name, addr_spec=message.to_email)
+    email = EmailMessage(policy=headers.POLICY)
+    # Written by us, never parsed (a row queued before names were cleaned is made plain here too).
+    email.set_raw("Subject", headers.subject(subject))
+    email.set_raw("From", sender())
+    email.set_raw("To", headers.address(message.to_name, message.to_email, "To"))
     email["Date"] = format_datetime(utcnow())
     email["Message-ID"] = message_id(message.key)
     email["Auto-Submitted"] = "auto-generated"
@@ -66,4 +92,5 @@ def render(message: Message) -> tuple[EmailMessage, str, str]:
             item.content, maintype=item.maintype, subtype=item.subtype, filename=item.filename,
             params=item.params or None,
         )  # fmt: skip
+    headers.verify(email)
     return email, subject, text

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.common.forms import EmptyForm
-from app.messages import bp, preferences
+from app.messages import bp, preferences, suppressions
 from app.messages.forms import PreferencesForm
 from app.platform.extensions import csrf, db
 
@@ -47,4 +47,33 @@ def unsubscribe(token: str):
         return render_template("messages/unsubscribed.html", label=CHOICE_LABELS[choice], done=True)
     return render_template(
         "messages/unsubscribed.html", label=CHOICE_LABELS[choice], done=False, form=EmptyForm()
+    )
+
+
+@bp.route("/disiscrizione/indirizzo/<token>", methods=["GET", "POST"])
+@csrf.exempt  # List-Unsubscribe-Post comes from the mail provider: the signed token is the proof
+def address_optout(token: str):
+    """The link in every message that is not essential: GET asks to confirm; POST (the page's
+    button, or the mail app's one click) stops all mail to the address but the essential."""
+    email = suppressions.from_token(token) or abort(404)
+    if request.method == "POST":
+        suppressions.suppress(email)
+        db.session.commit()
+        return render_template(
+            "messages/address_optout.html", token=token, email=email, done=True, form=EmptyForm()
+        )
+    return render_template(
+        "messages/address_optout.html", token=token, email=email, done=False, form=EmptyForm()
+    )
+
+
+@bp.route("/disiscrizione/indirizzo/<token>/annulla", methods=["POST"])
+def address_optout_undo(token: str):
+    """Changed one's mind (the button on the page above, with its CSRF token): mail again."""
+    email = suppressions.from_token(token) or abort(404)
+    if EmptyForm().validate_on_submit():
+        suppressions.restore(email)
+        db.session.commit()
+    return render_template(
+        "messages/address_optout.html", token=token, email=email, done=False, restored=True, form=EmptyForm()
     )

@@ -1,8 +1,20 @@
 """Configuration: defaults, then instance/config.py, then environment variables."""
 
 import os
+import re
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from werkzeug.sansio.utils import host_is_trusted
+
+# The only values of LEGAMI_ENV, written exactly so: anything else refuses to start rather than
+# run a production server as a development one ("PRODUCTION", "prod", " production").
+ENVIRONMENTS = ("development", "test", "production")
+# A production SECRET_KEY signs sessions and every link in the e-mails: at least this many bytes.
+SECRET_KEY_MIN_BYTES = 32
+# MAIL_FROM is written into every From header: one address, no name, quotes or brackets.
+_PLAIN_ADDRESS = re.compile(r'^[^@\s<>"(),;:\\]+@[^@\s<>"(),;:\\]+\.[^@\s<>"(),;:\\]+$')
 
 # The largest file a form takes (a verbale's attachment: "al massimo 10 MB").
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
@@ -44,6 +56,7 @@ ENV_SETTINGS = {
     "MAIL_PASSWORD": str,
     "MAIL_FROM": str,
     "MAIL_FROM_NAME": str,
+    "MAIL_MAX_PER_ADDRESS_PER_DAY": int,
     "EMBED_FRAME_ANCESTORS": str,
     # Per worker: bytes of recent feeds kept in memory, and how long a checked feed is trusted.
     "FEED_MEMORY_BYTES": int,
@@ -119,6 +132,9 @@ def defaults(instance_path: str) -> dict:
         "MAIL_TIMEOUT": 20,
         "MAIL_LEASE_SECONDS": 300,
         "MAIL_RETRY_SECONDS": 60 * 60 * 24,
+        # Messages that a visitor can cause (lab sign-ups, follow confirmations), per address
+        # in 24 hours; beyond, they are not queued (issue 27: no stranger floods an inbox).
+        "MAIL_MAX_PER_ADDRESS_PER_DAY": 10,
         # "queue": committed messages go to the worker at once; "none": only the periodic sweep.
         "MAIL_DISPATCH": "queue",
         "PASSWORD_RESET_LIMIT": "5 per hour",
@@ -137,6 +153,11 @@ def from_environment() -> dict:
 
 def finalise(config, instance_path: str) -> None:
     """Derive dependent settings and refuse unsafe production settings."""
+    if config.get("LEGAMI_ENV") not in ENVIRONMENTS:
+        raise ConfigError(
+            f"LEGAMI_ENV must be exactly one of {', '.join(ENVIRONMENTS)} (lower case, no spaces); "
+            f"got {config.get('LEGAMI_ENV')!r}."
+        )
     production = config["LEGAMI_ENV"] == "production"
     config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
     config["SESSION_COOKIE_SECURE"] = production
@@ -155,6 +176,23 @@ def finalise(config, instance_path: str) -> None:
         raise ConfigError("MAIL_SERVER and an https:// PUBLIC_URL must be set in production.")
     if production and not config.get("TRUSTED_HOSTS"):
         raise ConfigError("TRUSTED_HOSTS must list the portal's host names in production.")
+    if production:
+        _check_production_secrets_and_links(config)
+
+
+def _check_production_secrets_and_links(config) -> None:
+    if len(str(config["SECRET_KEY"]).encode()) < SECRET_KEY_MIN_BYTES:
+        raise ConfigError(
+            f"SECRET_KEY must be at least {SECRET_KEY_MIN_BYTES} bytes in production "
+            "(e.g. python3 -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    if not _PLAIN_ADDRESS.match(str(config.get("MAIL_FROM") or "")):
+        raise ConfigError("MAIL_FROM must be one plain address (legami@comune.example.it) in production.")
+    # Links in e-mails are built on PUBLIC_URL: Flask refuses a host not in TRUSTED_HOSTS, and
+    # then no message could be rendered.
+    host = urlsplit(config["PUBLIC_URL"]).hostname or ""
+    if not host_is_trusted(host, config["TRUSTED_HOSTS"]):
+        raise ConfigError(f"PUBLIC_URL's host ({host or 'none'}) must be one of TRUSTED_HOSTS in production.")
 
 
 def _development_secret(instance: Path) -> str:
