@@ -104,13 +104,16 @@ def waiting_position(registration: Registration) -> int | None:
 
 
 def register(
-    lab: Lab, full_name: str, email: str, phone: str, note: str, consent: bool
+    lab: Lab, full_name: str, email: str, phone: str, note: str, consent: bool, *, owner_known: bool = False
 ) -> tuple[Registration, str]:
     """Sign someone up: a place if one is free, else the waiting list. Returns the private token.
 
     One active sign-up per e-mail ('duplicate': the owner gets their link by e-mail). A phone-only
     sign-up is never a duplicate: siblings share a parent's phone, and refusing would tell a
-    stranger that the number is signed up. The organiser sees shared phones (`shared_phones`)."""
+    stranger that the number is signed up. The organiser sees shared phones (`shared_phones`).
+
+    A sign-up with an e-mail is pending until confirmed (`confirm`); `owner_known` (the demo data
+    only) skips that."""
     if lab.status != LabStatus.OPEN or lab.deleted_at is not None:
         raise RegistrationError("closed")
     _lock(lab)
@@ -118,7 +121,7 @@ def register(
     key = contact_key(email, phone)
     if not key.startswith("tel:") and _active_with_key(lab, key):
         raise RegistrationError("duplicate")
-    pending = bool(email.strip())  # an address must be confirmed by its owner
+    pending = bool(email.strip()) and not owner_known  # an address must be confirmed by its owner
     if taken_count(lab) < lab.capacity:
         status = RegistrationStatus.PENDING if pending else RegistrationStatus.CONFIRMED
     elif lab.has_waiting_list:
@@ -216,7 +219,6 @@ def places_changed(lab: Lab) -> None:
     """After the capacity is raised, the waiting list takes the new places."""
     _lock(lab)
     promote_waiting(lab)
-
 
 
 def promote_waiting(lab: Lab) -> Registration | None:
