@@ -67,8 +67,10 @@ def test_opening_the_link_changes_nothing_the_button_confirms(browser, lab):
     assert "Rosa Ferrari, hai un posto." in text(browser.get(confirmed.headers["Location"]))
     assert statuses(lab) == ["confirmed"]
     assert kinds() == ["lab_signup_confirm", "lab_signup"]  # now the confirmation with the withdraw link
-    again = browser.get(url)  # the link opened again: the private page, nothing sent twice
-    assert again.status_code == 302 and kinds() == ["lab_signup_confirm", "lab_signup"]
+    again = browser.get(url)  # the link opened again: already confirmed, nothing sent twice
+    assert "L'iscrizione di Rosa Ferrari è già confermata." in text(again)
+    assert browser.post(url, token_from=f"/laboratori/{lab.slug}").status_code == 200
+    assert statuses(lab) == ["confirmed"] and kinds() == ["lab_signup_confirm", "lab_signup"]
 
 
 def test_a_confirmation_without_its_form_token_changes_nothing(browser, lab):
@@ -139,6 +141,19 @@ def test_a_confirmation_within_the_hold_keeps_the_place(browser, lab):
     url = confirm_link(lab, "rosa@example.org")
     browser.post(url, token_from=url)
     assert statuses(lab) == ["confirmed", "waiting"]
+
+
+def test_withdrawing_a_held_place_gives_it_to_the_waiting_list(browser, maker, lab):
+    lab.capacity = 1
+    db.session.commit()
+    signup(browser, lab, confirm=False)
+    signup(browser, lab, full_name="Anna", email="", phone="0373 123456")
+    held = db.session.scalar(select(Registration).where(Registration.status == "pending"))
+    browser.login(maker)
+    browser.post(
+        f"/gestione/iscrizioni/{held.id}/ritira", token_from=f"/gestione/laboratori/{lab.slug}/iscrizioni"
+    )
+    assert statuses(lab) == ["withdrawn", "confirmed"]
 
 
 def test_a_full_lab_sign_up_with_an_email_joins_the_list_once_confirmed(browser, lab):

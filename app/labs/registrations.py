@@ -206,7 +206,7 @@ def withdraw(registration: Registration) -> Registration | None:
     if registration.status == RegistrationStatus.WITHDRAWN:
         return None
     _lock(registration.lab)
-    had_place = registration.status == RegistrationStatus.CONFIRMED
+    had_place = registration.status == RegistrationStatus.CONFIRMED or _still_held(registration, utcnow())
     registration.status = RegistrationStatus.WITHDRAWN
     registration.withdrawn_at = utcnow()
     db.session.flush()

@@ -14,7 +14,7 @@ from app.events.urls import session_add_url
 from app.labs import bp, confirmation, notices, registrations, signup_limits
 from app.labs.forms import RegistrationForm
 from app.labs.loaders import get_lab_or_404
-from app.labs.models import Lab, LabStatus, RegistrationStatus
+from app.labs.models import UNCONFIRMED, Lab, LabStatus, RegistrationStatus
 from app.labs.services import can_create_labs, can_manage, counts_by_lab
 from app.platform.extensions import db
 from app.platform.page_cache import public_page
@@ -57,7 +57,6 @@ def _detail_page(lab: Lab, form, status: int = 200, refusal: str | None = None):
         subscription=_subscription(lab), can_manage=can_manage(current_user, lab), refusal=refusal,
         add_url=session_add_url(lab),
     ), status  # fmt: skip
-
 
 
 @bp.route("/laboratori/<slug>/iscrizione", methods=["POST"])
@@ -117,10 +116,7 @@ def confirm_signup(slug: str, signed: str):
     if found is None or found.lab_id != lab.id:
         abort(404)
     form, status, refusal = EmptyForm(), 200, None
-    if found.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING):
-        flash(_("La tua iscrizione era già confermata."), "info")
-        return redirect(url_for("labs.registration", slug=lab.slug, token=notices.private_token(found)))
-    if request.method == "POST" and found.status != RegistrationStatus.WITHDRAWN:
+    if request.method == "POST" and found.status in UNCONFIRMED:
         if not form.validate_on_submit():
             status, refusal = 400, _("Il modulo è scaduto: premi di nuovo il pulsante per confermare.")
         else:

@@ -114,7 +114,6 @@ def move_session(session: LabSession, start_on: date, start_time, end_time) -> N
         notices.session_moved(session, before)
 
 
-
 def restore_session(session: LabSession) -> None:
     session.is_cancelled = False
     session.cancel_reason = ""
