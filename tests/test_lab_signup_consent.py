@@ -44,6 +44,8 @@ def age_everything(**delta) -> None:
 
 
 def test_an_email_sign_up_waits_for_its_owner_and_says_so(browser, lab):
+    form = text(browser.get(f"/laboratori/{lab.slug}"))
+    assert "Ti scriviamo un messaggio: l'iscrizione vale quando la confermi da lì." in form
     response = signup(browser, lab, confirm=False)
     assert response.status_code == 302
     page = text(browser.get(response.headers["Location"]))
