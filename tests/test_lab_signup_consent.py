@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, update
+from sqlalchemy import text as sql
 
 from app.accounts.models import Role
 from app.common.timeutil import utcnow
@@ -13,7 +14,7 @@ from app.labs.models import Registration
 from app.messages.models import Message
 from app.platform.extensions import db
 from tests import factories
-from tests.conftest import text
+from tests.conftest import Browser, text
 from tests.test_labs import SIGNUP, confirm_link, flash_after, signup, statuses
 
 
@@ -192,3 +193,15 @@ def test_phone_only_sign_ups_are_confirmed_at_once(browser, lab):
     assert statuses(lab) == ["confirmed"]
     assert db.session.scalar(select(func.count(Message.id))) == 0
     assert SIGNUP["email"]  # the default sign-up, elsewhere, has an address
+
+
+def test_a_page_showing_a_held_place_is_not_kept_past_the_hold(app, browser, lab):
+    """The hold ends with time alone, no change to the data: the lab's page is not kept meanwhile."""
+    signup(browser, lab, confirm=False)
+    visitor = Browser(app.test_client())
+    assert "Posti liberi: 1 su 2." in text(visitor.get(f"/laboratori/{lab.slug}"))
+    db.session.commit()
+    then = (utcnow() - timedelta(minutes=121)).strftime("%Y-%m-%d %H:%M:%S.%f")
+    with db.engine.begin() as connection:  # behind the ORM's back: no new generation of the pages
+        connection.execute(sql("UPDATE lab_registrations SET created_at = :then"), {"then": then})
+    assert "Posti liberi: 2 su 2." in text(visitor.get(f"/laboratori/{lab.slug}"))

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.common.timeutil import utcnow
@@ -80,6 +80,17 @@ def confirmed_count(lab: Lab) -> int:
             Registration.lab_id == lab.id, Registration.status == RegistrationStatus.CONFIRMED
         )
     )
+
+
+def places_taken(lab: Lab) -> tuple[int, int]:
+    """(places taken, of which held by pending sign-ups), in one query."""
+    held = and_(Registration.status == RegistrationStatus.PENDING, holds_place())
+    taken, pending = db.session.execute(
+        select(func.count(Registration.id), func.count(case((held, 1)))).where(
+            Registration.lab_id == lab.id, holds_place()
+        )
+    ).one()
+    return taken, pending
 
 
 def taken_count(lab: Lab, now: datetime | None = None) -> int:

@@ -17,7 +17,7 @@ from app.labs.loaders import get_lab_or_404
 from app.labs.models import UNCONFIRMED, Lab, LabStatus, RegistrationStatus
 from app.labs.services import can_create_labs, can_manage, counts_by_lab
 from app.platform.extensions import db
-from app.platform.page_cache import public_page
+from app.platform.page_cache import keep_not, public_page
 
 
 def _subscription(lab: Lab) -> Subscription:
@@ -51,7 +51,10 @@ def detail(slug: str):
 def _detail_page(lab: Lab, form, status: int = 200, refusal: str | None = None):
     today = today_in_rome()
     upcoming = [agenda.session_entry(s) for s in lab.sessions if s.start_on >= today]
-    places_left = max(lab.capacity - registrations.taken_count(lab), 0)
+    taken, held = registrations.places_taken(lab)
+    if held:  # a held place frees itself when its time runs out, with no change to the data
+        keep_not()
+    places_left = max(lab.capacity - taken, 0)
     return render_template(
         "labs/detail.html", lab=lab, form=form, entries=upcoming, places_left=places_left,
         subscription=_subscription(lab), can_manage=can_manage(current_user, lab), refusal=refusal,
