@@ -11,7 +11,7 @@ from datetime import date, time
 
 import pytest
 from bs4 import BeautifulSoup
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.accounts.models import Role, User
 from app.civic_centers.models import Activity, CivicCenter
@@ -19,7 +19,7 @@ from app.groups.models import Meeting, WorkingGroup
 from app.labs.models import Lab, LabSession
 from app.minutes import services as minutes_services
 from app.minutes.models import Minutes, MinutesRevision
-from app.pacts.models import Pact
+from app.pacts.models import Pact, PactRead
 from app.platform.extensions import db
 from app.towns import services as towns
 from app.towns.models import Town, Zone
@@ -348,6 +348,11 @@ def test_a_login_is_not_a_new_version_of_the_account(app, admin_world):
     assert _row(User, user.id).full_name == "Cora C."
 
 
+def _reads(pact_id: int) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count(PactRead.id)).where(PactRead.pact_id == pact_id))
+
+
 def test_a_stale_pact_form_is_a_conflict_that_loses_nothing(app, reg):
     pact = new_pact(reg)
     db.session.commit()
@@ -357,8 +362,10 @@ def test_a_stale_pact_form_is_a_conflict_that_loses_nothing(app, reg):
     second.login(reg.responsible)  # the same operator in two tabs
     values_first, values_second = form_values(first.get(url)), form_values(second.get(url))
     assert post(first, url, values_first, goal="Uscire tre volte a settimana.").status_code == 302
+    reads = _reads(pact_id)
     stale = post(second, url, values_second, household_size="2")
     assert stale.status_code == 409
+    assert _reads(pact_id) == reads + 1  # the conflict page shows the beneficiary: its read is logged
     page = text(stale)
     assert "Qualcun altro ha salvato queste informazioni mentre le modificavi" in page
     assert "Obiettivo del patto Uscire tre volte a settimana." in page
@@ -384,3 +391,19 @@ def test_a_stale_pact_form_does_not_give_back_a_removed_area(app, reg):
     assert [a.id for a in saved.areas] == [
         reg.care.id
     ] and saved.goal == "Uscire di casa due volte a settimana."
+
+
+def test_simultaneous_saves_of_an_account_one_wins_the_others_see_the_conflict_page(app, admin_world):
+    user_id = admin_world["user"].id
+    url = f"/amministrazione/utenti/{user_id}"
+    answers = rivals_save_at_once(
+        app,
+        admin_world["admins"][0],
+        url,
+        lambda n: {"full_name": [f"Cora numero {n}"], "roles": ["coordinator"]},
+    )
+    codes = sorted(getattr(a, "status_code", 500) for a in answers)
+    assert codes == [302] + [409] * (RIVALS - 1), codes
+    winner = next(n for n, a in enumerate(answers) if a.status_code == 302)
+    user = _row(User, user_id)
+    assert user.full_name == f"Cora numero {winner}" and user.roles == {Role.COORDINATOR}
