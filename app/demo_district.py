@@ -95,7 +95,9 @@ def _load_lab(n: int, town, today: date, maker) -> None:
     rule = Recurrence(freq=Frequency.WEEKLY, weekdays=(n % 5,), count=40)
     labs.plan_sessions(lab, today - timedelta(weeks=20), time(17, 30), time(19), rule)
     for p in range(14):
-        registrations.register(lab, _person(n + p), f"persona{n}-{p}@esempio.it", "", "", False)
+        registrations.register(
+            lab, _person(n + p), f"persona{n}-{p}@esempio.it", "", "", False, owner_known=True
+        )
     db.session.flush()
     confirmed = db.session.scalars(
         select(Registration).where(Registration.lab_id == lab.id, Registration.status == "confirmed")

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.accounts.models import Role, User
 from app.audit.models import AuditEntry
 from app.platform.extensions import db
-from tests.conftest import PASSWORD, text
+from tests.conftest import PASSWORD, opened, text
 
 USERS = "/amministrazione/utenti/"
 
@@ -108,20 +108,23 @@ def test_create_user_bad_input_changes_nothing(as_admin, data, message):
 def test_edit_roles(as_admin, member):
     url = f"/amministrazione/utenti/{member.id}"
     response = as_admin.post(
-        url, {"full_name": "Mario Rossi Membro", "roles": ["community_maker", "coordinator"]}
+        url,
+        {"full_name": "Mario Rossi Membro", "roles": ["community_maker", "coordinator"], **opened(member)},
     )
     assert response.status_code == 302
     db.session.expire_all()
     user = db.session.get(User, member.id)
     assert user.full_name == "Mario Rossi Membro"
     assert user.roles == {Role.COMMUNITY_MAKER, Role.COORDINATOR}
-    as_admin.post(url, {"full_name": "Mario Rossi Membro", "roles": ["coordinator"]})
+    as_admin.post(url, {"full_name": "Mario Rossi Membro", "roles": ["coordinator"], **opened(user)})
     db.session.expire_all()
     assert db.session.get(User, member.id).roles == {Role.COORDINATOR}
 
 
 def test_admin_cannot_drop_their_own_admin_role(as_admin, admin):
-    response = as_admin.post(f"/amministrazione/utenti/{admin.id}", {"full_name": "Alba", "roles": []})
+    response = as_admin.post(
+        f"/amministrazione/utenti/{admin.id}", {"full_name": "Alba", "roles": [], **opened(admin)}
+    )
     assert "Non puoi togliere a te stesso il ruolo di amministratore." in text(response)
     db.session.expire_all()
     assert db.session.get(User, admin.id).roles == {Role.ADMIN}

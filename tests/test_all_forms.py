@@ -33,6 +33,7 @@ NOT_CRAWLED = {
     "auth.login": "the crawl is signed in; posted separately below",
     "auth.forgot_password": "shown only to anonymous visitors; posted separately below",
     "agenda.follow_confirm": "needs a signed link sent by e-mail (tests/test_messages_follows.py)",
+    "labs.confirm_signup": "needs a signed link sent by e-mail (tests/test_lab_signup_consent.py)",
     "agenda.follow_stop": "needs a signed link sent by e-mail (tests/test_messages_follows.py)",
     "messages.unsubscribe": "needs a signed link sent by e-mail (tests/test_messages_core.py)",
     "messages.address_optout": "needs a signed link sent by e-mail (tests/test_mail_optout.py)",

@@ -12,7 +12,7 @@ from app import create_app
 from app.accounts.models import Role
 from app.auth import services as accounts
 from app.common.timeutil import today_in_rome
-from app.labs import registrations
+from app.labs import notices, registrations
 from app.platform.extensions import db
 from tests import factories
 from tests.browser_support import PASSWORD, demo_app, require_browser, run_flow, run_script, served
@@ -44,7 +44,9 @@ def results(tmp_path_factory):
                            weekdays=str(today.weekday()), until_on=today + timedelta(weeks=6))  # fmt: skip
         lab = factories.lab(capacity=1)
         factories.session(lab, today + timedelta(days=2), time(18), time(20))
-        _, token = registrations.register(lab, "Primo Iscritto", "primo@example.org", "", "", False)
+        first, _token = registrations.register(lab, "Primo Iscritto", "primo@example.org", "", "", False)
+        registrations.confirm(first)  # from the message to primo@example.org (double opt-in)
+        token = notices.private_token(first)
         db.session.commit()
         config = {
             "email": admin.email, "password": PASSWORD, "town_slug": center.town.slug, "center_slug": center.slug,

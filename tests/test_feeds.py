@@ -170,7 +170,7 @@ def test_renaming_a_town_or_moving_a_center_updates_every_location(as_admin, cen
     before = as_admin.get("/ical/tutto.ics")
     assert locations(before)["Orto condiviso"][0] == "Crema"
 
-    data = {"name": "Crema Nuova", "province": "CR", "district": "Crema"}
+    data = {"name": "Crema Nuova", "province": "CR", "district": "Crema", **opened(town)}
     assert as_admin.post(f"/amministrazione/comuni/{town.id}", data).status_code == 302
     after = as_admin.get("/ical/tutto.ics", headers={"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200

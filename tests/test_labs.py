@@ -10,6 +10,7 @@ from app.accounts.models import Role, User
 from app.common.timeutil import today_in_rome
 from app.labs import registrations
 from app.labs.models import Lab, LabAttendance, LabSession, Registration
+from app.messages.models import Message
 from app.platform.extensions import db
 from tests import factories
 from tests.conftest import opened, text
@@ -29,11 +30,37 @@ def lab(app, maker):
     return found
 
 
-def signup(browser, lab, **changes):
-    response = browser.post(
-        f"/laboratori/{lab.slug}/iscrizione", {**SIGNUP, **changes}, token_from=f"/laboratori/{lab.slug}"
-    )
+def signup(browser, lab, confirm=True, **changes):
+    """Sign up from the lab's page; with an e-mail, then confirm from the message (double opt-in)
+    unless confirm=False. The answer to the sign-up itself."""
+    data = {**SIGNUP, **changes}
+    response = browser.post(f"/laboratori/{lab.slug}/iscrizione", data, token_from=f"/laboratori/{lab.slug}")
+    if confirm and data["email"].strip() and response.status_code == 302:
+        confirm_from_mail(browser, lab, data["email"])
     return response
+
+
+def confirm_link(lab, email: str) -> str | None:
+    """The confirmation link of the latest request to confirm mailed to `email`."""
+    message = db.session.scalars(
+        select(Message)
+        .where(Message.kind == "lab_signup_confirm", Message.to_email == email.strip().lower())
+        .order_by(Message.id.desc())
+    ).first()
+    return f"/laboratori/{lab.slug}/conferma/{message.data['confirm']}" if message else None
+
+
+def confirm_from_mail(browser, lab, email: str):
+    url = confirm_link(lab, email)
+    assert url is not None, f"no confirmation mailed to {email}"
+    return browser.post(url, token_from=url)
+
+
+def register_confirmed(lab, name: str, email: str) -> Registration:
+    """A sign-up with an e-mail, confirmed by its owner (the services, no pages)."""
+    registration, _token = registrations.register(lab, name, email, "", "", False)
+    registrations.confirm(registration)
+    return registration
 
 
 def statuses(lab) -> list[str]:
@@ -95,7 +122,7 @@ def test_closed_lab_refuses(browser, lab):
 
 def test_duplicate_email_signup_shows_the_same_page_as_a_new_one(browser, lab):
     new = signup(browser, lab)
-    again = signup(browser, lab, full_name="Rosa F.", email="ROSA@example.org ")
+    again = signup(browser, lab, confirm=False, full_name="Rosa F.", email="ROSA@example.org ")
     assert again.status_code == new.status_code == 302
     assert again.headers["Location"] == new.headers["Location"]
     assert "già iscritto" not in text(browser.get(again.headers["Location"]))
@@ -430,7 +457,7 @@ def test_children_are_counted_unless_a_guardian_consented(browser, maker):
 
 
 def test_withdraw_service_promotes_in_order(app, lab):
-    people = [registrations.register(lab, f"P{n}", f"p{n}@example.org", "", "", False)[0] for n in range(5)]
+    people = [register_confirmed(lab, f"P{n}", f"p{n}@example.org") for n in range(5)]
     assert [p.status for p in people] == ["confirmed", "confirmed", "waiting", "waiting", "waiting"]
     promoted = registrations.withdraw(people[1])
     assert promoted.id == people[2].id and registrations.waiting_position(people[4]) == 2
@@ -504,7 +531,7 @@ def test_lab_form_shows_real_checkboxes_and_dropdowns(browser, maker):
 
 def test_raising_the_capacity_gives_the_new_places_to_the_waiting_list(browser, maker, lab):
     for n in range(4):  # 2 places: two confirmed, two waiting
-        registrations.register(lab, f"Persona {n}", f"p{n}@example.org", "", "", False)
+        register_confirmed(lab, f"Persona {n}", f"p{n}@example.org")
     db.session.commit()
     assert statuses(lab) == ["confirmed", "confirmed", "waiting", "waiting"]
     browser.login(maker)

@@ -1,4 +1,5 @@
-"""Twenty people press "sign up" at once for the last place: exactly one gets it."""
+"""Twenty people press "sign up" at once for the last place: exactly one gets it held; then all
+twenty press "confirm" in the message at once: exactly one has it, nineteen wait."""
 
 import re
 import threading
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from app import create_app
-from app.labs import registrations
+from app.labs import confirmation, registrations
 from app.labs.models import Registration
 from app.platform.extensions import db
 from tests import factories
@@ -40,29 +41,16 @@ def open_form(base: str, path: str) -> tuple[str, str]:
     return cookie, token
 
 
-def test_last_place_goes_to_exactly_one_of_twenty(server):
-    lab = factories.lab(capacity=2)
-    registrations.register(lab, "Prima", "prima@example.org", "", "", False)
-    slug, lab_id = lab.slug, lab.id
-    # The test's own transaction must not hold SQLite's write lock meanwhile.
-    db.session.commit()
-    forms = [open_form(server, f"/laboratori/{slug}") for _ in range(PEOPLE)]
-    start = threading.Barrier(PEOPLE)
+def press_all_at_once(server: str, forms: list, path_of, data_of) -> tuple[list, list]:
+    """Each of len(forms) people posts their form at the same instant: the answers' codes."""
+    start = threading.Barrier(len(forms))
     statuses, errors = [], []
 
     def press(n: int) -> None:
         cookie, token = forms[n]
-        data = urllib.parse.urlencode(
-            {
-                "csrf_token": token,
-                "full_name": f"Persona {n}",
-                "email": f"p{n}@example.org",
-                "phone": "",
-                "note": "",
-            }
-        ).encode()
+        data = urllib.parse.urlencode({"csrf_token": token, **data_of(n)}).encode()
         request = urllib.request.Request(
-            f"{server}/laboratori/{slug}/iscrizione", data=data, headers={"Cookie": f"session={cookie}"}
+            server + path_of(n), data=data, headers={"Cookie": f"session={cookie}"}
         )
         start.wait()
         try:
@@ -70,11 +58,37 @@ def test_last_place_goes_to_exactly_one_of_twenty(server):
         except urllib.error.HTTPError as error:
             errors.append(error.code)
 
-    threads = [threading.Thread(target=press, args=(n,)) for n in range(PEOPLE)]
+    threads = [threading.Thread(target=press, args=(n,)) for n in range(len(forms))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=90)
+    return statuses, errors
+
+
+def test_last_place_goes_to_exactly_one_of_twenty(server):
+    lab = factories.lab(capacity=2)
+    first, _token = registrations.register(lab, "Prima", "prima@example.org", "", "", False)
+    registrations.confirm(first)
+    slug, lab_id = lab.slug, lab.id
+    # The test's own transaction must not hold SQLite's write lock meanwhile.
+    db.session.commit()
+    forms = [open_form(server, f"/laboratori/{slug}") for _ in range(PEOPLE)]
+    statuses, errors = press_all_at_once(
+        server, forms, lambda n: f"/laboratori/{slug}/iscrizione",
+        lambda n: {"full_name": f"Persona {n}", "email": f"p{n}@example.org", "phone": "", "note": ""},
+    )  # fmt: skip
+    assert errors == [] and len(statuses) == PEOPLE
+    db.session.expire_all()
+    rows = db.session.scalars(select(Registration).where(Registration.lab_id == lab_id)).all()
+    found = [row.status for row in rows]
+    assert found.count("pending") == 1  # the last place, held for its owner
+    assert found.count("pending_waiting") == PEOPLE - 1
+    links = {row.email: f"/laboratori/{slug}/conferma/{confirmation.token(row)}" for row in rows}
+    people = [f"p{n}@example.org" for n in range(PEOPLE)]
+    db.session.commit()
+    forms = [open_form(server, links[email]) for email in people]
+    statuses, errors = press_all_at_once(server, forms, lambda n: links[people[n]], lambda n: {})
     assert errors == [] and len(statuses) == PEOPLE
     db.session.expire_all()
     found = db.session.scalars(select(Registration.status).where(Registration.lab_id == lab_id)).all()

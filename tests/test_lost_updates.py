@@ -1,4 +1,5 @@
-"""No lost updates: two people edit the same center, activity, lab, lab session, group or meeting.
+"""No lost updates: two people edit the same center, activity, lab, lab session, group, meeting,
+town, zone, account or pact.
 
 Each opens the edit form (its version and values read from the page, as a browser would); the
 first saves; the second, who changed another field, gets the Italian conflict page (409) with the
@@ -10,17 +11,22 @@ from datetime import date, time
 
 import pytest
 from bs4 import BeautifulSoup
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from app.accounts.models import Role, User
 from app.civic_centers.models import Activity, CivicCenter
 from app.groups.models import Meeting, WorkingGroup
 from app.labs.models import Lab, LabSession
 from app.minutes import services as minutes_services
 from app.minutes.models import Minutes, MinutesRevision
+from app.pacts.models import Pact, PactRead
 from app.platform.extensions import db
+from app.towns import services as towns
+from app.towns.models import Town, Zone
 from tests import factories
 from tests.conftest import Browser, text
 from tests.groups_support import team_fixture  # noqa: F401  (fixture)
+from tests.pacts_support import new_pact, register_fixture  # noqa: F401  (fixture)
 
 
 def form_values(response) -> dict:
@@ -256,3 +262,148 @@ def test_a_row_changed_under_any_other_save_gets_a_409_page_not_a_500(app, team,
     )
     meeting = _row(Meeting, team.meeting.id)
     assert (meeting.is_cancelled, meeting.version) == (False, 1)
+
+
+# Towns, zones, accounts and pacts (issue 27): the same mechanism, for administrators and operators.
+
+
+@pytest.fixture
+def admin_world(app, admin, make_user):
+    other_admin = make_user("admin.due@example.org", [Role.ADMIN], "Bruno Amministratore")
+    town = factories.town("Crema")
+    zone = towns.add_zone(town, "Ombriano")
+    person = make_user("coordinata@example.org", [Role.COORDINATOR, Role.COMMUNITY_MAKER], "Cora Coordinata")
+    db.session.commit()
+    return {"admins": (admin, other_admin), "town": town, "zone": zone, "user": person}
+
+
+def _two_admins(app, world, url):
+    first, second = Browser(app.test_client()), Browser(app.test_client())
+    first.login(world["admins"][0])
+    second.login(world["admins"][1])
+    values_first, values_second = form_values(first.get(url)), form_values(second.get(url))
+    assert values_first["version"] == values_second["version"]
+    return first, second, values_first, values_second
+
+
+def test_a_stale_town_form_is_a_conflict_that_loses_nothing(app, admin_world):
+    town_id = admin_world["town"].id
+    url = f"/amministrazione/comuni/{town_id}"
+    first, second, values_first, values_second = _two_admins(app, admin_world, url)
+    opened_at = _row(Town, town_id).version
+    assert post(first, url, values_first, district="Cremasco").status_code == 302
+    stale = post(second, url, values_second, name="Crema (CR)")
+    assert stale.status_code == 409
+    page = text(stale)
+    assert "Qualcun altro ha salvato queste informazioni mentre le modificavi" in page
+    assert "Ambito distrettuale Cremasco" in page
+    assert typed_value(stale, "name") == "Crema (CR)" and typed_value(stale, "district") == "Cremasco"
+    town = _row(Town, town_id)
+    assert (town.name, town.district, town.version) == ("Crema", "Cremasco", opened_at + 1)
+    assert post(second, url, form_values(stale)).status_code == 302
+    town = _row(Town, town_id)
+    assert (town.name, town.district, town.version) == ("Crema (CR)", "Cremasco", opened_at + 2)
+
+
+def test_a_stale_zone_form_is_a_conflict_that_loses_nothing(app, admin_world):
+    zone_id = admin_world["zone"].id
+    url = f"/amministrazione/quartieri/{zone_id}"
+    first, second, values_first, values_second = _two_admins(app, admin_world, url)
+    assert post(first, url, values_first, name="Ombriano Alto").status_code == 302
+    stale = post(second, url, values_second, name="Ombriano Basso")
+    assert stale.status_code == 409
+    assert "il tuo valore: l'avete cambiato entrambi" in text(stale)
+    zone = _row(Zone, zone_id)
+    assert (zone.name, zone.version) == ("Ombriano Alto", 2)
+
+
+def test_a_stale_account_form_does_not_give_back_a_removed_role(app, admin_world):
+    """An administrator removes a coordinator role; another's form, opened before, is saved later."""
+    user_id = admin_world["user"].id
+    url = f"/amministrazione/utenti/{user_id}"
+    first, second, values_first, values_second = _two_admins(app, admin_world, url)
+    assert values_second["roles"] == ["coordinator", "community_maker"]
+    assert post(first, url, {**values_first, "roles": ["community_maker"]}).status_code == 302
+    stale = post(second, url, values_second, full_name="Cora Coordinata Rossi")
+    assert stale.status_code == 409
+    page = text(stale)
+    assert "Qualcun altro ha salvato queste informazioni mentre le modificavi" in page
+    assert "Ruoli Community Maker" in page  # what the other administrator saved
+    user = _row(User, user_id)
+    assert user.roles == {Role.COMMUNITY_MAKER} and user.full_name == "Cora Coordinata"
+    assert form_values(stale)["roles"] == ["community_maker"]  # the form now shows the saved roles
+    assert post(second, url, form_values(stale)).status_code == 302
+    user = _row(User, user_id)
+    assert user.roles == {Role.COMMUNITY_MAKER} and user.full_name == "Cora Coordinata Rossi"
+
+
+def test_a_login_is_not_a_new_version_of_the_account(app, admin_world):
+    user = admin_world["user"]
+    url = f"/amministrazione/utenti/{user.id}"
+    browser = Browser(app.test_client())
+    browser.login(admin_world["admins"][0])
+    values = form_values(browser.get(url))
+    Browser(app.test_client()).login(user)
+    assert post(browser, url, values, full_name="Cora C.").status_code == 302
+    assert _row(User, user.id).full_name == "Cora C."
+
+
+def _reads(pact_id: int) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count(PactRead.id)).where(PactRead.pact_id == pact_id))
+
+
+def test_a_stale_pact_form_is_a_conflict_that_loses_nothing(app, reg):
+    pact = new_pact(reg)
+    db.session.commit()
+    pact_id, url = pact.id, f"/patti/{pact.number}/modifica"
+    first, second = Browser(app.test_client()), Browser(app.test_client())
+    first.login(reg.responsible)
+    second.login(reg.responsible)  # the same operator in two tabs
+    values_first, values_second = form_values(first.get(url)), form_values(second.get(url))
+    assert post(first, url, values_first, goal="Uscire tre volte a settimana.").status_code == 302
+    reads = _reads(pact_id)
+    stale = post(second, url, values_second, household_size="2")
+    assert stale.status_code == 409
+    assert _reads(pact_id) == reads + 1  # the conflict page shows the beneficiary: its read is logged
+    page = text(stale)
+    assert "Qualcun altro ha salvato queste informazioni mentre le modificavi" in page
+    assert "Obiettivo del patto Uscire tre volte a settimana." in page
+    saved = _row(Pact, pact_id)
+    assert (saved.goal, saved.household_size, saved.version) == ("Uscire tre volte a settimana.", 1, 2)
+    assert post(second, url, form_values(stale)).status_code == 302
+    saved = _row(Pact, pact_id)
+    assert (saved.goal, saved.household_size, saved.version) == ("Uscire tre volte a settimana.", 2, 3)
+
+
+def test_a_stale_pact_form_does_not_give_back_a_removed_area(app, reg):
+    pact = new_pact(reg, area_ids=[reg.loneliness.id, reg.care.id])
+    db.session.commit()
+    pact_id, url = pact.id, f"/patti/{pact.number}/modifica"
+    first, second = Browser(app.test_client()), Browser(app.test_client())
+    first.login(reg.responsible)
+    second.login(reg.responsible)
+    values_first, values_second = form_values(first.get(url)), form_values(second.get(url))
+    assert post(first, url, {**values_first, "areas": [str(reg.care.id)]}).status_code == 302
+    stale = post(second, url, values_second, goal="Un altro obiettivo.")
+    assert stale.status_code == 409
+    saved = _row(Pact, pact_id)
+    assert [a.id for a in saved.areas] == [
+        reg.care.id
+    ] and saved.goal == "Uscire di casa due volte a settimana."
+
+
+def test_simultaneous_saves_of_an_account_one_wins_the_others_see_the_conflict_page(app, admin_world):
+    user_id = admin_world["user"].id
+    url = f"/amministrazione/utenti/{user_id}"
+    answers = rivals_save_at_once(
+        app,
+        admin_world["admins"][0],
+        url,
+        lambda n: {"full_name": [f"Cora numero {n}"], "roles": ["coordinator"]},
+    )
+    codes = sorted(getattr(a, "status_code", 500) for a in answers)
+    assert codes == [302] + [409] * (RIVALS - 1), codes
+    winner = next(n for n, a in enumerate(answers) if a.status_code == 302)
+    user = _row(User, user_id)
+    assert user.full_name == f"Cora numero {winner}" and user.roles == {Role.COORDINATOR}

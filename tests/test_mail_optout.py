@@ -10,6 +10,8 @@ from sqlalchemy import func, select, update
 from app.auth import notices as account_notices
 from app.common.timeutil import today_in_rome, utcnow
 from app.labs import notices as lab_notices
+from app.labs import registrations
+from app.labs.models import Registration
 from app.messages import services, suppressions
 from app.messages.models import MailSuppression, Message
 from app.platform.extensions import db
@@ -90,7 +92,7 @@ def test_changing_ones_mind_needs_the_pages_form_and_brings_mail_back(app, brows
     assert "Legami può di nuovo scrivere a vittima@example.org" in text(restored)
     assert not suppressions.is_suppressed(VICTIM)
     signup(browser, other)
-    assert mailbox.one()["Subject"] == "Iscrizione confermata: Laboratorio 1"
+    assert mailbox.one()["Subject"] == "Conferma l'iscrizione: Laboratorio 1"
 
 
 def test_an_opted_out_address_still_gets_its_account_messages(app, browser, make_user, mailbox):
@@ -176,12 +178,17 @@ def test_the_limit_is_configurable_and_a_day_later_mail_goes_again(app, browser)
 
 
 def test_second_signup_notices_count_too(app, browser):
-    """The same lab again and again ("already signed up": the owner gets their link)."""
+    """The same lab again and again, once confirmed ("already signed up": the owner gets their link)."""
     (lab,) = make_labs(1)
+    signup(browser, lab)
+    registrations.confirm(db.session.scalar(select(Registration)))
+    db.session.commit()
     for _ in range(12):
         signup(browser, lab)
-    assert queued(kind="lab_signup") == 1
-    assert queued() == 10
+    assert queued(kind="lab_signup_confirm") == 1 and queued(kind="lab_signup") == 1
+    # The request to confirm and the reminders count (10 a day); what its owner asked for does not.
+    assert queued(kind="lab_signup_again") == 9
+    assert queued() == 11
 
 
 def test_staff_and_account_messages_are_not_limited(app, browser, make_user):
@@ -189,7 +196,9 @@ def test_staff_and_account_messages_are_not_limited(app, browser, make_user):
     for lab in labs:
         signup(browser, lab)
     assert queued() == 10
-    # The organiser cancels a session: every registrant hears of it, whatever the count.
+    # The owner confirms one; the organiser cancels a session: every registrant hears of it.
+    registrations.confirm(db.session.scalar(select(Registration).where(Registration.lab_id == labs[0].id)))
+    assert queued(kind="lab_signup") == 1
     session = labs[0].sessions[0]
     session.is_cancelled = True
     lab_notices.session_cancelled(session)
@@ -205,10 +214,9 @@ def test_staff_and_account_messages_are_not_limited(app, browser, make_user):
 def test_enqueue_returns_none_when_it_does_not_queue(app):
     (lab,) = make_labs(1)
     app.config["MAIL_MAX_PER_ADDRESS_PER_DAY"] = 0
-    from app.labs import registrations
-
     registration, token = registrations.register(lab, "Rosa", VICTIM, "", "", False)
-    assert services.enqueue("lab_signup", VICTIM, {"registration_id": registration.id}, key="k1") is None
+    data = {"registration_id": registration.id}
+    assert services.enqueue("lab_signup_confirm", VICTIM, data, key="k1") is None
     app.config["MAIL_MAX_PER_ADDRESS_PER_DAY"] = 10
-    assert services.enqueue("lab_signup", VICTIM, {"registration_id": registration.id}, key="k1") is not None
+    assert services.enqueue("lab_signup_confirm", VICTIM, data, key="k1") is not None
     assert token

@@ -1,5 +1,6 @@
-"""In a real browser: a resident signs up for a lab, opens the confirmation e-mail that a real
-SMTP server received, follows the withdraw link and withdraws. (In CI a skip is a failure.)"""
+"""In a real browser: a resident signs up for a lab, opens the request to confirm that a real SMTP
+server received, confirms from its link, opens the confirmation e-mail, follows the withdraw link
+and withdraws. (In CI a skip is a failure.)"""
 
 import email
 from datetime import time, timedelta
@@ -21,16 +22,19 @@ pytestmark = pytest.mark.browser
 
 
 class Inbox:
-    """Writes each message's HTML part to <inbox>/<recipient>.html, as a mail app would show it."""
+    """Writes each message's HTML part to <inbox>/<recipient>-<n>.html (n: 1 for the first message
+    to that recipient), as a mail app would show it."""
 
     def __init__(self, folder):
         self.folder = folder
+        self.counts = {}
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.original_content, policy=policy.default)
         html = message.get_body(preferencelist=("html",)).get_content()
         for recipient in envelope.rcpt_tos:
-            (self.folder / f"{recipient}.html").write_text(html)
+            self.counts[recipient] = self.counts.get(recipient, 0) + 1
+            (self.folder / f"{recipient}-{self.counts[recipient]}.html").write_text(html)
         return "250 OK"
 
 
@@ -76,10 +80,13 @@ def results(tmp_path_factory):
 
 
 @pytest.mark.parametrize("label", ["phone", "desktop"])
-def test_resident_signs_up_reads_the_mail_and_withdraws(results, label):
+def test_resident_signs_up_confirms_from_the_mail_reads_the_next_and_withdraws(results, label):
     found, statuses = results
     steps = found["steps"]
-    assert "Ti abbiamo scritto" in steps[f"received_{label}"]
+    assert "Ti abbiamo scritto: conferma l'iscrizione dal messaggio entro 2 ore" in steps[f"received_{label}"]
+    assert "Il posto è tenuto per te per 2 ore" in steps[f"request_{label}"]
+    assert f"Iscrizione di Teresa Villa {label}" in steps[f"confirm_{label}"]
+    assert "Iscrizione confermata: hai un posto." in steps[f"confirmed_{label}"]
     assert "la tua iscrizione a «Orto condiviso» è confermata" in steps[f"mail_{label}"]
     assert f"Teresa Villa {label}, hai un posto." in steps[f"private_{label}"]
     assert "Hai ritirato la tua iscrizione" in steps[f"withdrawn_{label}"]

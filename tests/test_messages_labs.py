@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.accounts.models import Role
 from app.common.timeutil import ROME, today_in_rome, utcnow
@@ -33,10 +33,37 @@ def lab(app, maker):
     return found
 
 
-def signup(browser, lab, **changes):
-    return browser.post(
-        f"/laboratori/{lab.slug}/iscrizione", {**SIGNUP, **changes}, token_from=f"/laboratori/{lab.slug}"
-    )
+def signup(browser, lab, mailbox=None, **changes):
+    """Sign up from the lab's page; given the mailbox, with an e-mail, the address's owner then
+    confirms from the message (the request to confirm is taken out of the mailbox, what else
+    arrived stays to be read). The answer to the sign-up itself."""
+    data = {**SIGNUP, **changes}
+    response = browser.post(f"/laboratori/{lab.slug}/iscrizione", data, token_from=f"/laboratori/{lab.slug}")
+    if mailbox is not None and data["email"].strip() and response.status_code == 302:
+        confirm_from(browser, take_request(mailbox))
+    return response
+
+
+def take_request(mailbox):
+    """The one request to confirm that just arrived, taken out of the mailbox."""
+    start = mailbox.seen
+    new = mailbox.deliver()
+    asks = [m for m in new if str(m["Subject"]).startswith("Conferma l'iscrizione")]
+    assert len(asks) == 1, [m["Subject"] for m in new]
+    mailbox.recorder.received.remove(asks[0])
+    mailbox.seen = start
+    return asks[0]
+
+
+def confirm_link(message) -> str:
+    return next(path_of(u) for u in links(message) if "/conferma/" in u)
+
+
+def confirm_from(browser, message):
+    """Follow the message's link: the page shows a button (nothing changes yet), which confirms."""
+    link = confirm_link(message)
+    assert "Conferma l'iscrizione" in text(browser.get(link))
+    return browser.post(link, token_from=link)
 
 
 def private_link(message) -> str:
@@ -44,7 +71,7 @@ def private_link(message) -> str:
 
 
 def test_confirmation_has_dates_place_link_and_an_ics(browser, lab, mailbox):
-    response = signup(browser, lab)
+    response = signup(browser, lab, mailbox=mailbox)
     page = text(browser.get(response.headers["Location"]))
     assert "Ti abbiamo scritto" in page and "Rosa Ferrari, hai un posto" not in page
     message = mailbox.one()
@@ -72,9 +99,9 @@ def test_confirmation_has_dates_place_link_and_an_ics(browser, lab, mailbox):
 
 
 def test_waiting_list_then_promotion_with_the_same_link(browser, lab, mailbox):
-    signup(browser, lab, full_name="Anna", email="anna@example.org")
-    signup(browser, lab, full_name="Bruno", email="bruno@example.org")
-    signup(browser, lab, full_name="Carla", email="carla@example.org")
+    signup(browser, lab, mailbox=mailbox, full_name="Anna", email="anna@example.org")
+    signup(browser, lab, mailbox=mailbox, full_name="Bruno", email="bruno@example.org")
+    signup(browser, lab, mailbox=mailbox, full_name="Carla", email="carla@example.org")
     anna, _bruno, carla = mailbox.deliver()
     assert carla["Subject"] == "Sei in lista d'attesa: Orto condiviso"
     assert "sei in lista d'attesa" in body(carla)
@@ -89,7 +116,7 @@ def test_waiting_list_then_promotion_with_the_same_link(browser, lab, mailbox):
 
 
 def test_second_signup_shows_the_same_page_and_mails_the_owner_their_link(browser, lab, mailbox):
-    first = signup(browser, lab)
+    first = signup(browser, lab, mailbox=mailbox)
     original = mailbox.one()
     again = signup(browser, lab, full_name="Qualcun Altro", email="Rosa@Example.org")
     assert again.headers["Location"] == first.headers["Location"]
@@ -109,7 +136,9 @@ def test_a_phone_signed_up_again_mails_nobody_and_an_address_with_it_is_still_on
     again = signup(browser, lab, full_name="Luca Rossi", email="", phone="3331234567")
     assert "/iscrizione/" in again.headers["Location"] and mailbox.deliver() == []
     # With an e-mail beside that phone, the address decides: one sign-up, a notice to its owner.
-    signup(browser, lab, full_name="Anna Bianchi", email="anna@example.org", phone="3331234567")
+    signup(
+        browser, lab, mailbox=mailbox, full_name="Anna Bianchi", email="anna@example.org", phone="3331234567"
+    )
     mailbox.deliver()
     signup(browser, lab, full_name="Anna B.", email="anna@example.org", phone="")
     assert "ha chiesto di nuovo di iscrivere questo indirizzo" in body(mailbox.one())
@@ -117,20 +146,43 @@ def test_a_phone_signed_up_again_mails_nobody_and_an_address_with_it_is_still_on
     assert names == ["Maria Rossi", "Luca Rossi", "Anna Bianchi"]
 
 
-def test_someone_signed_up_with_my_address_is_undone_by_me(browser, lab, mailbox):
-    signup(browser, lab, full_name="Uno Sconosciuto", email="vittima@example.org")
-    message = mailbox.one()
-    assert "Non hai chiesto tu questa iscrizione? Usa lo stesso link per annullarla." in body(message)
-    link = private_link(message)
-    browser.post(f"{link}/ritiro", token_from=link)
-    assert db.session.scalar(select(Registration.status)) == "withdrawn"
+def test_someone_signed_up_with_my_address_gets_one_message_and_nothing_more_without_me(
+    browser, lab, mailbox
+):
+    for name in ("Uno Sconosciuto", "Uno S.", "Ancora Lui"):  # a stranger types my address, again and again
+        signup(browser, lab, full_name=name, email="vittima@example.org")
+    (message,) = mailbox.deliver()
+    assert message["Subject"] == "Conferma l'iscrizione: Orto condiviso"
+    plain = body(message)
+    assert "Il posto è tenuto per te per 2 ore: conferma entro allora." in plain
+    assert "Non hai chiesto tu questa iscrizione? Ignora questo messaggio" in plain
+    assert not any("/iscrizione/" in u for u in links(message)) and attachments(message) == []
+    assert db.session.scalar(select(Registration.status)) == "pending"
+    db.session.execute(update(Registration).values(created_at=utcnow() - timedelta(hours=3)))
+    db.session.commit()
+    assert "Posti liberi: 2 su 2." in text(browser.get(f"/laboratori/{lab.slug}"))  # no place held any more
+    assert mailbox.deliver() == []
+
+
+def test_the_request_to_confirm_then_the_confirmation(browser, lab, mailbox):
+    signup(browser, lab)
+    request = mailbox.one()
+    assert str(request["To"]) == "Rosa Ferrari <rosa@example.org>"
+    assert "Per confermare l'iscrizione apri questo link:" in body(request)
+    link = confirm_link(request)
+    assert "Premi il pulsante per confermarla" in text(browser.get(link))
+    assert mailbox.deliver() == [] and db.session.scalar(select(Registration.status)) == "pending"
+    browser.post(link, token_from=link)
+    confirmed = mailbox.one()
+    assert confirmed["Subject"] == "Iscrizione confermata: Orto condiviso"
+    assert "Rosa Ferrari, hai un posto." in text(browser.get(private_link(confirmed)))
 
 
 def test_cancelled_session_reaches_every_registrant(browser, maker, lab, mailbox):
-    signup(browser, lab, full_name="Anna", email="anna@example.org")
-    signup(browser, lab, full_name="Bruno", email="", phone="0373 123456")
-    signup(browser, lab, full_name="Carla", email="carla@example.org")
-    signup(browser, lab, full_name="Dario", email="dario@example.org")  # waiting list
+    signup(browser, lab, mailbox=mailbox, full_name="Anna", email="anna@example.org")
+    signup(browser, lab, mailbox=mailbox, full_name="Bruno", email="", phone="0373 123456")
+    signup(browser, lab, mailbox=mailbox, full_name="Carla", email="carla@example.org")
+    signup(browser, lab, mailbox=mailbox, full_name="Dario", email="dario@example.org")  # waiting list
     mailbox.deliver()
     session = lab.sessions[0]
     browser.login(maker)
@@ -144,7 +196,7 @@ def test_cancelled_session_reaches_every_registrant(browser, maker, lab, mailbox
 
 
 def test_moved_session_says_before_and_after_with_an_ics(browser, maker, lab, mailbox):
-    signup(browser, lab)
+    signup(browser, lab, mailbox=mailbox)
     mailbox.deliver()
     session = lab.sessions[0]
     new_day = today_in_rome() + timedelta(days=4)
@@ -166,7 +218,7 @@ def test_moved_session_says_before_and_after_with_an_ics(browser, maker, lab, ma
 
 
 def test_reminder_the_day_before_once(browser, lab, mailbox):
-    signup(browser, lab)
+    signup(browser, lab, mailbox=mailbox)
     mailbox.deliver()
     day_before = lab.sessions[0].starts_at - timedelta(days=1)
     scheduled.run(day_before)

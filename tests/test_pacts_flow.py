@@ -9,8 +9,9 @@ from app.audit.models import AuditEntry
 from app.common.timeutil import today_in_rome
 from app.pacts.models import Commitment, DiaryNote, Pact, Review
 from app.platform.extensions import db
-from tests.conftest import text
+from tests.conftest import opened, text
 from tests.pacts_support import NAME, START, active_pact, new_pact, register_fixture  # noqa: F401
+from tests.test_lost_updates import form_values
 
 
 def form(reg, **changes):
@@ -94,10 +95,12 @@ def test_editing_keeps_the_rules(browser, reg):
     db.session.commit()
     browser.login(reg.responsible)
     url = f"/patti/{pact.number}/modifica"
-    response = browser.post(url, form(reg, beneficiary_name="Ermenegilda P. Rossi"), token_from=url)
+    response = browser.post(
+        url, form(reg, beneficiary_name="Ermenegilda P. Rossi", **opened(pact)), token_from=url
+    )
     assert response.status_code == 302
     assert db.session.get(Pact, pact.id).beneficiary_name == "Ermenegilda P. Rossi"
-    bad = browser.post(url, form(reg, town=str(reg.crema.id)), token_from=url)
+    bad = browser.post(url, form(reg, town=str(reg.crema.id), **opened(pact)), token_from=url)
     assert (
         "Non lavori nel Comune di Crema" in text(bad)
         and db.session.get(Pact, pact.id).town_id == reg.cremona.id
@@ -145,7 +148,7 @@ def test_moving_the_start_after_a_review_is_refused(browser, reg):
     db.session.commit()
     browser.login(reg.responsible)
     url = f"/patti/{pact.number}/modifica"
-    response = browser.post(url, form(reg, start_on="2026-05-01"), token_from=url)
+    response = browser.post(url, form(reg, start_on="2026-05-01", **opened(pact)), token_from=url)
     assert "Ci sono verifiche prima di questa data di avvio" in text(response)
     assert db.session.get(Pact, pact.id).start_on == START
 
@@ -283,3 +286,31 @@ def test_links_to_labs_activities_and_groups_of_the_town(browser, reg):
         and "Attività: Merenda insieme" in shown
         and "Rete anziani" in shown
     )
+
+
+def test_the_edit_form_shows_the_saved_town_areas_and_followers(browser, reg):
+    pact = new_pact(reg, area_ids=[reg.loneliness.id, reg.care.id], follower_ids=[reg.follower.id])
+    db.session.commit()
+    browser.login(reg.responsible)
+    url = f"/patti/{pact.number}/modifica"
+    page = BeautifulSoup(browser.get(url).get_data(as_text=True), "html.parser")
+    chosen = page.find("select", attrs={"name": "town"}).find("option", selected=True)
+    assert chosen is not None and chosen.text.strip() == "Cremona"
+    checked = {box["value"] for box in page.find_all("input", attrs={"name": "areas", "checked": True})}
+    assert checked == {str(reg.loneliness.id), str(reg.care.id)}
+    followers = page.find_all("input", attrs={"name": "followers", "checked": True})
+    assert [box["value"] for box in followers] == [str(reg.follower.id)]
+
+
+def test_saving_the_edit_form_untouched_keeps_town_and_areas(browser, reg):
+    pact = new_pact(reg, area_ids=[reg.loneliness.id, reg.care.id])
+    db.session.commit()
+    browser.login(reg.responsible)
+    url = f"/patti/{pact.number}/modifica"
+    values = {**form_values(browser.get(url)), "goal": ["Uscire tre volte a settimana."]}
+    response = browser.post(url, values, csrf=False)
+    assert response.status_code == 302, text(response)
+    db.session.expire_all()
+    saved = db.session.get(Pact, pact.id)
+    assert saved.town_id == reg.cremona.id and saved.goal == "Uscire tre volte a settimana."
+    assert {area.id for area in saved.areas} == {reg.loneliness.id, reg.care.id}

@@ -7,7 +7,7 @@ from app.accounts.models import Role
 from app.platform.extensions import db
 from app.towns import services
 from app.towns.models import Town, Zone
-from tests.conftest import text
+from tests.conftest import opened, text
 
 TOWNS = "/amministrazione/comuni/"
 
@@ -76,7 +76,8 @@ def test_create_town_bad_input_changes_nothing(as_admin, crema, data, message):
 
 def test_rename_keeps_the_slug_so_feeds_keep_working(as_admin, crema):
     as_admin.post(
-        f"/amministrazione/comuni/{crema.id}", {"name": "Crema (CR)", "province": "CR", "district": ""}
+        f"/amministrazione/comuni/{crema.id}",
+        {"name": "Crema (CR)", "province": "CR", "district": "", **opened(crema)},
     )
     db.session.expire_all()
     town = db.session.get(Town, crema.id)
@@ -94,7 +95,7 @@ def test_add_rename_and_delete_zones(as_admin, crema):
     assert response.status_code == 302
     zone = db.session.scalar(select(Zone).where(Zone.name == "San Bernardino"))
     assert zone.slug == "san-bernardino" and zone.town_id == crema.id
-    as_admin.post(f"/amministrazione/quartieri/{zone.id}", {"name": "San Bernardino Vergine"})
+    as_admin.post(f"/amministrazione/quartieri/{zone.id}", {"name": "San Bernardino Vergine", **opened(zone)})
     db.session.expire_all()
     assert db.session.get(Zone, zone.id).name == "San Bernardino Vergine"
     zone_id = zone.id

@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.common.timeutil import utcnow
 from app.platform.extensions import db
+from app.platform.versioning import Versioned
 
 
 class Role(enum.StrEnum):
@@ -40,7 +41,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class User(UserMixin, db.Model):
+class User(Versioned, UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)

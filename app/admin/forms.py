@@ -7,13 +7,14 @@ from wtforms.validators import DataRequired, Email, Length
 from app.accounts.models import ROLE_LABELS
 from app.common.forms import BaseForm, CheckboxListField
 from app.messages.forms import MailAddress
+from app.platform.versioning import VersionForm
 
 
 def role_choices():
     return [(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
-class UserEditForm(BaseForm):
+class UserEditForm(VersionForm, BaseForm):
     full_name = StringField(
         _l("Nome e cognome"),
         validators=[

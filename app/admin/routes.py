@@ -16,6 +16,7 @@ from app.auth import invitations
 from app.auth import services as accounts
 from app.auth.notices import send_invitation
 from app.common.forms import EmptyForm
+from app.platform import versioning
 from app.platform.extensions import db
 
 admin_only = roles_required(Role.ADMIN)
@@ -23,6 +24,14 @@ admin_only = roles_required(Role.ADMIN)
 
 def get_user_or_404(user_id: int) -> User:
     return db.get_or_404(User, user_id)
+
+
+def _user_form(user: User, saved: bool = False) -> UserEditForm:
+    """The account form, from the request; `saved`: only what the database holds."""
+    form = UserEditForm(formdata=None, obj=user) if saved else UserEditForm(obj=user)
+    if saved or not form.is_submitted():
+        form.roles.data = [value for value, _label in form.roles.choices if Role(value) in user.roles]
+    return form
 
 
 def _roles(form) -> set[Role]:
@@ -69,27 +78,33 @@ def user_create():
 def user_detail(user_id: int):
     """Edit an account's name and roles; see its invitation link."""
     user = get_user_or_404(user_id)
-    form = UserEditForm(
-        obj=user, data=None if request.method == "POST" else {"roles": [r.value for r in user.roles]}
-    )
+    form, conflict = _user_form(user), None
     if form.validate_on_submit():
         try:
             services.guard_self_lockout(current_user, user, _roles(form), deactivate=False)
         except services.LockoutError:
             form.roles.errors.append(_("Non puoi togliere a te stesso il ruolo di amministratore."))
         else:
-            user.full_name = form.full_name.data.strip()
-            accounts.set_roles(user, _roles(form))
-            record(current_user, "user.update", user.email)
-            db.session.commit()
-            flash(_("Account aggiornato."), "success")
-            return redirect(url_for("admin.user_detail", user_id=user.id))
+            try:
+                with versioning.saving(user, form.opened_at()):
+                    user.full_name = form.full_name.data.strip()
+                    accounts.set_roles(user, _roles(form))
+                    versioning.bump(user)  # a change of roles alone is a new version of the account
+                    record(current_user, "user.update", user.email)
+                    db.session.commit()
+                    flash(_("Account aggiornato."), "success")
+                    return redirect(url_for("admin.user_detail", user_id=user.id))
+            except versioning.Conflict:
+                conflict = versioning.conflict(form, _user_form(user, saved=True), user)
     invite_url = None
     if not user.has_password and user.is_active:
-        invite_url = url_for("auth.accept_invitation", token=invitations.invitation_token(user), _external=True)
+        invite_url = url_for(
+            "auth.accept_invitation", token=invitations.invitation_token(user), _external=True
+        )
     return render_template(
-        "admin/user_form.html", form=form, user=user, invite_url=invite_url, button=EmptyForm()
-    )
+        "admin/user_form.html", form=form, user=user, invite_url=invite_url, button=EmptyForm(),
+        conflict=conflict,
+    ), 409 if conflict is not None else 200  # fmt: skip
 
 
 @bp.route("/utenti/<int:user_id>/link-password", methods=["POST"])

@@ -4,7 +4,8 @@ import hmac
 import threading
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts.models import Role, User, UserRole
@@ -61,8 +62,16 @@ def check_credentials(email: str, password: str) -> User | None:
 
 
 def mark_login(user: User) -> None:
-    """Record a login (this also voids the account's pending login links)."""
-    user.last_login_at = utcnow()
+    """Record a login (this also voids the account's pending login links).
+
+    Not a new version of the account (app/platform/versioning.py): an administrator's form opened
+    before this login still saves."""
+    now = utcnow()
+    db.session.execute(
+        update(User).where(User.id == user.id).values(last_login_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    set_committed_value(user, "last_login_at", now)
 
 
 def authenticate(email: str, password: str) -> User | None:

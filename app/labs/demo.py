@@ -49,7 +49,7 @@ def load(today: date, maker: User | None) -> None:
         )
         for name in RESIDENTS[: capacity + 2]:
             email = f"{name.split()[0].lower()}.{slug[:6]}@esempio.it"
-            registrations.register(lab, name, email, "", "", False)
+            registrations.register(lab, name, email, "", "", False, owner_known=True)
         confirmed = [
             r
             for r in db.session.scalars(select(Registration).where(Registration.lab_id == lab.id))

@@ -120,6 +120,7 @@ class RegistrationForm(BaseForm):
             Email(message=_l("Questo non è un indirizzo e-mail valido."), check_deliverability=False),
             MailAddress(),
         ],
+        description=_l("Ti scriviamo un messaggio: l'iscrizione vale quando la confermi da lì."),
     )
     phone = StringField(_l("Oppure telefono"), filters=[single_line], validators=[Optional(), Length(max=32)])
     note = TextAreaField(

@@ -166,9 +166,17 @@ class LabSession(Versioned, db.Model):
 
 
 class RegistrationStatus(enum.StrEnum):
+    # A sign-up with an e-mail is pending until the address's owner confirms it from the message:
+    # PENDING holds a place for LAB_SIGNUP_HOLD_MINUTES from created_at, PENDING_WAITING (the lab
+    # was full) joins the waiting list once confirmed (registrations.confirm).
+    PENDING = "pending"
+    PENDING_WAITING = "pending_waiting"
     CONFIRMED = "confirmed"
     WAITING = "waiting"
     WITHDRAWN = "withdrawn"
+
+
+UNCONFIRMED = (RegistrationStatus.PENDING, RegistrationStatus.PENDING_WAITING)
 
 
 ACTIVE_EMAIL_KEY = "status != 'withdrawn' AND contact_key NOT LIKE 'tel:%'"

@@ -1,4 +1,5 @@
-"""Lab sign-ups: confirmation (with the withdraw link and an .ics), waiting list, promotion,
+"""Lab sign-ups: the request to confirm a sign-up made with an e-mail (at most one an hour per
+address and lab), confirmation (with the withdraw link and an .ics), waiting list, promotion,
 a session cancelled or moved, the reminder the day before, a second sign-up with the same e-mail.
 
 Withdraw links are stored hashed on the registration; the link a message carries lives in that
@@ -8,13 +9,16 @@ import hashlib
 import secrets
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.agenda.services import session_feed_event
 from app.calendar.ical import build_feed
-from app.common.timeutil import ROME
-from app.labs.models import Lab, LabSession, LabStatus, Registration, RegistrationStatus
+from app.common.timeutil import ROME, utcnow
+from app.labs import confirmation
+from app.labs.models import UNCONFIRMED, Lab, LabSession, LabStatus, Registration, RegistrationStatus
 from app.messages import scheduled
 from app.messages.kinds import Attachment, Gone, Kind, register
 from app.messages.models import Message
@@ -42,6 +46,11 @@ def _token(registration: Registration) -> str:
     registration.withdraw_token_hash = _hash(token)
     db.session.flush()
     return token
+
+
+def private_token(registration: Registration) -> str:
+    """The secret of the registrant's private page (the one already mailed, when there is one)."""
+    return _token(registration)
 
 
 def _send(kind: str, registration: Registration, key: str, token: str | None = None, **data) -> None:
@@ -96,8 +105,10 @@ def _signup_subject(ctx: dict) -> str:
     return _("Iscrizione confermata: %(lab)s", lab=ctx["lab"].title)
 
 
-# A visitor signs up with any address: these two count against the address's daily limit.
-_kind("lab_signup", _signup_subject, _ics, limited=True)
+# A visitor signs up with any address: the request to confirm and the reminder of a sign-up that
+# already exists count against the address's daily limit; what its owner confirmed does not.
+_kind("lab_signup_confirm", lambda ctx: _("Conferma l'iscrizione: %(lab)s", lab=ctx["lab"].title), limited=True)
+_kind("lab_signup", _signup_subject, _ics)
 _kind("lab_signup_again", lambda ctx: _("La tua iscrizione a %(lab)s", lab=ctx["lab"].title), limited=True)
 _kind("lab_promoted", lambda ctx: _("Si è liberato un posto: %(lab)s", lab=ctx["lab"].title), _ics)
 _kind("lab_session_cancelled", lambda ctx: _("Incontro annullato: %(lab)s", lab=ctx["lab"].title))
@@ -108,7 +119,35 @@ _kind("lab_reminder", lambda ctx: _("Domani: %(lab)s", lab=ctx["lab"].title))
 # --- what the lab code calls -------------------------------------------------------------
 
 
-def signed_up(registration: Registration, token: str) -> None:
+def hold_text() -> str:
+    """How long a pending sign-up holds its place, in words: «2 ore», «90 minuti»."""
+    minutes = int(current_app.config["LAB_SIGNUP_HOLD_MINUTES"])
+    if minutes % 60 == 0:
+        return ngettext("%(num)d ora", "%(num)d ore", minutes // 60)
+    return ngettext("%(num)d minuto", "%(num)d minuti", minutes)
+
+
+def ask_confirmation(registration: Registration, token: str | None = None) -> bool:
+    """Mail the address's owner the link that confirms the sign-up; at most one such message an
+    hour per address and lab (a stranger typing someone's address again sends nothing more)."""
+    if not registration.email:
+        return False
+    recent = select(Message.id).where(
+        Message.kind == "lab_signup_confirm",
+        Message.to_email == registration.email,
+        Message.key.like(f"lab:%:confirm:{registration.lab_id}:%"),
+        Message.created_at > utcnow() - timedelta(hours=1),
+    )
+    if db.session.scalar(recent.limit(1)) is not None:
+        return False
+    _send(
+        "lab_signup_confirm", registration, f"confirm:{registration.lab_id}:{secrets.token_hex(8)}",
+        token=token, confirm=confirmation.token(registration), hold=hold_text(),
+    )  # fmt: skip
+    return True
+
+
+def signed_up(registration: Registration, token: str | None = None) -> None:
     _send("lab_signup", registration, "signup", token=token)
 
 
@@ -119,11 +158,13 @@ def signed_up_again(lab: Lab, contact_key: str) -> bool:
         select(Registration).where(
             Registration.lab_id == lab.id,
             Registration.contact_key == contact_key,
-            Registration.status.in_(ACTIVE),
+            Registration.status.in_((*ACTIVE, *UNCONFIRMED)),
         )
     )
     if registration is None or not registration.email:
         return False
+    if registration.status in UNCONFIRMED:  # not confirmed yet: the request again, once an hour
+        return ask_confirmation(registration)
     _send("lab_signup_again", registration, f"again:{secrets.token_hex(8)}")
     return True
 

@@ -1,22 +1,52 @@
-"""Sign-ups with a capacity and a waiting list that moves up by itself. No commit."""
+"""Sign-ups with a capacity and a waiting list that moves up by itself. No commit.
+
+A sign-up with an e-mail is pending until the address's owner confirms it from the message
+(double opt-in: nobody can hold a place, or have mail sent, in a stranger's name). A pending
+sign-up holds its place for LAB_SIGNUP_HOLD_MINUTES; after that it counts no more, and the
+places it held go to the waiting list at the next sign-up or confirmation. Phone-only sign-ups
+are confirmed (or waiting) at once: there is no address to confirm."""
 
 import hashlib
 import re
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from flask import current_app
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.common.timeutil import utcnow
 from app.labs import notices
-from app.labs.models import Lab, LabStatus, Registration, RegistrationStatus
+from app.labs.models import UNCONFIRMED, Lab, LabStatus, Registration, RegistrationStatus
 from app.platform.extensions import db
 
 
 class RegistrationError(Exception):
     """Why a sign-up was refused: 'closed', 'full' or 'duplicate' (an e-mail already signed up)."""
+
+
+def hold_minutes() -> int:
+    return int(current_app.config["LAB_SIGNUP_HOLD_MINUTES"])
+
+
+def holds_place(now: datetime | None = None):
+    """SQL condition: the registration takes a place (confirmed, or pending within its hold)."""
+    since = (now or utcnow()) - timedelta(minutes=hold_minutes())
+    return or_(
+        Registration.status == RegistrationStatus.CONFIRMED,
+        and_(Registration.status == RegistrationStatus.PENDING, Registration.created_at > since),
+    )
+
+
+def _still_held(registration: Registration, now: datetime) -> bool:
+    created = registration.created_at
+    if created.tzinfo is None:  # SQLite gives naive UTC back
+        created = created.replace(tzinfo=now.tzinfo)
+    return registration.status == RegistrationStatus.PENDING and created > now - timedelta(
+        minutes=hold_minutes()
+    )
 
 
 def phone_digits(phone: str) -> str:
@@ -52,6 +82,24 @@ def confirmed_count(lab: Lab) -> int:
     )
 
 
+def places_taken(lab: Lab) -> tuple[int, int]:
+    """(places taken, of which held by pending sign-ups), in one query."""
+    held = and_(Registration.status == RegistrationStatus.PENDING, holds_place())
+    taken, pending = db.session.execute(
+        select(func.count(Registration.id), func.count(case((held, 1)))).where(
+            Registration.lab_id == lab.id, holds_place()
+        )
+    ).one()
+    return taken, pending
+
+
+def taken_count(lab: Lab, now: datetime | None = None) -> int:
+    """Places taken: confirmed sign-ups and pending ones still within their hold."""
+    return db.session.scalar(
+        select(func.count(Registration.id)).where(Registration.lab_id == lab.id, holds_place(now))
+    )
+
+
 def waiting_position(registration: Registration) -> int | None:
     """1 for the first on the waiting list."""
     if registration.status != RegistrationStatus.WAITING:
@@ -67,23 +115,28 @@ def waiting_position(registration: Registration) -> int | None:
 
 
 def register(
-    lab: Lab, full_name: str, email: str, phone: str, note: str, consent: bool
+    lab: Lab, full_name: str, email: str, phone: str, note: str, consent: bool, *, owner_known: bool = False
 ) -> tuple[Registration, str]:
     """Sign someone up: a place if one is free, else the waiting list. Returns the private token.
 
     One active sign-up per e-mail ('duplicate': the owner gets their link by e-mail). A phone-only
     sign-up is never a duplicate: siblings share a parent's phone, and refusing would tell a
-    stranger that the number is signed up. The organiser sees shared phones (`shared_phones`)."""
+    stranger that the number is signed up. The organiser sees shared phones (`shared_phones`).
+
+    A sign-up with an e-mail is pending until confirmed (`confirm`); `owner_known` (the demo data
+    only) skips that."""
     if lab.status != LabStatus.OPEN or lab.deleted_at is not None:
         raise RegistrationError("closed")
     _lock(lab)
+    promote_waiting(lab)  # places whose hold ran out go to the waiting list first
     key = contact_key(email, phone)
     if not key.startswith("tel:") and _active_with_key(lab, key):
         raise RegistrationError("duplicate")
-    if confirmed_count(lab) < lab.capacity:
-        status = RegistrationStatus.CONFIRMED
+    pending = bool(email.strip()) and not owner_known  # an address must be confirmed by its owner
+    if taken_count(lab) < lab.capacity:
+        status = RegistrationStatus.PENDING if pending else RegistrationStatus.CONFIRMED
     elif lab.has_waiting_list:
-        status = RegistrationStatus.WAITING
+        status = RegistrationStatus.PENDING_WAITING if pending else RegistrationStatus.WAITING
     else:
         raise RegistrationError("full")
     token = secrets.token_urlsafe(24)
@@ -99,6 +152,33 @@ def register(
     except IntegrityError as error:  # the same e-mail, at the same instant
         raise RegistrationError("duplicate") from error
     return registration, token
+
+
+def confirm(registration: Registration) -> bool:
+    """The address's owner confirms a pending sign-up: a place if its hold still stands or one is
+    free, else the waiting list; then the confirmation with the withdraw link and the dates is
+    sent. False when it was no longer pending (confirmed already, or withdrawn)."""
+    if registration.status not in UNCONFIRMED:
+        return False
+    lab = registration.lab
+    if lab.status != LabStatus.OPEN or lab.deleted_at is not None:
+        raise RegistrationError("closed")
+    _lock(lab)
+    db.session.refresh(registration)
+    if registration.status not in UNCONFIRMED:
+        return False
+    now = utcnow()
+    promote_waiting(lab)
+    own = 1 if _still_held(registration, now) else 0
+    if taken_count(lab, now) - own < lab.capacity:
+        registration.status = RegistrationStatus.CONFIRMED
+    elif lab.has_waiting_list:
+        registration.status = RegistrationStatus.WAITING
+    else:
+        raise RegistrationError("full")
+    db.session.flush()
+    notices.signed_up(registration)
+    return True
 
 
 def _active_with_key(lab: Lab, key: str) -> bool:
@@ -137,7 +217,7 @@ def withdraw(registration: Registration) -> Registration | None:
     if registration.status == RegistrationStatus.WITHDRAWN:
         return None
     _lock(registration.lab)
-    had_place = registration.status == RegistrationStatus.CONFIRMED
+    had_place = registration.status == RegistrationStatus.CONFIRMED or _still_held(registration, utcnow())
     registration.status = RegistrationStatus.WITHDRAWN
     registration.withdrawn_at = utcnow()
     db.session.flush()
@@ -152,11 +232,10 @@ def places_changed(lab: Lab) -> None:
     promote_waiting(lab)
 
 
-
 def promote_waiting(lab: Lab) -> Registration | None:
     """Give free places to the waiting list, first come first served."""
     promoted = None
-    while confirmed_count(lab) < lab.capacity:
+    while taken_count(lab) < lab.capacity:
         first = db.session.scalar(
             select(Registration)
             .where(Registration.lab_id == lab.id, Registration.status == RegistrationStatus.WAITING)

@@ -1,6 +1,6 @@
 """Public pages: labs, one lab with its sessions, signing up and withdrawing."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,13 +11,13 @@ from app.agenda.subscribe import Subscription
 from app.common.forms import EmptyForm
 from app.common.timeutil import today_in_rome
 from app.events.urls import session_add_url
-from app.labs import bp, notices, registrations, signup_limits
+from app.labs import bp, confirmation, notices, registrations, signup_limits
 from app.labs.forms import RegistrationForm
 from app.labs.loaders import get_lab_or_404
-from app.labs.models import Lab, LabStatus, RegistrationStatus
+from app.labs.models import UNCONFIRMED, Lab, LabStatus, RegistrationStatus
 from app.labs.services import can_create_labs, can_manage, counts_by_lab
 from app.platform.extensions import db
-from app.platform.page_cache import public_page
+from app.platform.page_cache import keep_not, public_page
 
 
 def _subscription(lab: Lab) -> Subscription:
@@ -51,7 +51,10 @@ def detail(slug: str):
 def _detail_page(lab: Lab, form, status: int = 200, refusal: str | None = None):
     today = today_in_rome()
     upcoming = [agenda.session_entry(s) for s in lab.sessions if s.start_on >= today]
-    places_left = max(lab.capacity - registrations.confirmed_count(lab), 0)
+    taken, held = registrations.places_taken(lab)
+    if held:  # a held place frees itself when its time runs out, with no change to the data
+        keep_not()
+    places_left = max(lab.capacity - taken, 0)
     return render_template(
         "labs/detail.html", lab=lab, form=form, entries=upcoming, places_left=places_left,
         subscription=_subscription(lab), can_manage=can_manage(current_user, lab), refusal=refusal,
@@ -59,11 +62,11 @@ def _detail_page(lab: Lab, form, status: int = 200, refusal: str | None = None):
     ), status  # fmt: skip
 
 
-
 @bp.route("/laboratori/<slug>/iscrizione", methods=["POST"])
 def register(slug: str):
-    """Sign up for a lab. With an e-mail the private link arrives by e-mail (a second sign-up gets the
-    same page); with a phone only, the page it lands on is the private link, a new one each time."""
+    """Sign up for a lab. With an e-mail the sign-up is pending until the address's owner confirms it
+    from the message (a second sign-up gets the same page); with a phone only, the page it lands on
+    is the private link, a new one each time."""
     lab = get_lab_or_404(slug)
     form = RegistrationForm()
     refused = signup_limits.refusal(lab)
@@ -90,7 +93,7 @@ def register(slug: str):
         flash(messages[str(error)], "danger")
         return _detail_page(lab, form, 400)
     if registration.email:
-        notices.signed_up(registration, token)
+        notices.ask_confirmation(registration, token)
         db.session.commit()
         return redirect(url_for("labs.signup_received", slug=lab.slug))
     db.session.commit()
@@ -103,9 +106,42 @@ def register(slug: str):
 
 @bp.route("/laboratori/<slug>/iscrizione-ricevuta")
 def signup_received(slug: str):
-    """After a sign-up with an e-mail: the link to the registration arrives by e-mail."""
+    """After a sign-up with an e-mail: confirm it from the message, within the hold."""
     lab = get_lab_or_404(slug)
-    return render_template("labs/signup_received.html", lab=lab)
+    return render_template("labs/signup_received.html", lab=lab, hold=notices.hold_text())
+
+
+@bp.route("/laboratori/<slug>/conferma/<signed>", methods=["GET", "POST"])
+def confirm_signup(slug: str, signed: str):
+    """The link in the message: GET shows what is confirmed and a button, POST confirms it."""
+    lab = get_lab_or_404(slug)
+    found = confirmation.from_token(signed)
+    if found is None or found.lab_id != lab.id:
+        abort(404)
+    form, status, refusal = EmptyForm(), 200, None
+    if request.method == "POST" and found.status in UNCONFIRMED:
+        if not form.validate_on_submit():
+            status, refusal = 400, _("Il modulo è scaduto: premi di nuovo il pulsante per confermare.")
+        else:
+            try:
+                registrations.confirm(found)
+            except registrations.RegistrationError as error:
+                db.session.rollback()
+                status, refusal = 409, {
+                    "closed": _("Le iscrizioni a questo laboratorio sono chiuse: l'iscrizione non è confermata."),
+                    "full": _("I posti sono esauriti e non c'è una lista d'attesa: l'iscrizione non è confermata."),
+                }[str(error)]  # fmt: skip
+            else:
+                token = notices.private_token(found)
+                db.session.commit()
+                if found.status == RegistrationStatus.CONFIRMED:
+                    flash(_("Iscrizione confermata: hai un posto. Ti abbiamo scritto i dettagli."), "success")
+                else:
+                    flash(_("Iscrizione confermata: i posti sono esauriti, sei in lista d'attesa."), "info")
+                return redirect(url_for("labs.registration", slug=lab.slug, token=token))
+    return render_template(
+        "labs/confirm_signup.html", lab=lab, registration=found, form=form, refusal=refusal
+    ), status
 
 
 @bp.route("/laboratori/<slug>/iscrizione/<token>")

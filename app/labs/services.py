@@ -11,6 +11,7 @@ from app.common.facts import apply_facts
 from app.common.timeutil import utcnow
 from app.labs import notices
 from app.labs.models import Lab, LabAttendance, LabSession, Registration, RegistrationStatus
+from app.labs.registrations import holds_place
 from app.platform.extensions import db
 from app.platform.signals import place_changed
 from app.towns.services import resolve_place, unique_slug
@@ -113,7 +114,6 @@ def move_session(session: LabSession, start_on: date, start_time, end_time) -> N
         notices.session_moved(session, before)
 
 
-
 def restore_session(session: LabSession) -> None:
     session.is_cancelled = False
     session.cancel_reason = ""
@@ -159,10 +159,10 @@ def attendance_total(session: LabSession) -> int:
 
 
 def counts_by_lab(lab_ids: list[int]) -> dict[int, int]:
-    """Confirmed registrations per lab, in one query."""
+    """Places taken per lab (confirmed, or pending within their hold), in one query."""
     rows = db.session.execute(
         select(Registration.lab_id, func.count(Registration.id))
-        .where(Registration.lab_id.in_(lab_ids), Registration.status == RegistrationStatus.CONFIRMED)
+        .where(Registration.lab_id.in_(lab_ids), holds_place())
         .group_by(Registration.lab_id)
     )
     return dict(rows.all())

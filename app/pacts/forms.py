@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.common.forms import BaseForm, CheckboxListField
 from app.common.forms import ItalianDateField as DateField
 from app.pacts.models import AGE_BANDS, OUTCOME_LABELS, PARTY_LABELS, REVIEW_RESULT_LABELS
+from app.platform.versioning import VersionForm
 
 MAX = _l("Al massimo %(max)d caratteri.")
 
@@ -23,7 +24,7 @@ def _choices(labels, blank=None):
     return ([("", blank)] if blank else []) + options
 
 
-class PactForm(BaseForm):
+class PactForm(VersionForm, BaseForm):
     town = SelectField(_l("Comune"), coerce=str, validate_choice=False,
                        validators=[DataRequired(_l("Scegli il Comune del patto."))])  # fmt: skip
     areas = CheckboxListField(_l("Aree di vulnerabilità"))

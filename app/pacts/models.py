@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import User
 from app.common.timeutil import utcnow
 from app.platform.extensions import db
+from app.platform.versioning import Versioned
 from app.towns.models import Town
 
 # The towns an operator works in (given by administrators).
@@ -137,7 +138,7 @@ class PactCounter(db.Model):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Pact(db.Model):
+class Pact(Versioned, db.Model):
     __tablename__ = "pacts"
     __table_args__ = (UniqueConstraint("year", "seq", name="uq_pacts_year_seq"),)
 

@@ -3,7 +3,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from sqlalchemy import inspect, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Role
@@ -12,6 +12,7 @@ from app.common.timeutil import today_in_rome
 from app.pacts import access, bp, forms, services
 from app.pacts.models import STATUS_LABELS, Pact, PactRead, pact_followers
 from app.pacts.views import int_list, render_detail, require_register_user, show_error
+from app.platform import versioning
 from app.platform.extensions import db
 
 
@@ -111,27 +112,43 @@ def detail(number: str):
 @login_required
 def edit(number: str):
     pact = access.get_pact_or_404(number, manage=True)
-    if request.method == "GET":
-        form = forms.PactForm(obj=pact, data={
-            "town": str(pact.town_id), "areas": [str(a.id) for a in pact.areas],
-            "followers": [str(u.id) for u in pact.followers],
-        })  # fmt: skip
-    else:
-        form = forms.PactForm()
-    _pact_form(form, pact)
+    form, conflict = _edit_form(pact), None
     if form.validate_on_submit():
         try:
-            services.apply_fields(current_user, pact, _data(form))
-        except services.PactError as error:  # refused before anything changed
-            show_error(form, error)
-        else:
-            record(current_user, "pact.update", pact.number)
-            db.session.commit()
-            flash(_("Patto aggiornato."), "success")
-            return redirect(url_for("pacts.detail", number=pact.number))
+            with versioning.saving(pact, form.opened_at()):
+                if _save(pact, form):
+                    return redirect(url_for("pacts.detail", number=pact.number))
+        except versioning.Conflict:
+            if inspect(pact).expired:  # the save was rolled back, and the read log entry with it
+                access.log_read(current_user, pact, "scheda")
+            conflict = versioning.conflict(form, _edit_form(pact, saved=True), pact)
     db.session.commit()  # the read log entry
-    status_code = 400 if request.method == "POST" else 200
-    return render_template("pacts/form.html", form=form, pact=pact), status_code
+    status_code = 409 if conflict is not None else 400 if request.method == "POST" else 200
+    return render_template("pacts/form.html", form=form, pact=pact, conflict=conflict), status_code
+
+
+def _edit_form(pact: Pact, saved: bool = False) -> forms.PactForm:
+    """The edit form, from the request; `saved` (or a GET): what the database holds, with the
+    pact's town, areas and followers chosen (the form's own names would read the objects)."""
+    form = forms.PactForm(formdata=None, obj=pact) if saved else forms.PactForm(obj=pact)
+    if saved or not form.is_submitted():
+        form.town.data = str(pact.town_id)
+        form.areas.data = [str(area.id) for area in pact.areas]
+        form.followers.data = [str(user.id) for user in pact.followers]
+    return _pact_form(form, pact)
+
+
+def _save(pact: Pact, form) -> bool:
+    try:
+        services.apply_fields(current_user, pact, _data(form))
+    except services.PactError as error:  # refused before anything changed
+        show_error(form, error)
+        return False
+    versioning.bump(pact)  # a change of areas or followers alone is a new version of the pact
+    record(current_user, "pact.update", pact.number)
+    db.session.commit()
+    flash(_("Patto aggiornato."), "success")
+    return True
 
 
 @bp.route("/<number>/accessi")

@@ -112,6 +112,10 @@ def defaults(instance_path: str) -> dict:
         # shared Wi-Fi never reaches: enough to stop a flood, not a full room.
         "SIGNUP_LIMIT_PER_CONTACT": "10 per hour",
         "SIGNUP_LIMIT_PER_IP": "300 per hour",
+        # A sign-up with an e-mail waits for the address's owner to confirm it from the
+        # message (at most one such message an hour per address and lab); meanwhile it
+        # holds its place this long, then counts no more until confirmed.
+        "LAB_SIGNUP_HOLD_MINUTES": 120,
         # Who may frame the /incorpora/ pages (CSP frame-ancestors): by default
         # any HTTPS site, e.g. "https://www.comune.crema.cr.it https://*.comune.cremona.it".
         "EMBED_FRAME_ANCESTORS": "https:",

@@ -46,6 +46,7 @@ EXTENSION = "legami_page_cache"
 STALE = "legami_pages_stale"
 RAISED = "legami_pages_raised"
 FLASHED = "legami_page_flashed"
+NOT_KEPT = "legami_page_not_kept"
 # Stands for the visitor's CSRF token in a kept page (if someone typed it into a title, the worst
 # is that they read their own token there).
 TOKEN_MARK = b"legami-csrf-placeholder-4b1d"
@@ -158,6 +159,12 @@ def public_page(*, cookies: tuple[str, ...] = ()):
     return decorate
 
 
+def keep_not() -> None:
+    """This answer reads something that changes with time alone, not with the data (a lab place
+    held for a while): serve it, but do not keep it."""
+    g.setdefault(NOT_KEPT, True)
+
+
 def _note_flash(_app, **_extra) -> None:
     g.setdefault(FLASHED, True)
 
@@ -178,6 +185,7 @@ def _may_keep(response: Response) -> bool:
         and not response.is_streamed
         and "Set-Cookie" not in response.headers
         and not g.get(FLASHED)  # a message raised by this request, whether shown now or kept for later
+        and not g.get(NOT_KEPT)
     )
 
 

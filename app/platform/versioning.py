@@ -26,6 +26,7 @@ from sqlalchemy import Integer
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
@@ -72,6 +73,16 @@ class Conflict(Exception):
 def version_of(obj) -> int:
     mapper = sa_inspect(obj).mapper
     return getattr(obj, mapper.get_property_by_column(mapper.version_id_col).key)
+
+
+def bump(obj) -> None:
+    """Mark obj changed, so its row is updated (and its version raised) even when the save changed
+    only rows linked to it (roles, areas, followers), which SQLAlchemy would not count as a change."""
+    state = sa_inspect(obj)
+    mapper = state.mapper
+    skip = {mapper.version_id_col, *mapper.primary_key}
+    key = next(a.key for a in mapper.column_attrs if a.columns[0] not in skip and a.key in state.dict)
+    flag_modified(obj, key)
 
 
 @contextmanager

@@ -5,6 +5,7 @@ from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from app.common.forms import BaseForm
+from app.platform.versioning import VersionForm
 
 NAME_RULES = [
     DataRequired(_l("Scrivi il nome.")),
@@ -12,7 +13,7 @@ NAME_RULES = [
 ]
 
 
-class TownForm(BaseForm):
+class TownForm(VersionForm, BaseForm):
     name = StringField(_l("Nome del Comune"), validators=NAME_RULES)
     province = StringField(
         _l("Provincia (sigla)"),
@@ -33,3 +34,7 @@ class TownForm(BaseForm):
 class ZoneForm(BaseForm):
     name = StringField(_l("Nome del quartiere o della zona"), validators=NAME_RULES)
     submit = SubmitField(_l("Aggiungi quartiere"))
+
+
+class ZoneRenameForm(VersionForm, ZoneForm):
+    submit = SubmitField(_l("Salva"))

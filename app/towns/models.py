@@ -4,9 +4,10 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.platform.extensions import db
+from app.platform.versioning import Versioned
 
 
-class Town(db.Model):
+class Town(Versioned, db.Model):
     __tablename__ = "towns"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -25,7 +26,7 @@ class Town(db.Model):
         return f"<Town {self.slug}>"
 
 
-class Zone(db.Model):
+class Zone(Versioned, db.Model):
     __tablename__ = "zones"
     __table_args__ = (UniqueConstraint("town_id", "slug", name="uq_zones_town_id_slug"),)
 

@@ -10,9 +10,10 @@ from app.accounts.decorators import roles_required
 from app.accounts.models import Role
 from app.audit.services import record
 from app.common.forms import EmptyForm
+from app.platform import versioning
 from app.platform.extensions import db
 from app.towns import bp, services
-from app.towns.forms import TownForm, ZoneForm
+from app.towns.forms import TownForm, ZoneForm, ZoneRenameForm
 from app.towns.models import Town, Zone
 
 admin_only = roles_required(Role.ADMIN)
@@ -56,23 +57,28 @@ def town_create():
 def town_edit(town_id: int):
     """Edit a town and list its zones."""
     town = get_town_or_404(town_id)
-    form = TownForm(obj=town)
+    form, conflict = TownForm(obj=town), None
     if form.validate_on_submit():
         if services.town_name_taken(form.name.data, exclude_id=town.id):
             form.name.errors.append(_("Esiste già un Comune con questo nome."))
         else:
-            services.update_town(town, form.name.data, form.province.data, form.district.data)
-            record(current_user, "town.update", town.name)
-            db.session.commit()
-            flash(_("Comune «%(name)s» aggiornato.", name=town.name), "success")
-            return redirect(url_for("towns.town_edit", town_id=town.id))
+            try:
+                with versioning.saving(town, form.opened_at()):
+                    services.update_town(town, form.name.data, form.province.data, form.district.data)
+                    record(current_user, "town.update", town.name)
+                    db.session.commit()
+                    flash(_("Comune «%(name)s» aggiornato.", name=town.name), "success")
+                    return redirect(url_for("towns.town_edit", town_id=town.id))
+            except versioning.Conflict:
+                conflict = versioning.conflict(form, TownForm(formdata=None, obj=town), town)
     return render_template(
         "towns/form.html",
         form=form,
         town=town,
         zone_form=ZoneForm(formdata=None, prefix="zone"),
         button=EmptyForm(),
-    )
+        conflict=conflict,
+    ), 409 if conflict is not None else 200
 
 
 @bp.route("/comuni/<int:town_id>/elimina", methods=["POST"])
@@ -117,18 +123,23 @@ def zone_create(town_id: int):
 def zone_edit(zone_id: int):
     """Rename a zone."""
     zone = get_zone_or_404(zone_id)
-    form = ZoneForm(obj=zone)
-    form.submit.label.text = _("Salva")
+    form, conflict = ZoneRenameForm(obj=zone), None
     if form.validate_on_submit():
         if services.zone_name_taken(zone.town, form.name.data, exclude_id=zone.id):
             form.name.errors.append(_("Questo Comune ha già un quartiere con questo nome."))
         else:
-            zone.name = form.name.data.strip()
-            record(current_user, "zone.update", f"{zone.town.name} / {zone.name}")
-            db.session.commit()
-            flash(_("Quartiere rinominato."), "success")
-            return redirect(url_for("towns.town_edit", town_id=zone.town_id))
-    return render_template("towns/zone_form.html", form=form, zone=zone)
+            try:
+                with versioning.saving(zone, form.opened_at()):
+                    zone.name = form.name.data.strip()
+                    record(current_user, "zone.update", f"{zone.town.name} / {zone.name}")
+                    db.session.commit()
+                    flash(_("Quartiere rinominato."), "success")
+                    return redirect(url_for("towns.town_edit", town_id=zone.town_id))
+            except versioning.Conflict:
+                conflict = versioning.conflict(form, ZoneRenameForm(formdata=None, obj=zone), zone)
+    return render_template(
+        "towns/zone_form.html", form=form, zone=zone, conflict=conflict
+    ), 409 if conflict is not None else 200
 
 
 @bp.route("/quartieri/<int:zone_id>/elimina", methods=["POST"])

@@ -1,7 +1,7 @@
 """mail suppressions: addresses that asked, in one click, for no more mail
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-06 22:10:00
 
 Every message that is not essential (account, password) carries a List-Unsubscribe link
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

@@ -1,5 +1,6 @@
-// A resident signs up for a lab, opens the confirmation e-mail (its HTML part, as a mail app shows it),
-// follows the withdraw link and withdraws. Usage: node tests/browser/mail_flow.mjs <config.json>
+// A resident signs up for a lab, opens the request to confirm (its HTML part, as a mail app shows it),
+// confirms from its link, opens the confirmation e-mail, follows the withdraw link and withdraws.
+// Usage: node tests/browser/mail_flow.mjs <config.json>
 import { existsSync } from 'node:fs';
 import { start, phone, desktop } from './harness.mjs';
 
@@ -25,8 +26,22 @@ for (const [label, viewport] of [['phone', phone], ['desktop', desktop]]) {
   results.steps[`received_${label}`] = await page.locator('main').innerText();
   await audit(page, `received-${label}`);
   await shot(page, `mail-received-${label}`);
-  // The message, as the resident's mail app shows it.
-  const file = `${config.inbox}/${address}.html`;
+  // The request to confirm, as the resident's mail app shows it: nothing holds until she confirms.
+  const request = `${config.inbox}/${address}-1.html`;
+  await waitForFile(request);
+  await page.goto('file://' + request);
+  results.steps[`request_${label}`] = await page.locator('body').innerText();
+  await shot(page, `mail-request-${label}`);
+  await page.getByRole('link', { name: "Conferma l'iscrizione" }).click();
+  await page.waitForURL(/\/conferma\//);
+  results.steps[`confirm_${label}`] = await page.locator('main').innerText();
+  await audit(page, `confirm-${label}`);
+  await shot(page, `mail-confirm-${label}`);
+  await page.getByRole('button', { name: "Conferma l'iscrizione" }).click();
+  await page.waitForURL(/\/iscrizione\//);
+  results.steps[`confirmed_${label}`] = await page.locator('main').innerText();
+  // The confirmation, with the dates and the withdraw link.
+  const file = `${config.inbox}/${address}-2.html`;
   await waitForFile(file);
   await page.goto('file://' + file);
   results.steps[`mail_${label}`] = await page.locator('body').innerText();
