@@ -97,7 +97,7 @@ def test_each_member_has_own_links(team, ahead):
         answer_links(invitation_text(ahead, team.chair)),
     )
     assert mine["No"] != theirs["No"]
-    token = mine["No"].split("/")[3]
+    token = mine["No"].split("/")[2]
     with browser_context(team):
         assert rsvp.from_token(token) == (ahead.id, team.member.id)
 
@@ -136,11 +136,11 @@ def test_link_form_without_csrf_records_nothing(browser, team, ahead):
 
 def test_forged_or_foreign_links_are_not_found(browser, team, ahead):
     links = answer_links(invitation_text(ahead, team.member))
-    token = links["No"].split("/")[3]
-    assert browser.get(f"/incontri/risposta/{token}x/no").status_code == 404
-    assert browser.post(f"/incontri/risposta/{token}x", {"answer": "yes"}).status_code == 404
+    token = links["No"].split("/")[2]
+    assert browser.get(f"/rispondi/{token}x/no").status_code == 404
+    assert browser.post(f"/rispondi/{token}x", {"answer": "yes"}).status_code == 404
     # An unknown word in the link: the page, nothing chosen.
-    page = browser.get(f"/incontri/risposta/{token}/certo")
+    page = browser.get(f"/rispondi/{token}/certo")
     assert page.status_code == 200 and checked(page) == []
     # Someone no longer on the roster of that day.
     link = next(m for m in team.group.memberships if m.user_id == team.member.id)
@@ -172,7 +172,7 @@ def test_a_cancelled_meeting_takes_no_answers(browser, team, ahead):
 def test_a_held_meeting_takes_no_answers_and_the_cancel_mail_has_no_links(browser, team, ahead):
     with browser_context(team):
         token = rsvp.token(team.meeting.id, team.member.id)  # the fixture's meeting, already held
-    response = browser.post(f"/incontri/risposta/{token}", {"answer": "yes"})
+    response = browser.post(f"/rispondi/{token}", {"answer": "yes"})
     assert response.status_code == 409
     assert "L'incontro si è già tenuto: non si raccolgono più risposte." in text(response)
     assert answers(team.meeting) == {}

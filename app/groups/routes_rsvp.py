@@ -17,7 +17,7 @@ def _page(meeting, membership, token, form, status=200):
     ), status  # fmt: skip
 
 
-@bp.route("/incontri/risposta/<token>/<choice>")
+@bp.route("/rispondi/<token>/<choice>")
 def rsvp_link(token: str, choice: str):
     """The link of the e-mail (sì, no, forse): the answer chosen, not yet recorded."""
     meeting, membership = access.get_meeting_by_rsvp_token_or_404(token)
@@ -27,7 +27,7 @@ def rsvp_link(token: str, choice: str):
     return _page(meeting, membership, token, RsvpForm(formdata=None, data=data))
 
 
-@bp.route("/incontri/risposta/<token>", methods=["GET", "POST"])
+@bp.route("/rispondi/<token>", methods=["GET", "POST"])
 def rsvp_confirm(token: str):
     """Confirm (or change) the answer, with an optional note."""
     meeting, membership = access.get_meeting_by_rsvp_token_or_404(token)

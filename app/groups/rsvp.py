@@ -17,7 +17,7 @@ from app.common.timeutil import ROME, utcnow
 from app.groups.models import GroupMembership, Meeting, MeetingResponse, RsvpAnswer
 from app.platform.extensions import db
 
-# The words of the e-mail links (/incontri/risposta/<token>/<choice>) and their answers.
+# The words of the e-mail links (/rispondi/<token>/<choice>) and their answers.
 CHOICES = {"si": RsvpAnswer.YES, "no": RsvpAnswer.NO, "forse": RsvpAnswer.MAYBE}
 NOTE_MAX = 200
 
