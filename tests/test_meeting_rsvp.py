@@ -357,3 +357,23 @@ def test_reminder_who_may_and_when(browser, team, ahead):
         browser.get(f"/incontri/{ahead.id}")
     )
     assert reminders(ahead) == []
+
+
+# --- the member's own page ---------------------------------------------------------------------
+
+
+def test_my_page_lists_my_next_meetings_with_my_answer(browser, team, ahead):
+    rsvp.answer(ahead, team.member.id, "maybe", "Dipende dal turno")
+    db.session.commit()
+    browser.login(team.member)
+    page = text(browser.get("/le-mie-azioni"))
+    assert "I miei prossimi incontri" in page
+    assert "Welfare in azione," in page and "hai risposto: forse (Dipende dal turno)" in page
+    assert "Incontro del 10 nov" not in page  # the held one is not listed
+    browser.logout()
+    browser.login(team.secretary)
+    assert "non hai ancora detto se ci sarai" in text(browser.get("/le-mie-azioni"))
+    browser.logout()
+    browser.login(team.outsider)
+    page = text(browser.get("/le-mie-azioni"))
+    assert "Nessun incontro in programma nei tuoi gruppi." in page and "Welfare in azione" not in page

@@ -163,12 +163,21 @@ def unanswered_users(meeting: Meeting) -> list:
     ]
 
 
-def upcoming_answers(user_id: int, today) -> list[MeetingResponse]:
-    """The person's answers to meetings from today on (their personal page)."""
+def upcoming_for(user_id: int, today, limit: int = 20) -> list[tuple[Meeting, MeetingResponse | None]]:
+    """The person's next meetings (not cancelled, on whose roster they are) with their answer
+    or None: their personal page ("Le mie azioni")."""
+    groups = select(GroupMembership.group_id).where(GroupMembership.user_id == user_id)
     query = (
-        select(MeetingResponse)
-        .join(Meeting, Meeting.id == MeetingResponse.meeting_id)
-        .where(MeetingResponse.user_id == user_id, Meeting.held_on >= today, Meeting.is_cancelled.is_(False))
+        select(Meeting)
+        .where(Meeting.group_id.in_(groups), Meeting.held_on >= today, Meeting.is_cancelled.is_(False))
         .order_by(Meeting.held_on, Meeting.start_time)
+        .limit(limit)
     )
-    return list(db.session.scalars(query))
+    meetings = [m for m in db.session.scalars(query) if membership_of(m, user_id) is not None]
+    found = db.session.scalars(
+        select(MeetingResponse).where(
+            MeetingResponse.user_id == user_id, MeetingResponse.meeting_id.in_([m.id for m in meetings])
+        )
+    )
+    by_meeting = {r.meeting_id: r for r in found}
+    return [(m, by_meeting.get(m.id)) for m in meetings]
