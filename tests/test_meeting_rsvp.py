@@ -37,7 +37,8 @@ def answers(meeting) -> dict[str, tuple[str, str]]:
     return {r.user.email: (r.answer, r.note) for r in rows}
 
 
-def invitation_text(meeting, user, kind="meeting_invitation") -> str:
+def invitation(meeting, user, kind="meeting_invitation"):
+    """The rendered message (app.messages.render.render) queued for the person about the meeting."""
     message = db.session.scalar(
         select(Message).where(
             Message.kind == kind,
@@ -46,8 +47,11 @@ def invitation_text(meeting, user, kind="meeting_invitation") -> str:
         )
     )
     assert message is not None
-    _email, _subject, body = render(message)
-    return body
+    return render(message)
+
+
+def invitation_text(meeting, user, kind="meeting_invitation") -> str:
+    return invitation(meeting, user, kind)[2]
 
 
 def checked(response) -> list[str]:
@@ -65,9 +69,12 @@ def answer_links(body: str) -> dict[str, str]:
 
 
 def test_convocazione_links_land_on_a_page_and_only_the_post_records_the_answer(browser, team, ahead):
-    body = invitation_text(ahead, team.member)
+    email, subject, body = invitation(ahead, team.member)
+    assert subject.startswith("Convocazione, ")
     links = answer_links(body)
     assert set(links) == {"Sì, ci sarò", "No", "Forse"}
+    html = email.get_body(preferencelist=("html",)).get_content()
+    assert ">Sì, ci sarò</a>" in html and links["Forse"] in html
     page = browser.get(links["Sì, ci sarò"])
     assert page.status_code == 200 and "no-store" in page.headers["Cache-Control"]
     shown = text(page)
@@ -270,6 +277,7 @@ def test_secretary_sees_who_is_expected_and_the_foreseen_quorum(browser, team, a
     assert "Forse (0) nessuno" in page
     assert "Non hanno risposto (1) Pietro Bacecchi" in page
     assert "Sollecita chi non ha risposto" in page
+    assert "è solo un'indicazione, la presenza la segni tu." in page
     # Beside each attendance row, what the person answered; nobody is marked present.
     assert "Angela Beretta Presidente ha risposto: sì" in page
     assert "Silvia Fiorentini Membro ha risposto: no" in page

@@ -102,15 +102,16 @@ def meeting_detail(meeting_id: int):
 def _rsvp_context(meeting, can_work: bool, rsvp_form=None) -> dict:
     """The person's own answer and form (on the roster), and for those who work in the group
     the answers of everyone: names, the foreseen quorum, each answer beside its attendance row."""
+    found = rsvp.responses(meeting)
     mine = rsvp.membership_of(meeting, current_user.id)
-    response = rsvp.response_of(meeting, current_user.id) if mine else None
+    response = found.get(current_user.id) if mine else None
     if mine is not None and rsvp_form is None:
         data = {"answer": response.answer, "note": response.note} if response else None
         rsvp_form = RsvpForm(formdata=None, data=data, prefix="rsvp")
     return {
         "rsvp_closed": rsvp.closed_reason(meeting), "rsvp_mine": mine, "rsvp_response": response,
-        "rsvp_form": rsvp_form, "rsvp_summary": rsvp.summary(meeting) if can_work else None,
-        "row_answers": rsvp.answers_by_row(meeting) if can_work else {},
+        "rsvp_form": rsvp_form, "rsvp_summary": rsvp.summary(meeting, found) if can_work else None,
+        "row_answers": rsvp.answers_by_row(meeting, found) if can_work else {},
     }  # fmt: skip
 
 

@@ -127,10 +127,11 @@ class Summary:
         )  # fmt: skip
 
 
-def summary(meeting: Meeting) -> Summary:
+def summary(meeting: Meeting, found: dict[int, MeetingResponse] | None = None) -> Summary:
     """Who is expected, who said no or maybe, who has not answered: the roster on the
-    meeting's day (by name); the foreseen quorum counts the "sì" against the group's rule."""
-    found = responses(meeting)
+    meeting's day (by name); the foreseen quorum counts the "sì" against the group's rule.
+    found: responses(meeting), when the caller has it already."""
+    found = responses(meeting) if found is None else found
     roster = meeting.group.roster(meeting.held_on)
     result = Summary(total=len(roster), needed=meeting.group.quorum_needed(len(roster)))
     lists = {RsvpAnswer.YES: result.yes, RsvpAnswer.NO: result.no, RsvpAnswer.MAYBE: result.maybe}
@@ -143,9 +144,9 @@ def summary(meeting: Meeting) -> Summary:
     return result
 
 
-def answers_by_row(meeting: Meeting) -> dict[str, str]:
+def answers_by_row(meeting: Meeting, found: dict[int, MeetingResponse] | None = None) -> dict[str, str]:
     """Attendance row key ("m<membership id>") → the answer's label, for those who answered."""
-    found = responses(meeting)
+    found = responses(meeting) if found is None else found
     return {
         f"m{m.id}": found[m.user_id].answer_label
         for m in meeting.group.memberships
