@@ -361,7 +361,7 @@ def test_reminder_who_may_and_when(browser, team, ahead):
         rsvp.answer(ahead, user.id, "yes", "")
     db.session.commit()
     browser.post(url)
-    assert "Non c'è nessuno da sollecitare: hanno risposto tutti." in text(
+    assert "Non c'è nessuno da sollecitare: chi ha un account ha già risposto." in text(
         browser.get(f"/incontri/{ahead.id}")
     )
     assert reminders(ahead) == []
@@ -385,3 +385,17 @@ def test_my_page_lists_my_next_meetings_with_my_answer(browser, team, ahead):
     browser.login(team.outsider)
     page = text(browser.get("/le-mie-azioni"))
     assert "Nessun incontro in programma nei tuoi gruppi." in page and "Welfare in azione" not in page
+
+
+def test_no_reminder_to_those_who_turned_meeting_notices_off(browser, team, ahead):
+    from app.messages import preferences
+
+    rsvp.answer(ahead, team.chair.id, "yes", "")
+    preferences.save(team.member, meetings=False)
+    preferences.save(team.secretary, meetings=False)
+    db.session.commit()
+    browser.login(team.secretary)
+    browser.post(f"/incontri/{ahead.id}/sollecito")
+    page = text(browser.get(f"/incontri/{ahead.id}"))
+    assert "Nessun sollecito inviato: chi non ha risposto non riceve gli avvisi degli incontri." in page
+    assert reminders(ahead) == []

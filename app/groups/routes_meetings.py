@@ -160,26 +160,29 @@ def rsvp_answer(meeting_id: int):
 def rsvp_remind(meeting_id: int):
     """Remind, by e-mail, the members who have not answered: at most once a day per meeting."""
     meeting = access.get_meeting_or_404(meeting_id, edit=True)
-    if EmptyForm().validate_on_submit():
-        closed = rsvp.closed_reason(meeting)
-        asked = None if closed else notices.rsvp_reminder(meeting)
-        if closed:
-            flash(closed, "danger")
-        elif asked is None:
-            flash(
-                _("Il sollecito per questo incontro è già partito oggi: potrai inviarlo di nuovo domani."),
-                "warning",
-            )
-        elif asked == 0:
-            flash(_("Non c'è nessuno da sollecitare: hanno risposto tutti."), "info")
-        else:
-            db.session.commit()
-            flash(
-                ngettext(
-                    "Sollecito inviato a %(num)d persona.", "Sollecito inviato a %(num)d persone.", asked
-                ),
-                "success",
-            )
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
+    closed, waiting = rsvp.closed_reason(meeting), rsvp.unanswered_users(meeting)
+    asked = notices.rsvp_reminder(meeting) if not closed and waiting else None
+    if closed:
+        flash(closed, "danger")
+    elif not waiting:
+        flash(_("Non c'è nessuno da sollecitare: chi ha un account ha già risposto."), "info")
+    elif asked is None:
+        flash(
+            _("Il sollecito per questo incontro è già partito oggi: potrai inviarlo di nuovo domani."),
+            "warning",
+        )
+    elif asked == 0:
+        flash(
+            _("Nessun sollecito inviato: chi non ha risposto non riceve gli avvisi degli incontri."), "info"
+        )
+    else:
+        db.session.commit()
+        flash(
+            ngettext("Sollecito inviato a %(num)d persona.", "Sollecito inviato a %(num)d persone.", asked),
+            "success",
+        )
     return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
 
 
