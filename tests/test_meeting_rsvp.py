@@ -98,21 +98,16 @@ def test_convocazione_links_land_on_a_page_and_only_the_post_records_the_answer(
     assert db.session.scalar(select(func.count(MeetingResponse.id))) == 1
 
 
-def test_each_member_has_own_links(team, ahead):
+def test_each_member_has_own_links(app, team, ahead):
     mine, theirs = (
         answer_links(invitation_text(ahead, team.member)),
         answer_links(invitation_text(ahead, team.chair)),
     )
     assert mine["No"] != theirs["No"]
     token = mine["No"].split("/")[2]
-    with browser_context(team):
+    with app.test_request_context():
         assert rsvp.from_token(token) == (ahead.id, team.member.id)
-
-
-def browser_context(team):
-    from flask import current_app
-
-    return current_app.test_request_context()
+        assert rsvp.from_token(token[:-2]) is None
 
 
 @pytest.mark.parametrize(
@@ -176,8 +171,8 @@ def test_a_cancelled_meeting_takes_no_answers(browser, team, ahead):
     assert answers(ahead) == {}
 
 
-def test_a_held_meeting_takes_no_answers_and_the_cancel_mail_has_no_links(browser, team, ahead):
-    with browser_context(team):
+def test_a_held_meeting_takes_no_answers_and_the_cancel_mail_has_no_links(app, browser, team, ahead):
+    with app.test_request_context():
         token = rsvp.token(team.meeting.id, team.member.id)  # the fixture's meeting, already held
     response = browser.post(f"/rispondi/{token}", {"answer": "yes"})
     assert response.status_code == 409
