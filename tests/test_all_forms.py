@@ -35,6 +35,7 @@ NOT_CRAWLED = {
     "agenda.follow_confirm": "needs a signed link sent by e-mail (tests/test_messages_follows.py)",
     "labs.confirm_signup": "needs a signed link sent by e-mail (tests/test_lab_signup_consent.py)",
     "agenda.follow_stop": "needs a signed link sent by e-mail (tests/test_messages_follows.py)",
+    "groups.rsvp_confirm": "needs a meeting's signed answer link sent by e-mail (tests/test_meeting_rsvp.py)",
     "messages.unsubscribe": "needs a signed link sent by e-mail (tests/test_messages_core.py)",
     "messages.address_optout": "needs a signed link sent by e-mail (tests/test_mail_optout.py)",
     "messages.address_optout_undo": "needs a signed link sent by e-mail (tests/test_mail_optout.py)",

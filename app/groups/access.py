@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.groups import rsvp
 from app.groups.models import ActionItem, GroupMembership, GroupRole, Meeting, WorkingGroup
 from app.minutes.models import Minutes, MinutesStatus
 from app.platform.extensions import db
@@ -88,6 +89,29 @@ def get_meeting_or_404(meeting_id: int, edit: bool = False) -> Meeting:
     if edit and meeting_is_locked(meeting):
         raise Locked
     return meeting
+
+
+def get_meeting_to_answer_or_404(meeting_id: int) -> tuple[Meeting, GroupMembership]:
+    """A meeting the signed-in person answers (sì, no, forse) from its page: 404 when missing
+    or not theirs to see, 403 when they are not on its roster (the group on that day)."""
+    meeting = get_meeting_or_404(meeting_id)
+    membership = rsvp.membership_of(meeting, current_user.id)
+    if membership is None:
+        abort(403)
+    return meeting, membership
+
+
+def get_meeting_by_rsvp_token_or_404(token: str) -> tuple[Meeting, GroupMembership]:
+    """The meeting and the member of a signed answer link (no login needed): 404 when the link
+    is forged, the meeting is gone, or the person is no longer on its roster or active."""
+    found = rsvp.from_token(token)
+    if found is None:
+        abort(404)
+    meeting = db.session.get(Meeting, found[0]) or abort(404)
+    membership = rsvp.membership_of(meeting, found[1])
+    if membership is None or membership.user is None or not membership.user.is_active:
+        abort(404)
+    return meeting, membership
 
 
 def get_action_or_404(action_id: int) -> ActionItem:

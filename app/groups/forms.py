@@ -6,12 +6,13 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     SubmitField,
     ValidationError,
 )  # fmt: skip
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, Email, Length, NumberRange, Optional
 
 from app.common.forms import BaseForm, ItalianDateField, ItalianTimeField, text_area
 from app.common.text import single_line
@@ -133,6 +134,30 @@ class GuestForm(BaseForm):
     organisation = StringField(_l("Organizzazione (facoltativa)"), filters=[single_line], validators=[SHORT])
     status = SelectField(_l("Presenza"), choices=list(ATTENDANCE_LABELS.items()), default="unrecorded")
     submit = SubmitField(_l("Aggiungi ospite"))
+
+
+RSVP_CHOICES = [("yes", _l("Sì, ci sarò")), ("no", _l("No, non ci sarò")), ("maybe", _l("Forse"))]
+
+
+class RsvpForm(BaseForm):
+    """A member's answer to a convocazione, from the meeting page or an e-mail link."""
+
+    answer = RadioField(
+        _l("Ci sarai?"),
+        choices=RSVP_CHOICES,
+        validate_choice=False,
+        validators=[
+            DataRequired(_l("Scegli sì, no o forse.")),
+            AnyOf([value for value, _label in RSVP_CHOICES], message=_l("Scegli sì, no o forse.")),
+        ],
+    )
+    note = StringField(
+        _l("Una nota (facoltativa)"),
+        filters=[single_line],
+        validators=[Length(max=200, message=_l("Al massimo %(max)d caratteri."))],
+        description=_l("Ad esempio: arrivo alle 15. La vede solo il gruppo."),
+    )
+    submit = SubmitField(_l("Conferma la risposta"))
 
 
 class ActionForm(BaseForm):

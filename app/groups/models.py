@@ -46,6 +46,25 @@ ATTENDANCE_LABELS = {
 }
 
 
+class RsvpAnswer(enum.StrEnum):
+    """A member's answer to a convocazione: will they come?"""
+
+    YES = "yes"
+    NO = "no"
+    MAYBE = "maybe"
+
+    @property
+    def label(self) -> str:
+        return str(RSVP_LABELS[self])
+
+
+RSVP_LABELS = {
+    RsvpAnswer.YES: _l("sì"),
+    RsvpAnswer.NO: _l("no"),
+    RsvpAnswer.MAYBE: _l("forse"),
+}
+
+
 class ActionStatus(enum.StrEnum):
     OPEN = "open"
     IN_PROGRESS = "in_progress"
@@ -226,6 +245,29 @@ class Attendance(db.Model):
     @property
     def status_label(self) -> str:
         return str(ATTENDANCE_LABELS[AttendanceStatus(self.status)])
+
+
+class MeetingResponse(db.Model):
+    """A member's answer to a meeting's convocazione (sì, no, forse) with a short note:
+    one per meeting and person; never marks anyone present (attendance does)."""
+
+    __tablename__ = "meeting_responses"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "user_id", name="uq_meeting_responses_meeting_id_user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    answer: Mapped[str] = mapped_column(String(8))
+    note: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    meeting: Mapped[Meeting] = relationship()
+    user: Mapped[User] = relationship(lazy="joined")
+
+    @property
+    def answer_label(self) -> str:
+        return RsvpAnswer(self.answer).label
 
 
 class ActionItem(db.Model):

@@ -1,5 +1,7 @@
 """Working groups: the convocazione of a meeting (.ics METHOD:REQUEST, then an update or a
-CANCEL with the same UID as the member's personal feed), an action item's owner notice and the weekly digest of open actions."""
+CANCEL with the same UID as the member's personal feed) with the member's answer links (sì, no,
+forse), the reminder to those who have not answered, an action item's owner notice and the
+weekly digest of open actions."""
 
 from datetime import datetime
 
@@ -12,10 +14,11 @@ from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.common.timeutil import ROME, utcnow
+from app.groups import rsvp
 from app.groups.models import CLOSED_STATUSES, ActionItem, Meeting
 from app.messages import preferences, scheduled
 from app.messages.kinds import Attachment, Gone, Kind, register
-from app.messages.models import MessagePreference
+from app.messages.models import Message, MessagePreference
 from app.messages.services import enqueue, enqueue_many
 from app.platform.extensions import db
 
@@ -36,7 +39,16 @@ def _meeting(data: dict) -> dict:
     if meeting is None:
         raise Gone(_("L'incontro non esiste più."))
     user = db.session.get(User, data["user_id"]) if data.get("user_id") else None
-    return {"meeting": meeting, "group": meeting.group, "user": user}
+    ctx = {"meeting": meeting, "group": meeting.group, "user": user, "rsvp_token": None}
+    # The member's answer links (sì, no, forse): while the meeting takes answers, for those on its roster.
+    if (
+        user is not None
+        and data.get("method") != "CANCEL"
+        and rsvp.closed_reason(meeting) is None
+        and rsvp.membership_of(meeting, user.id) is not None
+    ):
+        ctx["rsvp_token"] = rsvp.token(meeting.id, user.id)
+    return ctx
 
 
 def _invitation_ics(ctx: dict) -> list[Attachment]:
@@ -113,6 +125,44 @@ def meeting_changed(meeting: Meeting) -> None:
 
 def meeting_cancelled(meeting: Meeting) -> None:
     _convene(meeting, "CANCEL", "cancel")
+
+
+def _reminder_subject(ctx: dict) -> str:
+    when = format_date(ctx["meeting"].held_on, "d MMMM")
+    return _("Ci sarai? Incontro del %(when)s: %(group)s", when=when, group=ctx["group"].name)
+
+
+register(Kind("meeting_rsvp_reminder", _reminder_subject, group_reason, load=_meeting))
+
+
+def _reminder_key(meeting: Meeting, day) -> str:
+    return f"meeting:{meeting.id}:rsvp-reminder:{day.isoformat()}:"
+
+
+def rsvp_reminded_on(meeting: Meeting, day) -> bool:
+    """Whether the reminder to answer went out for this meeting on that day (Rome)."""
+    prefix = _reminder_key(meeting, day)
+    found = select(Message.id).where(Message.kind == "meeting_rsvp_reminder", Message.key.startswith(prefix))
+    return db.session.scalar(found.limit(1)) is not None
+
+
+def rsvp_reminder(meeting: Meeting) -> int | None:
+    """Ask the members on the roster who have not answered (and want meeting notices) to say
+    whether they will come: at most once a day per meeting. The number asked, or None when
+    it already went out today."""
+    today = datetime.now(ROME).date()
+    if rsvp_reminded_on(meeting, today):
+        return None
+    asked = 0
+    for user in rsvp.unanswered_users(meeting):
+        if not preferences.wants(user, "meetings"):
+            continue
+        queued = enqueue(
+            "meeting_rsvp_reminder", user.email, {"meeting_id": meeting.id, "user_id": user.id},
+            key=f"{_reminder_key(meeting, today)}{user.id}", name=user.full_name, user=user,
+        )  # fmt: skip
+        asked += queued is not None
+    return asked
 
 
 # --- action items ------------------------------------------------------------------------

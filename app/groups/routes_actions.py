@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.audit.exports import download, to_csv, to_xlsx
 from app.common.timeutil import today_in_rome
-from app.groups import access, actions, bp, services
+from app.groups import access, actions, bp, rsvp, services
 from app.groups.forms import (
     ActionCommentForm,
     ActionForm,
@@ -92,11 +92,13 @@ def action_comment(action_id: int):
 @bp.route("/le-mie-azioni")
 @login_required
 def my_actions():
-    """Open action items assigned to you and those you created, across groups, overdue first."""
+    """Open action items assigned to you and those you created, across groups, overdue first;
+    your next meetings with what you answered."""
     today = today_in_rome()
     assigned, created = actions.my_actions(current_user, today)
     return render_template(
         "groups/my_actions.html", assigned=assigned, created=created, today=today,
+        upcoming=rsvp.upcoming_for(current_user.id, today),
         status_form=ActionStatusForm(formdata=None), comment_form=ActionCommentForm(formdata=None),
     )  # fmt: skip
 

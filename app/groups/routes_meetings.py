@@ -2,11 +2,12 @@
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.common.forms import EmptyForm
-from app.groups import access, actions, attendance, bp, notices, services
-from app.groups.forms import ActionForm, ActionStatusForm, AttendanceForm, GuestForm, MeetingForm
+from app.groups import access, actions, attendance, bp, notices, rsvp, services
+from app.groups.forms import ActionForm, ActionStatusForm, AttendanceForm, GuestForm, MeetingForm, RsvpForm
 from app.minutes import attachments as minutes_attachments
 from app.minutes import services as minutes_services
 from app.minutes.forms import AttachmentForm
@@ -98,7 +99,23 @@ def meeting_detail(meeting_id: int):
                          ActionForm(formdata=None, prefix="action"))  # fmt: skip
 
 
-def _meeting_page(meeting, attendance_form, guest_form, action_form, status=200, pairs=None):
+def _rsvp_context(meeting, can_work: bool, rsvp_form=None) -> dict:
+    """The person's own answer and form (on the roster), and for those who work in the group
+    the answers of everyone: names, the foreseen quorum, each answer beside its attendance row."""
+    found = rsvp.responses(meeting)
+    mine = rsvp.membership_of(meeting, current_user.id)
+    response = found.get(current_user.id) if mine else None
+    if mine is not None and rsvp_form is None:
+        data = {"answer": response.answer, "note": response.note} if response else None
+        rsvp_form = RsvpForm(formdata=None, data=data, prefix="rsvp")
+    return {
+        "rsvp_closed": rsvp.closed_reason(meeting), "rsvp_mine": mine, "rsvp_response": response,
+        "rsvp_form": rsvp_form, "rsvp_summary": rsvp.summary(meeting, found) if can_work else None,
+        "row_answers": rsvp.answers_by_row(meeting, found) if can_work else {},
+    }  # fmt: skip
+
+
+def _meeting_page(meeting, attendance_form, guest_form, action_form, status=200, pairs=None, rsvp_form=None):
     action_form.owner.choices = actions.owner_choices(meeting.group, meeting)
     opened, closed = services.meeting_actions(meeting)
     minutes = minutes_services.minutes_of(meeting)
@@ -113,8 +130,60 @@ def _meeting_page(meeting, attendance_form, guest_form, action_form, status=200,
         status_form=ActionStatusForm(formdata=None), button=EmptyForm(),
         can_export=access.can_export(current_user, meeting.group),
         attachments=[] if minutes else minutes_attachments.of_meeting(meeting),
-        attachment_form=AttachmentForm(formdata=None),
+        attachment_form=AttachmentForm(formdata=None), **_rsvp_context(meeting, can_work, rsvp_form),
     ), status  # fmt: skip
+
+
+@bp.route("/incontri/<int:meeting_id>/risposta", methods=["POST"])
+@login_required
+def rsvp_answer(meeting_id: int):
+    """A member on the meeting's roster says whether they will come (sì, no, forse), with a note."""
+    meeting, membership = access.get_meeting_to_answer_or_404(meeting_id)
+    closed = rsvp.closed_reason(meeting)
+    if closed:
+        flash(closed, "danger")
+        return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
+    form = RsvpForm(prefix="rsvp")
+    if form.validate_on_submit():
+        saved = rsvp.answer(meeting, membership.user_id, form.answer.data, form.note.data)
+        db.session.commit()
+        flash(_("La tua risposta è registrata: %(answer)s.", answer=saved.answer_label), "success")
+        return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
+    return _meeting_page(
+        meeting, AttendanceForm(formdata=None), GuestForm(formdata=None, prefix="guest"),
+        ActionForm(formdata=None, prefix="action"), 400, rsvp_form=form,
+    )  # fmt: skip
+
+
+@bp.route("/incontri/<int:meeting_id>/sollecito", methods=["POST"])
+@login_required
+def rsvp_remind(meeting_id: int):
+    """Remind, by e-mail, the members who have not answered: at most once a day per meeting."""
+    meeting = access.get_meeting_or_404(meeting_id, edit=True)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
+    closed, waiting = rsvp.closed_reason(meeting), rsvp.unanswered_users(meeting)
+    asked = notices.rsvp_reminder(meeting) if not closed and waiting else None
+    if closed:
+        flash(closed, "danger")
+    elif not waiting:
+        flash(_("Non c'è nessuno da sollecitare: chi ha un account ha già risposto."), "info")
+    elif asked is None:
+        flash(
+            _("Il sollecito per questo incontro è già partito oggi: potrai inviarlo di nuovo domani."),
+            "warning",
+        )
+    elif asked == 0:
+        flash(
+            _("Nessun sollecito inviato: chi non ha risposto non riceve gli avvisi degli incontri."), "info"
+        )
+    else:
+        db.session.commit()
+        flash(
+            ngettext("Sollecito inviato a %(num)d persona.", "Sollecito inviato a %(num)d persone.", asked),
+            "success",
+        )
+    return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
 
 
 @bp.route("/incontri/<int:meeting_id>/presenze", methods=["POST"])
