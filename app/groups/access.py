@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.groups.models import ActionItem, GroupMembership, GroupRole, Meeting, WorkingGroup
+from app.groups.models import ActionItem, AgendaPoint, GroupMembership, GroupRole, Meeting, WorkingGroup
 from app.minutes.models import Minutes, MinutesStatus
 from app.platform.extensions import db
 
@@ -88,6 +88,14 @@ def get_meeting_or_404(meeting_id: int, edit: bool = False) -> Meeting:
     if edit and meeting_is_locked(meeting):
         raise Locked
     return meeting
+
+
+def get_point_or_404(point_id: int) -> AgendaPoint:
+    """A point of the ordine del giorno: 404 for whoever may not see its meeting."""
+    point = db.session.get(AgendaPoint, point_id) or abort(404)
+    if not can_see_private(current_user, point.meeting.group):
+        abort(404)
+    return point
 
 
 def get_action_or_404(action_id: int) -> ActionItem:
