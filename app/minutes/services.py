@@ -1,13 +1,13 @@
 """The life of a verbale: draft, review, approval, rettifica, revisions, trash. No commit."""
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app.common import linediff
 from app.common.timeutil import utcnow
 from app.groups import attendance, points
 from app.groups import services as group_services
-from app.groups.models import Meeting
+from app.groups.models import AgendaPoint, DecisionKind, Meeting
 from app.minutes import attachments, notices, versions
 from app.minutes.models import Minutes, MinutesComment, MinutesRevision, MinutesStatus, Visibility
 from app.minutes.search import document
@@ -195,3 +195,25 @@ def visible_query(group_id: int, members_view: bool):
     if not members_view:
         query = query.where(Minutes.visibility == Visibility.PUBLIC)
     return query
+
+
+def decisions(group_id: int, members_view: bool, limit: int = 50) -> list[tuple[AgendaPoint, Minutes]]:
+    """The group's «Decisioni»: deliberazioni and raccomandazioni of its approved verbali that
+    this reader sees, newest meeting first, each with its verbale. One query."""
+    query = (
+        select(AgendaPoint, Minutes)
+        .join(Meeting, AgendaPoint.meeting_id == Meeting.id)
+        .join(Minutes, Minutes.meeting_id == Meeting.id)
+        .where(
+            Minutes.group_id == group_id,
+            Minutes.deleted_at.is_(None),
+            Minutes.status == MinutesStatus.APPROVED,
+            AgendaPoint.decision_kind != DecisionKind.NONE,
+        )
+        .options(contains_eager(AgendaPoint.meeting))
+        .order_by(Meeting.held_on.desc(), AgendaPoint.meeting_id, AgendaPoint.position, AgendaPoint.id)
+        .limit(limit)
+    )
+    if not members_view:
+        query = query.where(Minutes.visibility == Visibility.PUBLIC)
+    return [(point, minutes) for point, minutes in db.session.execute(query)]

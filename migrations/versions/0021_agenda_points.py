@@ -69,13 +69,16 @@ def upgrade():
     if rows:
         op.bulk_insert(points, rows)
 
-    with op.batch_alter_table("meetings", schema=None) as batch_op:
-        batch_op.drop_column("agenda")
+    # Not a batch: on SQLite a batch drop_column copies the table and drops the old one, and with
+    # foreign keys on that DROP deletes, by cascade, every attendance, action and verbale of every
+    # meeting. ALTER TABLE ... DROP COLUMN (SQLite 3.35+, PostgreSQL) leaves the rows alone.
+    op.drop_column("meetings", "agenda")
 
 
 def downgrade():
-    with op.batch_alter_table("meetings", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("agenda", sa.Text(), server_default="", nullable=False))
+    op.add_column(
+        "meetings", sa.Column("agenda", sa.Text(), server_default="", nullable=False)
+    )  # no copy (see above)
     conn = op.get_bind()
     texts: dict[int, list[str]] = {}
     query = sa.select(points.c.meeting_id, points.c.title).order_by(points.c.meeting_id, points.c.position)
