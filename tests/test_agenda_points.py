@@ -343,3 +343,24 @@ def test_the_2014_meeting_as_points_end_to_end(browser, round2014):
     next_page = text(browser.get(f"/incontri/{following.id}"))
     assert "Il ponte con il mondo profit — 20 min (ripreso dall'incontro del 9 aprile)" in next_page
     assert db.session.get(Minutes, m.id).status == "approved"  # the approved verbale is untouched
+
+
+def test_another_meetings_point_cannot_be_taken_over_nor_decided(browser, team):
+    """A posted point id of another meeting is no id: a new point is made, the other one is untouched."""
+    other = services.schedule_meeting(team.group, AHEAD, time(9), time(10), "Sala", "Punto altrui")
+    db.session.commit()
+    theirs = other.points[0]
+    browser.login(team.secretary)
+    url = f"/incontri/{team.meeting.id}/modifica"
+    data = BASE | opened(team.meeting) | {
+        "held_on": team.meeting.held_on.isoformat(), "points-0-point_id": str(theirs.id), "points-0-title": "Mio",
+        "points-1-point_id": "١٢", "points-1-title": "Cifre arabe",
+    }  # fmt: skip
+    assert browser.post(url, data).status_code == 302
+    assert titles(team.meeting) == ["Mio", "Cifre arabe"] and titles(other) == ["Punto altrui"]
+    page = f"/incontri/{team.meeting.id}/verbale"
+    decided = {"title": "Verbale", "body": "Testo.", "decisions-0-point_id": str(theirs.id),
+               "decisions-0-kind": "resolution", "decisions-0-text": "Non mia."}  # fmt: skip
+    assert browser.post(page, decided).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(AgendaPoint, theirs.id).decision_kind == "none"

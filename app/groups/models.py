@@ -244,10 +244,6 @@ class AgendaPoint(db.Model):
         return self.id
 
     @property
-    def number(self) -> int:
-        return self.meeting.points.index(self) + 1
-
-    @property
     def has_decision(self) -> bool:
         return self.decision_kind != DecisionKind.NONE
 
