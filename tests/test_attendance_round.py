@@ -171,7 +171,9 @@ def test_editing_a_meeting_bumps_its_sequence(browser, round2014):
     browser.login(round2014.secretary)
     mid = round2014.meeting.id
     data = {"held_on": "2027-01-13", "start_time": "14:30", "end_time": "16:40",
-            "venue": "Oratorio di San Bartolomeo, via Zuvadelli", "agenda": "Sintesi del lavoro\nPiste di lavoro"}  # fmt: skip
+            "venue": "Oratorio di San Bartolomeo, via Zuvadelli", "points-0-title": "Sintesi del lavoro",
+            "points-0-point_id": str(round2014.meeting.points[0].id), "points-1-title": "Piste di lavoro",
+            "points-1-point_id": str(round2014.meeting.points[1].id)}  # fmt: skip
     browser.post(f"/incontri/{mid}/modifica", data | opened(round2014.meeting))
     browser.post(f"/incontri/{mid}/modifica", data | opened(round2014.meeting))  # no change: no new sequence
     db.session.expire_all()

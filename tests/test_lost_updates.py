@@ -85,7 +85,7 @@ CASES = {
     "group": (lambda w, t: f"/gruppi/{t.group.slug}/modifica", WorkingGroup,
               ("district", "Crema Nuova"), ("description", "Il gruppo di Crema e dintorni."), "Ambito o quartiere (facoltativo)"),
     "meeting": (lambda w, t: f"/incontri/{t.meeting.id}/modifica", Meeting,
-                ("venue", "Sala Alessandrini"), ("agenda", "Bilancio\nProposte"), "Sede"),
+                ("venue", "Sala Alessandrini"), ("end_time", "20:30"), "Sede"),
 }  # fmt: skip
 
 SHOWN = {"30": "30", "20:30": "20:30", "2026-12-04": "04/12/2026"}

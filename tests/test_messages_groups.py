@@ -23,7 +23,8 @@ GOOD = {
     "start_time": "14:30",
     "end_time": "16:40",
     "venue": "Sala civica",
-    "agenda": "A\nB",
+    "points-0-title": "A",
+    "points-1-title": "B",
 }
 
 

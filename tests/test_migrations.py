@@ -89,3 +89,53 @@ def test_phone_only_sign_ups_may_repeat_and_survive_a_downgrade(empty_database_u
         upgrade()
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_free_text_agendas_become_one_point_per_line(empty_database_url):
+    """0021: a meeting's free-text agenda becomes its points, in order (empty lines dropped, an
+    over-long line cut to 200 characters); going back to 0019 writes the titles back as lines."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": empty_database_url})
+    long_line = "Bilancio " + "x" * 300
+    with app.app_context():
+        upgrade(revision="0019")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO working_groups (id, slug, name, description, district, created_at) "
+                "VALUES (1, 'g', 'Gruppo', '', '', '2014-01-01 00:00:00')"
+            ))  # fmt: skip
+            for meeting_id, agenda in (
+                (1, f"Sintesi del lavoro\n\n  Piste di lavoro  \n{long_line}"),
+                (2, ""),
+            ):
+                conn.execute(
+                    text(
+                        "INSERT INTO meetings (id, group_id, held_on, start_time, end_time, venue, agenda, "
+                        "created_at) VALUES (:id, 1, '2014-04-09', '14:30:00', '16:40:00', 'Crema', :agenda, "
+                        "'2014-01-01 00:00:00')"
+                    ),
+                    {"id": meeting_id, "agenda": agenda},
+                )
+            conn.execute(text(
+                "INSERT INTO meeting_attendances (meeting_id, guest_name, guest_organisation, status) "
+                "VALUES (1, 'Angelo Stanghellini', '', 'present')"
+            ))  # fmt: skip
+        upgrade(revision="0021")
+        with db.engine.connect() as conn:
+            rows = conn.execute(text(
+                "SELECT meeting_id, position, title, presenter, decision_kind, decision FROM agenda_points "
+                "ORDER BY meeting_id, position"
+            )).all()  # fmt: skip
+            columns = {c["name"] for c in inspect(conn).get_columns("meetings")}
+            kept = conn.execute(text("SELECT guest_name FROM meeting_attendances")).scalars().all()
+        assert rows == [(1, 1, "Sintesi del lavoro", "", "none", ""), (1, 2, "Piste di lavoro", "", "none", ""),
+                        (1, 3, long_line[:200], "", "none", "")]  # fmt: skip
+        assert "agenda" not in columns
+        assert kept == ["Angelo Stanghellini"]  # the meeting's other rows are untouched
+
+        downgrade(revision="0019")
+        with db.engine.connect() as conn:
+            agendas = conn.execute(text("SELECT id, agenda FROM meetings ORDER BY id")).all()
+        assert agendas == [(1, f"Sintesi del lavoro\nPiste di lavoro\n{long_line[:200]}"), (2, "")]
+        upgrade()
+        downgrade(revision="base")
+        db.engine.dispose()

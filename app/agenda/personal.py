@@ -39,7 +39,11 @@ def meetings_of(user_id: int) -> list[Meeting]:
         GroupMembership.user_id == user_id,
         GroupMembership.end_on.is_(None) | (GroupMembership.end_on >= today_in_rome()),
     )
-    query = select(Meeting).where(Meeting.group_id.in_(groups)).options(selectinload(Meeting.group))
+    query = (
+        select(Meeting)
+        .where(Meeting.group_id.in_(groups))
+        .options(selectinload(Meeting.group), selectinload(Meeting.points))
+    )
     return list(db.session.scalars(query.order_by(Meeting.held_on)))
 
 
@@ -50,7 +54,7 @@ def meeting_event(meeting: Meeting) -> FeedEvent:
     return FeedEvent(
         uid=f"incontro-{meeting.id}@legami", title=_("Incontro: %(group)s", group=meeting.group.name),
         schedule=Schedule(meeting.held_on, meeting.start_time, meeting.end_time), sequence=meeting.sequence,
-        stamp=stamp, description=meeting.agenda, location=meeting.venue,
+        stamp=stamp, description=meeting.agenda_text, location=meeting.venue,
         url=url_for("groups.detail", slug=meeting.group.slug, _external=True),
         is_cancelled=meeting.is_cancelled,
     )  # fmt: skip

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.groups import rsvp
-from app.groups.models import ActionItem, GroupMembership, GroupRole, Meeting, WorkingGroup
+from app.groups.models import ActionItem, AgendaPoint, GroupMembership, GroupRole, Meeting, WorkingGroup
 from app.minutes.models import Minutes, MinutesStatus
 from app.platform.extensions import db
 
@@ -112,6 +112,14 @@ def get_meeting_by_rsvp_token_or_404(token: str) -> tuple[Meeting, GroupMembersh
     if membership is None or membership.user is None or not membership.user.is_active:
         abort(404)
     return meeting, membership
+
+
+def get_point_or_404(point_id: int) -> AgendaPoint:
+    """A point of the ordine del giorno: 404 for whoever may not see its meeting."""
+    point = db.session.get(AgendaPoint, point_id) or abort(404)
+    if not can_see_private(current_user, point.meeting.group):
+        abort(404)
+    return point
 
 
 def get_action_or_404(action_id: int) -> ActionItem:

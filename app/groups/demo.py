@@ -83,7 +83,16 @@ def load(today: date, secretary: User | None) -> None:
                 BODY
                 + f"\nIl prossimo incontro si terrà il {(day + timedelta(weeks=2)):%d.%m.%Y} alle 14.30 in {venue}."
             )
-            verbale = minutes.create_minutes(meeting, members[0], minutes.default_title(meeting), text)
+            meeting.points[0].presenter = members[0].full_name
+            decision = {
+                meeting.points[0].id: (
+                    "recommendation",
+                    "Coinvolgere le imprese del territorio, prima come attori.",
+                )
+            }
+            verbale = minutes.create_minutes(
+                meeting, members[0], minutes.default_title(meeting), text, decision
+            )
             minutes.send_to_review(verbale)
             if weeks < -2:
                 minutes.add_comment(verbale, members[1], "Per me va bene.", approval=True)

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     FieldList,
     FormField,
     HiddenField,
@@ -16,7 +17,15 @@ from wtforms.validators import AnyOf, DataRequired, Email, Length, NumberRange, 
 
 from app.common.forms import BaseForm, ItalianDateField, ItalianTimeField, text_area
 from app.common.text import single_line
-from app.groups.models import ACTION_STATUS_LABELS, ATTENDANCE_LABELS, GROUP_ROLE_LABELS, QUORUM_LABELS
+from app.groups.models import (
+    ACTION_STATUS_LABELS,
+    ATTENDANCE_LABELS,
+    GROUP_ROLE_LABELS,
+    MAX_POINT_MINUTES,
+    MAX_POINTS,
+    QUORUM_LABELS,
+)
+from app.groups.points import PointValues
 from app.platform.versioning import VersionForm
 
 SHORT = Length(max=120, message=_l("Al massimo %(max)d caratteri."))
@@ -87,6 +96,49 @@ class RoleForm(BaseForm):
     submit = SubmitField(_l("Cambia ruolo"))
 
 
+class PointRow(BaseForm):
+    """One row of the ordine del giorno; a row left wholly empty is no point."""
+
+    class Meta:
+        csrf = False
+
+    point_id = HiddenField()
+    position = IntegerField(
+        _l("N."),
+        validators=[Optional(), NumberRange(min=1, max=999, message=_l("Scrivi un numero tra 1 e 999."))],
+    )
+    title = StringField(
+        _l("Punto"),
+        filters=[single_line],
+        validators=[Length(max=200, message=_l("Al massimo %(max)d caratteri."))],
+    )
+    presenter = StringField(_l("Chi lo presenta (facoltativo)"), filters=[single_line], validators=[SHORT])
+    minutes_planned = IntegerField(
+        _l("Minuti previsti (facoltativo)"),
+        validators=[Optional(), NumberRange(min=1, max=MAX_POINT_MINUTES,
+                                            message=_l("Scrivi un numero di minuti tra 1 e 240."))],
+    )  # fmt: skip
+    remove = BooleanField(_l("Togli"))
+
+    @property
+    def is_blank(self) -> bool:
+        typed_minutes = (self.minutes_planned.raw_data or [""])[0]
+        return not (self.title.data or self.presenter.data or typed_minutes)
+
+    def validate_title(self, field):
+        if not field.data and not self.remove.data and not self.is_blank:
+            raise ValidationError(_l("Scrivi il titolo del punto."))
+
+
+def _id(value) -> int | None:
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else None
+
+
+# Rows read from one post at most (a longer list is cut here, then refused by MAX_POINTS).
+MAX_POINT_ROWS = 200
+
+
 class MeetingForm(VersionForm, BaseForm):
     held_on = ItalianDateField(
         _l("Data"), validators=[DataRequired(_l("Scrivi una data valida (giorno, mese, anno)."))]
@@ -100,14 +152,39 @@ class MeetingForm(VersionForm, BaseForm):
     venue = StringField(
         _l("Sede"), filters=[single_line], validators=[DataRequired(_l("Scrivi la sede.")), Length(max=200)]
     )
-    agenda = text_area(
-        _l("Ordine del giorno"), 5000, _l("Un punto per riga, nell'ordine in cui si discutono.")
-    )
+    points = FieldList(FormField(PointRow), label=_l("Ordine del giorno"), max_entries=MAX_POINT_ROWS)
+    add_point = SubmitField(_l("Aggiungi un punto"))
     submit = SubmitField(_l("Salva l'incontro"))
 
     def validate_end_time(self, field):
         if self.start_time.data and field.data and field.data <= self.start_time.data:
             raise ValidationError(_l("La fine deve venire dopo l'inizio."))
+
+    def validate_points(self, field):
+        if len(self.point_values()) > MAX_POINTS:
+            raise ValidationError(_l("Al massimo %(n)d punti all'ordine del giorno.", n=MAX_POINTS))
+
+    def with_blank_rows(self, count: int = 3) -> "MeetingForm":
+        """Empty rows to add points without JavaScript."""
+        for _n in range(count):
+            self.points.append_entry()
+        return self
+
+    def point_values(self) -> list[PointValues]:
+        """The points as typed, in the order of their numbers (rows without a number last)."""
+        rows = [
+            (entry.form.position.data or MAX_POINT_ROWS + index, index, entry.form)
+            for index, entry in enumerate(self.points)
+            if not entry.form.remove.data and entry.form.title.data
+        ]
+        return [
+            PointValues(
+                title=row.title.data, presenter=row.presenter.data or "",
+                minutes_planned=row.minutes_planned.data or None,
+                point_id=_id(row.point_id.data),
+            )
+            for _position, _index, row in sorted(rows, key=lambda r: (r[0], r[1]))
+        ]  # fmt: skip
 
 
 class AttendanceRow(BaseForm):

@@ -3,6 +3,8 @@
 import enum
 from datetime import date, datetime, time
 
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, Time, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -79,6 +81,23 @@ ACTION_STATUS_LABELS = {
     ActionStatus.DROPPED: _l("Abbandonata"),
 }
 CLOSED_STATUSES = (ActionStatus.DONE, ActionStatus.DROPPED)
+
+
+class DecisionKind(enum.StrEnum):
+    NONE = "none"
+    RESOLUTION = "resolution"  # deliberazione
+    RECOMMENDATION = "recommendation"  # raccomandazione
+
+
+DECISION_LABELS = {
+    DecisionKind.NONE: _l("Nessuna decisione"),
+    DecisionKind.RESOLUTION: _l("Deliberazione"),
+    DecisionKind.RECOMMENDATION: _l("Raccomandazione"),
+}
+
+# An ordine del giorno holds at most this many points, each planned for at most MAX_POINT_MINUTES.
+MAX_POINTS = 40
+MAX_POINT_MINUTES = 240
 
 
 class QuorumRule(enum.StrEnum):
@@ -185,8 +204,6 @@ class Meeting(Versioned, db.Model):
     start_time: Mapped[time] = mapped_column(Time)
     end_time: Mapped[time] = mapped_column(Time)
     venue: Mapped[str] = mapped_column(String(200), default="")
-    # The agenda (ordine del giorno): one item per line, in order.
-    agenda: Mapped[str] = mapped_column(Text, default="")
     is_cancelled: Mapped[bool] = mapped_column(default=False, server_default=false())
     # iCalendar SEQUENCE: bumped by every change a calendar should pick up.
     sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -197,12 +214,77 @@ class Meeting(Versioned, db.Model):
         back_populates="meeting", cascade="all, delete-orphan", order_by="Attendance.id"
     )
 
+    # The ordine del giorno, in order (app/groups/points.py edits it).
+    points: Mapped[list["AgendaPoint"]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan",
+        order_by="[AgendaPoint.position, AgendaPoint.id]",
+    )  # fmt: skip
+
     @property
     def agenda_items(self) -> list[str]:
-        return [line.strip() for line in self.agenda.splitlines() if line.strip()]
+        """The points as lines, without their numbers: «Bilancio 2014 — presenta Rossi, 20 min»."""
+        return [point.line for point in self.points]
+
+    @property
+    def agenda_text(self) -> str:
+        """The one plain-text form of the ordine del giorno (.ics DESCRIPTION, search): numbered lines."""
+        return "\n".join(f"{n}. {line}" for n, line in enumerate(self.agenda_items, start=1))
 
     def attendees(self, status: AttendanceStatus) -> list["Attendance"]:
         return [a for a in self.attendances if a.status == status]
+
+
+class AgendaPoint(db.Model):
+    """One point of a meeting's ordine del giorno, with the decision taken on it.
+
+    The discussion is written in the verbale's body, a section per point («Sul punto 2: …»),
+    so revisions, review and rettifiche keep covering it; the decision lives here."""
+
+    __tablename__ = "agenda_points"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=1)
+    title: Mapped[str] = mapped_column(String(200))
+    presenter: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    minutes_planned: Mapped[int | None] = mapped_column(Integer)
+    # The point of an earlier meeting this one takes up again («ripreso dall'incontro del ...»).
+    carried_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_points.id", ondelete="SET NULL"), index=True
+    )
+    decision_kind: Mapped[str] = mapped_column(String(16), default=DecisionKind.NONE, server_default="none")
+    decision: Mapped[str] = mapped_column(Text, default="", server_default="")
+    meeting: Mapped[Meeting] = relationship(back_populates="points")
+    carried_from: Mapped["AgendaPoint | None"] = relationship(remote_side="AgendaPoint.id", lazy="joined")
+
+    @property
+    def point_id(self) -> int | None:
+        """The meeting form's hidden field (app/groups/forms.py PointRow) reads it."""
+        return self.id
+
+    @property
+    def has_decision(self) -> bool:
+        return self.decision_kind != DecisionKind.NONE
+
+    @property
+    def decision_label(self) -> str:
+        return str(DECISION_LABELS.get(self.decision_kind, DECISION_LABELS[DecisionKind.NONE]))
+
+    @property
+    def carried_from_day(self) -> date | None:
+        return self.carried_from.meeting.held_on if self.carried_from is not None else None
+
+    @property
+    def line(self) -> str:
+        parts = [self.title]
+        if self.presenter:
+            parts.append(" — " + _("presenta %(name)s", name=self.presenter))
+        if self.minutes_planned:
+            parts.append(("," if self.presenter else " —") + " " + _("%(n)d min", n=self.minutes_planned))
+        if self.carried_from_day is not None:
+            day = format_date(self.carried_from_day, "d MMMM")
+            parts.append(" " + _("(ripreso dall'incontro del %(day)s)", day=day))
+        return "".join(parts)
 
 
 class Attendance(db.Model):

@@ -65,7 +65,7 @@ def _invitation_ics(ctx: dict) -> list[Attachment]:
     event.add("dtend", datetime.combine(meeting.held_on, meeting.end_time, ROME))
     event.add("summary", _("Incontro: %(group)s", group=meeting.group.name))
     event.add("location", meeting.venue)
-    event.add("description", meeting.agenda)
+    event.add("description", meeting.agenda_text)
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     organizer = vCalAddress(f"mailto:{current_app.config['MAIL_FROM']}")
     organizer.params["cn"] = vText(meeting.group.name)

@@ -12,7 +12,7 @@ from app.groups import access, bp, services
 from app.groups.access import Locked
 from app.groups.forms import GroupForm, MemberForm, PersonForm, RoleForm
 from app.groups.models import GroupMembership, WorkingGroup
-from app.minutes.services import visible_query
+from app.minutes.services import decisions, visible_query
 from app.platform import versioning
 from app.platform.extensions import db
 from app.platform.page_cache import public_page
@@ -71,6 +71,7 @@ def detail(slug: str):
         next_meeting=services.next_meeting(group, today_in_rome()),
         can_work=access.can_work_in(current_user, group), can_manage=access.can_manage_members(current_user, group),
         can_export=access.can_export(current_user, group), roster=group.roster(today_in_rome()) if private else [],
+        decisions=decisions(group.id, private),
     )  # fmt: skip
 
 

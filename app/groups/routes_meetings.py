@@ -1,12 +1,14 @@
 """Meetings: schedule, edit, cancel, the next one in one step; attendance and guests."""
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.common.forms import EmptyForm
-from app.groups import access, actions, attendance, bp, notices, rsvp, services
+from app.common.timeutil import today_in_rome
+from app.groups import access, actions, attendance, bp, notices, points, rsvp, services
 from app.groups.forms import ActionForm, ActionStatusForm, AttendanceForm, GuestForm, MeetingForm, RsvpForm
 from app.minutes import attachments as minutes_attachments
 from app.minutes import services as minutes_services
@@ -16,7 +18,13 @@ from app.platform.extensions import db
 
 
 def _save_meeting(group, form, meeting=None):
-    fields = (form.held_on.data, form.start_time.data, form.end_time.data, form.venue.data, form.agenda.data)
+    fields = (
+        form.held_on.data,
+        form.start_time.data,
+        form.end_time.data,
+        form.venue.data,
+        form.point_values(),
+    )
     if meeting is None:
         return services.schedule_meeting(group, *fields)
     services.update_meeting(meeting, *fields)
@@ -26,17 +34,37 @@ def _save_meeting(group, form, meeting=None):
 @bp.route("/gruppi/<slug>/incontri/nuovo", methods=["GET", "POST"])
 @login_required
 def meeting_create(slug: str):
-    """A member schedules a meeting."""
+    """A member schedules a meeting with its ordine del giorno."""
     group = access.get_group_or_404(slug)
     if not access.can_work_in(current_user, group):
         abort(403)
     form = MeetingForm()
-    if form.validate_on_submit():
+    if _saving(form):
         meeting = _save_meeting(group, form)
         db.session.commit()
         flash(_("Incontro in calendario."), "success")
         return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
-    return render_template("groups/meeting_form.html", form=form, group=group, meeting=None)
+    return _form_page(form, group, None)
+
+
+def _saving(form) -> bool:
+    """A valid post of «Salva»; «Aggiungi un punto» only shows one more empty row."""
+    if form.is_submitted() and form.add_point.data:
+        form.validate()
+        form.with_blank_rows(1)
+        return False
+    valid = form.validate_on_submit()
+    if not form.is_submitted():
+        form.with_blank_rows()
+    return valid
+
+
+def _form_page(form, group, meeting, conflict=None):
+    presenters = sorted({m.display_name for m in group.roster(today_in_rome())}, key=str.lower)
+    status = 409 if conflict is not None else 200
+    page = render_template("groups/meeting_form.html", form=form, group=group, meeting=meeting,
+                           conflict=conflict, presenters=presenters)  # fmt: skip
+    return page, status
 
 
 @bp.route("/incontri/<int:meeting_id>/prossimo", methods=["GET", "POST"])
@@ -45,21 +73,21 @@ def meeting_next(meeting_id: int):
     """Schedule the next meeting, prefilled with this one's venue and times."""
     previous = access.get_meeting_or_404(meeting_id, edit=True)
     form = MeetingForm(data=services.next_meeting_defaults(previous))
-    if form.validate_on_submit():
+    if _saving(form):
         meeting = _save_meeting(previous.group, form)
         db.session.commit()
         flash(_("Prossimo incontro in calendario."), "success")
         return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
-    return render_template("groups/meeting_form.html", form=form, group=previous.group, meeting=None)
+    return _form_page(form, previous.group, None)
 
 
 @bp.route("/incontri/<int:meeting_id>/modifica", methods=["GET", "POST"])
 @login_required
 def meeting_edit(meeting_id: int):
-    """Change date, times, venue or agenda."""
+    """Change date, times, venue or the points of the ordine del giorno."""
     meeting = access.get_meeting_or_404(meeting_id, edit=True)
     form, conflict = MeetingForm(obj=meeting), None
-    if form.validate_on_submit():
+    if _saving(form):
         try:
             with versioning.saving(meeting, form.opened_at()):
                 _save_meeting(meeting.group, form, meeting)
@@ -68,10 +96,7 @@ def meeting_edit(meeting_id: int):
                 return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
         except versioning.Conflict:
             conflict = versioning.conflict(form, MeetingForm(formdata=None, obj=meeting), meeting)
-    page = render_template(
-        "groups/meeting_form.html", form=form, group=meeting.group, meeting=meeting, conflict=conflict
-    )
-    return page, 409 if conflict is not None else 200
+    return _form_page(form, meeting.group, meeting, conflict)
 
 
 @bp.route("/incontri/<int:meeting_id>/annulla", methods=["POST"])
@@ -128,7 +153,7 @@ def _meeting_page(meeting, attendance_form, guest_form, action_form, status=200,
         pending=services.pending_actions(meeting), locked=locked, can_work=can_work,
         editable=can_work and not locked,
         status_form=ActionStatusForm(formdata=None), button=EmptyForm(),
-        can_export=access.can_export(current_user, meeting.group),
+        can_export=access.can_export(current_user, meeting.group), carried=points.carried_days(meeting),
         attachments=[] if minutes else minutes_attachments.of_meeting(meeting),
         attachment_form=AttachmentForm(formdata=None), **_rsvp_context(meeting, can_work, rsvp_form),
     ), status  # fmt: skip
@@ -221,6 +246,41 @@ def guest_add(meeting_id: int):
     return _meeting_page(
         meeting, AttendanceForm(formdata=None), form, ActionForm(formdata=None, prefix="action"), 400
     )
+
+
+CARRY_ERRORS = {
+    "decided": _l("Su questo punto c'è già una decisione: non si riporta."),
+    "no_next": _l("Non c'è ancora un prossimo incontro: programmalo, poi riporta il punto."),
+    "already": _l("Il punto è già stato riportato."),
+}
+
+
+@bp.route("/punti/<int:point_id>/riporta", methods=["POST"])
+@login_required
+def point_carry(point_id: int):
+    """«Riporta al prossimo incontro»: an open point goes onto the group's next meeting, whose
+    members get the updated convocazione. Allowed after approval too: it changes the next meeting only."""
+    point = access.get_point_or_404(point_id)
+    meeting = point.meeting
+    if not access.can_work_in(current_user, meeting.group):
+        abort(403)
+    if EmptyForm().validate_on_submit():
+        following = services.next_meeting(meeting.group, meeting.held_on, after=meeting)
+        if following is not None and access.meeting_is_locked(following):
+            following = None
+        try:
+            points.carry_over(point, following)
+        except points.CarryRefused as error:
+            flash(CARRY_ERRORS[str(error)], "warning")
+            return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
+        services.touch(following)
+        notices.meeting_changed(following)
+        db.session.commit()
+        flash(
+            _("Punto riportato all'incontro del %(day)s.", day=format_date(following.held_on, "d MMMM")),
+            "success",
+        )
+    return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id))
 
 
 @bp.route("/incontri/<int:meeting_id>/foglio-firme")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.auth.notices import send_invitation
 from app.auth.services import create_user, find_by_email, find_or_invite
 from app.common.timeutil import utcnow
-from app.groups import notices
+from app.groups import notices, points
 from app.groups.models import (
     CLOSED_STATUSES,
     ActionItem,
@@ -124,14 +124,17 @@ def recent_meetings(group: WorkingGroup, limit: int = 12) -> list[tuple[Meeting,
     return [(m, by_meeting.get(m.id)) for m in meetings]
 
 
-def update_meeting(meeting: Meeting, held_on: date, start: time, end: time, venue: str, agenda: str) -> bool:
-    """Change a meeting; a real change bumps SEQUENCE and LAST-MODIFIED for calendars.
-
-    Hook for the messages of issue 12: send the update to the roster when this returns True."""
-    new = (held_on, start, end, venue, agenda)
-    if new == (meeting.held_on, meeting.start_time, meeting.end_time, meeting.venue, meeting.agenda):
+def update_meeting(
+    meeting: Meeting, held_on: date, start: time, end: time, venue: str, agenda: list[points.PointValues]
+) -> bool:
+    """Change a meeting and its points; a real change bumps SEQUENCE and LAST-MODIFIED for
+    calendars and sends the update to the roster."""
+    points_changed = points.set_points(meeting, agenda)  # flushes the points only: one UPDATE of the meeting
+    new = (held_on, start, end, venue)
+    changed = new != (meeting.held_on, meeting.start_time, meeting.end_time, meeting.venue) or points_changed
+    meeting.held_on, meeting.start_time, meeting.end_time, meeting.venue = new
+    if not changed:
         return False
-    meeting.held_on, meeting.start_time, meeting.end_time, meeting.venue, meeting.agenda = new
     touch(meeting)
     notices.meeting_changed(meeting)
     return True
@@ -143,12 +146,15 @@ def touch(meeting: Meeting) -> None:
     db.session.flush()
 
 
-def schedule_meeting(group: WorkingGroup, held_on: date, start: time, end: time, venue: str, agenda: str):
-    meeting = Meeting(
-        group=group, held_on=held_on, start_time=start, end_time=end, venue=venue, agenda=agenda
-    )
+def schedule_meeting(
+    group: WorkingGroup, held_on: date, start: time, end: time, venue: str,
+    agenda: list[points.PointValues] | str = (),
+):  # fmt: skip
+    """Schedule a meeting and send the convocazione; `agenda` may be plain lines, one point each."""
+    meeting = Meeting(group=group, held_on=held_on, start_time=start, end_time=end, venue=venue)
     db.session.add(meeting)
     db.session.flush()
+    points.set_points(meeting, points.from_text(agenda) if isinstance(agenda, str) else list(agenda))
     notices.meeting_scheduled(meeting)
     return meeting
 
@@ -196,4 +202,3 @@ def open_actions_query(group_id: int):
         .options(selectinload(ActionItem.opened_meeting))
         .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
     )
-

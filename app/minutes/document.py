@@ -32,6 +32,16 @@ def _action(item) -> dict:
     }  # fmt: skip
 
 
+def _point(number: int, point) -> dict:
+    return {
+        "number": number, "title": point.title, "presenter": point.presenter,
+        "minutes": point.minutes_planned, "line": point.line,
+        "carried_from": point.carried_from_day.isoformat() if point.carried_from_day else "",
+        "decision_kind": point.decision_kind, "decision_label": point.decision_label,
+        "decision": point.decision if point.has_decision else "",
+    }  # fmt: skip
+
+
 def _next_meeting(meeting: Meeting) -> dict | None:
     following = group_services.next_meeting(meeting.group, meeting.held_on, after=meeting)
     if following is None:
@@ -59,6 +69,7 @@ def build(minutes: Minutes) -> dict:
         "number": minutes.label, "held_on": meeting.held_on.isoformat(), "venue": meeting.venue,
         "start": meeting.start_time.strftime("%H:%M"), "end": meeting.end_time.strftime("%H:%M"),
         "agenda": meeting.agenda_items,
+        "points": [_point(n, p) for n, p in enumerate(meeting.points, start=1)],
         "present": by_status[AttendanceStatus.PRESENT], "absent": by_status[AttendanceStatus.ABSENT],
         "excused": by_status[AttendanceStatus.EXCUSED],
         "unrecorded": len(by_status[AttendanceStatus.UNRECORDED]),

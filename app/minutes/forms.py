@@ -18,12 +18,31 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from app.common.forms import BaseForm, ItalianDateField, ItalianTimeField
 from app.common.text import single_line
 from app.groups.forms import AttendanceRow
+from app.groups.models import DECISION_LABELS, DecisionKind
 from app.minutes.models import MAX_BODY_BYTES, VISIBILITY_LABELS
 
 
 def body_size(form, field):
     if field.data and len(field.data.encode("utf-8")) > MAX_BODY_BYTES:
         raise ValidationError(_l("Il verbale è troppo lungo: al massimo 200 KB di testo."))
+
+
+class DecisionRow(BaseForm):
+    """The decision on one point of the ordine del giorno."""
+
+    class Meta:
+        csrf = False
+
+    point_id = HiddenField()
+    kind = SelectField(_l("Decisione"), choices=list(DECISION_LABELS.items()), default=DecisionKind.NONE)
+    text = TextAreaField(
+        _l("Testo della decisione"), render_kw={"rows": 3},
+        validators=[Length(max=5000, message=_l("Al massimo %(max)d caratteri."))],
+    )  # fmt: skip
+
+    def validate_text(self, field):
+        if self.kind.data != DecisionKind.NONE and not (field.data or "").strip():
+            raise ValidationError(_l("Scrivi il testo della decisione."))
 
 
 class MinutesForm(BaseForm):
@@ -35,10 +54,41 @@ class MinutesForm(BaseForm):
         _l("Testo del verbale"), validators=[body_size], render_kw={"rows": 20},
         description=_l("In Markdown: **grassetto**, elenchi con - o 1., titoli con ##. Usa «Anteprima» per vedere il risultato."),
     )  # fmt: skip
+    # One row per point of the ordine del giorno (app/minutes/routes_edit.py fills them).
+    decisions = FieldList(FormField(DecisionRow), max_entries=200)
     # The revision the editor started from: a save from an older one is a conflict.
     base_revision = HiddenField()
     preview = SubmitField(_l("Anteprima"))
     submit = SubmitField(_l("Salva"))
+
+
+def fill_decisions(form, meeting) -> None:
+    """On a first display, one row per point with its saved decision; a post keeps what was typed."""
+    if form.is_submitted():
+        return
+    while form.decisions.entries:
+        form.decisions.pop_entry()
+    for point in meeting.points:
+        form.decisions.append_entry(
+            {"point_id": str(point.id), "kind": point.decision_kind, "text": point.decision}
+        )
+
+
+def decision_values(form, meeting) -> dict:
+    """point id -> (kind, text) for the rows that name a point of this meeting."""
+    ids = {str(p.id): p.id for p in meeting.points}
+    values = {}
+    for entry in form.decisions:
+        row = entry.form
+        if str(row.point_id.data) in ids:
+            values[ids[str(row.point_id.data)]] = (row.kind.data or DecisionKind.NONE, row.text.data or "")
+    return values
+
+
+def rows_by_point(form, meeting) -> list:
+    """(point, row) for the editor; a point without a posted row gets none."""
+    rows = {str(entry.form.point_id.data): entry.form for entry in form.decisions}
+    return [(point, rows.get(str(point.id))) for point in meeting.points]
 
 
 class CorrectionForm(MinutesForm):

@@ -9,7 +9,15 @@ from sqlalchemy import select
 from app.common.forms import EmptyForm
 from app.groups.access import Locked, get_meeting_or_404
 from app.minutes import access, bp, services
-from app.minutes.forms import ApproveForm, CommentForm, CorrectionForm, MinutesForm
+from app.minutes.forms import (
+    ApproveForm,
+    CommentForm,
+    CorrectionForm,
+    MinutesForm,
+    decision_values,
+    fill_decisions,
+    rows_by_point,
+)
 from app.minutes.models import Minutes, MinutesStatus
 from app.platform import versioning
 from app.platform.extensions import db
@@ -41,13 +49,23 @@ def create(meeting_id: int):
     existing = db.session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
     if existing is not None:
         return _detail(existing)
-    form = MinutesForm(data={"title": services.default_title(meeting)})
+    form = MinutesForm(
+        data={"title": services.default_title(meeting), "body": services.default_body(meeting)}
+    )
+    fill_decisions(form, meeting)
     if form.validate_on_submit() and not form.preview.data:
-        minutes = services.create_minutes(meeting, current_user, form.title.data, form.body.data or "")
+        minutes = services.create_minutes(
+            meeting, current_user, form.title.data, form.body.data or "", decision_values(form, meeting)
+        )
         db.session.commit()
         flash(_("Bozza del verbale salvata."), "success")
         return _detail(minutes)
-    return render_template("minutes/form.html", form=form, meeting=meeting, minutes=None, correction=False)
+    return _form_page(form, meeting, None, False)
+
+
+def _form_page(form, meeting, minutes, correction: bool):
+    return render_template("minutes/form.html", form=form, meeting=meeting, minutes=minutes,
+                           correction=correction, point_rows=rows_by_point(form, meeting))  # fmt: skip
 
 
 @bp.route("/verbali/<int:minutes_id>/modifica", methods=["GET", "POST"])
@@ -56,18 +74,18 @@ def edit(minutes_id: int):
     """Edit a draft or a verbale in review; a save from a stale revision is a conflict."""
     minutes = access.get_minutes_or_404(minutes_id, edit=True)
     form = MinutesForm(obj=minutes, base_revision=minutes.revision_number)
+    fill_decisions(form, minutes.meeting)
     if form.validate_on_submit() and not form.preview.data:
+        decisions = decision_values(form, minutes.meeting)
         try:
             with versioning.saving(minutes, _base(form)):
-                services.edit_minutes(minutes, current_user, form.title.data, form.body.data or "")
+                services.edit_minutes(minutes, current_user, form.title.data, form.body.data or "", decisions)
                 db.session.commit()
         except versioning.Conflict:
             return _conflict(minutes, form)
         flash(_("Verbale salvato (versione %(n)d).", n=minutes.revision_number), "success")
         return _detail(minutes)
-    return render_template(
-        "minutes/form.html", form=form, meeting=minutes.meeting, minutes=minutes, correction=False
-    )
+    return _form_page(form, minutes.meeting, minutes, False)
 
 
 @bp.route("/verbali/<int:minutes_id>/rettifica", methods=["GET", "POST"])
@@ -78,20 +96,20 @@ def correct(minutes_id: int):
     if not access.can_correct(current_user, minutes):
         abort(403)
     form = CorrectionForm(obj=minutes, base_revision=minutes.revision_number)
+    fill_decisions(form, minutes.meeting)
     if form.validate_on_submit() and not form.preview.data:
+        decisions = decision_values(form, minutes.meeting)
         try:
             with versioning.saving(minutes, _base(form)):
                 services.correct(
-                    minutes, current_user, form.title.data, form.body.data or "", form.reason.data
+                    minutes, current_user, form.title.data, form.body.data or "", form.reason.data, decisions
                 )
                 db.session.commit()
         except versioning.Conflict:
             return _conflict(minutes, form)
         flash(_("Rettifica salvata."), "success")
         return _detail(minutes)
-    return render_template(
-        "minutes/form.html", form=form, meeting=minutes.meeting, minutes=minutes, correction=True
-    )
+    return _form_page(form, minutes.meeting, minutes, True)
 
 
 @bp.route("/verbali/<int:minutes_id>/revisione", methods=["POST"])

@@ -1,13 +1,13 @@
 """The life of a verbale: draft, review, approval, rettifica, revisions, trash. No commit."""
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app.common import linediff
 from app.common.timeutil import utcnow
-from app.groups import attendance
+from app.groups import attendance, points
 from app.groups import services as group_services
-from app.groups.models import Meeting
+from app.groups.models import AgendaPoint, DecisionKind, Meeting
 from app.minutes import attachments, notices, versions
 from app.minutes.models import Minutes, MinutesComment, MinutesRevision, MinutesStatus, Visibility
 from app.minutes.search import document
@@ -22,10 +22,32 @@ def default_title(meeting: Meeting) -> str:
     return f"Verbale incontro {meeting.group.name} del {meeting.held_on:%d.%m.%Y}"
 
 
+def default_body(meeting: Meeting) -> str:
+    """A new verbale offers a section per point of the ordine del giorno («Sul punto 2: …»)."""
+    return "".join(
+        f"## Sul punto {n}: {point.title}\n\n\n" for n, point in enumerate(meeting.points, start=1)
+    )
+
+
+def agenda_search_text(meeting: Meeting) -> str:
+    """The points and their decisions, for the verbali search."""
+    lines = [meeting.agenda_text]
+    lines += [f"{p.decision_label}: {p.decision}" for p in meeting.points if p.has_decision]
+    return "\n".join(lines)
+
+
+def record_decisions(meeting: Meeting, decisions: dict | None) -> None:
+    """decisions: point id -> (kind, text), as the editor posted them; other points stay as they are."""
+    for point in meeting.points:
+        if decisions and point.id in decisions:
+            points.set_decision(point, *decisions[point.id])
+    db.session.flush()
+
+
 def _save_revision(minutes: Minutes, user, title: str, body: str, reason: str = "", correction=False):
     minutes.revision_number += 1
     minutes.title, minutes.body = title.strip(), body
-    minutes.search_document = document(minutes.title, body, minutes.meeting.agenda)
+    minutes.search_document = document(minutes.title, body, agenda_search_text(minutes.meeting))
     minutes.updated_at = utcnow()
     revision = MinutesRevision(
         number=minutes.revision_number, author_id=user.id, title=minutes.title, body=body,
@@ -44,7 +66,8 @@ def minutes_of(meeting: Meeting, trashed_too: bool = False) -> Minutes | None:
     return db.session.scalar(query)
 
 
-def create_minutes(meeting: Meeting, user, title: str, body: str) -> Minutes:
+def create_minutes(meeting: Meeting, user, title: str, body: str, decisions: dict | None = None) -> Minutes:
+    record_decisions(meeting, decisions)
     minutes = Minutes(
         meeting=meeting, group=meeting.group, title=title, body=body, revision_number=0,
         status=MinutesStatus.DRAFT, visibility=Visibility.GROUP,
@@ -55,8 +78,12 @@ def create_minutes(meeting: Meeting, user, title: str, body: str) -> Minutes:
     return minutes
 
 
-def edit_minutes(minutes: Minutes, user, title: str, body: str) -> MinutesRevision:
-    """Save an edit (the view checks, with app.platform.versioning, that it started from the latest revision)."""
+def edit_minutes(
+    minutes: Minutes, user, title: str, body: str, decisions: dict | None = None
+) -> MinutesRevision:
+    """Save an edit and the decisions per point (the view checks, with app.platform.versioning,
+    that it started from the latest revision)."""
+    record_decisions(minutes.meeting, decisions)
     return _save_revision(minutes, user, title, body)
 
 
@@ -108,8 +135,10 @@ def approve(minutes: Minutes, user, visibility: str, method: str = "present", se
     return versions.first_version(minutes, user, method, minutes.approved_in_session_on, approvers)
 
 
-def correct(minutes: Minutes, user, title: str, body: str, reason: str):
-    """A rettifica of an approved verbale: a new revision and a new approved version with its reason."""
+def correct(minutes: Minutes, user, title: str, body: str, reason: str, decisions: dict | None = None):
+    """A rettifica of an approved verbale (text and decisions): a new revision and a new approved
+    version with its reason."""
+    record_decisions(minutes.meeting, decisions)
     revision = _save_revision(minutes, user, title, body, reason=reason, correction=True)
     versions.correction(minutes, user, reason)
     return revision
@@ -166,3 +195,25 @@ def visible_query(group_id: int, members_view: bool):
     if not members_view:
         query = query.where(Minutes.visibility == Visibility.PUBLIC)
     return query
+
+
+def decisions(group_id: int, members_view: bool, limit: int = 50) -> list[tuple[AgendaPoint, Minutes]]:
+    """The group's «Decisioni»: deliberazioni and raccomandazioni of its approved verbali that
+    this reader sees, newest meeting first, each with its verbale. One query."""
+    query = (
+        select(AgendaPoint, Minutes)
+        .join(Meeting, AgendaPoint.meeting_id == Meeting.id)
+        .join(Minutes, Minutes.meeting_id == Meeting.id)
+        .where(
+            Minutes.group_id == group_id,
+            Minutes.deleted_at.is_(None),
+            Minutes.status == MinutesStatus.APPROVED,
+            AgendaPoint.decision_kind != DecisionKind.NONE,
+        )
+        .options(contains_eager(AgendaPoint.meeting))
+        .order_by(Meeting.held_on.desc(), AgendaPoint.meeting_id, AgendaPoint.position, AgendaPoint.id)
+        .limit(limit)
+    )
+    if not members_view:
+        query = query.where(Minutes.visibility == Visibility.PUBLIC)
+    return [(point, minutes) for point, minutes in db.session.execute(query)]

@@ -32,7 +32,7 @@ from wtforms import HiddenField
 
 from app.platform.extensions import db
 
-TECHNICAL_FIELDS = frozenset({"CSRFTokenField", "HiddenField", "SubmitField"})
+TECHNICAL_FIELDS = frozenset({"CSRFTokenField", "HiddenField", "SubmitField", "FieldList"})
 
 
 class Versioned:

@@ -47,7 +47,8 @@ try {
   await page.fill("#start_time", "14:30");
   await page.fill("#end_time", "16:40");
   await page.fill("#venue", "via Frecavalli 16, Crema");
-  await page.fill("#agenda", "Sintesi\nPiste di lavoro");
+  await page.fill("#points-0-title", "Sintesi");
+  await page.fill("#points-1-title", "Piste di lavoro");
   await page.click("#submit");
   expect(/\/incontri\/\d+$/.test(page.url()), `no meeting page: ${page.url()}`);
   await check(page, "incontro");

@@ -66,7 +66,9 @@ try {
   await page.fill("#start_time", "14:30");
   await page.fill("#end_time", "16:40");
   await page.fill("#venue", "via Frecavalli 16, Crema");
-  await page.fill("#agenda", "Sintesi del lavoro fatto\nPiste di lavoro");
+  await page.fill("#points-0-title", "Sintesi del lavoro fatto");
+  await page.fill("#points-0-presenter", "Angelo Stanghellini");
+  await page.fill("#points-1-title", "Piste di lavoro");
   await page.click("#submit");
   const meetingUrl = page.url();
 
