@@ -122,3 +122,57 @@ def test_a_killed_workers_batch_goes_again_within_the_lease_and_only_once(app):
     # Had the first worker only stalled, it would find them no longer its own: not sent twice.
     assert delivery._renew(killed, now + timedelta(seconds=lease + 2)) == set()
     assert delivery._renew(again, now + timedelta(seconds=lease + 2)) == set(ids[:10])
+
+
+class Slow:
+    """A server that takes `seconds` per message (on a fake clock); `during` runs inside a send."""
+
+    def __init__(self, monkeypatch, seconds: float, during=None):
+        self.elapsed, self.seconds, self.during, self.sent = 0.0, seconds, during, []
+        monkeypatch.setattr(delivery, "monotonic", lambda: self.elapsed)
+
+    def send(self, email):
+        self.elapsed += self.seconds
+        if self.during and not self.sent:
+            self.during()
+        self.sent.append(email["To"])
+
+    def close(self):
+        pass
+
+
+def _fake_render(monkeypatch):
+    def render(message):
+        email = EmailMessage()
+        email["To"] = message.to_email
+        email.set_content("prova")
+        return email, "Prova", "prova"
+
+    monkeypatch.setattr(delivery, "render", render)
+
+
+def test_a_slow_batch_renews_its_lease_and_sends_everything_once(app, monkeypatch):
+    _fake_render(monkeypatch)
+    queue(3)
+    server = Slow(monkeypatch, seconds=30)  # 90 s for the batch: twice the lease
+    delivery.deliver(transport=server)
+    assert server.sent == ["p0@example.org", "p1@example.org", "p2@example.org"]
+    assert db.session.scalar(select(func.count()).where(Message.state == MessageState.SENT)) == 3
+
+
+def test_a_worker_that_outlived_its_lease_leaves_what_another_took_over(app, monkeypatch):
+    _fake_render(monkeypatch)
+    ids = queue(3)
+    lease = app.config["MAIL_LEASE_SECONDS"]
+    start = utcnow()
+    other = []
+    # The first send hangs past the lease; meanwhile another worker (its task carried the ids
+    # of the two others) claims them: their lease has run out.
+    server = Slow(monkeypatch, seconds=lease + 5, during=lambda: other.extend(
+        delivery.claim_batch(start + timedelta(seconds=lease + 1), ids[1:])
+    ))  # fmt: skip
+    delivery.deliver(now=start, transport=server)
+    assert other == ids[1:]
+    assert server.sent == ["p0@example.org"]  # not p1, p2: the other worker's now
+    states = db.session.scalars(select(Message.state).order_by(Message.id)).all()
+    assert states == [MessageState.SENT, MessageState.SENDING, MessageState.SENDING]

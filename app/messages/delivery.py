@@ -18,10 +18,13 @@ from app.messages.transport import PermanentFailure, TemporaryFailure, transport
 from app.platform.extensions import db
 
 log = logging.getLogger(__name__)
-# Claimed together. Each message's lease (MAIL_LEASE_SECONDS, 45 s) is renewed just before it
-# is rendered and sent, so a batch never outlives its lease and a killed worker's messages
-# wait less than a minute.
+# Claimed together, with a lease of MAIL_LEASE_SECONDS (45 s): a killed worker's messages wait
+# less than a minute. Before each message, once RENEW_AFTER has passed since the claim or the
+# last renewal, the lease of what is left of the batch is renewed and this worker's claim
+# checked: every message starts with at least 35 s of lease ahead, and a slow batch never
+# outlives its lease (a fast one, 10 messages in a second, costs no extra statement).
 BATCH = 10
+RENEW_AFTER = timedelta(seconds=10)
 
 
 def _due(now: datetime):
@@ -198,8 +201,8 @@ def _release(ids: list[int], later: datetime) -> None:
 
 
 def deliver(ids: list[int] | None = None, now: datetime | None = None, transport=None) -> dict[str, int]:
-    """Deliver the given messages (or every due one), oldest first, in claimed batches; each
-    message's lease is renewed (and this worker's claim checked) just before it is sent."""
+    """Deliver the given messages (or every due one), oldest first, in claimed batches; the
+    lease of a batch is renewed (and this worker's claim checked) as it goes (RENEW_AFTER)."""
     start, began = now or utcnow(), monotonic()
 
     def clock() -> datetime:  # `now` (tests move it) plus the time this run has taken
@@ -209,14 +212,23 @@ def deliver(ids: list[int] | None = None, now: datetime | None = None, transport
     transport = transport or transport_for(current_app)
     counts = {MessageState.SENT: 0, MessageState.FAILED: 0, MessageState.QUEUED: 0}
     try:
-        while batch := _claim(clock(), ids):
+        while True:
+            claimed_at = clock()
+            batch = _claim(claimed_at, ids)
+            if not batch:
+                break
+            held, held_until = {i for i, _ in batch}, claimed_at + _lease()
             for n, (message_id, _) in enumerate(batch):
-                if message_id not in _renew(batch[n:], clock()):
+                if held_until - clock() < _lease() - RENEW_AFTER:  # a slow batch: renew, check
+                    renewed_at = clock()
+                    held = _renew([pair for pair in batch[n:] if pair[0] in held], renewed_at)
+                    held_until = renewed_at + _lease()
+                if message_id not in held:
                     continue  # the lease ran out and another worker has it now
                 try:
                     counts[send_claimed(message_id, transport, clock())] += 1
                 except ServerDown as down:
-                    _release([i for i, _ in batch[n + 1 :]], down.later)
+                    _release([i for i, _ in batch[n + 1 :] if i in held], down.later)
                     raise
     except ServerDown:
         pass
