@@ -85,15 +85,16 @@ def populate() -> None:
     db.session.commit()
 
 
-def work(url: str, folder: str, port: int, cpu) -> None:
+def work(url: str, folder: str, port: int, cpu, sent_by, n: int) -> None:
     from app.messages import delivery
 
     app = create_app(config(url, folder, port))
     with app.app_context():
         started = time.process_time()
-        delivery.deliver()
+        counts = delivery.deliver()
         with cpu.get_lock():
             cpu.value += time.process_time() - started
+        sent_by[n] = counts["sent"]
 
 
 def main() -> None:
@@ -122,7 +123,11 @@ def main() -> None:
         db.engine.dispose()
     started = time.perf_counter()
     cpu = multiprocessing.Value("d", 0.0)
-    workers = [multiprocessing.Process(target=work, args=(url, folder, port, cpu)) for _ in range(WORKERS)]
+    sent_by = multiprocessing.Array("i", WORKERS)
+    workers = [
+        multiprocessing.Process(target=work, args=(url, folder, port, cpu, sent_by, n))
+        for n in range(WORKERS)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -133,7 +138,8 @@ def main() -> None:
     print(
         f"delivered {counter.count} messages ({sent} marked sent) with {WORKERS} workers in {seconds:.1f} s"
     )
-    print(f"= {counter.count / seconds:.0f} messages/s; workers' CPU time {cpu.value:.1f} s", end=" ")
+    print(f"= {counter.count / seconds:.0f} messages/s; sent by each worker: {list(sent_by)}")
+    print(f"workers' CPU time {cpu.value:.1f} s", end=" ")
     print(f"(machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     # A request that queues a message: an administrator creates an account (invitation) and the
     # hand-off to the job queue (SqliteHuey file) happens after the commit, inside the request.

@@ -30,6 +30,7 @@ class Recorder:
 
     async def handle_DATA(self, server, session, envelope):
         parsed = email.message_from_bytes(envelope.original_content, policy=policy.default)
+        parsed.original = envelope.original_content  # the bytes as the server received them
         self.received.append(parsed)
         return "250 Message accepted for delivery"
 

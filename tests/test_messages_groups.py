@@ -33,9 +33,14 @@ def recipients(messages) -> list[str]:
 
 
 def ics_event(message):
+    """The calendar a client acts on (the text/calendar alternative), the same as the attached file."""
+    (alternative,) = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
     (part,) = attachments(message)
-    assert part.get_content_type() == "text/calendar"
-    calendar = Calendar.from_ical(part.get_content())
+    assert part.get_content_type() == "application/ics"
+    assert part.get_content().decode().replace("\r\n", "\n") == alternative.get_content().replace(
+        "\r\n", "\n"
+    )
+    calendar = Calendar.from_ical(alternative.get_content())
     return calendar, calendar.walk("VEVENT")[0]
 
 

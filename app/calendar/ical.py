@@ -52,7 +52,7 @@ def horizon(today: date) -> tuple[date, date]:
     return today - HORIZON_BACK, today + HORIZON_AHEAD
 
 
-def _rule_based_vtimezone() -> bytes:
+def rome_vtimezone() -> Timezone:
     """Europe/Rome as the usual two yearly rules (EU rule since 1996).
 
     Calendar apps such as Thunderbird (ical.js) and Outlook read only the
@@ -77,10 +77,11 @@ def _rule_based_vtimezone() -> bytes:
     timezone.add("x-lic-location", "Europe/Rome")
     timezone.add_component(daylight)
     timezone.add_component(standard)
-    return timezone.to_ical()
+    return timezone
 
 
-VTIMEZONE = _rule_based_vtimezone()
+# The one VTIMEZONE of every calendar Legami writes: the feeds and the convocazioni' invitations.
+VTIMEZONE = rome_vtimezone().to_ical()
 
 
 def _local(moment: datetime) -> datetime:

@@ -13,10 +13,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
+from app.calendar.ical import PRODID, LiteralText, rome_vtimezone
 from app.common.timeutil import ROME, utcnow
 from app.groups import rsvp
-from app.groups.models import CLOSED_STATUSES, ActionItem, Meeting
-from app.messages import preferences, scheduled
+from app.groups.models import CLOSED_STATUSES, ActionItem, GroupRole, Meeting
+from app.messages import headers, preferences, scheduled
 from app.messages.kinds import Attachment, Gone, Kind, register
 from app.messages.models import Message, MessagePreference
 from app.messages.services import enqueue, enqueue_many
@@ -51,33 +52,68 @@ def _meeting(data: dict) -> dict:
     return ctx
 
 
+def organizer(group) -> User | None:
+    """Who answers for a convocazione: the group's secretary today, else its chair (active accounts)."""
+    today = datetime.now(ROME).date()
+    for role in (GroupRole.SECRETARY, GroupRole.CHAIR):
+        for link in sorted(group.memberships, key=lambda m: m.id):
+            user = link.user
+            if link.role == role and link.active_on(today) and user is not None and user.is_active:
+                return user
+    return None
+
+
 def _invitation_ics(ctx: dict) -> list[Attachment]:
+    """The invitation as a calendar: the alternative body Outlook, Apple Mail and Gmail act on
+    (accept/decline), and the same .ics as a file. ORGANIZER is the secretary (a calendar's
+    reply goes to a person), sent by the portal's address; times in Europe/Rome with its VTIMEZONE."""
     meeting, method = ctx["meeting"], ctx["method"]
     calendar = Calendar()
-    calendar.add("prodid", "-//Legami//Welfare di comunita//IT")
+    calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
     calendar.add("method", method)
+    calendar.add_component(rome_vtimezone())
     event = Event()
     event.add("uid", meeting_uid(meeting.id))
     event.add("sequence", ctx["sequence"])
     event.add("dtstamp", utcnow())
     event.add("dtstart", datetime.combine(meeting.held_on, meeting.start_time, ROME))
     event.add("dtend", datetime.combine(meeting.held_on, meeting.end_time, ROME))
-    event.add("summary", _("Incontro: %(group)s", group=meeting.group.name))
-    event.add("location", meeting.venue)
-    event.add("description", meeting.agenda_text)
+    event.add("summary", LiteralText(_("Incontro: %(group)s", group=meeting.group.name)))
+    if meeting.venue:
+        event.add("location", LiteralText(meeting.venue))
+    if meeting.agenda_text:
+        event.add("description", LiteralText(meeting.agenda_text))
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
-    organizer = vCalAddress(f"mailto:{current_app.config['MAIL_FROM']}")
-    organizer.params["cn"] = vText(meeting.group.name)
-    event.add("organizer", organizer)
+    portal = f"mailto:{current_app.config['MAIL_FROM']}"
+    person = organizer(meeting.group)
+    if person is not None:
+        organizing = vCalAddress(f"mailto:{person.email}")
+        organizing.params["cn"] = vText(headers.display_name(person.full_name))
+        organizing.params["sent-by"] = vText(portal)
+    else:
+        organizing = vCalAddress(portal)
+        organizing.params["cn"] = vText(headers.display_name(meeting.group.name))
+    event.add("organizer", organizing)
     if ctx.get("user") is not None:
         attendee = vCalAddress(f"mailto:{ctx['user'].email}")
-        attendee.params["cn"] = vText(ctx["user"].full_name)
-        attendee.params["rsvp"] = vText("FALSE")
+        attendee.params["cn"] = vText(headers.display_name(ctx["user"].full_name))
+        attendee.params["cutype"] = vText("INDIVIDUAL")
+        attendee.params["role"] = vText("REQ-PARTICIPANT")
+        attendee.params["partstat"] = vText("NEEDS-ACTION")
+        attendee.params["rsvp"] = vText("TRUE")
         event.add("attendee", attendee)
     calendar.add_component(event)
+    ics = calendar.to_ical()
     name = "annullamento.ics" if method == "CANCEL" else "invito.ics"
-    return [Attachment(name, calendar.to_ical(), params={"method": method})]
+    return [
+        # multipart/alternative beside text and HTML: what makes a calendar invitation of it.
+        Attachment("", ics, params={"method": method}, inline_alternative=True),
+        # The same calendar as a file, for the clients that import one; application/ics (as
+        # Google Calendar sends it) so that a client does not act on the invitation twice.
+        Attachment(name, ics, maintype="application", subtype="ics"),
+    ]
 
 
 def group_reason(ctx: dict) -> str:

@@ -10,11 +10,18 @@ class Gone(Exception):
 
 @dataclass(frozen=True)
 class Attachment:
+    """A file attached to the message; or, with `inline_alternative`, a third version of the body
+    beside text/plain and text/html in the multipart/alternative (text content, sent as UTF-8,
+    its `params` on the Content-Type, no file name): how a calendar invitation
+    (`text/calendar; method=REQUEST`) gets Outlook's accept/decline bar. A kind that wants both
+    returns two Attachments."""
+
     filename: str
     content: bytes
     maintype: str = "text"
     subtype: str = "calendar"
     params: dict = field(default_factory=dict)
+    inline_alternative: bool = False
 
 
 @dataclass(frozen=True)

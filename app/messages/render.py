@@ -88,6 +88,18 @@ def render(message: Message) -> tuple[EmailMessage, str, str]:
     email.set_content(text)
     email.add_alternative(html, subtype="html")
     for item in attachments:
+        if not item.inline_alternative:
+            continue
+        if item.maintype != "text":
+            raise ValueError(f"an alternative body must be text, not {item.maintype}/{item.subtype}")
+        # charset=utf-8 on the Content-Type: a SUMMARY with "à" or "–" reads as written; 7-bit
+        # on the wire (quoted-printable if needed), so that no relay has to convert it.
+        content = item.content.decode("utf-8")
+        cte = "7bit" if content.isascii() else "quoted-printable"
+        email.add_alternative(content, subtype=item.subtype, cte=cte, params=item.params or None)
+    for item in attachments:
+        if item.inline_alternative:
+            continue
         email.add_attachment(
             item.content, maintype=item.maintype, subtype=item.subtype, filename=item.filename,
             params=item.params or None,
