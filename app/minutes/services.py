@@ -4,7 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.common import linediff
-from app.common.timeutil import utcnow
+from app.common.timeutil import today_in_rome, utcnow
 from app.groups import attendance
 from app.groups import services as group_services
 from app.groups.models import Meeting
@@ -66,7 +66,7 @@ def restore_revision(minutes: Minutes, revision: MinutesRevision, user) -> Minut
 
 
 class ApprovalRefused(ValueError):
-    """str(error) names the rule: "no_review" or "session_on"."""
+    """str(error) names the rule: "not_held", "no_review", "session_on" or "session_future"."""
 
 
 def send_to_review(minutes: Minutes) -> None:
@@ -91,10 +91,16 @@ def approve(minutes: Minutes, user, visibility: str, method: str = "present", se
     """Approve a verbale in review and freeze it as version 1 (with its PDF/A).
 
     "present": at least one person who was present approved the text in review;
-    "session": approved at a later meeting, on session_on (not before the meeting itself)."""
+    "session": approved at a later meeting, on session_on (not before the meeting itself, not
+    in the future). Never before the meeting has happened."""
+    today = today_in_rome()
+    if minutes.meeting.held_on > today:
+        raise ApprovalRefused("not_held")
     if method == "session":
         if session_on is None or session_on < minutes.meeting.held_on:
             raise ApprovalRefused("session_on")
+        if session_on > today:
+            raise ApprovalRefused("session_future")
     elif not approvals(minutes):
         raise ApprovalRefused("no_review")
     minutes.status = MinutesStatus.APPROVED
