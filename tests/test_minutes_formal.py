@@ -51,3 +51,30 @@ def test_dates_read_as_italian_without_article(browser, review):
     assert "del mercoledì" not in page and "il mercoledì" not in page
     meeting = text(browser.get(f"/incontri/{m.meeting.id}"))
     assert "Incontro di mercoledì 9 aprile 2014" in meeting and "del mercoledì" not in meeting
+
+
+def _scroll_regions_are_focusable(html: str) -> int:
+    from bs4 import BeautifulSoup
+
+    wrappers = BeautifulSoup(html, "html.parser").select(".table-responsive")
+    for wrapper in wrappers:
+        assert (
+            wrapper.get("tabindex") == "0" and wrapper.get("role") == "region" and wrapper.get("aria-label")
+        )
+    return len(wrappers)
+
+
+def test_staff_tables_scroll_by_keyboard(browser, admin, review):
+    browser.login(admin)
+    for url in ("/amministrazione/registro", "/amministrazione/utenti/", "/amministrazione/posta/"):
+        response = browser.get(url)
+        assert response.status_code == 200, url
+        _scroll_regions_are_focusable(response.get_data(as_text=True))
+    assert _scroll_regions_are_focusable(browser.get("/amministrazione/utenti/").get_data(as_text=True)) == 1
+
+
+def test_every_scrolling_table_in_the_templates_is_focusable():
+    import pathlib
+
+    for path in pathlib.Path("app").rglob("*.html"):
+        assert 'class="table-responsive">' not in path.read_text(encoding="utf-8"), path
