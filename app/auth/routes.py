@@ -31,7 +31,12 @@ def login():
         if user is not None:
             login_user(user)
             db.session.commit()
-            flash(_("Ti diamo il bentornato, %(name)s.", name=user.full_name), "success")
+            flash(
+                _("Ti diamo il bentornato, %(name)s.", name=user.full_name)
+                if user.full_name
+                else _("Ti diamo il bentornato."),
+                "success",
+            )
             return redirect(next_url or url_for("home.dashboard"))
         throttle.login_failed(email)
         # One message whatever was wrong: no hint that an account exists.
@@ -70,7 +75,12 @@ def login_with_link(token: str):
         logout_user()
         login_user(user)
         db.session.commit()
-        flash(_("Ti diamo il bentornato, %(name)s.", name=user.full_name), "success")
+        flash(
+            _("Ti diamo il bentornato, %(name)s.", name=user.full_name)
+            if user.full_name
+            else _("Ti diamo il bentornato."),
+            "success",
+        )
         return redirect(url_for("home.dashboard"))
     return render_template("auth/login_link.html", form=form, user=user)
 
@@ -124,6 +134,11 @@ def accept_invitation(token: str):
         db.session.commit()
         logout_user()
         login_user(user)
-        flash(_("Ti diamo il benvenuto in Legami, %(name)s.", name=user.full_name), "success")
+        flash(
+            _("Ti diamo il benvenuto in Legami, %(name)s.", name=user.full_name)
+            if user.full_name
+            else _("Ti diamo il benvenuto in Legami."),
+            "success",
+        )
         return redirect(url_for("home.dashboard"))
     return render_template("auth/invitation.html", form=form, user=user)

@@ -58,6 +58,15 @@ class MemberForm(BaseForm):
         validators=[DataRequired(_l("Scrivi l'e-mail.")), Email(_l("Scrivi un indirizzo e-mail valido."))],
         description=_l("Se non ha ancora un account, riceverà un invito per crearlo."),
     )
+    name = StringField(
+        _l("Nome e cognome"),
+        filters=[single_line],
+        validators=[Optional(), SHORT],
+        description=_l(
+            "Il nome con cui l'invito, le presenze e i verbali la chiamano se non ha ancora un account "
+            "(chi ha già un account tiene il suo). Senza nome compare come «Ospite senza nome»."
+        ),
+    )
     role = SelectField(_l("Ruolo nel gruppo"), choices=list(GROUP_ROLE_LABELS.items()), default="member")
     start_on = ItalianDateField(START_ON, validators=[Optional()], description=START_HELP)
     submit = SubmitField(_l("Aggiungi al gruppo"))

@@ -137,7 +137,7 @@ class GroupMembership(db.Model):
 
     @property
     def display_name(self) -> str:
-        return self.user.full_name if self.user else self.name
+        return self.user.display_name if self.user else self.name
 
     @property
     def listed_as(self) -> str:
@@ -217,7 +217,7 @@ class Attendance(db.Model):
     def name(self) -> str:
         if self.membership is not None:
             return self.membership.display_name
-        return self.user.full_name if self.user else self.guest_name
+        return self.user.display_name if self.user else self.guest_name
 
     @property
     def is_guest(self) -> bool:
@@ -260,7 +260,7 @@ class ActionItem(db.Model):
 
     @property
     def owner_name(self) -> str:
-        return self.owner.full_name if self.owner else self.owner_guest_name
+        return self.owner.display_name if self.owner else self.owner_guest_name
 
     @property
     def is_open(self) -> bool:

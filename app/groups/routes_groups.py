@@ -132,7 +132,7 @@ def member_add(slug: str):
     form = MemberForm(prefix="member")
     if form.validate_on_submit() and not _role_refused(group, None, form):
         try:
-            services.add_member(group, form.email.data, form.role.data, form.start_on.data)
+            services.add_member(group, form.email.data, form.role.data, form.start_on.data, form.name.data)
         except services.RuleError:
             form.email.errors.append(_("Questa persona è già nel gruppo."))
         else:

@@ -58,10 +58,13 @@ def update_group(group, name, description, town_id, district) -> None:
     group.district = (district or "").strip()
 
 
-def add_member(group: WorkingGroup, email: str, role: str, start_on: date | None = None) -> GroupMembership:
+def add_member(
+    group: WorkingGroup, email: str, role: str, start_on: date | None = None, name: str = ""
+) -> GroupMembership:
     """The person with this e-mail joins from start_on (None: counted from the group's start);
-    an address without an account gets one, and an invitation (auth.services.find_or_invite)."""
-    user = find_or_invite(email)
+    an address without an account gets one named `name`, and an invitation
+    (auth.services.find_or_invite)."""
+    user = find_or_invite(email, name)
     if any(m.user_id == user.id and m.end_on is None for m in group.memberships):
         raise RuleError("already")
     link = GroupMembership(user=user, role=GroupRole(role), start_on=start_on)
@@ -196,4 +199,3 @@ def open_actions_query(group_id: int):
         .options(selectinload(ActionItem.opened_meeting))
         .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
     )
-

@@ -110,7 +110,7 @@ def approve(minutes: Minutes, user, visibility: str, method: str = "present", se
     notices.minutes_approved(minutes)
     minutes.approval_method = method
     minutes.approved_in_session_on = session_on if method == "session" else None
-    approvers = [c.author.full_name for c in approvals(minutes) if c.author is not None]
+    approvers = [c.author.display_name for c in approvals(minutes) if c.author is not None]
     return versions.first_version(minutes, user, method, minutes.approved_in_session_on, approvers)
 
 
