@@ -27,6 +27,7 @@ import app.groups.notices
 import app.groups.routes_actions
 import app.groups.routes_groups
 import app.groups.routes_meetings
+import app.groups.routes_rules
 import app.home.routes
 import app.home.routes_home
 import app.labs.notices

@@ -146,10 +146,21 @@ def touch(meeting: Meeting) -> None:
     db.session.flush()
 
 
-def schedule_meeting(group: WorkingGroup, held_on: date, start: time, end: time, venue: str, agenda: str):
+def schedule_meeting(
+    group: WorkingGroup,
+    held_on: date,
+    start: time,
+    end: time,
+    venue: str,
+    agenda: str,
+    rule=None,
+    rule_on=None,
+):
+    """A new meeting, convened at once; `rule`/`rule_on`: made by the group's meeting rule."""
     meeting = Meeting(
-        group=group, held_on=held_on, start_time=start, end_time=end, venue=venue, agenda=agenda
-    )
+        group=group, held_on=held_on, start_time=start, end_time=end, venue=venue, agenda=agenda,
+        rule_id=rule.id if rule is not None else None, rule_on=rule_on,
+    )  # fmt: skip
     db.session.add(meeting)
     db.session.flush()
     notices.meeting_scheduled(meeting)
