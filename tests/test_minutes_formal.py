@@ -2,6 +2,8 @@
 
 from datetime import date, timedelta
 
+from flask_babel import format_date
+
 from app.common.timeutil import today_in_rome
 from app.minutes.models import Minutes
 from app.platform.extensions import db
@@ -78,3 +80,52 @@ def test_every_scrolling_table_in_the_templates_is_focusable():
 
     for path in pathlib.Path("app").rglob("*.html"):
         assert 'class="table-responsive">' not in path.read_text(encoding="utf-8"), path
+
+
+def _pdf_text(browser, m, number):
+    import io
+
+    from pypdf import PdfReader
+
+    data = browser.get(f"/verbali/{m.id}/versioni-approvate/{number}.pdf").data
+    return " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_the_record_names_its_issuer_and_closes_the_session(browser, review):
+    from app.towns.models import Town
+    from tests.verbale_2014 import approve
+
+    town = Town(name="Crema", slug="crema")
+    db.session.add(town)
+    db.session.flush()
+    review.group.town_id = town.id
+    db.session.commit()
+    m = approve(review)
+    browser.login(review.secretary)
+    page = text(browser.get(page_of(m)))
+    assert "Welfare di Comunità Comune di Crema Ambito distrettuale di Crema" in page
+    assert "La seduta è tolta alle 16:40." in page
+    content = _pdf_text(browser, m, 1)
+    assert "Comune di Crema" in content and "Ambito distrettuale di Crema" in content
+    assert "La seduta è tolta alle 16:40." in content
+
+
+def test_a_rettifica_tells_the_members_who_made_it_and_when(browser, review, mailbox):
+    from tests.mail_support import body
+    from tests.verbale_2014 import approve
+
+    m = approve(review)
+    mailbox.deliver()
+    browser.login(review.chair)
+    data = {"title": m.title, "body": "Testo corretto.", "base_revision": "1", "reason": "Refuso nel nome"}
+    assert browser.post(f"/verbali/{m.id}/rettifica", data).status_code == 302
+    notices = [msg for msg in mailbox.deliver() if msg["Subject"].startswith("Verbale rettificato")]
+    assert sorted(msg["To"].addresses[0].addr_spec for msg in notices) == sorted(
+        u.email for u in (review.chair, review.secretary, review.member)
+    )
+    plain = body(notices[0])
+    day = format_date(today_in_rome(), "EEEE d MMMM y")
+    assert f"è stato rettificato da Angela Beretta {day} (versione 2)" in plain and "Refuso nel nome" in plain
+    page = text(browser.get(page_of(m)))
+    assert f"Rettifica di {day} (versione 2): Refuso nel nome Rettifica registrata da Angela Beretta." in page
+    assert "Rettifica registrata da Angela Beretta." in _pdf_text(browser, m, 2)

@@ -10,7 +10,7 @@ from flask import render_template
 from sqlalchemy import func, select
 
 from app.common.timeutil import today_in_rome
-from app.minutes import document
+from app.minutes import document, notices
 from app.minutes.models import ApprovedVersion, Minutes
 from app.platform.documents import APP_DIR, html_to_pdfa
 from app.platform.extensions import db
@@ -69,6 +69,7 @@ def correction(minutes: Minutes, user, reason: str, header: bool = False) -> App
     entry = {"on": today_in_rome().isoformat(), "reason": reason.strip(), "by": user.display_name,
              "version": len(minutes.versions) + 1, "changes": changes}  # fmt: skip
     doc["corrections"] = [*previous.get("corrections", []), entry]
+    notices.minutes_corrected(minutes, entry)
     doc["attachments"] = [
         {"filename": a.filename, "size": a.size, "sha256": a.sha256} for a in minutes.attachments
     ]
