@@ -129,3 +129,35 @@ def test_a_rettifica_tells_the_members_who_made_it_and_when(browser, review, mai
     page = text(browser.get(page_of(m)))
     assert f"Rettifica di {day} (versione 2): Refuso nel nome Rettifica registrata da Angela Beretta." in page
     assert "Rettifica registrata da Angela Beretta." in _pdf_text(browser, m, 2)
+
+
+def test_the_checksum_page_offers_to_pick_the_file(browser):
+    page = browser.get("/verbali/verifica").get_data(as_text=True)
+    assert 'type="file" id="verifica-file-input"' in page and "verify.js" in page
+    assert "il file non viene inviato a nessuno" in page
+    assert 'name="checksum"' in page  # the typed field stays
+    assert browser.get("/static/verbali/verify.js").status_code == 200
+
+
+def test_the_browser_computes_the_sha256_of_the_picked_file():
+    import hashlib
+    import json
+    import shutil
+    import subprocess
+
+    import pytest
+
+    node = shutil.which("node")
+    if not node:
+        pytest.skip("node missing")
+    data = b"%PDF-1.7 un verbale\n" * 50
+    done = subprocess.run(
+        [node, "tests/js/verify_checksum.mjs"], input=data, capture_output=True, timeout=60, check=True
+    )
+    result = json.loads(done.stdout)
+    assert result == {
+        "value": hashlib.sha256(data).hexdigest(),
+        "submitted": True,
+        "hidden": False,
+        "status": "d",
+    }
