@@ -46,3 +46,25 @@ def test_an_existing_account_keeps_its_own_name(browser, team):
     browser.post(f"/gruppi/{team.group.slug}/membri", data)
     db.session.expire_all()
     assert db.session.get(User, team.outsider.id).full_name == "Oscar Estraneo"
+
+
+def test_an_empty_start_reads_from_the_beginning(browser, team):
+    browser.login(team.chair)
+    page = text(browser.get(f"/gruppi/{team.group.slug}/modifica"))
+    assert "Nel gruppo" in page and "dall'inizio" in page
+
+
+def test_an_unnamed_invited_person_gives_the_name_with_the_password(browser, team):
+    from app.auth import invitations
+
+    user = _add(browser, team)
+    browser.logout()
+    url = f"/invito/{invitations.invitation_token(user)}"
+    page = text(browser.get(url))
+    assert "Ti diamo il benvenuto, Ospite senza nome" in page and "Nome e cognome" in page
+    data = {"password": "password-scelta-1", "confirm": "password-scelta-1", "full_name": ""}
+    assert "Scrivi nome e cognome." in text(browser.post(url, data, token_from=url))
+    response = browser.post(url, {**data, "full_name": "Elena Cabrini"}, token_from=url)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user.id).full_name == "Elena Cabrini"

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp, invitations, login_link, services, throttle
-from app.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
+from app.auth.forms import ChangePasswordForm, InvitedForm, LoginForm, SetPasswordForm
 from app.auth.notices import send_login_link
 from app.common.forms import EmptyForm
 from app.platform.extensions import db
@@ -128,8 +128,10 @@ def accept_invitation(token: str):
     user = invitations.user_from_invitation(token)
     if user is None:
         abort(404)
-    form = SetPasswordForm()
+    form = SetPasswordForm() if user.full_name else InvitedForm()  # a nameless account gives its name
     if form.validate_on_submit():
+        if isinstance(form, InvitedForm):
+            user.full_name = form.full_name.data
         services.change_password(user, form.password.data)
         db.session.commit()
         logout_user()
