@@ -23,6 +23,7 @@ import app.civic_centers.routes_manage
 import app.civic_centers.routes_public
 import app.events.embed
 import app.events.routes
+import app.groups.meeting_rules
 import app.groups.notices
 import app.groups.routes_actions
 import app.groups.routes_groups

@@ -3,18 +3,21 @@ a few weeks ahead, and the rule in words. No request, no commit.
 
 Each rule date becomes a Meeting of its own (rule_id, rule_on), convened when made; a rule date
 that already has a meeting of the group (made by the rule, then moved or cancelled, or scheduled
-by hand on that day) is never made again."""
+by hand on that day) is never made again. The hourly job that makes them is registered here
+(not in notices.py: services import the notices, and this module imports the services)."""
 
 from datetime import date, timedelta
 
+from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from app.calendar.occurrences import Frequency, Recurrence, Schedule, original_starts
-from app.common.timeutil import utcnow
+from app.common.timeutil import ROME, utcnow
 from app.groups import services
 from app.groups.models import Meeting, MeetingRule, WorkingGroup
+from app.messages import scheduled
 from app.platform.extensions import db
 
 
@@ -107,6 +110,12 @@ def make_all_due(today: date, weeks: int) -> int:
         select(MeetingRule).where(MeetingRule.until_on >= today).order_by(MeetingRule.id)
     ).all()
     return sum(len(make_due(rule, today, weeks)) for rule in rules)
+
+
+@scheduled.job
+def meetings_from_rules(now) -> int:
+    """Each group's meeting rule makes (and convenes) its meetings MEETING_RULE_WEEKS_AHEAD ahead."""
+    return make_all_due(now.astimezone(ROME).date(), current_app.config.get("MEETING_RULE_WEEKS_AHEAD", 6))
 
 
 NUMBERS = {2: "due", 3: "tre", 4: "quattro", 5: "cinque", 6: "sei", 7: "sette", 8: "otto",

@@ -204,12 +204,3 @@ def weekly_actions_digest(now: datetime) -> int:
         for uid, email, name in owners
     ]  # fmt: skip
     return enqueue_many("actions_digest", rows)
-
-
-@scheduled.job
-def meetings_from_rules(now: datetime) -> int:
-    """Each group's meeting rule makes (and convenes) its meetings MEETING_RULE_WEEKS_AHEAD ahead."""
-    from app.groups import meeting_rules  # services import this module
-
-    weeks = current_app.config.get("MEETING_RULE_WEEKS_AHEAD", 6)
-    return meeting_rules.make_all_due(now.astimezone(ROME).date(), weeks)
