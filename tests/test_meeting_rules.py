@@ -92,7 +92,10 @@ def test_the_job_is_idempotent_and_keeps_moved_and_cancelled_meetings(browser, t
     assert db.session.scalar(select(func.count(Meeting.id)).where(Meeting.rule_on.is_not(None))) == count
     # Weeks later, the next rule dates come, each once.
     later = now + timedelta(weeks=4)
+    mailbox.deliver()
     assert scheduled.run(later)["meetings_from_rules"] == 2
+    made_later = [m for m in mailbox.deliver() if m["Subject"].startswith("Convocazione")]
+    assert len(made_later) == 2 * 3  # each new meeting convened to the three members
     assert scheduled.run(later)["meetings_from_rules"] == 0
     days = [m.rule_on for m in ruled()]
     assert len(days) == len(set(days)) == count + 2
