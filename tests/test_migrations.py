@@ -89,3 +89,27 @@ def test_phone_only_sign_ups_may_repeat_and_survive_a_downgrade(empty_database_u
         upgrade()
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_names_made_from_addresses_are_emptied_and_come_back_on_downgrade(empty_database_url):
+    """0022: an account named after its address (the old invitation) loses that name."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": empty_database_url})
+    with app.app_context():
+        upgrade(revision="0019")
+        with db.engine.begin() as conn:
+            for email, name in (("elena.cabrini@example.org", "elena.cabrini@example.org"),
+                                ("anna@example.org", "Anna Rossi")):  # fmt: skip
+                conn.execute(
+                    text("INSERT INTO users (email, full_name, is_active, session_token, created_at) "
+                         "VALUES (:e, :n, true, :e, CURRENT_TIMESTAMP)"), {"e": email, "n": name},
+                )  # fmt: skip
+        upgrade()
+        with db.engine.connect() as conn:
+            names = conn.execute(text("SELECT full_name FROM users ORDER BY email")).scalars().all()
+        assert names == ["Anna Rossi", ""]
+        downgrade(revision="0019")
+        with db.engine.connect() as conn:
+            names = conn.execute(text("SELECT full_name FROM users ORDER BY email")).scalars().all()
+        assert names == ["Anna Rossi", "elena.cabrini@example.org"]
+        downgrade(revision="base")
+        db.engine.dispose()

@@ -8,7 +8,10 @@ A group stores one meeting rule (app.calendar's recurrence: weekly, every N week
 of the month, with times, place and an end date); the hourly job makes its meetings ahead of
 time. Each meeting made by the rule records which rule and which rule date (rule_id, rule_on,
 unique together), so a moved or cancelled one is never made again (issue 28).
-Downgrade drops the rule table and the two columns: the meetings stay, as ordinary meetings.
+Accounts invited by e-mail used to be named after their address: those names are emptied (the
+pages then read «Ospite senza nome» and the invitation asks for the name).
+Downgrade drops the rule table and the two columns: the meetings stay, as ordinary meetings;
+an empty name becomes the address again, as it was.
 """
 
 import sqlalchemy as sa
@@ -53,9 +56,11 @@ def upgrade():
         )  # fmt: skip
         batch.create_index(batch.f("ix_meetings_rule_id"), ["rule_id"], unique=False)
         batch.create_unique_constraint(batch.f("uq_meetings_rule_id_rule_on"), ["rule_id", "rule_on"])
+    op.execute("UPDATE users SET full_name = '' WHERE full_name = email")
 
 
 def downgrade():
+    op.execute("UPDATE users SET full_name = substr(email, 1, 120) WHERE full_name = ''")
     with op.batch_alter_table("meetings") as batch:
         batch.drop_constraint(batch.f("uq_meetings_rule_id_rule_on"), type_="unique")
         batch.drop_index(batch.f("ix_meetings_rule_id"))
