@@ -23,11 +23,13 @@ import app.civic_centers.routes_manage
 import app.civic_centers.routes_public
 import app.events.embed
 import app.events.routes
+import app.groups.meeting_rules
 import app.groups.notices
 import app.groups.routes_actions
 import app.groups.routes_groups
 import app.groups.routes_meetings
 import app.groups.routes_rsvp
+import app.groups.routes_rules
 import app.home.routes
 import app.home.routes_home
 import app.labs.notices

@@ -91,9 +91,28 @@ def run_migrations_online():
     with connectable.connect() as connection:
         conf_args.setdefault("include_object", include_object)
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a table (copy, drop the old one, rename). With foreign keys
+            # enforced, dropping the old table deletes every row that references it (ON DELETE
+            # CASCADE): a meeting's attendance, points and verbale. SQLite ignores this pragma
+            # inside a transaction, so it is set on the driver's connection before one begins.
+            _sqlite_foreign_keys(connection, "OFF")
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"The migration left rows that point at nothing: {broken[:10]}")
+        finally:
+            if sqlite:
+                connection.commit()
+                _sqlite_foreign_keys(connection, "ON")
 
-        with context.begin_transaction():
-            context.run_migrations()
+
+def _sqlite_foreign_keys(connection, state: str) -> None:
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys = {state}")
 
 
 if context.is_offline_mode():

@@ -53,6 +53,7 @@ NOT_CRAWLED = {
     "minutes.meeting_attachment_remove": "a plain button, only for a meeting with an attachment",
     "minutes.restore_revision": "a plain button, only for a verbale with two revisions",
     "minutes.send_to_review": "a plain button, only for a draft",
+    "groups.meeting_rule_end": "a plain button, only for a group with a meeting rule (tests/test_meeting_rules.py)",
     "minutes.undelete": "a plain button, only for a trashed verbale",
     "towns.zone_delete": "a plain button on the zone's own page",
 }

@@ -250,3 +250,25 @@ def test_coordinator_exports_every_group(browser, team):
     body = browser.post("/gruppi/esporta-presenze", form).get_data(as_text=True)
     assert "Altro gruppo;2026-03-01" in body and "Welfare in azione;2026-11-10" in body
     assert db.session.scalar(select(AuditEntry.row_count)) == 4
+
+
+def test_next_meeting_after_the_verbale_is_approved(browser, team):
+    from app.minutes import services as minutes_services
+    from tests.groups_support import approve
+
+    mark(team.meeting, {team.chair: "present", team.member: "present"})
+    minutes = minutes_services.create_minutes(team.meeting, team.member, "V", "Testo.")
+    approve(minutes, team.chair)
+    db.session.commit()
+    browser.login(team.member)
+    page = browser.get(f"/incontri/{team.meeting.id}/prossimo")
+    assert page.status_code == 200 and "Verbale già approvato" not in text(page)
+    response = browser.post(f"/incontri/{team.meeting.id}/prossimo", {**GOOD, "held_on": "2026-11-24"})
+    assert response.status_code == 302
+    assert "Prossimo incontro in calendario." in text(browser.get(response.headers["Location"]))
+    assert count(Meeting) == 2
+    # The approved meeting itself stays closed.
+    assert browser.get(f"/incontri/{team.meeting.id}/modifica").status_code == 409
+    browser.logout()
+    browser.login(team.outsider)
+    assert browser.get(f"/incontri/{team.meeting.id}/prossimo").status_code == 404

@@ -62,6 +62,7 @@ def test_convocazione_update_and_cancel_reach_every_member(browser, team, mailbo
         and "Sala civica" in plain
         and "1. A\n2. B" in plain.replace("\r", "")
     )
+    assert "c'è una convocazione per te" in plain and "sei convocato" not in plain
     calendar, event = ics_event(message)
     meeting_id = int(path_of(next(u for u in links(message) if "/incontri/" in u)).rsplit("/", 1)[1])
     assert str(calendar["METHOD"]) == "REQUEST" and str(event["UID"]) == f"incontro-{meeting_id}@legami"

@@ -110,7 +110,7 @@ def test_waiting_list_then_promotion_with_the_same_link(browser, lab, mailbox):
     promoted = mailbox.one()
     assert promoted["To"].addresses[0].addr_spec == "carla@example.org"
     assert promoted["Subject"] == "Si è liberato un posto: Orto condiviso"
-    assert "ora sei iscritto" in body(promoted)
+    assert "l'iscrizione è confermata" in body(promoted) and "sei iscritto" not in body(promoted)
     assert private_link(promoted) == private_link(carla)
     assert "Carla, hai un posto." in text(browser.get(private_link(promoted)))
 
@@ -124,7 +124,7 @@ def test_second_signup_shows_the_same_page_and_mails_the_owner_their_link(browse
     notice = mailbox.one()
     assert notice["To"].addresses[0].addr_spec == "rosa@example.org"
     assert notice["Subject"] == "La tua iscrizione a Orto condiviso"
-    assert "Risulti già iscritto" in body(notice)
+    assert "Questo indirizzo risulta già tra le iscrizioni" in body(notice) and "Risulti" not in body(notice)
     assert private_link(notice) == private_link(original)
     assert len(db.session.scalars(select(Registration)).all()) == 1
 

@@ -137,5 +137,60 @@ def test_free_text_agendas_become_one_point_per_line(empty_database_url):
             agendas = conn.execute(text("SELECT id, agenda FROM meetings ORDER BY id")).all()
         assert agendas == [(1, f"Sintesi del lavoro\nPiste di lavoro\n{long_line[:200]}"), (2, "")]
         upgrade()
+
+
+def test_names_made_from_addresses_are_emptied_and_come_back_on_downgrade(empty_database_url):
+    """0022: an account named after its address (the old invitation) loses that name."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": empty_database_url})
+    with app.app_context():
+        upgrade(revision="0021")
+        with db.engine.begin() as conn:
+            for email, name in (("elena.cabrini@example.org", "elena.cabrini@example.org"),
+                                ("anna@example.org", "Anna Rossi")):  # fmt: skip
+                conn.execute(
+                    text("INSERT INTO users (email, full_name, is_active, session_token, created_at) "
+                         "VALUES (:e, :n, true, :e, CURRENT_TIMESTAMP)"), {"e": email, "n": name},
+                )  # fmt: skip
+        upgrade()
+        with db.engine.connect() as conn:
+            names = conn.execute(text("SELECT full_name FROM users ORDER BY email")).scalars().all()
+        assert names == ["Anna Rossi", ""]
+        downgrade(revision="0021")
+        with db.engine.connect() as conn:
+            names = conn.execute(text("SELECT full_name FROM users ORDER BY email")).scalars().all()
+        assert names == ["Anna Rossi", "elena.cabrini@example.org"]
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_rebuilding_a_table_keeps_the_rows_that_point_at_it(empty_database_url):
+    """0022 rebuilds `meetings` on SQLite (batch mode: copy, drop, rename). With foreign keys
+    enforced the drop deleted every attendance and point of every meeting (ON DELETE CASCADE);
+    migrations run with them off, checked after, and on again for the application."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": empty_database_url})
+    with app.app_context():
+        upgrade(revision="0021")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO working_groups (id, slug, name, description, district, created_at) "
+                "VALUES (1, 'g', 'Gruppo', '', '', '2014-01-01 00:00:00')"
+            ))  # fmt: skip
+            conn.execute(text(
+                "INSERT INTO meetings (id, group_id, held_on, start_time, end_time, venue, created_at) "
+                "VALUES (1, 1, '2014-04-09', '14:30:00', '16:40:00', 'Crema', '2014-01-01 00:00:00')"
+            ))  # fmt: skip
+            conn.execute(text(
+                "INSERT INTO meeting_attendances (meeting_id, guest_name, guest_organisation, status) "
+                "VALUES (1, 'Angelo Stanghellini', '', 'present')"
+            ))  # fmt: skip
+            conn.execute(text(
+                "INSERT INTO agenda_points (meeting_id, position, title, presenter, decision_kind, decision) "
+                "VALUES (1, 1, 'Piste di lavoro', '', 'none', '')"
+            ))  # fmt: skip
+        upgrade()
+        with db.engine.connect() as conn:
+            kept = conn.execute(text("SELECT guest_name FROM meeting_attendances")).scalars().all()
+            titles = conn.execute(text("SELECT title FROM agenda_points")).scalars().all()
+            if conn.dialect.name == "sqlite":
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # on again
+        assert kept == ["Angelo Stanghellini"] and titles == ["Piste di lavoro"]

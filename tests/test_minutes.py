@@ -172,7 +172,7 @@ def test_rettifica_states_its_reason(browser, team, draft):
     browser.post(f"/verbali/{draft.id}/rettifica", {**data, "reason": "Nome sbagliato"})
     browser.logout()
     page = text(browser.get(url(draft)))
-    assert "Corretto." in page and "Nome sbagliato" in page and "Rettifica del" in page
+    assert "Corretto." in page and "Nome sbagliato" in page and "Rettifica di " in page
 
 
 def test_trash_and_restore(browser, team, draft):

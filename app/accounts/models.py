@@ -60,6 +60,12 @@ class User(Versioned, UserMixin, db.Model):
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
 
+    @property
+    def display_name(self) -> str:
+        """The name every page, list and document shows: never built from the address. An
+        account invited by e-mail without a name reads «Ospite senza nome» until it is given."""
+        return self.full_name or str(_l("Ospite senza nome"))
+
     def get_id(self) -> str:
         """Flask-Login's id: the token makes old cookies useless once rotated."""
         return f"{self.id}:{self.session_token}"

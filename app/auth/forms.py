@@ -1,11 +1,12 @@
 """Forms for logging in and managing one's password."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.auth.passwords import PASSWORD_MAX, PASSWORD_MIN, NotCommon
 from app.common.forms import BaseForm
+from app.common.text import single_line
 
 
 def new_password_fields():
@@ -68,6 +69,20 @@ class ChangePasswordForm(BaseForm):
 class SetPasswordForm(BaseForm):
     password, confirm = new_password_fields()
     submit = SubmitField(_l("Imposta la password"))
+
+
+class InvitedForm(SetPasswordForm):
+    """The invitation of an account added by e-mail without a name: the person gives it here."""
+
+    full_name = StringField(
+        _l("Nome e cognome"),
+        filters=[single_line],
+        validators=[
+            DataRequired(_l("Scrivi nome e cognome.")),
+            Length(max=120, message=_l("Al massimo %(max)d caratteri.")),
+        ],
+        description=_l("Come ti vedranno i gruppi, le presenze e i verbali."),
+    )
 
 
 class ForgotPasswordForm(BaseForm):

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp, invitations, login_link, services, throttle
-from app.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
+from app.auth.forms import ChangePasswordForm, InvitedForm, LoginForm, SetPasswordForm
 from app.auth.notices import send_login_link
 from app.common.forms import EmptyForm
 from app.platform.extensions import db
@@ -31,7 +31,12 @@ def login():
         if user is not None:
             login_user(user)
             db.session.commit()
-            flash(_("Ti diamo il bentornato, %(name)s.", name=user.full_name), "success")
+            flash(
+                _("Ti diamo il bentornato, %(name)s.", name=user.full_name)
+                if user.full_name
+                else _("Ti diamo il bentornato."),
+                "success",
+            )
             return redirect(next_url or url_for("home.dashboard"))
         throttle.login_failed(email)
         # One message whatever was wrong: no hint that an account exists.
@@ -70,7 +75,12 @@ def login_with_link(token: str):
         logout_user()
         login_user(user)
         db.session.commit()
-        flash(_("Ti diamo il bentornato, %(name)s.", name=user.full_name), "success")
+        flash(
+            _("Ti diamo il bentornato, %(name)s.", name=user.full_name)
+            if user.full_name
+            else _("Ti diamo il bentornato."),
+            "success",
+        )
         return redirect(url_for("home.dashboard"))
     return render_template("auth/login_link.html", form=form, user=user)
 
@@ -118,12 +128,19 @@ def accept_invitation(token: str):
     user = invitations.user_from_invitation(token)
     if user is None:
         abort(404)
-    form = SetPasswordForm()
+    form = SetPasswordForm() if user.full_name else InvitedForm()  # a nameless account gives its name
     if form.validate_on_submit():
+        if isinstance(form, InvitedForm):
+            user.full_name = form.full_name.data
         services.change_password(user, form.password.data)
         db.session.commit()
         logout_user()
         login_user(user)
-        flash(_("Ti diamo il benvenuto in Legami, %(name)s.", name=user.full_name), "success")
+        flash(
+            _("Ti diamo il benvenuto in Legami, %(name)s.", name=user.full_name)
+            if user.full_name
+            else _("Ti diamo il benvenuto in Legami."),
+            "success",
+        )
         return redirect(url_for("home.dashboard"))
     return render_template("auth/invitation.html", form=form, user=user)

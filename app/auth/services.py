@@ -97,14 +97,15 @@ def create_user(email: str, full_name: str, roles: set[Role]) -> User:
     return user
 
 
-def find_or_invite(email: str) -> User:
+def find_or_invite(email: str, name: str = "") -> User:
     """The account with this address, or a new one without a password, invited by e-mail and
-    named after its address until the person says otherwise. Whoever adds a member, a co-maker
-    or a manager by e-mail gets the same reply either way: no hint whether an account existed."""
+    named `name` (empty: no name yet, shown «Ospite senza nome»; a name is never built from the
+    address). An existing account keeps its own name. Whoever adds a member, a co-maker or a
+    manager by e-mail gets the same reply either way: no hint whether an account existed."""
     user = find_by_email(email)
     if user is None:
         address = normalise_email(email)
-        user = create_user(address, address[:120], set())
+        user = create_user(address, " ".join((name or "").split())[:120], set())
         send_invitation(user)
     return user
 

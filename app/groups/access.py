@@ -78,13 +78,15 @@ def get_group_or_404(slug: str) -> WorkingGroup:
     return db.session.scalar(query) or abort(404)
 
 
-def get_meeting_or_404(meeting_id: int, edit: bool = False) -> Meeting:
+def get_meeting_or_404(meeting_id: int, edit: bool = False, work: bool = False) -> Meeting:
     """404 when missing or not yours to see (attendance is private); edit needs the same,
-    and a meeting whose verbale is approved is closed (Locked, 409): it changes only by rettifica."""
+    and a meeting whose verbale is approved is closed (Locked, 409): it changes only by rettifica.
+    work: the group's members act *from* the meeting without changing it (schedule the next
+    one), so an approved verbale does not stop them."""
     meeting = db.session.get(Meeting, meeting_id) or abort(404)
     if not can_see_private(current_user, meeting.group):
         abort(404)
-    if edit and not can_work_in(current_user, meeting.group):
+    if (edit or work) and not can_work_in(current_user, meeting.group):
         abort(403)
     if edit and meeting_is_locked(meeting):
         raise Locked

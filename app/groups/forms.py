@@ -15,6 +15,8 @@ from wtforms import (
 )  # fmt: skip
 from wtforms.validators import AnyOf, DataRequired, Email, Length, NumberRange, Optional
 
+from app.calendar.forms import RecurrenceForm
+from app.calendar.occurrences import Frequency
 from app.common.forms import BaseForm, ItalianDateField, ItalianTimeField, text_area
 from app.common.text import single_line
 from app.groups.models import (
@@ -67,6 +69,15 @@ class MemberForm(BaseForm):
         _l("E-mail della persona"),
         validators=[DataRequired(_l("Scrivi l'e-mail.")), Email(_l("Scrivi un indirizzo e-mail valido."))],
         description=_l("Se non ha ancora un account, riceverà un invito per crearlo."),
+    )
+    name = StringField(
+        _l("Nome e cognome"),
+        filters=[single_line],
+        validators=[Optional(), SHORT],
+        description=_l(
+            "Il nome con cui l'invito, le presenze e i verbali la chiamano se non ha ancora un account "
+            "(chi ha già un account tiene il suo). Senza nome compare come «Ospite senza nome»."
+        ),
     )
     role = SelectField(_l("Ruolo nel gruppo"), choices=list(GROUP_ROLE_LABELS.items()), default="member")
     start_on = ItalianDateField(START_ON, validators=[Optional()], description=START_HELP)
@@ -278,3 +289,27 @@ class ExportForm(BaseForm):
                 raise ValidationError(_l("La data finale deve venire dopo quella iniziale."))
             if (field.data - self.start.data).days > 5 * 366:
                 raise ValidationError(_l("Il periodo può essere al massimo di 5 anni."))
+
+
+class MeetingRuleForm(RecurrenceForm):
+    """The group's meeting rule: app.calendar's recurrence fields, a place and a required end."""
+
+    venue = StringField(
+        _l("Sede"), filters=[single_line], validators=[DataRequired(_l("Scrivi la sede.")), Length(max=200)]
+    )
+    submit = SubmitField(_l("Salva la regola degli incontri"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.freq.choices = [c for c in self.freq.choices if c[0] != Frequency.NONE]
+        self.until_on.label.text = _l("Fino al (ultima data)")
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.count.data:  # a rule ends on a date, so its words and its meetings agree
+            self.count.errors = [*self.count.errors, _l("Indica l'ultima data, non un numero di incontri.")]
+            return False
+        if not self.until_on.data and not self.until_on.errors:
+            self.until_on.errors = [*self.until_on.errors, _l("Indica fino a quando valgono gli incontri.")]
+            return False
+        return valid

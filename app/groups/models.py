@@ -175,7 +175,7 @@ class GroupMembership(db.Model):
 
     @property
     def display_name(self) -> str:
-        return self.user.full_name if self.user else self.name
+        return self.user.display_name if self.user else self.name
 
     @property
     def listed_as(self) -> str:
@@ -195,11 +195,44 @@ class GroupMembership(db.Model):
         return GroupRole(self.role).label
 
 
+class MeetingRule(db.Model):
+    """A group's meeting rule (one per group): app.calendar's Recurrence as columns, with times,
+    place and a required end date. The hourly job of app/groups/notices.py creates the meetings
+    a few weeks ahead (app/groups/meeting_rules.py); each is then a Meeting of its own."""
+
+    __tablename__ = "group_meeting_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("working_groups.id", ondelete="CASCADE"), unique=True, index=True
+    )
+    start_on: Mapped[date] = mapped_column(Date)
+    until_on: Mapped[date] = mapped_column(Date)
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    freq: Mapped[str] = mapped_column(String(10))
+    interval: Mapped[int] = mapped_column(Integer, default=1)
+    # Weekly: days as "0,3" (0 = Monday); monthly: the nth (1..4, -1 last) weekday.
+    weekdays: Mapped[str] = mapped_column(String(20), default="")
+    month_week: Mapped[int | None] = mapped_column(Integer)
+    month_weekday: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    group: Mapped[WorkingGroup] = relationship()
+
+
 class Meeting(Versioned, db.Model):
     __tablename__ = "meetings"
+    __table_args__ = (UniqueConstraint("rule_id", "rule_on", name="uq_meetings_rule_id_rule_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id", ondelete="CASCADE"), index=True)
+    # Made by the group's rule for that rule date (kept when moved or cancelled: never made twice).
+    rule_id: Mapped[int | None] = mapped_column(
+        ForeignKey("group_meeting_rules.id", ondelete="SET NULL"), index=True
+    )
+    rule_on: Mapped[date | None] = mapped_column(Date)
     held_on: Mapped[date] = mapped_column(Date, index=True)
     start_time: Mapped[time] = mapped_column(Time)
     end_time: Mapped[time] = mapped_column(Time)
@@ -318,7 +351,7 @@ class Attendance(db.Model):
     def name(self) -> str:
         if self.membership is not None:
             return self.membership.display_name
-        return self.user.full_name if self.user else self.guest_name
+        return self.user.display_name if self.user else self.guest_name
 
     @property
     def is_guest(self) -> bool:
@@ -384,7 +417,7 @@ class ActionItem(db.Model):
 
     @property
     def owner_name(self) -> str:
-        return self.owner.full_name if self.owner else self.owner_guest_name
+        return self.owner.display_name if self.owner else self.owner_guest_name
 
     @property
     def is_open(self) -> bool:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.common.forms import EmptyForm
 from app.common.timeutil import today_in_rome
-from app.groups import access, bp, services
+from app.groups import access, bp, meeting_rules, services
 from app.groups.access import Locked
 from app.groups.forms import GroupForm, MemberForm, PersonForm, RoleForm
 from app.groups.models import GroupMembership, WorkingGroup
@@ -66,8 +66,11 @@ def detail(slug: str):
     page = db.paginate(visible_query(group.id, private), per_page=10)
     actions = db.session.scalars(services.open_actions_query(group.id)).all() if private else []
     meetings = services.recent_meetings(group) if private else []
+    rule = meeting_rules.rule_of(group)
     return render_template(
         "groups/detail.html", group=group, private=private, page=page, actions=actions, meetings=meetings,
+        rule_words=meeting_rules.describe(rule) if rule else None, rule_venue=rule.venue if rule else "",
+        can_publish=access.can_publish(current_user, group),
         next_meeting=services.next_meeting(group, today_in_rome()),
         can_work=access.can_work_in(current_user, group), can_manage=access.can_manage_members(current_user, group),
         can_export=access.can_export(current_user, group), roster=group.roster(today_in_rome()) if private else [],
@@ -133,7 +136,7 @@ def member_add(slug: str):
     form = MemberForm(prefix="member")
     if form.validate_on_submit() and not _role_refused(group, None, form):
         try:
-            services.add_member(group, form.email.data, form.role.data, form.start_on.data)
+            services.add_member(group, form.email.data, form.role.data, form.start_on.data, form.name.data)
         except services.RuleError:
             form.email.errors.append(_("Questa persona è già nel gruppo."))
         else:

@@ -71,7 +71,7 @@ def _form_page(form, group, meeting, conflict=None):
 @login_required
 def meeting_next(meeting_id: int):
     """Schedule the next meeting, prefilled with this one's venue and times."""
-    previous = access.get_meeting_or_404(meeting_id, edit=True)
+    previous = access.get_meeting_or_404(meeting_id, work=True)
     form = MeetingForm(data=services.next_meeting_defaults(previous))
     if _saving(form):
         meeting = _save_meeting(previous.group, form)

@@ -58,10 +58,13 @@ def update_group(group, name, description, town_id, district) -> None:
     group.district = (district or "").strip()
 
 
-def add_member(group: WorkingGroup, email: str, role: str, start_on: date | None = None) -> GroupMembership:
+def add_member(
+    group: WorkingGroup, email: str, role: str, start_on: date | None = None, name: str = ""
+) -> GroupMembership:
     """The person with this e-mail joins from start_on (None: counted from the group's start);
-    an address without an account gets one, and an invitation (auth.services.find_or_invite)."""
-    user = find_or_invite(email)
+    an address without an account gets one named `name`, and an invitation
+    (auth.services.find_or_invite)."""
+    user = find_or_invite(email, name)
     if any(m.user_id == user.id and m.end_on is None for m in group.memberships):
         raise RuleError("already")
     link = GroupMembership(user=user, role=GroupRole(role), start_on=start_on)
@@ -148,10 +151,14 @@ def touch(meeting: Meeting) -> None:
 
 def schedule_meeting(
     group: WorkingGroup, held_on: date, start: time, end: time, venue: str,
-    agenda: list[points.PointValues] | str = (),
+    agenda: list[points.PointValues] | str = (), rule=None, rule_on=None,
 ):  # fmt: skip
-    """Schedule a meeting and send the convocazione; `agenda` may be plain lines, one point each."""
-    meeting = Meeting(group=group, held_on=held_on, start_time=start, end_time=end, venue=venue)
+    """Schedule a meeting and send the convocazione; `agenda` may be plain lines, one point each;
+    `rule`/`rule_on`: made by the group's meeting rule."""
+    meeting = Meeting(
+        group=group, held_on=held_on, start_time=start, end_time=end, venue=venue,
+        rule_id=rule.id if rule is not None else None, rule_on=rule_on,
+    )  # fmt: skip
     db.session.add(meeting)
     db.session.flush()
     points.set_points(meeting, points.from_text(agenda) if isinstance(agenda, str) else list(agenda))

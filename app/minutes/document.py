@@ -57,6 +57,17 @@ def _officer(meeting: Meeting, role: GroupRole) -> str:
     return ", ".join(names)
 
 
+def _issuer(meeting: Meeting) -> list[str]:
+    """Who issues the record, above its title: the group, its Comune and its Ambito distrettuale."""
+    group = meeting.group
+    lines = []
+    if group.town is not None:
+        lines.append(_("Comune di %(town)s", town=group.town.name))
+    if group.district:
+        lines.append(_("Ambito distrettuale di %(district)s", district=group.district))
+    return lines
+
+
 def build(minutes: Minutes) -> dict:
     """The live document of a verbale (a draft, or the source of a new approved version)."""
     meeting = minutes.meeting
@@ -81,6 +92,7 @@ def build(minutes: Minutes) -> dict:
         "attachments": [
             {"filename": a.filename, "size": a.size, "sha256": a.sha256} for a in minutes.attachments
         ],
+        "issuer": _issuer(meeting),
         "approval": None, "version": 0, "corrections": [],
     }  # fmt: skip
 

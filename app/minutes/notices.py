@@ -1,4 +1,4 @@
-"""Verbali: the review request to those present at the meeting, the approval notice to the group."""
+"""Verbali: the review request to those present at the meeting, the approval and rettifica notices to the group."""
 
 from flask_babel import gettext as _
 
@@ -18,7 +18,8 @@ def _minutes(data: dict) -> dict:
     if minutes is None or minutes.deleted_at is not None:
         raise Gone(_("Il verbale non esiste più."))
     user = db.session.get(User, data["user_id"]) if data.get("user_id") else None
-    return {"minutes": minutes, "meeting": minutes.meeting, "group": minutes.meeting.group, "user": user}
+    return {"minutes": minutes, "meeting": minutes.meeting, "group": minutes.meeting.group, "user": user,
+            "correction": data.get("correction")}  # fmt: skip
 
 
 register(
@@ -33,6 +34,15 @@ register(
     Kind(
         "minutes_approved",
         lambda ctx: _("Verbale approvato: %(group)s", group=ctx["group"].name),
+        group_reason,
+        load=_minutes,
+    )
+)
+
+register(
+    Kind(
+        "minutes_corrected",
+        lambda ctx: _("Verbale rettificato: %(group)s", group=ctx["group"].name),
         group_reason,
         load=_minutes,
     )
@@ -59,4 +69,21 @@ def minutes_approved(minutes) -> None:
         enqueue(
             "minutes_approved", user.email, {"minutes_id": minutes.id, "user_id": user.id},
             key=f"minutes:{minutes.id}:{user.id}:approved", name=user.full_name, user=user,
+        )  # fmt: skip
+
+
+def minutes_corrected(minutes, entry: dict) -> None:
+    """A rettifica: the group's members are told who made it, when, and why (entry: the
+    correction as the new approved version records it)."""
+    correction = {
+        "by": entry["by"],
+        "on": entry["on"],
+        "reason": entry["reason"],
+        "version": entry["version"],
+    }
+    for user in members(minutes.meeting.group, "minutes"):
+        enqueue(
+            "minutes_corrected", user.email,
+            {"minutes_id": minutes.id, "user_id": user.id, "correction": correction},
+            key=f"minutes:{minutes.id}:{user.id}:corrected:{entry['version']}", name=user.full_name, user=user,
         )  # fmt: skip

@@ -166,6 +166,8 @@ def approve(minutes_id: int):
 
 
 APPROVAL_ERRORS = {
+    "not_held": _l("L'incontro non si è ancora svolto: il verbale si approva dopo la seduta."),
+    "session_future": _l("La data della seduta non può essere nel futuro."),
     "no_review": _l(
         "Nessuna persona presente ha ancora approvato il testo: attendi la revisione, "
         "oppure indica la seduta in cui il verbale è stato approvato."

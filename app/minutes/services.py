@@ -4,7 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app.common import linediff
-from app.common.timeutil import utcnow
+from app.common.timeutil import today_in_rome, utcnow
 from app.groups import attendance, points
 from app.groups import services as group_services
 from app.groups.models import AgendaPoint, DecisionKind, Meeting
@@ -93,7 +93,7 @@ def restore_revision(minutes: Minutes, revision: MinutesRevision, user) -> Minut
 
 
 class ApprovalRefused(ValueError):
-    """str(error) names the rule: "no_review" or "session_on"."""
+    """str(error) names the rule: "not_held", "no_review", "session_on" or "session_future"."""
 
 
 def send_to_review(minutes: Minutes) -> None:
@@ -118,10 +118,16 @@ def approve(minutes: Minutes, user, visibility: str, method: str = "present", se
     """Approve a verbale in review and freeze it as version 1 (with its PDF/A).
 
     "present": at least one person who was present approved the text in review;
-    "session": approved at a later meeting, on session_on (not before the meeting itself)."""
+    "session": approved at a later meeting, on session_on (not before the meeting itself, not
+    in the future). Never before the meeting has happened."""
+    today = today_in_rome()
+    if minutes.meeting.held_on > today:
+        raise ApprovalRefused("not_held")
     if method == "session":
         if session_on is None or session_on < minutes.meeting.held_on:
             raise ApprovalRefused("session_on")
+        if session_on > today:
+            raise ApprovalRefused("session_future")
     elif not approvals(minutes):
         raise ApprovalRefused("no_review")
     minutes.status = MinutesStatus.APPROVED
@@ -131,7 +137,7 @@ def approve(minutes: Minutes, user, visibility: str, method: str = "present", se
     notices.minutes_approved(minutes)
     minutes.approval_method = method
     minutes.approved_in_session_on = session_on if method == "session" else None
-    approvers = [c.author.full_name for c in approvals(minutes) if c.author is not None]
+    approvers = [c.author.display_name for c in approvals(minutes) if c.author is not None]
     return versions.first_version(minutes, user, method, minutes.approved_in_session_on, approvers)
 
 

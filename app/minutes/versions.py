@@ -10,7 +10,7 @@ from flask import render_template
 from sqlalchemy import func, select
 
 from app.common.timeutil import today_in_rome
-from app.minutes import document
+from app.minutes import document, notices
 from app.minutes.models import ApprovedVersion, Minutes
 from app.platform.documents import APP_DIR, html_to_pdfa
 from app.platform.extensions import db
@@ -46,7 +46,7 @@ def first_version(minutes: Minutes, user, method: str, session_on: date | None, 
     """At approval: the whole header as it is now, with the approval line."""
     assign_number(minutes)
     doc = document.build(minutes)
-    doc["approval"] = document.approval_line(method, session_on, today_in_rome(), user.full_name)
+    doc["approval"] = document.approval_line(method, session_on, today_in_rome(), user.display_name)
     doc["approval"]["approvers"] = approvers
     return _issue(minutes, user, doc, "")
 
@@ -66,9 +66,10 @@ def correction(minutes: Minutes, user, reason: str, header: bool = False) -> App
         live = document.build(minutes)
         doc |= {key: live[key] for key in HEADER_KEYS}
         changes = document.header_changes(previous, doc)
-    entry = {"on": today_in_rome().isoformat(), "reason": reason.strip(), "by": user.full_name,
+    entry = {"on": today_in_rome().isoformat(), "reason": reason.strip(), "by": user.display_name,
              "version": len(minutes.versions) + 1, "changes": changes}  # fmt: skip
     doc["corrections"] = [*previous.get("corrections", []), entry]
+    notices.minutes_corrected(minutes, entry)
     doc["attachments"] = [
         {"filename": a.filename, "size": a.size, "sha256": a.sha256} for a in minutes.attachments
     ]

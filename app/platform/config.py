@@ -57,6 +57,7 @@ ENV_SETTINGS = {
     "MAIL_FROM": str,
     "MAIL_FROM_NAME": str,
     "MAIL_MAX_PER_ADDRESS_PER_DAY": int,
+    "MEETING_RULE_WEEKS_AHEAD": int,
     "EMBED_FRAME_ANCESTORS": str,
     # Per worker: bytes of recent feeds kept in memory, and how long a checked feed is trusted.
     "FEED_MEMORY_BYTES": int,
@@ -141,6 +142,8 @@ def defaults(instance_path: str) -> dict:
         # Messages that a visitor can cause (lab sign-ups, follow confirmations), per address
         # in 24 hours; beyond, they are not queued (issue 27: no stranger floods an inbox).
         "MAIL_MAX_PER_ADDRESS_PER_DAY": 10,
+        # A group's meeting rule: meetings are created (and convened) this many weeks ahead.
+        "MEETING_RULE_WEEKS_AHEAD": 6,
         # "queue": committed messages go to the worker at once; "none": only the periodic sweep.
         "MAIL_DISPATCH": "queue",
         "PASSWORD_RESET_LIMIT": "5 per hour",
