@@ -272,6 +272,28 @@ def test_an_open_point_is_carried_to_the_next_meeting_and_its_convocazione(brows
     assert update and f"2. Sintesi (ripreso dall'incontro del {day})" in body(update[0]).replace("\r", "")
 
 
+def test_an_upcoming_meetings_points_are_not_carried_before_its_day(browser, team, mailbox):
+    """A week ahead, the points are still to be discussed: no «Riporta» button, and a post of it
+    is refused, said plainly; the following meeting is untouched and nobody is written to."""
+    upcoming = services.schedule_meeting(team.group, AHEAD, time(14, 30), time(16), "Sala", "Bilancio")
+    following = services.schedule_meeting(
+        team.group, AHEAD + timedelta(days=14), time(14, 30), time(16), "Sala", "Varie"
+    )
+    db.session.commit()
+    mailbox.deliver()
+    browser.login(team.secretary)
+    page = f"/incontri/{upcoming.id}"
+    assert "Riporta al prossimo incontro" not in text(browser.get(page))
+    assert "Riporta al prossimo incontro" in text(browser.get(f"/incontri/{team.meeting.id}"))  # a held one
+    point = upcoming.points[0]
+    assert browser.post(f"/punti/{point.id}/riporta", {}).status_code == 302
+    assert "L'incontro non si è ancora tenuto: un punto si riporta dopo la seduta." in text(browser.get(page))
+    assert carried_count(point) == 0 and titles(following) == ["Varie"]
+    assert mailbox.deliver() == []
+    with pytest.raises(points.CarryRefused, match="not_held"):
+        points.carry_over(point, following)
+
+
 def test_carry_over_service_refuses_a_locked_or_missing_next(team):
     point = team.meeting.points[0]
     with pytest.raises(points.CarryRefused, match="no_next"):
