@@ -267,7 +267,7 @@ def test_an_open_point_is_carried_to_the_next_meeting_and_its_convocazione(brows
     day = format_date(team.meeting.held_on, "d MMMM")
     assert titles(next_meeting) == ["Varie", "Sintesi"]
     assert f"Sintesi (ripreso dall'incontro del {day})" in text(browser.get(f"/incontri/{next_meeting.id}"))
-    assert "Riportato all'incontro del" in text(browser.get(page))
+    assert "Riportato all'incontro di " in text(browser.get(page))
     update = mailbox.deliver()
     assert update and f"2. Sintesi (ripreso dall'incontro del {day})" in body(update[0]).replace("\r", "")
 
