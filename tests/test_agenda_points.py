@@ -170,6 +170,21 @@ def test_bad_points_change_nothing(browser, team, rows, message):
     assert titles(team.meeting) == ["Sintesi", "Piste di lavoro"]
 
 
+def test_a_long_presenter_is_said_beside_the_field_laid_out_as_the_others(browser, team):
+    browser.login(team.secretary)
+    response = browser.post(
+        new_meeting_url(team.group), BASE | {"points-0-title": "Bilancio", "points-0-presenter": "p" * 121}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Al massimo 120 caratteri." in text(response)
+    assert 'aria-describedby="points-0-presenter-errore"' in html and 'id="points-0-presenter-errore"' in html
+    # Inside a form-group, as every other field (Bootstrap Italia places labels from it).
+    from bs4 import BeautifulSoup
+
+    label = BeautifulSoup(html, "html.parser").find("label", attrs={"for": "points-0-presenter"})
+    assert "form-group" in label.parent["class"]
+
+
 # --- the verbale, point by point ----------------------------------------------------------
 
 
