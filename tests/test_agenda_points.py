@@ -170,6 +170,21 @@ def test_bad_points_change_nothing(browser, team, rows, message):
     assert titles(team.meeting) == ["Sintesi", "Piste di lavoro"]
 
 
+def test_a_long_presenter_is_said_beside_the_field_laid_out_as_the_others(browser, team):
+    browser.login(team.secretary)
+    response = browser.post(
+        new_meeting_url(team.group), BASE | {"points-0-title": "Bilancio", "points-0-presenter": "p" * 121}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Al massimo 120 caratteri." in text(response)
+    assert 'aria-describedby="points-0-presenter-errore"' in html and 'id="points-0-presenter-errore"' in html
+    # Inside a form-group, as every other field (Bootstrap Italia places labels from it).
+    from bs4 import BeautifulSoup
+
+    label = BeautifulSoup(html, "html.parser").find("label", attrs={"for": "points-0-presenter"})
+    assert "form-group" in label.parent["class"]
+
+
 # --- the verbale, point by point ----------------------------------------------------------
 
 
@@ -267,9 +282,31 @@ def test_an_open_point_is_carried_to_the_next_meeting_and_its_convocazione(brows
     day = format_date(team.meeting.held_on, "d MMMM")
     assert titles(next_meeting) == ["Varie", "Sintesi"]
     assert f"Sintesi (ripreso dall'incontro del {day})" in text(browser.get(f"/incontri/{next_meeting.id}"))
-    assert "Riportato all'incontro del" in text(browser.get(page))
+    assert "Riportato all'incontro di " in text(browser.get(page))
     update = mailbox.deliver()
     assert update and f"2. Sintesi (ripreso dall'incontro del {day})" in body(update[0]).replace("\r", "")
+
+
+def test_an_upcoming_meetings_points_are_not_carried_before_its_day(browser, team, mailbox):
+    """A week ahead, the points are still to be discussed: no «Riporta» button, and a post of it
+    is refused, said plainly; the following meeting is untouched and nobody is written to."""
+    upcoming = services.schedule_meeting(team.group, AHEAD, time(14, 30), time(16), "Sala", "Bilancio")
+    following = services.schedule_meeting(
+        team.group, AHEAD + timedelta(days=14), time(14, 30), time(16), "Sala", "Varie"
+    )
+    db.session.commit()
+    mailbox.deliver()
+    browser.login(team.secretary)
+    page = f"/incontri/{upcoming.id}"
+    assert "Riporta al prossimo incontro" not in text(browser.get(page))
+    assert "Riporta al prossimo incontro" in text(browser.get(f"/incontri/{team.meeting.id}"))  # a held one
+    point = upcoming.points[0]
+    assert browser.post(f"/punti/{point.id}/riporta", {}).status_code == 302
+    assert "L'incontro non si è ancora tenuto: un punto si riporta dopo la seduta." in text(browser.get(page))
+    assert carried_count(point) == 0 and titles(following) == ["Varie"]
+    assert mailbox.deliver() == []
+    with pytest.raises(points.CarryRefused, match="not_held"):
+        points.carry_over(point, following)
 
 
 def test_carry_over_service_refuses_a_locked_or_missing_next(team):

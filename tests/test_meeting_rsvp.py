@@ -78,7 +78,7 @@ def test_convocazione_links_land_on_a_page_and_only_the_post_records_the_answer(
     page = browser.get(links["Sì, ci sarò"])
     assert page.status_code == 200 and "no-store" in page.headers["Cache-Control"]
     shown = text(page)
-    assert "Ci sarai all'incontro del" in shown and "Welfare in azione" in shown and "Sala civica" in shown
+    assert "Ci sarai all'incontro di " in shown and "Welfare in azione" in shown and "Sala civica" in shown
     assert "Rispondi come Silvia Fiorentini." in shown and "Bilancio" in shown
     assert checked(page) == ["yes"]
     assert answers(ahead) == {}  # the GET changed nothing

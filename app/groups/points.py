@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.common.timeutil import today_in_rome
 from app.groups.models import AgendaPoint, DecisionKind, Meeting
 from app.platform.extensions import db
 
@@ -60,7 +61,7 @@ def set_decision(point: AgendaPoint, kind: str, text: str) -> None:
 
 
 class CarryRefused(ValueError):
-    """str(error) names the reason: "decided", "no_next", "already"."""
+    """str(error) names the reason: "decided", "not_held", "no_next", "already"."""
 
 
 def carried_to(point: AgendaPoint) -> AgendaPoint | None:
@@ -81,10 +82,18 @@ def carried_days(meeting: Meeting) -> dict:
     return dict(db.session.execute(query).all())
 
 
+def can_carry(meeting: Meeting) -> bool:
+    """Open points are carried over from the meeting's day on, not from an upcoming meeting."""
+    return meeting.held_on <= today_in_rome()
+
+
 def carry_over(point: AgendaPoint, following: Meeting | None) -> AgendaPoint:
-    """«Riporta al prossimo incontro»: an open point goes, as the last point, onto the next meeting."""
+    """«Riporta al prossimo incontro»: an open point goes, as the last point, onto the next meeting;
+    only once its meeting's day has come (before it, the point is still to be discussed)."""
     if point.has_decision:
         raise CarryRefused("decided")
+    if not can_carry(point.meeting):
+        raise CarryRefused("not_held")
     if following is None:
         raise CarryRefused("no_next")
     if carried_to(point) is not None:

@@ -154,6 +154,7 @@ def _meeting_page(meeting, attendance_form, guest_form, action_form, status=200,
         editable=can_work and not locked,
         status_form=ActionStatusForm(formdata=None), button=EmptyForm(),
         can_export=access.can_export(current_user, meeting.group), carried=points.carried_days(meeting),
+        can_carry=points.can_carry(meeting),
         attachments=[] if minutes else minutes_attachments.of_meeting(meeting),
         attachment_form=AttachmentForm(formdata=None), **_rsvp_context(meeting, can_work, rsvp_form),
     ), status  # fmt: skip
@@ -252,6 +253,7 @@ CARRY_ERRORS = {
     "decided": _l("Su questo punto c'è già una decisione: non si riporta."),
     "no_next": _l("Non c'è ancora un prossimo incontro: programmalo, poi riporta il punto."),
     "already": _l("Il punto è già stato riportato."),
+    "not_held": _l("L'incontro non si è ancora tenuto: un punto si riporta dopo la seduta."),
 }
 
 
