@@ -75,16 +75,29 @@ def lab(app):
     return found
 
 
+def storable(value: str) -> bool:
+    """What a name or title column holds on every database: 120 characters, no NUL (PostgreSQL)."""
+    return len(value) <= 120 and "\x00" not in value
+
+
 def sign_up(lab, name: str = "Rosa Ferrari", email_address: str = VICTIM) -> Message:
-    registration, token = registrations.register(lab, name, email_address, "", "", False)
+    stored = name if storable(name) else "Rosa Ferrari"
+    registration, token = registrations.register(lab, stored, email_address, "", "", False)
     notices.signed_up(registration, token)
     db.session.commit()
-    return db.session.scalar(select(Message).order_by(Message.id.desc()))
+    message = db.session.scalar(select(Message).order_by(Message.id.desc()))
+    if stored != name:
+        # Longer than any form accepts, or a NUL no PostgreSQL text holds: the name as a row
+        # might carry it from elsewhere, kept in memory (as_received renders without flushing).
+        message.to_name = name
+    return message
 
 
 def as_received(message: Message):
     """Rendered, serialised as it leaves, parsed back as a receiving server does."""
-    rendered, _subject, _text = render(message)
+    with db.session.no_autoflush:
+        rendered, _subject, _text = render(message)
+    db.session.rollback()  # what was only in memory stays there
     raw = rendered.as_bytes()
     return raw, email.message_from_bytes(raw, policy=policy.default)
 
@@ -126,10 +139,13 @@ def test_an_attack_in_the_recipients_name_stays_in_the_to_header(lab, attack):
 @pytest.mark.parametrize("attack", ATTACKS.values(), ids=ATTACKS.keys())
 def test_an_attack_in_a_lab_title_stays_in_the_subject(app, attack):
     # As the lab form stores a title (one line); encoded words pass it untouched.
-    found = factories.lab(title=single_line(f"Orto {attack}"), capacity=20)
+    title = single_line(f"Orto {attack}")
+    found = factories.lab(title=title if storable(title) else "Orto", capacity=20)
     factories.session(found, today_in_rome() + timedelta(days=3))
     db.session.commit()
-    raw, received = as_received(sign_up(found))
+    message = sign_up(found)
+    found.title = title  # a title longer than the column: in memory only
+    raw, received = as_received(message)
     assert_only_our_headers(raw, received)
     assert received["Subject"].startswith("Iscrizione confermata: Orto ")
     assert not any(ch in received["Subject"] for ch in "\r\n\x85\u2028\u2029\x00")
@@ -147,7 +163,8 @@ def test_an_attack_as_the_subject_itself_stays_in_the_subject(lab, monkeypatch, 
 def test_a_row_queued_with_an_unclean_name_is_cleaned_when_rendered(lab, attack):
     message = sign_up(lab)
     message.to_name = attack[:120]  # as an older version might have stored it
-    db.session.commit()
+    if storable(message.to_name):
+        db.session.commit()
     raw, received = as_received(message)
     assert_only_our_headers(raw, received)
 
