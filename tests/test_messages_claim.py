@@ -3,7 +3,7 @@ PostgreSQL's statistics say, two workers take disjoint messages and send each on
 killed worker's messages go out again within the lease (under a minute)."""
 
 import threading
-from datetime import timedelta
+from datetime import UTC, timedelta
 from email.message import EmailMessage
 
 import pytest
@@ -176,3 +176,20 @@ def test_a_worker_that_outlived_its_lease_leaves_what_another_took_over(app, mon
     assert server.sent == ["p0@example.org"]  # not p1, p2: the other worker's now
     states = db.session.scalars(select(Message.state).order_by(Message.id)).all()
     assert states == [MessageState.SENT, MessageState.SENDING, MessageState.SENDING]
+
+
+def test_each_sweep_books_another_half_a_minute_later(app):
+    """Periodic tasks run once a minute at best: each sweep books the next one 30 s later, so
+    with a 25 s lease a killed worker's messages are taken up again within a minute."""
+    from app.messages import queue as jobs
+
+    assert app.config["MAIL_LEASE_SECONDS"] + jobs.HALF_MINUTE < 60
+    jobs.huey.flush()
+    before = utcnow()
+    jobs.sweep_task.call_local()
+    # Queued with its time (the consumer keeps it aside until then).
+    (booked,) = jobs.huey.pending() + jobs.huey.scheduled()
+    assert booked.name.endswith("deliver_task") and booked.args == (None,)
+    eta = booked.eta.replace(tzinfo=UTC) if booked.eta.tzinfo is None else booked.eta
+    assert timedelta(seconds=29) <= eta - before <= timedelta(seconds=35)
+    jobs.huey.flush()

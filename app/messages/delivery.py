@@ -18,13 +18,14 @@ from app.messages.transport import PermanentFailure, TemporaryFailure, transport
 from app.platform.extensions import db
 
 log = logging.getLogger(__name__)
-# Claimed together, with a lease of MAIL_LEASE_SECONDS (45 s): a killed worker's messages wait
-# less than a minute. Before each message, once RENEW_AFTER has passed since the claim or the
-# last renewal, the lease of what is left of the batch is renewed and this worker's claim
-# checked: every message starts with at least 35 s of lease ahead, and a slow batch never
+# Claimed together, with a lease of MAIL_LEASE_SECONDS (25 s): with a sweep every half minute
+# (queue.py), a killed worker's messages wait less than a minute. Before each message, once
+# RENEW_AFTER has passed since the claim or the last renewal, the lease of what is left of the
+# batch is renewed and this worker's claim checked: every message starts with at least 20 s of
+# lease ahead (each SMTP step is bounded by MAIL_TIMEOUT, 20 s), and a slow batch never
 # outlives its lease (a fast one, 10 messages in a second, costs no extra statement).
 BATCH = 10
-RENEW_AFTER = timedelta(seconds=10)
+RENEW_AFTER = timedelta(seconds=5)
 
 
 def _due(now: datetime):

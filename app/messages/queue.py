@@ -55,9 +55,15 @@ def deliver_task(ids: list[int] | None):
         return delivery.deliver(ids)
 
 
+# Periodic tasks run at most once a minute: each sweep also books the one half a minute later,
+# so an expired lease (25 s) is taken up again within a minute of a worker's death.
+HALF_MINUTE = 30
+
+
 @huey.periodic_task(crontab(minute="*"))
 def sweep_task():
-    """Every minute: whatever is due (retries, expired leases, lost hand-overs)."""
+    """Every half minute: whatever is due (retries, expired leases, lost hand-overs)."""
+    deliver_task.schedule(args=(None,), delay=HALF_MINUTE)
     with _app().app_context():
         return delivery.deliver()
 

@@ -137,7 +137,7 @@ def defaults(instance_path: str) -> dict:
         "MAIL_TIMEOUT": 20,
         # A claimed message is this worker's for 45 s, renewed just before it is sent: a worker
         # killed mid-batch delays its messages by less than a minute (app/messages/delivery.py).
-        "MAIL_LEASE_SECONDS": 45,
+        "MAIL_LEASE_SECONDS": 25,
         "MAIL_RETRY_SECONDS": 60 * 60 * 24,
         # Messages that a visitor can cause (lab sign-ups, follow confirmations), per address
         # in 24 hours; beyond, they are not queued (issue 27: no stranger floods an inbox).
