@@ -54,6 +54,8 @@ NOT_CRAWLED = {
     "minutes.restore_revision": "a plain button, only for a verbale with two revisions",
     "minutes.send_to_review": "a plain button, only for a draft",
     "groups.meeting_rule_end": "a plain button, only for a group with a meeting rule (tests/test_meeting_rules.py)",
+    "groups.point_carry": "a plain button, only for an undecided point from its meeting's day on "
+    "(tests/test_agenda_points.py)",
     "minutes.undelete": "a plain button, only for a trashed verbale",
     "towns.zone_delete": "a plain button on the zone's own page",
 }
