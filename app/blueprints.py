@@ -58,6 +58,7 @@ from app import (
     agenda,
     auth,
     civic_centers,
+    conciliation,
     events,
     groups,
     home,
@@ -72,5 +73,5 @@ from app import (
 # Messages last: its pages (Posta inviata, preferences) are the least specific.
 BLUEPRINTS = (
     home.bp, events.bp, auth.bp, admin.bp, towns.bp, civic_centers.bp, agenda.bp, labs.bp, groups.bp,
-    minutes.bp, reports.bp, pacts.bp, messages.bp,
+    minutes.bp, reports.bp, pacts.bp, conciliation.bp, messages.bp,
 )  # fmt: skip
