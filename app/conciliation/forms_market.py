@@ -39,6 +39,16 @@ class MoneyField(StringField):
         return cents_to_input(self.data) if isinstance(self.data, int) else ""
 
 
+class WholeNumberField(IntegerField):
+    """A whole number whose parse error says, in Italian, what to write."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(_l("Scrivi un numero intero, ad esempio 2."))) from error
+
+
 class ProviderForm(VersionForm, BaseForm):
     submit = SubmitField(_l("Salva"))
     name = StringField(_l("Nome"), validators=[DataRequired(REQUIRED), Length(max=160)])
@@ -87,7 +97,7 @@ class ServiceForm(VersionForm, BaseForm):
     unit = SelectField(_l("Unità"), choices=[(k.value, v) for k, v in UNIT_LABELS.items()])
     full_cents = MoneyField(_l("Prezzo pieno (€ per unità)"), validators=[InputRequired(REQUIRED)])
     alliance_cents = MoneyField(_l("Prezzo alleanza (€ per unità)"), validators=[InputRequired(REQUIRED)])
-    lead_hours = IntegerField(
+    lead_hours = WholeNumberField(
         _l("Preavviso (ore)"),
         validators=[InputRequired(_l("Scrivi un numero di ore.")),
                     NumberRange(0, 720, _l("Il preavviso va da 0 a 720 ore."))],
@@ -156,7 +166,7 @@ class OrderForm(BaseForm):
     town = SelectField(_l("Comune"), coerce=int, validators=[InputRequired(REQUIRED)])
     day = ItalianDateField(_l("Giorno"), validators=[InputRequired(REQUIRED)])
     start = SelectField(_l("Ora di inizio"), validators=[InputRequired(REQUIRED)])
-    quantity = IntegerField(
+    quantity = WholeNumberField(
         _l("Quantità"), validators=[InputRequired(_l("Scrivi una quantità.")),
                                     NumberRange(1, 99, _l("La quantità deve essere tra 1 e 99."))],
     )  # fmt: skip
