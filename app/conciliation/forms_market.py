@@ -2,7 +2,16 @@
 alliance, an order, a refusal. Money fields read Italian amounts into cents (money.py)."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, IntegerField, SelectField, StringField, SubmitField, ValidationError
+from wtforms import (
+    EmailField,
+    Field,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    ValidationError,
+    widgets,
+)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from app.common.forms import BaseForm, CheckboxListField, ItalianDateField, ItalianTimeField, text_area
@@ -17,8 +26,10 @@ WEEKDAYS = [("0", _l("lunedì")), ("1", _l("martedì")), ("2", _l("mercoledì"))
             ("4", _l("venerdì")), ("5", _l("sabato")), ("6", _l("domenica"))]  # fmt: skip
 
 
-class MoneyField(StringField):
+class MoneyField(Field):
     """An amount in euro typed the Italian way; `data` is whole cents (or None when left empty)."""
+
+    widget = widgets.TextInput()
 
     def process_formdata(self, valuelist):
         self.raw_text = (valuelist or [""])[0]
@@ -111,7 +122,11 @@ class ServiceForm(VersionForm, BaseForm):
     )
 
     def validate_alliance_cents(self, field):
-        if field.data is not None and self.full_cents.data is not None and field.data > self.full_cents.data:
+        if (
+            isinstance(field.data, int)
+            and isinstance(self.full_cents.data, int)
+            and field.data > self.full_cents.data
+        ):
             raise ValidationError(_l("Il prezzo alleanza non può superare il prezzo pieno."))
 
     def validate_full_cents(self, field):
