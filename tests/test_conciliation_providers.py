@@ -7,8 +7,10 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import select
 
+from app.accounts.models import User
 from app.common.timeutil import today_in_rome
-from app.conciliation.models import AllianceCompany, Provider, ProviderStaff, Service, ServiceCategory
+from app.conciliation import demo as conciliation_demo
+from app.conciliation.models import AllianceCompany, Order, Provider, ProviderStaff, Service, ServiceCategory
 from app.conciliation.taxcodes import cf_check_letter
 from app.platform.extensions import db
 from tests.conciliation_market_support import (
@@ -20,7 +22,8 @@ from tests.conciliation_market_support import (
     place,
     vat,
 )
-from tests.conftest import opened, text
+from tests.conftest import PASSWORD, opened, text
+from tests.factories import town
 from tests.test_query_counts import count_queries
 
 BASE = "/per-il-tuo-tempo"
@@ -340,3 +343,38 @@ def test_the_day_queue_makes_a_fixed_number_of_queries(browser, market, make_use
         page = text(browser.get(url))
     assert page.count("Apri l'ordine") == 15
     assert few and len(many) == len(few), many
+
+
+def test_posts_to_provider_and_alliance_pages_need_the_right_person(browser, market, member):
+    posts = [
+        (f"{BASE}/fornitori/{market.provider.id}/personale", {"email": member.email}),
+        (f"{BASE}/alleanza/aziende/nuova", company_data()),
+        (f"{BASE}/alleanza/aziende/{market.company.id}", company_data(name="Altro nome")),
+        (f"{BASE}/fornitori/{market.provider.id}/stato/suspended", {"reason": "prova"}),
+    ]
+    for url, data in posts:
+        assert "/accedi" in browser.post(url, data, token_from="/accedi").location
+    browser.login(member)
+    for url, data in posts:
+        assert browser.post(url, data).status_code == 403
+    assert browser.post(f"{BASE}/fornitori/999999/personale", {"email": member.email}).status_code == 404
+    assert count(ProviderStaff) == 1 and count(AllianceCompany) == 1
+    db.session.expire_all()
+    assert db.session.get(Provider, market.provider.id).state == "accredited"
+    assert db.session.get(AllianceCompany, market.company.id).name == "Latteria Cremasca"
+
+
+def test_the_demo_marketplace_is_walkable(browser, app):
+    for name in ("Crema", "Offanengo", "Bagnolo Cremasco", "Cremona", "Vescovato", "Castelverde", "Soncino"):
+        town(name)
+    conciliation_demo.load(today_in_rome(), PASSWORD)
+    conciliation_demo.load(today_in_rome(), PASSWORD)  # a second run adds nothing
+    db.session.commit()
+    page = text(browser.get(f"{BASE}/"))
+    assert page.count("Prezzo pieno") == 5 and "Stireria Solidale Soncino" not in page
+    assert [o.state for o in db.session.scalars(select(Order).order_by(Order.day))] == [
+        "delivered", "accepted", "requested"]  # fmt: skip
+    resident = db.session.scalar(select(User).where(User.email == "famiglia.ferrari@legami.example"))
+    browser.login(resident)
+    ironing = db.session.scalar(select(Service.id).where(Service.title.startswith("Stireria a domicilio")))
+    assert "prezzo alleanza (Latteria Cremasca): 3,50 €" in text(browser.get(f"{BASE}/servizi/{ironing}"))
