@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.common.timeutil import today_in_rome
 from app.groups.models import AgendaPoint, DecisionKind, Meeting
+from app.minutes import attachments
 from app.platform.extensions import db
 
 
@@ -32,7 +33,8 @@ def _key(point: AgendaPoint) -> tuple:
 
 def set_points(meeting: Meeting, values: list[PointValues]) -> bool:
     """Make the meeting's points these, in this order. A point that keeps its id keeps its
-    decision and where it was carried from; a point left out is removed. True if anything changed."""
+    decision, where it was carried from and its allegati; a point left out is removed with its
+    allegati (their files go at commit). True if anything changed."""
     before = [(p.id, *_key(p)) for p in meeting.points]
     existing = {p.id: p for p in meeting.points}
     kept = []
@@ -48,6 +50,7 @@ def set_points(meeting: Meeting, values: list[PointValues]) -> bool:
         )
         kept.append(point)
     for point in existing.values():
+        attachments.remove_of_point(point)
         db.session.delete(point)
     meeting.points = kept
     db.session.flush()
