@@ -37,6 +37,10 @@ def set_points(meeting: Meeting, values: list[PointValues]) -> bool:
     allegati (their files go at commit). True if anything changed."""
     before = [(p.id, *_key(p)) for p in meeting.points]
     existing = {p.id: p for p in meeting.points}
+    kept_ids = {value.point_id for value in values}
+    for point in meeting.points:  # first, before any new point is half-made (their queries flush)
+        if point.id not in kept_ids:
+            attachments.remove_of_point(point)
     kept = []
     for position, value in enumerate(values, start=1):
         point = existing.pop(value.point_id, None) if value.point_id is not None else None
@@ -50,7 +54,6 @@ def set_points(meeting: Meeting, values: list[PointValues]) -> bool:
         )
         kept.append(point)
     for point in existing.values():
-        attachments.remove_of_point(point)
         db.session.delete(point)
     meeting.points = kept
     db.session.flush()
