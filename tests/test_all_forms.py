@@ -54,6 +54,8 @@ NOT_CRAWLED = {
     "messages.resend": "a plain button, only for a failed message",
     "minutes.attachment_remove": "a plain button, only for a verbale with an attachment",
     "minutes.meeting_attachment_remove": "a plain button, only for a meeting with an attachment",
+    "minutes.point_attachment_remove": "a plain button, only for a point with an attachment "
+    "(tests/test_point_attachments.py)",
     "minutes.restore_revision": "a plain button, only for a verbale with two revisions",
     "minutes.send_to_review": "a plain button, only for a draft",
     "groups.meeting_rule_end": "a plain button, only for a group with a meeting rule (tests/test_meeting_rules.py)",
