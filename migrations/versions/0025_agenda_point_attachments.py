@@ -1,7 +1,7 @@
 """agenda point attachments: an allegato may go with a point of the ordine del giorno
 
 Revision ID: 0025
-Revises: 0022
+Revises: 0023
 Create Date: 2026-12-07 01:10:00
 
 minutes_attachments.point_id (nullable): the point the file goes with; the convocazione, the
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0025"
-down_revision = "0022"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
