@@ -21,6 +21,9 @@ import app.auth.routes_reset
 import app.civic_centers.routes_activities
 import app.civic_centers.routes_manage
 import app.civic_centers.routes_public
+import app.conciliation.notices_calls
+import app.conciliation.routes_calls
+import app.conciliation.routes_calls_public
 import app.events.embed
 import app.events.routes
 import app.groups.meeting_rules
