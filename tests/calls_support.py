@@ -55,8 +55,8 @@ def application_data(town, n: int = 1, members=(), **overrides) -> dict:
     return data
 
 
-@pytest.fixture
-def calls_world(app, make_user):
+@pytest.fixture(name="calls_world")
+def calls_world_fixture(app, make_user):
     """Two towns, a coordinator, two residents, an administrator."""
 
     class World:

@@ -58,6 +58,10 @@ NOT_CRAWLED = {
     "(tests/test_agenda_points.py)",
     "minutes.undelete": "a plain button, only for a trashed verbale",
     "towns.zone_delete": "a plain button on the zone's own page",
+    "conciliation.call_compute": "a plain button, only for a closed call not yet published "
+    "(tests/test_conciliation_calls.py)",
+    "conciliation.call_publish": "a plain button, only for a computed ranking not yet published "
+    "(tests/test_conciliation_calls.py)",
 }
 
 

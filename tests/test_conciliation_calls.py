@@ -17,7 +17,7 @@ from app.conciliation.voucher_models import (
 )
 from app.messages.models import Message
 from app.platform.extensions import db
-from tests.calls_support import application_data, calls_world, closed_call, fiscal_code, open_call  # noqa: F401
+from tests.calls_support import application_data, calls_world_fixture, closed_call, fiscal_code, open_call  # noqa: F401
 from tests.conftest import text
 
 
@@ -278,7 +278,7 @@ def test_the_named_export_needs_a_reason_and_logs_each_read(browser, calls_world
     assert entry.action == "conciliation.calls.export_named" and "Guardia di Finanza" in entry.subject
     read = db.session.scalar(select(ApplicationRead))
     assert (read.application_id, read.what) == (application.id, "esportazione")
-    assert browser.get(f"/per-il-tuo-tempo/gestione-bandi/999/esporta-con-nomi").status_code == 404
+    assert browser.get("/per-il-tuo-tempo/gestione-bandi/999/esporta-con-nomi").status_code == 404
 
 
 # --- coordinators ---------------------------------------------------------------------------
@@ -301,7 +301,7 @@ def test_management_pages_need_a_coordinator(browser, calls_world):
         assert browser.post(url).status_code == 403
     assert db.session.get(VoucherCall, call.id).ranked_at is None
     as_user(browser, calls_world.coordinator)
-    for url in (f"/per-il-tuo-tempo/gestione-bandi/999", "/per-il-tuo-tempo/gestione-bandi/999/letture",
+    for url in ("/per-il-tuo-tempo/gestione-bandi/999", "/per-il-tuo-tempo/gestione-bandi/999/letture",
                 "/per-il-tuo-tempo/gestione-bandi/999/esporta.csv"):  # fmt: skip
         assert browser.get(url).status_code == 404, url
     for step in ("chiudi", "calcola", "pubblica"):

@@ -2,6 +2,8 @@
 tie-break (more points, then lower ISEE, then earlier protocol number), it does not depend on
 the order applications come in, and vouchers never exceed the budget."""
 
+from itertools import pairwise
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -34,7 +36,7 @@ def test_points_never_rise_down_the_ranking(c, es):
 @given(criteria, entries())
 def test_equal_points_go_by_lower_isee_then_earlier_protocol(c, es):
     ranked = ranking.rank(c, es)
-    for (a, pa), (b, pb) in zip(ranked, ranked[1:], strict=False):
+    for (a, pa), (b, pb) in pairwise(ranked):
         if pa == pb:
             assert (a.isee_cents, a.year, a.seq) < (b.isee_cents, b.year, b.seq)
 

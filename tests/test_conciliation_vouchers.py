@@ -18,7 +18,7 @@ from app.conciliation.voucher_models import Application, Movement, Voucher, Vouc
 from app.conciliation.vouchers import VoucherError
 from app.messages.models import Message
 from app.platform.extensions import db
-from tests.calls_support import calls_world, closed_call, fiscal_code, open_call  # noqa: F401
+from tests.calls_support import calls_world_fixture, closed_call, fiscal_code, open_call  # noqa: F401
 from tests.conftest import make_config
 
 TODAY = date(2027, 3, 1)

@@ -31,6 +31,7 @@ from app.common.timeutil import ROME, utcnow
 from app.platform.extensions import db
 from app.towns.models import Town
 
+
 def _aware(moment: datetime) -> datetime:
     """SQLite gives naive UTC back."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
