@@ -127,7 +127,8 @@ def _fields(form) -> list[tuple[str, str]]:
 def _crawl(browser, adapter) -> dict[str, tuple[str, list]]:
     """{POST endpoint: (action path, fields)} of the forms on the pages reachable from the seeds."""
     seeds = ["/", "/gestione/", "/amministrazione/", "/coordinamento/", "/patti/", "/gruppi/", "/laboratori/",
-             "/centri/", "/calendario", "/profilo/notifiche", "/profilo/password", "/profilo/calendario"]  # fmt: skip
+             "/centri/", "/calendario", "/profilo/notifiche", "/profilo/password", "/profilo/calendario",
+             "/per-il-tuo-tempo/bandi/", "/per-il-tuo-tempo/gestione-bandi/"]  # fmt: skip
     queue, seen, visits, forms = list(seeds), set(), {}, {}
     while queue:
         path = queue.pop(0)
