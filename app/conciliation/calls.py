@@ -62,9 +62,10 @@ def submit(call: VoucherCall, draft: Draft, user, details: dict, now: datetime, 
     household = eligibility.household_reason(call, draft)
     if household:
         raise CallError([household])
-    seq, number = protocol.next_number(now.year)
+    year = now.astimezone(ROME).year  # the protocol's year is Italy's, not UTC's
+    seq, number = protocol.next_number(year)
     application = Application(
-        call_id=call.id, user_id=user.id, year=now.year, seq=seq, number=number,
+        call_id=call.id, user_id=user.id, year=year, seq=seq, number=number,
         fiscal_code=draft.fiscal_code, birth_date=draft.birth_date, employment=draft.employment,
         weekly_hours=draft.weekly_hours, town_id=draft.town_id, isee_cents=draft.isee_cents,
         isee_issued_on=draft.isee_issued_on, declarations=list(draft.declarations), submitted_at=now,
