@@ -22,7 +22,10 @@ import app.civic_centers.routes_activities
 import app.civic_centers.routes_manage
 import app.civic_centers.routes_public
 import app.conciliation.notices
+import app.conciliation.notices_calls
 import app.conciliation.routes_alliance
+import app.conciliation.routes_calls
+import app.conciliation.routes_calls_public
 import app.conciliation.routes_catalogue
 import app.conciliation.routes_orders
 import app.conciliation.routes_providers

@@ -63,6 +63,10 @@ NOT_CRAWLED = {
     "(tests/test_agenda_points.py)",
     "minutes.undelete": "a plain button, only for a trashed verbale",
     "towns.zone_delete": "a plain button on the zone's own page",
+    "conciliation.call_compute": "a plain button, only for a closed call not yet published "
+    "(tests/test_conciliation_calls.py)",
+    "conciliation.call_publish": "a plain button, only for a computed ranking not yet published "
+    "(tests/test_conciliation_calls.py)",
 }
 
 
@@ -128,7 +132,8 @@ def _fields(form) -> list[tuple[str, str]]:
 def _crawl(browser, adapter) -> dict[str, tuple[str, list]]:
     """{POST endpoint: (action path, fields)} of the forms on the pages reachable from the seeds."""
     seeds = ["/", "/gestione/", "/amministrazione/", "/coordinamento/", "/patti/", "/gruppi/", "/laboratori/",
-             "/centri/", "/calendario", "/profilo/notifiche", "/profilo/password", "/profilo/calendario"]  # fmt: skip
+             "/centri/", "/calendario", "/profilo/notifiche", "/profilo/password", "/profilo/calendario",
+             "/per-il-tuo-tempo/bandi/", "/per-il-tuo-tempo/gestione-bandi/"]  # fmt: skip
     queue, seen, visits, forms = list(seeds), set(), {}, {}
     while queue:
         path = queue.pop(0)

@@ -1,7 +1,6 @@
 """The public catalogue (no sign-in to browse), a service's page, and ordering it (signed in)."""
 
 from datetime import time
-from functools import lru_cache
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -19,10 +18,8 @@ from app.conciliation.pricing import price_for
 from app.platform.extensions import db
 from app.towns.models import Town
 
-# Babel's currency formatting costs about half a millisecond a call: a catalogue page shows two
-# prices per service, and prices repeat, so the few thousand amounts in use are remembered.
-_cents = lru_cache(maxsize=4096)(format_cents)
-bp.add_app_template_filter(lambda cents: _cents(cents or 0), "cents")
+# Every template of the feature, e-mails included, shows an amount with `|cents`.
+bp.add_app_template_filter(lambda cents: format_cents(cents or 0), "cents")
 
 
 def _towns() -> list[Town]:
