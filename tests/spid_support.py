@@ -7,6 +7,7 @@ import base64
 import tempfile
 import zlib
 from datetime import UTC, datetime, timedelta
+from html import escape
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,6 +19,7 @@ from saml2.saml import NAMEID_FORMAT_TRANSIENT
 from saml2.server import Server
 from saml2.sigver import pre_signature_part, read_cert_from_file
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
+from werkzeug.wrappers import Request, Response
 
 from app.auth.spid import keys
 
@@ -91,7 +93,9 @@ class TestIdP:
         return parsed.message
 
     # -- responses --------------------------------------------------------------------------------
-    def response_xml(self, request, attributes=None, level: int = 2, issuer: str | None = None, **changes) -> str:
+    def response_xml(
+        self, request, attributes=None, level: int = 2, issuer: str | None = None, **changes
+    ) -> str:
         """The unsigned Response to request (pysaml2 builds it), as text."""
         attributes = ROSSI if attributes is None else attributes
         identity = {name: [value] for name, value in attributes.items()}
@@ -131,14 +135,17 @@ class TestIdP:
             tree = etree.fromstring(xml.encode())
             before(tree)
             xml = etree.tostring(tree).decode()
-        xml = self.sign(xml, **{k: v for k, v in kwargs.items() if k in {"key_file", "cert_file", "response", "assertion"}})
+        xml = self.sign(
+            xml,
+            **{k: v for k, v in kwargs.items() if k in {"key_file", "cert_file", "response", "assertion"}},
+        )
         if after is not None:
             xml = after(xml)
         return base64.b64encode(xml.encode()).decode()
 
     def logout_request(self, name_id, session_index: str, destination: str) -> str:
         """A LogoutRequest to the SP, by HTTP-Redirect (a URL)."""
-        req_id, request = self.server.create_logout_request(
+        _, request = self.server.create_logout_request(
             destination, self.entity_id, name_id=name_id, session_indexes=[session_index], sign=False,
         )  # fmt: skip
         info = self.server.apply_binding(BINDING_HTTP_REDIRECT, str(request), destination, sign=True,
@@ -148,7 +155,9 @@ class TestIdP:
 
 def _insert_template(node, cert: str) -> None:
     template = etree.fromstring(
-        str(pre_signature_part(node.get("ID"), cert, sign_alg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256)).encode()
+        str(
+            pre_signature_part(node.get("ID"), cert, sign_alg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256)
+        ).encode()
     )
     issuer = node.find("saml:Issuer", NS)
     node.insert(list(node).index(issuer) + 1 if issuer is not None else 0, template)
@@ -178,14 +187,20 @@ class Federation:
     def __init__(self, root: Path):
         self.root = root
         self.idp = TestIdP(root / "idp", "https://idp.test/metadata", "https://idp.test", "IdP di prova")
-        self.other = TestIdP(root / "other", "https://altro-idp.test/metadata", "https://altro-idp.test", "Altro IdP")
+        self.other = TestIdP(
+            root / "other", "https://altro-idp.test/metadata", "https://altro-idp.test", "Altro IdP"
+        )
         self.cie = TestIdP(root / "cie", "https://cie.test/metadata", "https://cie.test", "CIE ID di prova")
-        self.rogue = TestIdP(root / "rogue", "https://rogue.test/metadata", "https://rogue.test", "IdP fuori elenco")
+        self.rogue = TestIdP(
+            root / "rogue", "https://rogue.test/metadata", "https://rogue.test", "IdP fuori elenco"
+        )
         self.metadata = root / "metadata"
         self.metadata.mkdir()
         for name, idp in (("idp", self.idp), ("other", self.other), ("cie", self.cie)):
             idp.write_metadata(self.metadata / f"{name}.xml")
-        self.key_file, self.cert_file = keys.write_pair(root / "sp", "Legami", "http://legami.test/spid/metadata")
+        self.key_file, self.cert_file = keys.write_pair(
+            root / "sp", "Legami", "http://legami.test/spid/metadata"
+        )
         self.trusted = False
 
     @property
@@ -237,3 +252,42 @@ def answer(browser, value: str):
 def login(browser, idp: TestIdP | None = None, **kwargs):
     idp = idp or federation().idp
     return answer(browser, idp.respond(begin(browser, idp), **kwargs))
+
+
+def idp_wsgi(idp: TestIdP, attributes: dict | None = None):
+    """The identity provider's own pages, for the browser test: the login form at /sso (the SP's
+    signed request checked first), then a page that posts the signed Response to the SP's ACS."""
+    page = """<!doctype html><html lang="it"><head><meta charset="utf-8"><title>{title}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"></head>
+<body style="font-family: sans-serif; max-width: 30rem; margin: 2rem auto; padding: 0 1rem">
+<main><h1>{title}</h1>{body}</main></body></html>"""
+
+    def app(environ, start_response):
+        request = Request(environ)
+        if request.path == "/sso" and request.method == "GET":
+            location = f"{idp.base}/sso?{request.query_string.decode()}"
+            idp.read_request(location)  # refuses an unsigned or forged request
+            body = f"""<p>Accedi con la tua identità di prova.</p>
+<form method="post" action="/sso/login"><input type="hidden" name="request" value="{escape(location)}">
+<p><label for="username">Nome utente</label><br><input id="username" name="username" autocomplete="username"></p>
+<p><label for="password">Password</label><br><input id="password" name="password" type="password"></p>
+<p><button type="submit">Entra</button></p></form>"""
+            response = Response(page.format(title=escape(idp.name), body=body), mimetype="text/html")
+        elif request.path == "/sso/login" and request.method == "POST":
+            if request.form.get("username") != "maria" or request.form.get("password") != "prova":
+                response = Response(
+                    page.format(title="Credenziali errate", body=""), status=401, mimetype="text/html"
+                )
+            else:
+                authn = idp.read_request(request.form["request"])
+                value = idp.respond(authn, attributes=attributes)
+                acs = idp.server.metadata.assertion_consumer_service(authn.issuer.text)[0]["location"]
+                body = f"""<form method="post" action="{escape(acs)}" id="back">
+<input type="hidden" name="SAMLResponse" value="{value}"><p>Ritorno al servizio…</p>
+<button type="submit">Continua</button></form><script>document.getElementById("back").submit()</script>"""
+                response = Response(page.format(title="Ritorno al servizio", body=body), mimetype="text/html")
+        else:
+            response = Response("not found", status=404)
+        return response(environ, start_response)
+
+    return app

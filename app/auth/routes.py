@@ -111,7 +111,8 @@ def logout():
         provider_logout = spid_logout.request_url() if spid_settings.is_configured() else None
         logout_user()
         flash(_("La sessione di Legami è chiusa."), "info")
-        if provider_logout:  # a link, not a redirect: the CSP's form-action keeps a form's redirects on this site
+        # A page with a link, not a redirect: the CSP's form-action keeps a form's redirects on this site.
+        if provider_logout:
             return render_template("auth/spid_logout.html", location=provider_logout)
         return redirect(url_for("home.index"))
     return render_template("auth/logout.html", form=form)

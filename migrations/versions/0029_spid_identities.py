@@ -45,7 +45,9 @@ def upgrade():
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("saml_id", name=op.f("pk_spid_consumed_ids")),
     )
-    op.create_index(op.f("ix_spid_consumed_ids_expires_at"), "spid_consumed_ids", ["expires_at"], unique=False)
+    op.create_index(
+        op.f("ix_spid_consumed_ids_expires_at"), "spid_consumed_ids", ["expires_at"], unique=False
+    )
 
 
 def downgrade():

@@ -43,7 +43,9 @@ def link(user: User, data: dict) -> None:
     """Join an identity to an existing account; OtherIdentity if either is already taken."""
     row = identity_row(user)
     other = linked_account(data["fiscal_number"])
-    if (row is not None and row.fiscal_number != data["fiscal_number"]) or (other is not None and other.id != user.id):
+    if (row is not None and row.fiscal_number != data["fiscal_number"]) or (
+        other is not None and other.id != user.id
+    ):
         raise OtherIdentity(data["fiscal_number"])
     if row is None:
         row = VerifiedIdentity(user_id=user.id, fiscal_number=data["fiscal_number"], linked_at=utcnow())

@@ -17,8 +17,8 @@ from flask_babel import lazy_gettext as _l
 from lxml import etree
 from saml2 import BINDING_HTTP_POST
 from saml2.response import StatusError
-from saml2.validate import ResponseLifetimeExceed, ToEarly
 from saml2.sigver import SignatureError
+from saml2.validate import ResponseLifetimeExceed, ToEarly
 
 from app.accounts.identity import normalise_fiscal_number
 from app.auth.spid import login, replay, settings
@@ -36,7 +36,9 @@ REASONS = {
     "signature": _l("La firma della risposta non è valida: non possiamo fidarci di chi l'ha mandata."),
     "issuer": _l("La risposta non viene dal gestore dell'identità che hai scelto."),
     "destination": _l("La risposta era destinata a un altro servizio."),
-    "session": _l("La risposta non corrisponde a un accesso iniziato da questo browser. Riprova da «Accedi»."),
+    "session": _l(
+        "La risposta non corrisponde a un accesso iniziato da questo browser. Riprova da «Accedi»."
+    ),
     "time": _l("La risposta è scaduta o non ancora valida. Riprova da «Accedi»."),
     "level": _l("Il livello di sicurezza dell'accesso è più basso di quello richiesto."),
     "fiscal_number": _l("Il gestore dell'identità non ci ha dato un codice fiscale valido."),
@@ -94,7 +96,11 @@ def _precheck(xml: bytes) -> etree._Element:
     if root.tag != f"{{{SAMLP}}}Response":
         raise Refused("malformed", f"root {root.tag}")
     assertions = root.findall(f".//{{{SAML}}}Assertion")
-    if len(assertions) != 1 or root.findall(f".//{{{SAML}}}EncryptedAssertion") or assertions[0].getparent() is not root:
+    if (
+        len(assertions) != 1
+        or root.findall(f".//{{{SAML}}}EncryptedAssertion")
+        or assertions[0].getparent() is not root
+    ):
         raise Refused("malformed", f"{len(assertions)} assertions")
     signatures = root.findall(f".//{{{DS}}}Signature")
     signed = {sig.getparent() for sig in signatures}
@@ -181,7 +187,9 @@ def _check(response, request: dict) -> tuple[int, datetime]:
     if len(statements) != 1:
         raise Refused("level", "authn statements")
     ref = statements[0].authn_context.authn_context_class_ref
-    given = {v: k for k, v in settings.LEVELS.items()}.get((ref.text or "").strip() if ref is not None else "")
+    given = {v: k for k, v in settings.LEVELS.items()}.get(
+        (ref.text or "").strip() if ref is not None else ""
+    )
     if given is None or given < request["level"]:
         raise Refused("level", str(ref))
     return given, max(until, _instant(conditions.not_on_or_after)) + skew

@@ -13,7 +13,10 @@ class AddressForm(BaseForm):
         validators=[
             DataRequired(_l("Scrivi il tuo indirizzo e-mail.")),
             Length(max=254, message=_l("L'indirizzo è troppo lungo.")),
-            Email(message=_l("Scrivi un indirizzo e-mail valido, come nome@esempio.it."), check_deliverability=False),
+            Email(
+                message=_l("Scrivi un indirizzo e-mail valido, come nome@esempio.it."),
+                check_deliverability=False,
+            ),
         ],
         render_kw={"autocomplete": "email"},
     )

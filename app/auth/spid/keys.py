@@ -11,7 +11,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 
-def write_pair(folder: Path, common_name: str, entity_id: str, ipa_code: str = "legami", years: int = 2) -> tuple[Path, Path]:
+def write_pair(
+    folder: Path, common_name: str, entity_id: str, ipa_code: str = "legami", years: int = 2
+) -> tuple[Path, Path]:
     """Write `sp.key` (mode 0600) and `sp.crt` into folder; returns their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)

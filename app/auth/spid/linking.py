@@ -49,6 +49,10 @@ def from_token(value: str) -> tuple[str, dict] | None:
         found = _serializer().loads(value, max_age=MAX_AGE_SECONDS)
     except BadSignature:
         return None
-    if not isinstance(found, dict) or not isinstance(found.get("i"), dict) or not isinstance(found.get("a"), str):
+    if (
+        not isinstance(found, dict)
+        or not isinstance(found.get("i"), dict)
+        or not isinstance(found.get("a"), str)
+    ):
         return None
     return found["a"], found["i"]

@@ -6,8 +6,8 @@ import time
 from flask import session
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.client import Saml2Client
+from saml2.saml import NAMEID_FORMAT_ENTITY, NAMEID_FORMAT_TRANSIENT, AuthnContextClassRef, Issuer
 from saml2.samlp import NameIDPolicy, RequestedAuthnContext
-from saml2.saml import NAMEID_FORMAT_TRANSIENT, AuthnContextClassRef, Issuer, NAMEID_FORMAT_ENTITY
 from saml2.xmldsig import SIG_RSA_SHA256
 
 from app.auth.spid import settings
@@ -38,7 +38,9 @@ def start(idp: str, next_url: str | None) -> str:
         destination,
         binding=BINDING_HTTP_POST,
         sign=False,
-        issuer=Issuer(text=settings.entity_id(), format=NAMEID_FORMAT_ENTITY, name_qualifier=settings.entity_id()),
+        issuer=Issuer(
+            text=settings.entity_id(), format=NAMEID_FORMAT_ENTITY, name_qualifier=settings.entity_id()
+        ),
         name_id_policy=NameIDPolicy(format=NAMEID_FORMAT_TRANSIENT),
         requested_authn_context=RequestedAuthnContext(
             authn_context_class_ref=[AuthnContextClassRef(text=settings.LEVELS[level])], comparison="minimum"
@@ -52,7 +54,13 @@ def start(idp: str, next_url: str | None) -> str:
     request.protocol_binding = None
     info = sp.apply_binding(BINDING_HTTP_REDIRECT, str(request), destination, relay_state="", sign=True,
                             sigalg=SIG_RSA_SHA256)  # fmt: skip
-    session[SESSION_KEY] = {"id": request_id, "idp": idp, "level": level, "at": int(time.time()), "next": next_url or ""}
+    session[SESSION_KEY] = {
+        "id": request_id,
+        "idp": idp,
+        "level": level,
+        "at": int(time.time()),
+        "next": next_url or "",
+    }
     return dict(info["headers"])["Location"]
 
 

@@ -2,6 +2,8 @@
 LogoutRequest (HTTP-Redirect); the provider's LogoutResponse comes back to /spid/slo. A
 LogoutRequest started at the provider ends this browser's session and is answered there."""
 
+import logging
+
 from flask import session
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.saml import NameID
@@ -10,6 +12,7 @@ from saml2.xmldsig import SIG_RSA_SHA256
 
 from app.auth.spid import login
 
+log = logging.getLogger(__name__)
 SESSION_KEY = "spid_session"
 
 
@@ -36,7 +39,9 @@ def request_url() -> str | None:
     name_id = NameID(**{k: v for k, v in found["name_id"].items() if v})
     _, request = sp.create_logout_request(destination, found["idp"], name_id=name_id,
                                           session_indexes=[found["session_index"]], sign=False)  # fmt: skip
-    info = sp.apply_binding(BINDING_HTTP_REDIRECT, str(request), destination, sign=True, sigalg=SIG_RSA_SHA256)
+    info = sp.apply_binding(
+        BINDING_HTTP_REDIRECT, str(request), destination, sign=True, sigalg=SIG_RSA_SHA256
+    )
     return dict(info["headers"])["Location"]
 
 
@@ -49,6 +54,7 @@ def read_response(value: str, method: str) -> bool:
     try:
         response = login.client().parse_logout_request_response(value, binding_of(method))
     except Exception:  # any parse or signature error: not believed
+        log.warning("SPID LogoutResponse refused", exc_info=True)
         return False
     return response is not None and response.status_ok()
 
@@ -62,6 +68,7 @@ def answer_request(value: str, method: str, query: dict) -> str | None:
             return None
         request = sp.parse_logout_request(value, binding_of(method))
     except Exception:  # any parse or signature error: not believed
+        log.warning("SPID LogoutRequest refused", exc_info=True)
         return None
     if request is None or request.message is None:
         return None

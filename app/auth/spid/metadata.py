@@ -78,5 +78,7 @@ def signed_metadata() -> bytes:
                                                         digest_alg=DIGEST_SHA256)).encode())  # fmt: skip
     root.insert(0, template)
     xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode()
-    signed = security_context(settings.sp_config()).sign_statement(xml, f"{MD}:EntityDescriptor", node_id=ident)
+    signed = security_context(settings.sp_config()).sign_statement(
+        xml, f"{MD}:EntityDescriptor", node_id=ident
+    )
     return signed.encode() if isinstance(signed, str) else signed

@@ -59,8 +59,14 @@ def spid_acs():
     _configured()
     value = request.form.get("SAMLResponse", "")
     pending = login.pending()
-    if pending is None and not request.args.get("f") and not request.cookies.get(current_app.config["SESSION_COOKIE_NAME"]):
-        return render_template("auth/spid_forward.html", value=value, relay=request.form.get("RelayState", ""))
+    if (
+        pending is None
+        and not request.args.get("f")
+        and not request.cookies.get(current_app.config["SESSION_COOKIE_NAME"])
+    ):
+        return render_template(
+            "auth/spid_forward.html", value=value, relay=request.form.get("RelayState", "")
+        )
     try:
         proved = assertion.validate(value, pending)
     except assertion.Refused as error:
@@ -71,7 +77,10 @@ def spid_acs():
     user = accounts.linked_account(proved.fiscal_number)
     if user is None and proved.email and services.find_by_email(proved.email) is None:
         user = accounts.create(proved.email, data)
-        flash(_("Ti diamo il benvenuto in Legami, %(name)s: il tuo account è pronto.", name=user.display_name), "success")
+        flash(
+            _("Ti diamo il benvenuto in Legami, %(name)s: il tuo account è pronto.", name=user.display_name),
+            "success",
+        )
     elif user is not None:
         if not user.is_active:
             db.session.commit()
@@ -133,9 +142,13 @@ def spid_confirm_link(token: str):
         linking.drop()
         logout_user()
         login_user(user)
-        flash(_("La tua identità digitale è collegata all'account %(address)s.", address=user.email), "success")
+        flash(
+            _("La tua identità digitale è collegata all'account %(address)s.", address=user.email), "success"
+        )
         return redirect(url_for("home.dashboard"))
-    return render_template("auth/spid_confirm.html", form=form, identity=data, address=address, exists=user is not None)
+    return render_template(
+        "auth/spid_confirm.html", form=form, identity=data, address=address, exists=user is not None
+    )
 
 
 @bp.route("/profilo/accesso")

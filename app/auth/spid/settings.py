@@ -64,7 +64,11 @@ def slo_url() -> str:
 
 
 def required_roles() -> set[str]:
-    return {name.strip() for name in str(current_app.config.get("SPID_REQUIRED_ROLES") or "").split(",") if name.strip()}
+    return {
+        name.strip()
+        for name in str(current_app.config.get("SPID_REQUIRED_ROLES") or "").split(",")
+        if name.strip()
+    }
 
 
 def metadata_files() -> list[Path]:
