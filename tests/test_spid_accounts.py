@@ -19,7 +19,7 @@ from app.auth.spid import settings
 from app.auth.spid.cli import spid_cli
 from app.platform.extensions import db
 from tests.conftest import PASSWORD, text
-from tests.mail_support import links, path_of
+from tests.mail_support import body, links, path_of
 from tests.spid_support import ROSSI, begin, decode_request, federation, login, ready
 
 pytestmark = pytest.mark.parametrize("app", [federation().settings], indirect=True)
@@ -175,6 +175,8 @@ def test_an_existing_address_joins_its_account_after_confirming(browser, fed, ma
     assert "Ti abbiamo scritto a maria.rossi@example.org" in text(browser.get(sent.location))
     message = mailbox.one()
     assert message["To"].addresses[0].addr_spec == "maria.rossi@example.org"
+    for part in ("plain", "html"):  # the message names no one: the address may be someone else's
+        assert "Maria" not in body(message, part) and "RSSMRA" not in body(message, part)
     link = path_of(next(u for u in links(message) if "/spid/collega/" in u))
     confirm = browser.get(link)
     assert "sarà collegata all'account maria.rossi@example.org" in text(confirm)
@@ -200,15 +202,33 @@ def test_a_typed_address_without_account_gets_a_new_one(browser, fed, mailbox):
     assert user.email == "nuova@example.org" and verified_identity(user).fiscal_number == "RSSMRA80A01D142X"
 
 
+def test_the_link_works_only_in_the_browser_that_entered(app, browser, fed, make_user, mailbox):
+    """Someone enters with their own SPID and types another person's address: that person opening
+    the link in their own browser joins nothing."""
+    victim = make_user("vittima@example.org", [Role.COORDINATOR], "Vera Vittima")
+    login(browser)
+    browser.post("/spid/benvenuto", {"email": victim.email}, token_from="/spid/benvenuto")
+    link = path_of(next(u for u in links(mailbox.one()) if "/spid/collega/" in u))
+    theirs = type(browser)(app.test_client())
+    response = theirs.get(link)
+    assert response.status_code == 409 and "Apri il link nello stesso browser" in text(response)
+    assert theirs.post(link, token_from="/accedi").status_code == 409
+    assert identities() == []
+
+
 def test_welcome_form_bad_address(browser, fed):
     no_email = {k: v for k, v in ROSSI.items() if k != "email"}
     login(browser, attributes=no_email)
     for bad, words in (
         ("", "Scrivi il tuo indirizzo e-mail."),
         ("non-un-indirizzo", "indirizzo e-mail valido"),
+        ("x" * 100_000 + "@example.org", "L'indirizzo è troppo lungo."),
+        ("riga@uno.it\r\nBcc: altro@example.org", "indirizzo e-mail valido"),
     ):
         response = browser.post("/spid/benvenuto", {"email": bad}, token_from="/spid/benvenuto")
-        assert response.status_code == 200 and words in text(response)
+        assert response.status_code == 200 and words in text(response), (bad[:40], response.status_code)
+    nul = browser.post("/spid/benvenuto", {"email": "a\x00b@example.org"}, token_from="/spid/benvenuto")
+    assert nul.status_code == 400  # the app's clear answer to a NUL byte (tests/test_all_forms.py)
     assert users() == 0
 
 

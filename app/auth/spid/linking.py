@@ -1,7 +1,11 @@
-"""The identity waiting for an account: kept in the session after the login, and carried by the
-signed link that the owner of an e-mail address opens to create or join the account at that
-address (valid one hour; nothing stored). No request, no commit."""
+"""The identity waiting for an account, kept in the session after the login. The signed link sent
+to an address (valid one hour; nothing stored) names the address and which login it belongs to,
+never the identity itself: it works only in the browser that holds that identity, so nobody can
+join their own identity to someone else's account by having its owner click a link, and an
+address typed by mistake learns nothing of the person. No request, no commit."""
 
+import hashlib
+import hmac
 from dataclasses import asdict
 
 from flask import current_app, session
@@ -40,19 +44,40 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="legami-spid-link")
 
 
+def _mark(data: dict) -> str:
+    return hashlib.sha256(f"{data['fiscal_number']}|{data['verified_at']}".encode()).hexdigest()[:24]
+
+
 def token(address: str, data: dict) -> str:
-    return _serializer().dumps({"a": address, "i": data})
+    return _serializer().dumps({"a": address, "m": _mark(data)})
 
 
-def from_token(value: str) -> tuple[str, dict] | None:
+def address_of(value: str) -> str | None:
+    """The address a link was sent to, if the link is genuine and fresh."""
     try:
         found = _serializer().loads(value, max_age=MAX_AGE_SECONDS)
     except BadSignature:
         return None
     if (
         not isinstance(found, dict)
-        or not isinstance(found.get("i"), dict)
         or not isinstance(found.get("a"), str)
+        or not isinstance(found.get("m"), str)
     ):
         return None
-    return found["a"], found["i"]
+    return found["a"]
+
+
+def held_for(value: str) -> dict | None:
+    """The identity this browser holds, if the link was made for it."""
+    data, found = held(), None
+    try:
+        found = _serializer().loads(value, max_age=MAX_AGE_SECONDS)
+    except BadSignature:
+        return None
+    if (
+        data is None
+        or not isinstance(found, dict)
+        or not hmac.compare_digest(_mark(data), str(found.get("m")))
+    ):
+        return None
+    return data

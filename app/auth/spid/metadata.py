@@ -2,6 +2,8 @@
 AssertionConsumerService, Single Logout, the AttributeConsumingService naming the attributes asked,
 the Organization and the ContactPerson with SPID's extensions; signed with the SP's key."""
 
+from pathlib import Path
+
 from flask import current_app
 from lxml import etree
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
@@ -69,7 +71,25 @@ def build_unsigned(ident: str) -> etree._Element:
     return root
 
 
+_signed: dict[tuple, bytes] = {}
+_ORGANISATION = ("SPID_SERVICE_NAME", "SPID_ORGANIZATION_NAME", "SPID_ORGANIZATION_DISPLAY_NAME",
+                 "SPID_ORGANIZATION_URL", "SPID_IPA_CODE", "SPID_VAT_NUMBER", "SPID_CONTACT_EMAIL",
+                 "SPID_CONTACT_PHONE", "MAIL_FROM", "SPID_CERT_FILE", "SPID_KEY_FILE", "PUBLIC_URL")  # fmt: skip
+
+
 def signed_metadata() -> bytes:
+    """The signed metadata, made once per process and settings (a public URL: no xmlsec1 run per hit)."""
+    config = current_app.config
+    cert_changed = Path(config["SPID_CERT_FILE"]).stat().st_mtime_ns
+    key = (settings.entity_id(), cert_changed, *(config.get(name) for name in _ORGANISATION))
+    found = _signed.get(key)
+    if found is None:
+        _signed.clear()
+        found = _signed[key] = _sign()
+    return found
+
+
+def _sign() -> bytes:
     """The EntityDescriptor signed (RSA-SHA256, enveloped, the Signature first as the schema wants)."""
     ident = sid()
     root = build_unsigned(ident)

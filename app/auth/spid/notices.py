@@ -1,5 +1,6 @@
 """SPID's e-mail: the link that creates or joins the account at an address, for an identity
-proved with SPID or CIE (the address's owner confirms it is theirs)."""
+proved with SPID or CIE (the address's owner confirms it is theirs, in the browser that entered
+with SPID). The message names no one: the address may have been typed by mistake."""
 
 import hashlib
 from contextlib import suppress
@@ -12,7 +13,7 @@ from app.messages.services import BadAddress, enqueue
 
 
 def _load(data: dict) -> dict:
-    return {"token": data["token"], "identity": data["identity"], "address": data["address"]}
+    return {"token": data["token"], "address": data["address"]}
 
 
 register(
@@ -33,7 +34,6 @@ def send_link(address: str, data: dict) -> None:
     """Queue the link for whatever address was typed: the same reply whether it has an account."""
     address = address.strip().lower()
     key = hashlib.sha256(f"{address}|{data['fiscal_number']}|{data['verified_at']}".encode()).hexdigest()[:32]
-    identity = {"given_name": data["given_name"], "family_name": data["family_name"]}
     with suppress(BadAddress):
-        enqueue("spid_link", address, {"token": linking.token(address, data), "identity": identity,
-                                       "address": address}, key=f"spid-link:{key}")  # fmt: skip
+        enqueue("spid_link", address, {"token": linking.token(address, data), "address": address},
+                key=f"spid-link:{key}")  # fmt: skip

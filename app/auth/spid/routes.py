@@ -117,11 +117,14 @@ def spid_welcome():
 
 @bp.route("/spid/collega/<token>", methods=["GET", "POST"])
 def spid_confirm_link(token: str):
-    """The link from the message: GET asks to confirm, POST creates or joins the account and signs in."""
-    found = linking.from_token(token)
-    if found is None:
+    """The link from the message, opened in the browser that entered with SPID: GET asks to
+    confirm, POST creates or joins the account and signs in."""
+    address = linking.address_of(token)
+    if address is None:
         abort(404)
-    address, data = found
+    data = linking.held_for(token)
+    if data is None:
+        return render_template("auth/spid_link_elsewhere.html"), 409
     user = services.find_by_email(address)
     form = EmptyForm()
     if form.validate_on_submit():
