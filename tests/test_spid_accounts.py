@@ -141,6 +141,8 @@ def test_first_login_creates_a_resident_account(browser, fed):
         found.fiscal_number = "X"
     page = text(browser.get("/profilo/accesso"))
     assert "RSSMRA80A01D142X" in page and "Maria Rossi" in page and "Scollega" in page
+    dashboard = text(browser.get("/area-riservata"))
+    assert "Come entri" in dashboard and "Cambia password" not in dashboard  # no password to change
 
 
 def test_second_login_signs_into_the_same_account(app, browser, fed):
@@ -206,7 +208,7 @@ def test_the_link_works_only_in_the_browser_that_entered(app, browser, fed, make
     """Someone enters with their own SPID and types another person's address: that person opening
     the link in their own browser joins nothing."""
     victim = make_user("vittima@example.org", [Role.COORDINATOR], "Vera Vittima")
-    login(browser)
+    login(browser, attributes={k: v for k, v in ROSSI.items() if k != "email"})
     browser.post("/spid/benvenuto", {"email": victim.email}, token_from="/spid/benvenuto")
     link = path_of(next(u for u in links(mailbox.one()) if "/spid/collega/" in u))
     theirs = type(browser)(app.test_client())

@@ -86,6 +86,22 @@ def test_signature_wrapping(browser, fed):
     assert_refused(browser, login(browser, after=wrap), "non è leggibile")
 
 
+def test_another_provider_answering(browser, fed):
+    """A genuine Response of the other IdP (its Issuer, its key) to a request sent to the first."""
+    request = begin(browser, fed.idp)
+    response = answer(browser, fed.other.respond(request))
+    assert_refused(browser, response, "non viene dal gestore dell'identità che hai scelto")
+
+
+def test_wrong_recipient(browser, fed):
+    def recipient(tree):
+        tree.find(".//saml:SubjectConfirmationData", NS).set(
+            "Recipient", "https://altro-servizio.example/acs"
+        )
+
+    assert_refused(browser, login(browser, before=recipient), "destinata a un altro servizio")
+
+
 def test_wrong_audience(browser, fed):
     def audience(tree):
         tree.find(".//saml:Audience", NS).text = "https://altro-servizio.example/metadata"
