@@ -18,6 +18,8 @@ import app.agenda.store
 import app.auth.notices
 import app.auth.routes
 import app.auth.routes_reset
+import app.auth.spid.notices
+import app.auth.spid.routes
 import app.civic_centers.routes_activities
 import app.civic_centers.routes_manage
 import app.civic_centers.routes_public

@@ -15,6 +15,7 @@ from app.accounts.models import Role, User
 from app.agenda.cli import feeds_cli, occurrences_cli
 from app.auth import services as accounts
 from app.auth.passwords import PASSWORD_MIN, is_common
+from app.auth.spid.cli import spid_cli
 from app.common.timeutil import today_in_rome
 from app.demo import load
 from app.pacts.cli import pacts_cli
@@ -108,3 +109,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(feeds_cli)
     app.cli.add_command(occurrences_cli)
     app.cli.add_command(pacts_cli)
+    app.cli.add_command(spid_cli)

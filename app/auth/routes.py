@@ -7,6 +7,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth import bp, invitations, login_link, services, throttle
 from app.auth.forms import ChangePasswordForm, InvitedForm, LoginForm, SetPasswordForm
 from app.auth.notices import send_login_link
+from app.auth.spid import accounts as spid_accounts
+from app.auth.spid import logout as spid_logout
+from app.auth.spid import settings as spid_settings
 from app.common.forms import EmptyForm
 from app.platform.extensions import db
 from app.platform.security import safe_next_url
@@ -24,10 +27,14 @@ def login():
         refused = throttle.login_refusal(email)
         if refused:
             flash(refused, "danger")
-            return render_template("auth/login.html", form=form), 429
+            return _login_page(form), 429
         if throttle.under_guard(email):
             return _guarded_login(email, password)
         user = services.authenticate(email, password)
+        if user is not None and spid_accounts.must_use_spid(user):
+            db.session.rollback()
+            flash(_("Per il tuo ruolo si entra solo con SPID o CIE: usa i pulsanti qui sopra."), "danger")
+            return _login_page(form), 403
         if user is not None:
             login_user(user)
             db.session.commit()
@@ -41,7 +48,11 @@ def login():
         throttle.login_failed(email)
         # One message whatever was wrong: no hint that an account exists.
         flash(_("Indirizzo e-mail o password non corretti."), "danger")
-    return render_template("auth/login.html", form=form)
+    return _login_page(form)
+
+
+def _login_page(form):
+    return render_template("auth/login.html", form=form, spid_providers=spid_settings.offered())
 
 
 def _guarded_login(email: str, password: str):
@@ -71,6 +82,9 @@ def login_with_link(token: str):
         abort(404)
     form = EmptyForm()
     if form.validate_on_submit():
+        if spid_accounts.must_use_spid(user):
+            flash(_("Per il tuo ruolo si entra solo con SPID o CIE."), "danger")
+            return redirect(url_for("auth.login"))
         services.mark_login(user)
         logout_user()
         login_user(user)
@@ -94,8 +108,12 @@ def logout():
     if form.validate_on_submit():
         current_user.end_all_sessions()
         db.session.commit()
+        provider_logout = spid_logout.request_url() if spid_settings.is_configured() else None
         logout_user()
         flash(_("La sessione di Legami è chiusa."), "info")
+        # A page with a link, not a redirect: the CSP's form-action keeps a form's redirects on this site.
+        if provider_logout:
+            return render_template("auth/spid_logout.html", location=provider_logout)
         return redirect(url_for("home.index"))
     return render_template("auth/logout.html", form=form)
 

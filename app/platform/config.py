@@ -69,6 +69,25 @@ ENV_SETTINGS = {
     # pact keeps its personal data (then `flask pacts anonymise` removes it).
     "PACT_YEARLY_TARGET": int,
     "PACT_RETENTION_YEARS": int,
+    # Entra con SPID o CIE (app/auth/spid; docs/DEPLOY.md): the SP's key pair, the identity
+    # providers' metadata (a file or a folder), the level asked, the roles that must use it.
+    "SPID_KEY_FILE": str,
+    "SPID_CERT_FILE": str,
+    "SPID_METADATA": str,
+    "SPID_ENTITY_ID": str,
+    "SPID_CIE_ENTITY_ID": str,
+    "SPID_LEVEL": int,
+    "SPID_CLOCK_SKEW_SECONDS": int,
+    "SPID_REQUIRED_ROLES": str,
+    "SPID_SERVICE_NAME": str,
+    "SPID_ORGANIZATION_NAME": str,
+    "SPID_ORGANIZATION_DISPLAY_NAME": str,
+    "SPID_ORGANIZATION_URL": str,
+    "SPID_IPA_CODE": str,
+    "SPID_VAT_NUMBER": str,
+    "SPID_CONTACT_EMAIL": str,
+    "SPID_CONTACT_PHONE": str,
+    "SPID_XMLSEC_BINARY": str,
 }
 
 
@@ -148,6 +167,10 @@ def defaults(instance_path: str) -> dict:
         "MAIL_DISPATCH": "queue",
         "PASSWORD_RESET_LIMIT": "5 per hour",
         "PASSWORD_RESET_MAX_AGE_SECONDS": 60 * 60,
+        # SPID is off until its key pair and metadata are set; SpidL2 asked, 60 s of clock skew.
+        "SPID_LEVEL": 2,
+        "SPID_CLOCK_SKEW_SECONDS": 60,
+        "SPID_REQUIRED_ROLES": "",
     }
 
 
