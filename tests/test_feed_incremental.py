@@ -91,9 +91,9 @@ def examined(monkeypatch) -> list[str]:
     seen = []
     real = feed_build.feed_event
 
-    def spy(activity, url):
+    def spy(activity, url, time_of_day=None):
         seen.append(activity.uid)
-        return real(activity, url)
+        return real(activity, url, time_of_day)
 
     monkeypatch.setattr(feed_build, "feed_event", spy)
     return seen

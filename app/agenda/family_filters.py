@@ -46,8 +46,14 @@ def time_clause(slot: str, start_time):
     return and_(start_time >= first, start_time < last) if last else start_time >= first
 
 
-def conditions(filters, *, age_min, age_max, is_free, needs_registration, start_time, audience=None) -> list:
-    """Every family filter set in `filters`, over the given columns (needs_registration may be a constant)."""
+def conditions(
+    filters, *, age_min, age_max, is_free, needs_registration, start_time, audience=None, moved=None
+) -> list:
+    """Every family filter set in `filters`, over the given columns (needs_registration may be a constant).
+
+    moved: a condition true for a series with a date moved elsewhere; with a time
+    of day, such a series is kept, and its feed judges each date by its own start.
+    """
     found = []
     if filters.age is not None:
         found.append(age_clause(filters.age, age_min, age_max, audience))
@@ -56,5 +62,6 @@ def conditions(filters, *, age_min, age_max, is_free, needs_registration, start_
     if filters.no_registration:
         found.append(false() if needs_registration is True else needs_registration.is_(False))
     if filters.time_of_day:
-        found.append(time_clause(filters.time_of_day, start_time))
+        in_slot = time_clause(filters.time_of_day, start_time)
+        found.append(in_slot if moved is None else or_(in_slot, moved))
     return found

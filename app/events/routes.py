@@ -33,7 +33,9 @@ def activity_occurrence(activity: Activity, day: date) -> Occurrence | None:
         return None
     occurrence = found[0].occurrence()
     if activity.is_cancelled and not occurrence.is_closed:
-        occurrence = replace(occurrence, is_cancelled=True, reason=occurrence.reason or activity.cancel_reason)
+        occurrence = replace(
+            occurrence, is_cancelled=True, reason=occurrence.reason or activity.cancel_reason
+        )
     return occurrence
 
 
