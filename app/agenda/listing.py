@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from flask import request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, bindparam, func, or_, select, union_all
+from sqlalchemy import Select, bindparam, func, or_, select, union_all
 
 from app.agenda import changes, services
 from app.agenda import family_filters as family
@@ -56,14 +56,7 @@ def family_conditions(filters) -> list:
     """A child's age, free only, no sign-up, time of day, over the rows' own columns."""
     found = []
     if filters.age is not None:
-        has_range = or_(Row.age_min.is_not(None), Row.age_max.is_not(None))
-        fits = and_(
-            or_(Row.age_min.is_(None), Row.age_min <= filters.age),
-            or_(Row.age_max.is_(None), Row.age_max >= filters.age),
-        )
-        # Without a range the audience decides; a lab (no audience) without one fits everyone.
-        by_audience = or_(Row.audience.is_(None), Row.audience.in_(sorted(family.audiences_for(filters.age))))
-        found.append(or_(and_(has_range, fits), and_(~has_range, by_audience)))
+        found.append(family.age_clause(filters.age, Row.age_min, Row.age_max, Row.audience))
     if filters.free_only:
         found.append(Row.is_free.is_(True))
     if filters.no_registration:
