@@ -192,11 +192,19 @@ def one_day(filters: services.Filters, day: date, number: int, size: int) -> Pag
 
 
 def upcoming(
-    filters: services.Filters, first: date, last: date, limit: int, other_than_town: int | None = None
-):
-    """The next `limit` occurrences between two dates, in time order."""
-    query = shown(filters, first, last)
+    filters: services.Filters, first: date, last: date, limit: int, other_than_town: int | None = None,
+    with_changes: bool = False,
+):  # fmt: skip
+    """The next `limit` occurrences between two dates, in time order.
+
+    with_changes: also the planned days of moved dates ("Spostato a …") and the
+    centers' closed days, as the calendar shows them (two more small queries).
+    """
+    query = shown(filters, first, last, LISTED if with_changes else Status.SHOWN)
     if other_than_town:
         query = query.where(Row.town_id != other_than_town)
     make = _Rows()
-    return [make.entry(row) for row in db.session.execute(query.order_by(*ORDER).limit(limit))]
+    found = [make.entry(row) for row in db.session.execute(query.order_by(*ORDER).limit(limit))]
+    if with_changes:
+        found = changes.with_changes(filters, first, last, found, conditions)[:limit]
+    return found
