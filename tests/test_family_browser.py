@@ -60,7 +60,8 @@ def results(tmp_path_factory):
         factories.session(lab, today + timedelta(days=2), time(18), time(20))
         db.session.commit()
         config = {"town_slug": center.town.slug, "center_slug": center.slug, "lab_slug": lab.slug,
-                  "activity_id": activity.id}  # fmt: skip
+                  "activity_id": activity.id, "moved_on": moved_on.isoformat(), "closed_on": closed_on.isoformat(),
+                  "month": first.replace(day=1).isoformat()}  # fmt: skip
     with served(app) as base, served(comune_site(f"{base}/incorpora/comuni/{config['town_slug']}")) as framer:
         found = run_script(
             "browser/family_flow.mjs", {**config, "base": base, "framer": framer + "/"}, workdir
@@ -105,12 +106,24 @@ def test_one_date_is_added_to_a_calendar(results):
     assert steps["outlook"].startswith("https://outlook.live.com/calendar/0/deeplink/compose?")
 
 
+def test_a_moved_date_and_a_closed_day_read_right_on_a_phone(results):
+    steps = results["steps"]
+    moved, closed = steps["moved_text"], steps["closed_text"]
+    assert "Spostato da " in moved and "17:00" in moved and "Aggiungi a Google Calendar" in moved
+    assert "Chiuso – Vacanze di Natale" in closed
+    assert "Aggiungi a Google Calendar" not in closed and "Aggiungi a Outlook" not in closed
+    assert steps["closed_status"] == 200
+    month = steps["month_text"]
+    assert "Vacanze di Natale" in month and "Spostato" in month
+    assert steps["widest"] <= 390  # nothing wider than the phone on these pages
+
+
 def test_the_embedded_page_loads_inside_another_site(results):
     assert results["steps"]["embedded_title"] == "Crema"
 
 
 def test_no_serious_accessibility_violations_at_390_and_1280(results):
-    assert len(results["axe"]) == 16
+    assert len(results["axe"]) == 22
     assert {name: found for name, found in results["axe"].items() if found} == {}
 
 

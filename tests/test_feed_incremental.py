@@ -91,9 +91,9 @@ def examined(monkeypatch) -> list[str]:
     seen = []
     real = feed_build.feed_event
 
-    def spy(activity, url):
+    def spy(activity, url, time_of_day=None):
         seen.append(activity.uid)
-        return real(activity, url)
+        return real(activity, url, time_of_day)
 
     monkeypatch.setattr(feed_build, "feed_event", spy)
     return seen
@@ -114,7 +114,7 @@ def test_after_each_change_the_feed_equals_one_built_from_scratch(district, comp
     examined.clear()
     centers.add_closure(weekly.center, TODAY + timedelta(days=14), TODAY + timedelta(days=21), "Ponte")
     db.session.commit()
-    assert b"EXDATE" in compare()
+    assert "CHIUSO – Ponte".encode() in compare()
     assert sorted(examined) == sorted([weekly.uid, district["ending"].uid])  # the center's activities
 
     next_dates = [o.original_on for o in expand(monthly.schedule(), TODAY, TODAY + timedelta(days=120))]

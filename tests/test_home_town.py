@@ -87,3 +87,23 @@ def test_the_home_makes_a_fixed_number_of_queries(browser, two_towns):
     with count_queries() as many:
         assert "Oggi a Offanengo" in text(browser.get("/"))
     assert few and len(many) == len(few), many
+
+
+def test_the_home_shows_a_moved_dates_planned_day_and_a_closed_day(browser, app):
+    from datetime import datetime
+
+    from app.civic_centers import services as centers
+
+    today = today_in_rome()
+    center = factories.center()
+    weekly = factories.activity(center, title="Doposcuola", start_on=today, weekdays=str(today.weekday()),
+                                until_on=today + timedelta(weeks=3))  # fmt: skip
+    daily = factories.activity(center, title="Coro", start_on=today + timedelta(days=1), freq="none")
+    moved_to = datetime.combine(today + timedelta(days=2), time(17))
+    centers.move_occurrence(weekly, today, moved_to, moved_to + timedelta(hours=1), "Palestra occupata")
+    centers.add_closure(center, today + timedelta(days=1), today + timedelta(days=1), "Disinfestazione")
+    db.session.commit()
+    page = text(browser.get("/?comune=crema"))
+    assert "Spostato a" in page and "Palestra occupata" in page  # today: where it went
+    assert "Spostato da" in page  # two days on: where it came from
+    assert "Chiuso – Disinfestazione" in page and daily.title not in page

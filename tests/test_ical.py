@@ -1,11 +1,12 @@
 """iCalendar feeds, checked by parsing them back with independent code."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 import recurring_ical_events
 from icalendar import Calendar
 
-from app.calendar.ical import CANCELLED_PREFIX, FeedEvent, build_feed
+from app.calendar.ical import CANCELLED_PREFIX, CLOSED_PREFIX, FeedEvent, build_feed
 from app.calendar.occurrences import Change, Recurrence, Schedule
 
 TUESDAYS = Recurrence(freq="weekly", weekdays=(1,), until=date(2026, 5, 31))
@@ -84,13 +85,42 @@ def test_moved_occurrence_appears_once_at_its_new_time():
     assert found[0]["DTSTART"].dt.replace(tzinfo=None) == datetime(2026, 3, 19, 17)
 
 
-def test_closures_become_exdates():
+def test_a_closed_day_is_a_cancelled_override_that_says_why():
     schedule = Schedule(
-        date(2026, 2, 3), time(16, 30), time(18), TUESDAYS, skipped=frozenset({date(2026, 4, 7)})
-    )
+        date(2026, 2, 3), time(16, 30), time(18), TUESDAYS, skipped=frozenset({date(2026, 4, 7)}),
+        closed_reasons={date(2026, 4, 7): "Vacanze di Pasqua"},
+    )  # fmt: skip
     data = build_feed("x", [event(schedule)], TODAY)
-    assert "EXDATE;TZID=Europe/Rome:20260407T163000" in data.decode()
-    assert occurrences(data, date(2026, 4, 6), date(2026, 4, 8)) == []
+    assert "EXDATE" not in data.decode()
+    (day,) = occurrences(data, date(2026, 4, 6), date(2026, 4, 8))
+    assert str(day["STATUS"]) == "CANCELLED"
+    assert str(day["SUMMARY"]) == CLOSED_PREFIX + "Vacanze di Pasqua (Doposcuola)"
+    assert str(day["DESCRIPTION"]).startswith("Chiuso: Vacanze di Pasqua")
+
+
+def test_a_moved_date_says_from_which_day_and_why():
+    moved = Change(new_start=datetime(2026, 3, 19, 17), new_end=datetime(2026, 3, 19, 18, 30), reason="Gita")
+    schedule = Schedule(
+        date(2026, 2, 3), time(16, 30), time(18), TUESDAYS, changes={date(2026, 3, 17): moved}
+    )
+    (found,) = occurrences(build_feed("x", [event(schedule)], TODAY), date(2026, 3, 16), date(2026, 3, 22))
+    assert str(found["DESCRIPTION"]).startswith("Spostato da martedì 17 marzo 2026. Gita")
+    assert str(found["STATUS"]) == "CONFIRMED"
+
+
+def test_a_closure_on_the_planned_day_of_a_moved_date_keeps_it_and_one_on_its_new_day_closes_it():
+    moved = Change(new_start=datetime(2026, 3, 19, 17), new_end=datetime(2026, 3, 19, 18))
+    closed_first = Schedule(
+        date(2026, 2, 3), time(16, 30), time(18), TUESDAYS, changes={date(2026, 3, 17): moved},
+        skipped=frozenset({date(2026, 3, 17)}), closed_reasons={date(2026, 3, 17): "Elezioni"},
+    )  # fmt: skip
+    (kept,) = occurrences(build_feed("x", [event(closed_first)], TODAY), date(2026, 3, 16), date(2026, 3, 22))
+    assert str(kept["STATUS"]) == "CONFIRMED" and kept["DTSTART"].dt.day == 19
+    closed_new = replace(closed_first, skipped=frozenset({date(2026, 3, 19)}),
+                         closed_reasons={date(2026, 3, 19): "Elezioni"})  # fmt: skip
+    (shut,) = occurrences(build_feed("x", [event(closed_new)], TODAY), date(2026, 3, 16), date(2026, 3, 22))
+    assert str(shut["STATUS"]) == "CANCELLED" and str(shut["SUMMARY"]).startswith("CHIUSO – Elezioni")
+    assert "Spostato da martedì 17 marzo 2026." in str(shut["DESCRIPTION"])
 
 
 def test_cancelled_activity():

@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import subprocess
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
@@ -77,3 +78,32 @@ def test_a_typed_backslash_n_stays_literal_in_ical_js():
     )  # fmt: skip
     (found,) = expand(build_feed("Legami", [item], date(2026, 11, 1)), date(2026, 11, 1), date(2026, 11, 30))
     assert found["summary"] == title
+
+
+def test_a_closed_day_and_a_moved_date_explain_themselves_in_ical_js():
+    """Monday 22 March 2027 moved to Thursday 1 April (closed: Easter), Monday 29 March closed too."""
+    moved = Change(new_start=datetime(2027, 3, 25, 18), new_end=datetime(2027, 3, 25, 19), reason="Gita")
+    item = weekly(0, {date(2027, 3, 22): moved})
+    closed = {date(2027, 3, 29): "Vacanze di Pasqua"}
+    schedule = replace(item.schedule, skipped=frozenset(closed), closed_reasons=closed)
+    found = expand(build_feed("Legami", [replace(item, schedule=schedule)], date(2026, 11, 1)),
+                   date(2027, 3, 20), date(2027, 4, 3))  # fmt: skip
+    by_day = {rome(f).date(): f for f in found}
+    assert set(by_day) == {date(2027, 3, 25), date(2027, 3, 29)}
+    assert by_day[date(2027, 3, 25)]["status"] == "CONFIRMED" and rome(by_day[date(2027, 3, 25)]).hour == 18
+    assert by_day[date(2027, 3, 25)]["description"].startswith("Spostato da lunedì 22 marzo 2027. Gita")
+    assert by_day[date(2027, 3, 29)]["status"] == "CANCELLED"
+    assert by_day[date(2027, 3, 29)]["summary"] == "CHIUSO – Vacanze di Pasqua (Coro)"
+
+
+def test_a_feed_filtered_by_time_of_day_keeps_each_date_by_its_own_start_in_ical_js():
+    """An 18:00 series: the afternoon feed has only the date moved to 15:00, the evening feed the rest."""
+    moved = Change(new_start=datetime(2027, 3, 23, 15), new_end=datetime(2027, 3, 23, 16))
+    item = weekly(0, {date(2027, 3, 22): moved})
+    afternoon = replace(item, starts_within=(time(12), time(18)))
+    evening = replace(item, starts_within=(time(18), None))
+    first, last = date(2027, 3, 15), date(2027, 3, 31)
+    found = expand(build_feed("Legami", [afternoon], date(2026, 11, 1)), first, last)
+    assert [rome(f).replace(tzinfo=None) for f in found] == [datetime(2027, 3, 23, 15)]
+    found = expand(build_feed("Legami", [evening], date(2026, 11, 1)), first, last)
+    assert sorted(rome(f).date() for f in found) == [date(2027, 3, 15), date(2027, 3, 29)]

@@ -542,3 +542,19 @@ def test_raising_the_capacity_gives_the_new_places_to_the_waiting_list(browser, 
     assert response.status_code == 302
     db.session.expire_all()
     assert statuses(lab) == ["confirmed", "confirmed", "confirmed", "waiting"]
+
+
+def test_a_lab_for_children_says_for_which_ages(browser, maker):
+    crema = factories.town("Crema")
+    db.session.commit()
+    browser.login(maker)
+    data = {"title": "Compiti insieme", "theme": "gas", "town_id": crema.id, "zone_id": "0", "center_id": "0",
+            "capacity": "15", "is_free": "y", "status": "open", "is_for_children": "y"}  # fmt: skip
+    response = browser.post("/gestione/laboratori/nuovo", data)
+    assert "Per un laboratorio per bambini indica le età (almeno una delle due)." in text(response)
+    assert db.session.scalar(select(func.count(Lab.id))) == 0
+    assert (
+        browser.post("/gestione/laboratori/nuovo", data | {"age_min": "6", "age_max": "10"}).status_code
+        == 302
+    )
+    assert db.session.scalar(select(Lab.age_min)) == 6

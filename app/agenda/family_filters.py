@@ -13,6 +13,7 @@ from app.civic_centers.models import Audience
 # Time of day of the start: "pomeriggio" from 12 to 18, "sera" from 18 on.
 TIME_SLOTS = {"pomeriggio": (time(12), time(18)), "sera": (time(18), None)}
 MAX_AGE = 99
+ADULT_AGE = 18
 
 
 def audiences_for(age: int) -> set[str]:
@@ -20,7 +21,7 @@ def audiences_for(age: int) -> set[str]:
     found = {Audience.EVERYONE.value}
     if age <= 10:
         found.add(Audience.CHILDREN.value)
-    elif age <= 17:
+    elif age < ADULT_AGE:
         found.add(Audience.TEENAGERS.value)
     else:
         found.add(Audience.ADULTS.value)
@@ -30,12 +31,16 @@ def audiences_for(age: int) -> set[str]:
 
 
 def age_clause(age: int, age_min, age_max, audience=None):
-    """The age range fits; without a range, the audience decides (labs without one fit everyone)."""
+    """The age range fits; without a range the audience decides, and a series with no audience
+    (a lab: its form asks for the ages when it is for children) is offered to adults only."""
     has_range = or_(age_min.is_not(None), age_max.is_not(None))
     fits = and_(or_(age_min.is_(None), age_min <= age), or_(age_max.is_(None), age_max >= age))
+    adults_only = true() if age >= ADULT_AGE else false()
     if audience is None:
-        return or_(~has_range, fits)
-    return or_(and_(has_range, fits), and_(~has_range, audience.in_(audiences_for(age))))
+        without_range = adults_only
+    else:
+        without_range = or_(audience.in_(sorted(audiences_for(age))), and_(audience.is_(None), adults_only))
+    return or_(and_(has_range, fits), and_(~has_range, without_range))
 
 
 def time_clause(slot: str, start_time):
@@ -46,8 +51,14 @@ def time_clause(slot: str, start_time):
     return and_(start_time >= first, start_time < last) if last else start_time >= first
 
 
-def conditions(filters, *, age_min, age_max, is_free, needs_registration, start_time, audience=None) -> list:
-    """Every family filter set in `filters`, over the given columns (needs_registration may be a constant)."""
+def conditions(
+    filters, *, age_min, age_max, is_free, needs_registration, start_time, audience=None, moved=None
+) -> list:
+    """Every family filter set in `filters`, over the given columns (needs_registration may be a constant).
+
+    moved: a condition true for a series with a date moved elsewhere; with a time
+    of day, such a series is kept, and its feed judges each date by its own start.
+    """
     found = []
     if filters.age is not None:
         found.append(age_clause(filters.age, age_min, age_max, audience))
@@ -56,5 +67,6 @@ def conditions(filters, *, age_min, age_max, is_free, needs_registration, start_
     if filters.no_registration:
         found.append(false() if needs_registration is True else needs_registration.is_(False))
     if filters.time_of_day:
-        found.append(time_clause(filters.time_of_day, start_time))
+        in_slot = time_clause(filters.time_of_day, start_time)
+        found.append(in_slot if moved is None else or_(in_slot, moved))
     return found

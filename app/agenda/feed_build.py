@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, text
+from sqlalchemy import literal, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -60,10 +60,11 @@ def build_feed(
     first, last = horizon(today)
     bodies: list[bytes | None] = []
     stale_activities = _reuse(_activity_rows(filters), bodies, today, url_for_activity)
+    slot = filters.time_of_day
     sessions = _session_rows(filters, first, last)
     stale_sessions = _reuse(sessions, bodies, today, lambda slug, _id: url_for_lab(slug))
     fresh = [
-        _rebuilt(stale, feed_event(activity, stale.url), bodies, today)
+        _rebuilt(stale, feed_event(activity, stale.url, slot), bodies, today, _key(slot))
         for stale, activity in _load(Activity, stale_activities, _activity_options())
     ]
     fresh += [
@@ -77,12 +78,18 @@ def build_feed(
     return built
 
 
+def _key(slot: str | None):
+    """The stored fragment's key: a feed filtered by time of day keeps its own (its moved dates differ)."""
+    return (lambda uid: f"{slot}:{uid}") if slot else (lambda uid: uid)
+
+
 def _activity_rows(filters: Filters) -> list:
     """Every activity the feed lists, in the feed's order, with its stored fragment (one query)."""
+    key = Activity.uid if not filters.time_of_day else literal(f"{filters.time_of_day}:") + Activity.uid
     query = (
         select(Activity.id, Activity.uid, Activity.sequence, Activity.updated_at, CivicCenter.slug, *FRAGMENT)
         .join(Activity.center)
-        .outerjoin(EventFragment, EventFragment.uid == Activity.uid)
+        .outerjoin(EventFragment, EventFragment.uid == key)
         .order_by(Activity.id)
     )
     return db.session.execute(filters.apply(query)).all()
@@ -143,13 +150,13 @@ def _load(model, stale: list[_Stale], options) -> list[tuple[_Stale, object]]:
     return [(s, found[s.id]) for s in stale if s.id in found]
 
 
-def _rebuilt(stale: _Stale, event, bodies: list, today: date) -> dict:
+def _rebuilt(stale: _Stale, event, bodies: list, today: date, key=_key(None)) -> dict:
     """Serialise one series (when the feed shows it today) and say for which days that holds."""
     shown, horizon_from, horizon_to = horizon_window(event, today)
     body = (stale.body or event_fragment(event)) if shown else b""
     bodies[stale.index] = body
     return {
-        "uid": event.uid, "version": stale.version, "body": body,
+        "uid": key(event.uid), "version": stale.version, "body": body,
         "horizon_from": horizon_from, "horizon_to": horizon_to,
     }  # fmt: skip
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from flask import request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, bindparam, func, or_, select, union_all
+from sqlalchemy import Select, bindparam, func, or_, select, union_all
 
 from app.agenda import changes, services
 from app.agenda import family_filters as family
@@ -56,14 +56,7 @@ def family_conditions(filters) -> list:
     """A child's age, free only, no sign-up, time of day, over the rows' own columns."""
     found = []
     if filters.age is not None:
-        has_range = or_(Row.age_min.is_not(None), Row.age_max.is_not(None))
-        fits = and_(
-            or_(Row.age_min.is_(None), Row.age_min <= filters.age),
-            or_(Row.age_max.is_(None), Row.age_max >= filters.age),
-        )
-        # Without a range the audience decides; a lab (no audience) without one fits everyone.
-        by_audience = or_(Row.audience.is_(None), Row.audience.in_(sorted(family.audiences_for(filters.age))))
-        found.append(or_(and_(has_range, fits), and_(~has_range, by_audience)))
+        found.append(family.age_clause(filters.age, Row.age_min, Row.age_max, Row.audience))
     if filters.free_only:
         found.append(Row.is_free.is_(True))
     if filters.no_registration:
@@ -199,11 +192,19 @@ def one_day(filters: services.Filters, day: date, number: int, size: int) -> Pag
 
 
 def upcoming(
-    filters: services.Filters, first: date, last: date, limit: int, other_than_town: int | None = None
-):
-    """The next `limit` occurrences between two dates, in time order."""
-    query = shown(filters, first, last)
+    filters: services.Filters, first: date, last: date, limit: int, other_than_town: int | None = None,
+    with_changes: bool = False,
+):  # fmt: skip
+    """The next `limit` occurrences between two dates, in time order.
+
+    with_changes: also the planned days of moved dates ("Spostato a …") and the
+    centers' closed days, as the calendar shows them (two more small queries).
+    """
+    query = shown(filters, first, last, LISTED if with_changes else Status.SHOWN)
     if other_than_town:
         query = query.where(Row.town_id != other_than_town)
     make = _Rows()
-    return [make.entry(row) for row in db.session.execute(query.order_by(*ORDER).limit(limit))]
+    found = [make.entry(row) for row in db.session.execute(query.order_by(*ORDER).limit(limit))]
+    if with_changes:
+        found = changes.with_changes(filters, first, last, found, conditions)[:limit]
+    return found

@@ -12,7 +12,7 @@ from app.agenda import family_filters as family
 from app.agenda.models import FeedCache
 from app.calendar.ical import FeedEvent
 from app.calendar.occurrences import Occurrence, expand
-from app.civic_centers.models import Activity, ActivityStatus, Audience, CivicCenter
+from app.civic_centers.models import Activity, ActivityStatus, Audience, CivicCenter, OccurrenceChange
 from app.labs.models import Lab, LabSession, LabStatus
 from app.platform.extensions import db
 from app.towns.models import Town
@@ -72,7 +72,7 @@ class Filters:
         for condition in family.conditions(
             self, age_min=Activity.age_min, age_max=Activity.age_max, is_free=Activity.is_free,
             needs_registration=Activity.registration_required, start_time=Activity.start_time,
-            audience=Activity.audience,
+            audience=Activity.audience, moved=Activity.changes.any(OccurrenceChange.new_start.is_not(None)),
         ):  # fmt: skip
             query = query.where(condition)
         return query
@@ -187,7 +187,8 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def feed_event(activity: Activity, url: str) -> FeedEvent:
+def feed_event(activity: Activity, url: str, time_of_day: str | None = None) -> FeedEvent:
+    """The series as a feed shows it; with a time of day, only the dates starting then (as the pages)."""
     center = activity.center
     categories = (activity.audience_label, activity.category_label)
     description = activity.description
@@ -204,6 +205,7 @@ def feed_event(activity: Activity, url: str) -> FeedEvent:
         url=url,
         categories=categories,
         is_cancelled=activity.is_cancelled,
+        starts_within=family.TIME_SLOTS.get(time_of_day) if time_of_day else None,
     )
 
 

@@ -11,7 +11,7 @@ view ever writes here. The table reaches from the series' first date (at most
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from itertools import chain
 
 from flask import current_app
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.agenda.feed_memory import forget_heads
 from app.agenda.models import CalendarOccurrence, OccurrenceHorizon
 from app.agenda.models import OccurrenceStatus as Status
+from app.calendar.occurrences import dated
 from app.civic_centers.models import Activity, CivicCenter, Closure, OccurrenceChange
 from app.common.timeutil import today_in_rome
 from app.labs.models import Lab, LabSession
@@ -43,31 +44,15 @@ def _path(endpoint: str, **values) -> str:
     return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
-def _starts(activity: Activity, first: date, last: date) -> list[datetime]:
-    """Naive local starts of the unchanged series between two dates (inclusive)."""
-    schedule_start = datetime.combine(activity.start_on, activity.start_time)
-    lower, upper = datetime.combine(first, time()), datetime.combine(last, time(23, 59, 59))
-    rule = activity.recurrence.rule(schedule_start)
-    if rule is None:
-        return [schedule_start] if lower <= schedule_start <= upper else []
-    return rule.between(lower, upper, inc=True)
-
-
 def activity_rows(activity: Activity, first: date, last: date) -> list[dict]:
-    """Every occurrence whose rule date falls between two dates, with its status.
+    """Every occurrence whose planned date falls between two dates, with its status.
 
-    Follows the feed (`calendar.ical`): a closure removes the date, a change
-    applies only to a date the rule really has, a cancelled activity shows
-    every date cancelled with its reason.
+    The one rule (`calendar.occurrences.dated`, which the feeds read too): a
+    closure hides a date on the day it really happens; a moved date leaves a
+    "moved-from" row on its planned day; a cancelled activity shows every
+    date cancelled with its reason.
     """
     center = activity.center
-    skipped = center.closed_dates()
-    # The closure's reason goes on the row: the pages show "Chiuso – Vacanze di Natale".
-    closed_because = {day: c.reason for c in center.closures for day in c.days()}
-    changes = {c.original_on: c for c in activity.changes}
-    duration = datetime.combine(activity.start_on, activity.end_time) - datetime.combine(
-        activity.start_on, activity.start_time
-    )
     base = {
         "activity_id": activity.id, "session_id": None, "lab_id": None, "center_id": center.id,
         "town_id": center.town_id, "audience": activity.audience, "category": activity.category,
@@ -75,38 +60,20 @@ def activity_rows(activity: Activity, first: date, last: date) -> list[dict]:
         "is_free": activity.is_free, "registration_required": activity.registration_required, "title": activity.title, "place": f"{center.name}, {center.town.name}",
         "path": _path("civic_centers.activity_detail", slug=center.slug, activity_id=activity.id),
     }  # fmt: skip
+    schedule = activity.schedule()
     whole_reason = activity.cancel_reason if activity.is_cancelled else ""
     rows = []
-    for start in _starts(activity, first, last):
-        day = start.date()
-        change = changes.get(day)
-        reason = change.reason if change else ""
-        if day in skipped:
-            status, reason = Status.CLOSED, closed_because.get(day, "")
-        elif change is not None and change.new_start:
-            status = Status.MOVED_FROM
-        elif activity.is_cancelled or (change is not None and change.is_cancelled):
+    for found in dated(schedule, first, last):
+        status, reason = found.kind, found.reason
+        if activity.is_cancelled and status in Status.HELD:
             status, reason = Status.CANCELLED, reason or whole_reason
-        else:
-            status = Status.REGULAR
-        rows.append(base | _when(day, start, start + duration, status, False, reason))
-        if status == Status.MOVED_FROM:
-            new_end = change.new_end or change.new_start + duration
-            cancelled = activity.is_cancelled or change.is_cancelled
-            moved = Status.CANCELLED if cancelled else Status.MOVED_TO
-            rows.append(base | _when(day, change.new_start, new_end, moved, True, reason or whole_reason))
-    # A moved date kept after the rule changed (its planned day is no date of the
-    # rule any more) is an event of its own, in the feeds as here.
-    rule_days = (
-        {start.date() for start in _starts(activity, min(changes), max(changes))} if changes else set()
-    )
-    for day, change in changes.items():
-        kept = change.new_start and not change.is_cancelled and day not in rule_days and day not in skipped
-        if kept and first <= day <= last:
-            new_end = change.new_end or change.new_start + duration
-            status = Status.CANCELLED if activity.is_cancelled else Status.MOVED_TO
-            reason = change.reason or whole_reason
-            rows.append(base | _when(day, change.new_start, new_end, status, True, reason))
+        elif status == Status.CANCELLED:
+            reason = reason or whole_reason
+        if found.is_moved and found.planned is not None:
+            planned_end = found.planned + schedule.duration
+            rows.append(base | _when(found.original_on, found.planned, planned_end, Status.MOVED_FROM, False,
+                                     found.change_reason))  # fmt: skip
+        rows.append(base | _when(found.original_on, found.start, found.end, status, found.is_moved, reason))
     return rows
 
 

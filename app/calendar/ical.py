@@ -1,23 +1,33 @@
 """iCalendar (RFC 5545) feeds: plain data in, bytes out.
 
-One VEVENT per activity or session series with its RRULE; closures become
-EXDATEs; a cancelled or moved occurrence becomes an override with the same
-UID and a RECURRENCE-ID. Cancelled events carry STATUS:CANCELLED and, for the
-calendar apps that ignore it, a title that starts with "ANNULLATO – ".
+One VEVENT per activity or session series with its RRULE; a cancelled,
+moved or closed date (`occurrences.dated`, the rule the pages follow too)
+becomes an override with the same UID and a RECURRENCE-ID. Cancelled and
+closed dates carry STATUS:CANCELLED and, for the calendar apps that ignore it,
+a title that starts with "ANNULLATO – " or "CHIUSO – <reason>"; a moved date
+says "Spostato da <day>." in its description. A feed filtered by time of day
+(`FeedEvent.starts_within`) judges each date by its own start, as the pages do.
 """
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vText
 
-from app.calendar.occurrences import Schedule, original_starts, touches
+from app.calendar.occurrences import Dated, Kind, Schedule, dated, touches
 from app.common.timeutil import ROME
 
 PRODID = "-//Legami//Welfare di comunita//IT"
 CANCELLED_PREFIX = "ANNULLATO – "
+CLOSED_PREFIX = "CHIUSO – "
+# Feeds are written in Italian whatever the request's language: one cached fragment for everyone.
+DAY_NAMES = ("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica")
+MONTH_NAMES = (
+    "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno",
+    "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre",
+)  # fmt: skip
 REFRESH = timedelta(hours=6)
 # What a feed covers: three months back, one year ahead.
 HORIZON_BACK = timedelta(days=92)
@@ -37,6 +47,14 @@ class FeedEvent:
     url: str = ""
     categories: tuple[str, ...] = ()
     is_cancelled: bool = False
+    # Only dates starting from the first time (inclusive) to the second (exclusive, None: midnight).
+    starts_within: tuple[time, time | None] | None = None
+
+    def shows(self, start: datetime) -> bool:
+        if self.starts_within is None:
+            return True
+        lowest, highest = self.starts_within
+        return start.time() >= lowest and (highest is None or start.time() < highest)
 
 
 class LiteralText(vText):
@@ -88,11 +106,15 @@ def _local(moment: datetime) -> datetime:
     return moment.replace(tzinfo=ROME) if moment.tzinfo is None else moment.astimezone(ROME)
 
 
-def _title(title: str, cancelled: bool) -> str:
-    return CANCELLED_PREFIX + title if cancelled else title
+def italian_day(day: date) -> str:
+    """'martedì 15 dicembre 2026'."""
+    return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
-def _base(item: FeedEvent, start: datetime, end: datetime, cancelled: bool, reason: str = "") -> Event:
+def _base(
+    item: FeedEvent, start: datetime, end: datetime, cancelled: bool, reason: str = "",
+    closed: bool = False, moved_from: date | None = None,
+) -> Event:  # fmt: skip
     event = Event()
     event.add("uid", item.uid)
     event.add("dtstamp", item.stamp)
@@ -100,10 +122,19 @@ def _base(item: FeedEvent, start: datetime, end: datetime, cancelled: bool, reas
     event.add("sequence", item.sequence)
     event.add("dtstart", _local(start))
     event.add("dtend", _local(end))
-    event.add("summary", LiteralText(_title(item.title, cancelled)))
-    description = item.description
-    if cancelled and reason:
-        description = f"Annullato: {reason}\n\n{description}".strip()
+    if closed:
+        title = f"{CLOSED_PREFIX}{reason} ({item.title})" if reason else CLOSED_PREFIX + item.title
+    else:
+        title = CANCELLED_PREFIX + item.title if cancelled else item.title
+    event.add("summary", LiteralText(title))
+    notes = []
+    if moved_from is not None:
+        notes.append(f"Spostato da {italian_day(moved_from)}." + ("" if cancelled else f" {reason}".rstrip()))
+    if closed:
+        notes.append(f"Chiuso: {reason}" if reason else "Chiuso")
+    elif cancelled and reason:
+        notes.append(f"Annullato: {reason}")
+    description = "\n\n".join([*notes, item.description]).strip()
     if description:
         event.add("description", LiteralText(description))
     if item.location:
@@ -112,9 +143,19 @@ def _base(item: FeedEvent, start: datetime, end: datetime, cancelled: bool, reas
         event.add("url", item.url)
     if item.categories:
         event.add("categories", list(item.categories))
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("status", "CANCELLED" if cancelled or closed else "CONFIRMED")
     event.add("transp", "OPAQUE")
     return event
+
+
+def _dated_event(item: FeedEvent, found: Dated) -> Event:
+    """One date as the pages show it: held, moved (and from which day), cancelled or closed."""
+    closed = found.kind == Kind.CLOSED
+    cancelled = item.is_cancelled or found.kind == Kind.CANCELLED
+    return _base(
+        item, found.start, found.end, cancelled, found.reason, closed,
+        found.original_on if found.is_moved else None,
+    )  # fmt: skip
 
 
 def in_horizon(item: FeedEvent, first: date, last: date) -> bool:
@@ -174,46 +215,40 @@ def _dates_around(schedule: Schedule, first: date, last: date) -> tuple:
 def _components(item: FeedEvent) -> list[Event]:
     """The master event and its overrides (one VEVENT for a single event)."""
     schedule = item.schedule
-    duration = schedule.duration
     recurrence = schedule.recurrence
     if not recurrence.is_recurring:
         # A single event: its change, if any, applies to the event itself.
-        change = schedule.changes.get(schedule.start_on)
-        start = change.new_start if change and change.new_start else schedule.first_start
-        end = (change.new_end if change and change.new_end else None) or start + duration
-        cancelled = (
-            item.is_cancelled or bool(change and change.is_cancelled) or schedule.start_on in schedule.skipped
-        )
-        return [_base(item, start, end, cancelled, change.reason if change else "")]
+        found = dated(schedule, schedule.start_on, schedule.start_on)
+        return [_dated_event(item, found[0])] if found and item.shows(found[0].start) else []
 
-    master = _base(item, schedule.first_start, schedule.first_start + duration, item.is_cancelled)
-    master.add("rrule", recurrence.ical())
-    # Closures and changes are few: one pass over the series finds which of
-    # their dates are real occurrences.
+    # Closures and changes are few: one pass over the series finds which of their dates are real occurrences.
     special = schedule.skipped | set(schedule.changes)
-    starts = {s.date(): s for s in original_starts(schedule, min(special), max(special))} if special else {}
-    exdates = [_local(starts[d]) for d in sorted(schedule.skipped) if d in starts]
+    found = dated(schedule, min(special), max(special)) if special else []
+    components, exdates = [], []
+    with_master = item.shows(schedule.first_start)
+    for one in found:
+        if one.kind == Kind.REGULAR and not one.is_moved:
+            continue
+        if one.planned is None or not with_master:
+            # A moved date kept after the rule changed (no occurrence of the rule is left to
+            # override), or a date moved into a filtered feed's hours: an event of its own.
+            if item.shows(one.start) and one.is_moved:
+                extra = replace(item, uid=f"{one.original_on:%Y%m%d}-{item.uid}")
+                components.append(_dated_event(extra, one))
+            continue
+        if not item.shows(one.start):
+            exdates.append(_local(one.planned))  # moved out of a filtered feed's hours
+            continue
+        override = _dated_event(item, one)
+        override.add("recurrence-id", _local(one.planned))
+        components.append(override)
+    if not with_master:
+        return components
+    master = _base(item, schedule.first_start, schedule.first_start + schedule.duration, item.is_cancelled)
+    master.add("rrule", recurrence.ical())
     if exdates:
         master.add("exdate", exdates)
-    components = [master]
-    for day, change in sorted(schedule.changes.items()):
-        original = starts.get(day)
-        if day in schedule.skipped:
-            continue
-        if original is None:
-            # A moved date kept after the rule changed: no occurrence of the rule
-            # is left to override, so it stands as an event of its own (as on the web).
-            if change.new_start and not change.is_cancelled:
-                extra = replace(item, uid=f"{day:%Y%m%d}-{item.uid}")
-                end = change.new_end or change.new_start + duration
-                components.append(_base(extra, change.new_start, end, item.is_cancelled, change.reason))
-            continue
-        start = change.new_start or original
-        end = change.new_end or start + duration
-        override = _base(item, start, end, item.is_cancelled or change.is_cancelled, change.reason)
-        override.add("recurrence-id", _local(original))
-        components.append(override)
-    return components
+    return [master, *components]
 
 
 def event_fragment(item: FeedEvent) -> bytes:

@@ -103,8 +103,9 @@ class Schedule:
     start_time: time
     end_time: time
     recurrence: Recurrence = Recurrence()
-    skipped: frozenset[date] = frozenset()  # closures: these dates do not happen
+    skipped: frozenset[date] = frozenset()  # closures: nothing happens on these days
     changes: Mapping[date, Change] = field(default_factory=dict)
+    closed_reasons: Mapping[date, str] = field(default_factory=dict)  # a closed day's reason, if any
 
     @property
     def first_start(self) -> datetime:
@@ -123,6 +124,44 @@ class Occurrence:
     is_cancelled: bool = False
     is_moved: bool = False
     reason: str = ""
+    is_closed: bool = False  # the center is closed on the day it would happen (is_cancelled too)
+
+
+class Kind:
+    """What happens to one planned date (the stored rows' statuses are the same words)."""
+
+    REGULAR = "regular"
+    CANCELLED = "cancelled"
+    MOVED_FROM = "moved-from"  # the planned day of a date moved elsewhere
+    MOVED_TO = "moved-to"
+    CLOSED = "closed"  # it would happen on a day the center is closed
+
+
+@dataclass(frozen=True)
+class Dated:
+    """One planned date of a series and where it really ends up: the one rule for closures and moves.
+
+    A closure hides a date on the day it actually happens: an unchanged date
+    on its planned day, a moved date on its new day (a closure on the planned
+    day of a moved date changes nothing). `planned` is None for a moved date
+    kept after the rule changed (its planned day is no date of the rule any more).
+    """
+
+    original_on: date
+    planned: datetime | None  # naive local
+    start: datetime  # naive local, where it happens
+    end: datetime
+    kind: str
+    reason: str = ""
+    change_reason: str = ""  # the manager's reason for a move or a cancellation
+    is_moved: bool = False
+
+    def occurrence(self) -> Occurrence:
+        hidden = self.kind in (Kind.CANCELLED, Kind.CLOSED)
+        return Occurrence(
+            original_on=self.original_on, start=self.start.replace(tzinfo=ROME), end=self.end.replace(tzinfo=ROME),
+            is_cancelled=hidden, is_moved=self.is_moved, reason=self.reason, is_closed=self.kind == Kind.CLOSED,
+        )  # fmt: skip
 
 
 def original_starts(schedule: Schedule, first: date, last: date) -> list[datetime]:
@@ -156,36 +195,63 @@ def touches(schedule: Schedule, first: date, last: date) -> bool:
     return found is not None and found.date() <= last
 
 
-def expand(schedule: Schedule, first: date, last: date) -> list[Occurrence]:
-    """Occurrences between two dates (inclusive), in Rome time, closures skipped.
+def _closed(schedule: Schedule, day: date) -> bool:
+    return day in schedule.skipped
+
+
+def _judged(schedule: Schedule, day: date, planned: datetime | None, change: Change | None) -> Dated:
+    duration = schedule.duration
+    if change is not None and change.new_start:
+        start, end = change.new_start, change.new_end or change.new_start + duration
+    else:
+        start, end = planned, planned + duration
+    change_reason = change.reason if change else ""
+    if _closed(schedule, start.date()):
+        kind, reason = Kind.CLOSED, schedule.closed_reasons.get(start.date(), "")
+    elif change is not None and change.is_cancelled:
+        kind, reason = Kind.CANCELLED, change_reason
+    else:
+        kind = Kind.MOVED_TO if change is not None and change.new_start else Kind.REGULAR
+        reason = change_reason
+    moved = bool(change is not None and change.new_start)
+    return Dated(day, planned, start, end, kind, reason, change_reason, moved)
+
+
+def dated(schedule: Schedule, first: date, last: date) -> list[Dated]:
+    """Every planned date between two dates (inclusive), judged where it really happens.
+
+    The one place that says what a closure, a cancellation and a move do to a
+    date: the stored rows, the pages and the feeds all read it.
+    """
+    found = [
+        _judged(schedule, start.date(), start, schedule.changes.get(start.date()))
+        for start in original_starts(schedule, first, last)
+    ]
+    planned_days = {d.original_on for d in found}
+    for day, change in schedule.changes.items():
+        # A moved date kept after the rule changed: its planned day is no date of the rule any more.
+        if first <= day <= last and day not in planned_days and change.new_start and not change.is_cancelled:
+            found.append(_judged(schedule, day, None, change))
+    found.sort(key=lambda d: d.original_on)
+    return found
+
+
+def expand(schedule: Schedule, first: date, last: date, with_closed: bool = False) -> list[Occurrence]:
+    """Occurrences that happen between two dates (inclusive), in Rome time.
 
     Cancelled occurrences are kept, marked, so pages can show them as such;
-    a moved occurrence appears once, at its new time.
+    a moved occurrence appears once, at its new time; dates on a closed day
+    are left out (with_closed: kept, marked cancelled and closed).
     """
     last = min(last, first + timedelta(days=MAX_WINDOW_DAYS))
-    duration = schedule.duration
-    result = []
-    for start in original_starts(schedule, first, last):
-        day = start.date()
-        if day in schedule.skipped:
-            continue
-        change = schedule.changes.get(day)
-        if change and change.new_start:
-            continue  # listed below, at its new time
-        result.append(
-            Occurrence(
-                original_on=day, start=start.replace(tzinfo=ROME), end=(start + duration).replace(tzinfo=ROME),
-                is_cancelled=bool(change and change.is_cancelled), reason=change.reason if change else "",
-            )
-        )  # fmt: skip
-    for day, change in schedule.changes.items():
-        if change.new_start and first <= change.new_start.date() <= last and day not in schedule.skipped:
-            result.append(
-                Occurrence(
-                    original_on=day, start=change.new_start.replace(tzinfo=ROME),
-                    end=(change.new_end or change.new_start + duration).replace(tzinfo=ROME),
-                    is_cancelled=change.is_cancelled, is_moved=True, reason=change.reason,
-                )
-            )  # fmt: skip
+    moved_in = [
+        day for day, c in schedule.changes.items() if c.new_start and first <= c.new_start.date() <= last
+    ]
+    lower, upper = min([first, *moved_in]), max([last, *moved_in])
+    result = [
+        d.occurrence()
+        for d in dated(schedule, lower, upper)
+        if first <= d.start.date() <= last and (with_closed or d.kind != Kind.CLOSED)
+    ]
     result.sort(key=lambda o: o.start)
     return result[:MAX_OCCURRENCES]

@@ -132,6 +132,14 @@ class CivicCenter(Versioned, db.Model):
             days.update(closure.days())
         return frozenset(days)
 
+    def closed_reasons(self) -> dict[date, str]:
+        """Each closed day's reason (the first closure's, when two overlap)."""
+        reasons: dict[date, str] = {}
+        for closure in self.closures:
+            for day in closure.days():
+                reasons.setdefault(day, closure.reason)
+        return reasons
+
 
 class Closure(db.Model):
     """A holiday closure: every activity of the center skips these dates."""
@@ -229,6 +237,7 @@ class Activity(Versioned, FamilyFacts, db.Model):
             recurrence=self.recurrence,
             skipped=self.center.closed_dates(),
             changes={c.original_on: c.as_change() for c in self.changes},
+            closed_reasons=self.center.closed_reasons(),
         )
 
     def touch(self) -> None:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from app.civic_centers import bp, headcounts, services
+from app.civic_centers import closure_conflicts as conflicts
 from app.civic_centers.forms import ActivityForm, CancelActivityForm, CancelOccurrenceForm, MoveOccurrenceForm
 from app.civic_centers.loaders import get_activity_or_404, get_center_or_404
 from app.civic_centers.models import Activity, ActivityStatus, OccurrenceChange
@@ -113,13 +114,31 @@ def occurrence_move(activity_id: int):
     if form.validate_on_submit():
         start = datetime.combine(form.new_on.data, form.new_start.data)
         end = datetime.combine(form.new_on.data, form.new_end.data)
+        closed = activity.center.closed_reasons()
+        on_closed_day = form.new_on.data in closed
+        choice = request.form.get("sposta-chiuso") if on_closed_day else conflicts.KEEP
+        if choice not in (conflicts.KEEP, conflicts.CANCEL):  # asked first; moving again is a new day here
+            closed_day = (form.new_on.data, closed.get(form.new_on.data, ""))
+            return _edit_page(
+                activity, _activity_form(activity, saved=True), 409, move_form=form, closed_day=closed_day
+            )
         try:
-            services.move_occurrence(activity, form.original_on.data, start, end, form.reason.data or "")
+            if choice == conflicts.CANCEL:
+                services.cancel_occurrence(
+                    activity, form.original_on.data, closed[form.new_on.data], keep_move=False
+                )
+            else:
+                services.move_occurrence(activity, form.original_on.data, start, end, form.reason.data or "")
         except services.RuleError:
             form.original_on.errors.append(_not_an_occurrence())
         else:
             db.session.commit()
-            flash(_("La data è stata spostata."), "success")
+            if choice == conflicts.CANCEL:
+                flash(_("La data è stata annullata."), "success")
+            elif on_closed_day:
+                flash(_("La data è stata spostata in un giorno di chiusura: non si svolge."), "warning")
+            else:
+                flash(_("La data è stata spostata."), "success")
             return _back(activity)
     return _edit_page(activity, _activity_form(activity, saved=True), 400, move_form=form)
 

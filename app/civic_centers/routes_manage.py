@@ -1,12 +1,13 @@
 """Managers' pages: centers, their managers and closures (activities in routes_activities)."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.civic_centers import bp, services
+from app.civic_centers import closure_conflicts as conflicts
 from app.civic_centers.forms import CenterForm, ClosureForm, ManagerForm
 from app.civic_centers.loaders import get_center_or_404, get_closure_or_404
 from app.civic_centers.models import Activity, CivicCenter
@@ -132,20 +133,36 @@ def remove_manager(slug: str, user_id: int):
 @bp.route("/gestione/centri/<slug>/chiusure", methods=["POST"])
 @login_required
 def add_closure(slug: str):
-    """A holiday closure: every activity of the center skips those dates."""
+    """A holiday closure: every activity of the center skips those dates; moved dates it meets are decided first."""
     center = get_center_or_404(slug, manage=True)
     form = ClosureForm(prefix="chiusura")
     if form.validate_on_submit():
-        services.add_closure(center, form.start_on.data, form.end_on.data, form.reason.data)
+        first, last = form.start_on.data, form.end_on.data
+        moved = conflicts.moved_dates_touching(center, first, last)
+        choices = {c.id: request.form.get(f"data-{c.id}") for c in moved}
+        days = {c.id: conflicts.parse_day(request.form.get(f"data-{c.id}-giorno")) for c in moved}
+        closed = center.closed_dates()
+        wrong = {
+            c.id for c in moved
+            if choices[c.id] == conflicts.MOVE and (days[c.id] is None or first <= days[c.id] <= last or days[c.id] in closed)
+        }  # fmt: skip
+        if wrong or any(choice not in conflicts.CHOICES for choice in choices.values()):
+            return _center_page(center, form, 409, conflicts=moved, wrong=wrong)
+        services.add_closure(center, first, last, form.reason.data)
+        for change in moved:
+            conflicts.settle(change, choices[change.id], form.reason.data, days[change.id])
         db.session.commit()
         flash(_("Chiusura aggiunta: le attività del centro salteranno quelle date."), "success")
         return redirect(url_for("civic_centers.edit", slug=center.slug))
-    center_form = _center_form(center)
+    return _center_page(center, form, 400)
+
+
+def _center_page(center, closure_form, status, **extra):
     return render_template(
-        "civic_centers/center_form.html", form=center_form, center=center, activities=[],
-        manager_form=ManagerForm(formdata=None), closure_form=form, button=EmptyForm(),
-        can_name_managers=services.can_create_centers(current_user),
-    ), 400  # fmt: skip
+        "civic_centers/center_form.html", form=_center_form(center), center=center, activities=[],
+        manager_form=ManagerForm(formdata=None), closure_form=closure_form, button=EmptyForm(),
+        can_name_managers=services.can_create_centers(current_user), **extra,
+    ), status  # fmt: skip
 
 
 @bp.route("/gestione/chiusure/<int:closure_id>/elimina", methods=["POST"])

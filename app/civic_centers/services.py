@@ -164,10 +164,13 @@ def _change_for(activity: Activity, day: date) -> OccurrenceChange:
     return change
 
 
-def cancel_occurrence(activity: Activity, day: date, reason: str) -> None:
+def cancel_occurrence(activity: Activity, day: date, reason: str, keep_move: bool = True) -> None:
+    """Cancel one date (keep_move=False: on its planned day, forgetting a move)."""
     _require_occurrence(activity, day)
     change = _change_for(activity, day)
     change.is_cancelled = True
+    if not keep_move:
+        change.new_start = change.new_end = None
     change.reason = reason
     activity.touch()
 

@@ -8,7 +8,7 @@ the calendar pages and the feeds.
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from app.calendar.occurrences import start_on_day, touches
+from app.calendar.occurrences import Kind, dated, touches
 from app.civic_centers.models import Activity, CivicCenter
 
 WINDOW_DAYS = 14
@@ -46,8 +46,9 @@ def upcoming_changes(
                 )
             continue
         for day, change in schedule.changes.items():
-            if day in schedule.skipped or start_on_day(schedule, day) is None:
-                continue  # not a date of the rule: nothing to announce
+            found = dated(schedule, day, day)
+            if not found or found[0].planned is None or found[0].kind == Kind.CLOSED:
+                continue  # not a date of the rule, or closed where it happens: nothing else to announce
             moved_in = change.new_start is not None and today <= change.new_start.date() <= last
             if not (today <= day <= last or moved_in):
                 continue

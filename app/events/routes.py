@@ -1,13 +1,14 @@
 """One activity date or one lab session, to add to a calendar: a page, an .ics, Google and Outlook links."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from flask import Response, abort, render_template, url_for
 
-from app.calendar.occurrences import Occurrence, start_on_day
+from app.calendar.occurrences import Occurrence, dated
 from app.civic_centers.loaders import get_activity_or_404
 from app.civic_centers.models import Activity
-from app.common.timeutil import ROME, today_in_rome
+from app.common.timeutil import today_in_rome
 from app.events import bp
 from app.events.links import SingleEvent
 from app.labs.loaders import get_lab_or_404
@@ -26,20 +27,16 @@ def _day_or_404(day: str) -> date:
 
 
 def activity_occurrence(activity: Activity, day: date) -> Occurrence | None:
-    """The activity on its planned date day, where it really happens (moved, cancelled), or None."""
-    schedule = activity.schedule()
-    planned = start_on_day(schedule, day)
-    if planned is None or day in schedule.skipped:
+    """The activity on its planned date day, where it really happens (moved, cancelled, closed), or None."""
+    found = dated(activity.schedule(), day, day)
+    if not found:
         return None
-    change = schedule.changes.get(day)
-    start, end = planned, planned + schedule.duration
-    if change and change.new_start:
-        start, end = change.new_start, change.new_end or change.new_start + schedule.duration
-    return Occurrence(
-        original_on=day, start=start.replace(tzinfo=ROME), end=end.replace(tzinfo=ROME),
-        is_cancelled=activity.is_cancelled or bool(change and change.is_cancelled),
-        is_moved=bool(change and change.new_start), reason=(change.reason if change else "") or activity.cancel_reason,
-    )  # fmt: skip
+    occurrence = found[0].occurrence()
+    if activity.is_cancelled and not occurrence.is_closed:
+        occurrence = replace(
+            occurrence, is_cancelled=True, reason=occurrence.reason or activity.cancel_reason
+        )
+    return occurrence
 
 
 def activity_event(activity: Activity, day: date) -> SingleEvent:
@@ -48,7 +45,8 @@ def activity_event(activity: Activity, day: date) -> SingleEvent:
     page = url_for("civic_centers.activity_detail", slug=center.slug, activity_id=activity.id, _external=True)
     description = activity.description
     if occurrence.is_cancelled:
-        description = f"Annullato: {occurrence.reason}\n\n{description}" if occurrence.reason else description
+        word = "Chiuso" if occurrence.is_closed else "Annullato"
+        description = f"{word}: {occurrence.reason}\n\n{description}" if occurrence.reason else description
     return SingleEvent(
         uid=f"{day:%Y%m%d}-{activity.uid}", title=activity.title, occurrence=occurrence,
         location=center.full_address, url=page, description=description, sequence=activity.sequence,

@@ -47,8 +47,8 @@ def index():
     return render_template(
         "home/index.html", towns=towns, town=town, remembered=remembered,
         form=EmptyForm() if town else None,  # a CSRF token (and a session cookie) only when needed
-        today=listing.upcoming(where, first, first, TODAY_ITEMS),
-        later=listing.upcoming(where, first + timedelta(days=1), last, LATER_ITEMS),
+        today=listing.upcoming(where, first, first, TODAY_ITEMS, with_changes=True),
+        later=listing.upcoming(where, first + timedelta(days=1), last, LATER_ITEMS, with_changes=True),
         elsewhere=elsewhere, day_url=url_for("agenda.calendar", vista="giorno", comune=town.slug if town else None),
         week_url=url_for("agenda.calendar", comune=town.slug if town else None),
         limits={"today": TODAY_ITEMS, "later": LATER_ITEMS},

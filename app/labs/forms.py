@@ -67,6 +67,16 @@ class LabForm(VersionForm, FamilyFactsForm, BaseForm):
     status = SelectField(_l("Stato"), choices=[(k.value, v) for k, v in LAB_STATUS_LABELS.items()])
     submit = SubmitField(_l("Salva il laboratorio"))
 
+    def validate(self, extra_validators=None):
+        """A lab for children says for which ages: the calendar's age filter offers it by them
+        (a lab without ages is offered to adults only)."""
+        valid = super().validate(extra_validators)
+        if self.is_for_children.data and self.age_min.data is None and self.age_max.data is None:
+            message = _l("Per un laboratorio per bambini indica le età (almeno una delle due).")
+            self.age_min.errors = [*self.age_min.errors, message]
+            return False
+        return valid
+
 
 class SessionPlanForm(RecurrenceForm):
     submit = SubmitField(_l("Aggiungi gli incontri"))

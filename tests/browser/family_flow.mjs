@@ -14,6 +14,9 @@ const pages = {
   embed: `/incorpora/comuni/${config.town_slug}`,
   builder: `/calendario/incorpora?comune=${config.town_slug}`,
   help: '/calendario/come-iscriversi',
+  moved: `/centri/${config.center_slug}/attivita/${config.activity_id}/data/${config.moved_on}`,
+  closed: `/centri/${config.center_slug}/attivita/${config.activity_id}/data/${config.closed_on}`,
+  month: `/calendario?vista=mese&dal=${config.month}&comune=${config.town_slug}`,
 };
 
 try {
@@ -50,14 +53,24 @@ try {
   results.steps.outlook = await page.locator('a[href^="https://outlook.live.com/"]').getAttribute('href');
   pages.event = new URL(page.url()).pathname;
 
-  // 4. The embedded page really loads inside a frame of another origin's page.
+  // 4. A moved date's and a closed day's own pages, and the month, read on the phone.
+  results.steps.widest = 0;
+  for (const name of ['moved', 'closed', 'month']) {
+    const response = await page.goto(`${base}${pages[name]}`);
+    if (name === 'closed') results.steps.closed_status = response.status();
+    results.steps[`${name}_text`] = await page.locator('main').innerText();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    results.steps.widest = Math.max(results.steps.widest, width);
+  }
+
+  // 5. The embedded page really loads inside a frame of another origin's page.
   const framer = await newPage(desktop);
   await framer.goto(config.framer);
   const frame = await (await framer.waitForSelector('#f')).contentFrame();
   await frame.waitForSelector('h1');
   results.steps.embedded_title = await frame.locator('h1').innerText();
 
-  // 5. Every public page touched, on a phone and on a desktop.
+  // 6. Every public page touched, on a phone and on a desktop.
   for (const [name, path] of Object.entries(pages)) {
     for (const [size, viewport] of [['390', phone], ['1280', desktop]]) {
       const p = size === '390' ? page : framer;

@@ -1,7 +1,7 @@
 // Expands every event of an iCalendar feed with ical.js, the parser of
 // Thunderbird and many web calendars, using only the feed's own VTIMEZONEs.
 // Usage: node expand.mjs FIRST LAST < feed.ics   (dates as YYYY-MM-DD)
-// Prints JSON: [{uid, summary, start_utc, local}] for each occurrence.
+// Prints JSON: [{uid, summary, status, description, start_utc, local}] for each occurrence.
 import { readFileSync } from "node:fs";
 import ICAL from "ical.js";
 
@@ -32,6 +32,8 @@ for (const event of events) {
     found.push({
       uid: event.uid,
       summary: details.item.summary,
+      status: details.item.component.getFirstPropertyValue("status"),
+      description: details.item.description,
       start_utc: details.startDate.toJSDate().toISOString(),
       local: details.startDate.toString(),
     });
