@@ -407,3 +407,11 @@ def test_dev_keys(app, tmp_path):
     assert done.exit_code == 0
     assert (tmp_path / "keys" / "sp.key").stat().st_mode & 0o777 == 0o600
     assert b"BEGIN CERTIFICATE" in (tmp_path / "keys" / "sp.crt").read_bytes()
+
+
+def test_a_client_that_posts_responses_without_end_is_stopped(app, browser, fed):
+    """Each response costs xmlsec1 runs: past SPID_ACS_LIMIT a client gets 429, not more work."""
+    statuses = [
+        browser.post("/spid/acs", {"SAMLResponse": "PHNhbWw+"}, csrf=False).status_code for _ in range(21)
+    ]
+    assert 429 not in statuses[:20] and statuses[20] == 429

@@ -88,6 +88,7 @@ ENV_SETTINGS = {
     "SPID_CONTACT_EMAIL": str,
     "SPID_CONTACT_PHONE": str,
     "SPID_XMLSEC_BINARY": str,
+    "SPID_ACS_LIMIT": str,
 }
 
 
@@ -171,6 +172,8 @@ def defaults(instance_path: str) -> dict:
         "SPID_LEVEL": 2,
         "SPID_CLOCK_SKEW_SECONDS": 60,
         "SPID_REQUIRED_ROLES": "",
+        # Responses one client may post to /spid/acs (each costs about a second of xmlsec1).
+        "SPID_ACS_LIMIT": "20 per minute",
     }
 
 

@@ -15,7 +15,7 @@ from app.auth.spid.forms import AddressForm
 from app.auth.spid.metadata import signed_metadata
 from app.auth.spid.notices import send_link
 from app.common.forms import EmptyForm
-from app.platform.extensions import csrf, db
+from app.platform.extensions import csrf, db, limiter
 from app.platform.security import safe_next_url
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,9 @@ def _refused(error: assertion.Refused):
 
 
 @bp.route("/spid/acs", methods=["POST"])
+# Each response that passes the cheap checks costs several xmlsec1 runs (about a second): a client
+# may post only so many.
+@limiter.limit(lambda: current_app.config["SPID_ACS_LIMIT"], methods=["POST"])
 @csrf.exempt  # a cross-site POST from the identity provider; the signed Response is its proof
 def spid_acs():
     """The identity provider's Response (HTTP-POST). A browser that kept our Lax session cookie
