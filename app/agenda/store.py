@@ -8,6 +8,11 @@ closures or to a place it shows: the unit of work notes what was flushed
 view ever writes here. The table reaches from the series' first date (at most
 `HISTORY` back: the dashboard counts past activity from it) to a horizon
 18 months ahead that `flask occurrences extend` moves forward each day.
+
+The dashboard's totals per day and town (`ActivityDayTotal`) are counted
+again, from the stored rows, for every (day, town) whose rows were removed or
+written, and for the date of a headcount entered or changed, in the same
+transaction (`recount_totals`, before the commit).
 """
 
 from collections.abc import Iterable
@@ -235,7 +240,10 @@ def rewrite_activities(ids: Iterable[int], today: date | None = None) -> int:
 def rewrite_sessions(ids: Iterable[int]) -> int:
     written = 0
     for chunk in _chunks(ids):
-        _remove(CalendarOccurrence.session_id.in_(chunk))
+        db.session.execute(  # a lab session is in no activity total
+            delete(CalendarOccurrence).where(CalendarOccurrence.session_id.in_(chunk)),
+            execution_options=QUIET,
+        )
         query = (
             select(LabSession)
             .where(LabSession.id.in_(chunk))
