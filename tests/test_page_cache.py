@@ -252,3 +252,90 @@ def test_every_quiet_table_and_column_exists(app, table):
     """A name that is wrong here would be quiet for nothing (and a real table would still count)."""
     assert table in db.metadata.tables
     assert page_cache.QUIET_COLUMNS.get(table, set()) <= set(db.metadata.tables[table].c.keys())
+
+
+# --- the per-date pages ---------------------------------------------------------------
+
+
+def test_an_activity_date_is_kept_and_a_change_shows_at_once(browser, center_with_activity):
+    activity = db.session.scalar(select(Activity))
+    page = f"/centri/oratorio-san-luigi/attivita/{activity.id}/data/{today_in_rome().isoformat()}"
+    first = text(browser.get(page))
+    assert "Doposcuola" in first
+    with statements() as seen:
+        again = text(browser.get(page))
+    assert again == first and len(seen) == 1 and "page_generation" in seen[0]
+    activity.title = "Compiti insieme"
+    db.session.commit()
+    changed = text(browser.get(page))
+    assert "Compiti insieme" in changed and "Doposcuola" not in changed
+
+
+def test_a_lab_session_is_kept_and_a_change_shows_at_once(browser, open_lab):
+    session = open_lab.sessions[0]
+    page = f"{LAB}/incontri/{session.id}"
+    first = text(browser.get(page))
+    assert open_lab.title in first and "Annullat" not in first
+    with statements() as seen:
+        assert text(browser.get(page)) == first
+    assert len(seen) == 1
+    session.is_cancelled, session.cancel_reason = True, "Pioggia prevista"
+    db.session.commit()
+    assert "Pioggia prevista" in text(browser.get(page))
+
+
+def test_a_missing_date_or_session_is_not_kept(browser, center_with_activity, open_lab):
+    activity = db.session.scalar(select(Activity))
+    tomorrow = (today_in_rome() + timedelta(days=1)).isoformat()
+    assert (
+        browser.get(f"/centri/oratorio-san-luigi/attivita/{activity.id}/data/{tomorrow}").status_code == 404
+    )
+    assert browser.get(f"{LAB}/incontri/999999").status_code == 404
+    assert browser.client.application.extensions[page_cache.EXTENSION].size()[0] == 0
+
+
+# --- the key: the filters a page reads, canonical; the bound: keys and bodies ----------------
+
+
+def kept_entries(app) -> int:
+    return app.extensions[page_cache.EXTENSION].size()[0]
+
+
+def test_unknown_arguments_and_another_order_or_spelling_share_one_entry(app, browser, center_with_activity):
+    calendar = [
+        "/calendario?vista=mese&comune=crema&eta=7",
+        "/calendario?comune=crema&eta=07&vista=mese",  # another order, another spelling of 7
+        "/calendario?eta=7&vista=mese&comune=crema&utm_source=volantino&gratuito=",
+        "/calendario?eta=7&vista=mese&comune=crema&categoria=non-esiste&momento=mai",  # ignored values
+    ]
+    pages = [text(browser.get(path)) for path in calendar]
+    assert all(page == pages[0] for page in pages) and "Doposcuola" in pages[0]
+    assert kept_entries(app) == 1
+    assert browser.get("/calendario?vista=mese&comune=crema&eta=8").status_code == 200
+    assert kept_entries(app) == 2  # other filters: another entry
+    center = [text(browser.get(f"/centri/oratorio-san-luigi?{junk}")) for junk in ("", "a=1", "b=2&c=3")]
+    assert center[0] == center[1] == center[2] and kept_entries(app) == 3
+
+
+def test_made_up_query_strings_add_no_entry(app, browser, center_with_activity):
+    for path in ("/", "/calendario", "/centri/", "/centri/oratorio-san-luigi", "/gruppi/"):
+        for n in range(100):
+            assert browser.get(f"{path}?x{n}={n}&page=1&dal=nessuna-{n}").status_code == 200
+    assert kept_entries(app) == 5
+    # A made-up town on the home and the centers' list is shown as no town, and not kept.
+    for n in range(20):
+        assert browser.get(f"/?comune=inventato-{n}").status_code == 200
+        assert browser.get(f"/centri/?comune=inventato-{n}").status_code == 200
+    assert kept_entries(app) == 5
+
+
+def test_the_memory_bound_counts_keys_and_bodies(app):
+    """20,000 made-up keys with tiny pages stay within the bound (counting bodies only, they did not)."""
+    cache = page_cache.PageCache(max_bytes=1024 * 1024, generation_seconds=0)
+    headers = [("Content-Type", "text/html; charset=utf-8")]
+    for n in range(20_000):
+        key = ("https", "legami.test", "/calendario", (("x", "y" * 40 + str(n)),), today_in_rome(), 1)
+        cache.put(key, (b"", headers))
+    entries, counted = cache.size()
+    assert counted <= 1024 * 1024 and entries <= 1024 * 1024 // page_cache.ENTRY_OVERHEAD
+    assert entries > 0 and cache.get(key) == (b"", headers)  # the latest is kept

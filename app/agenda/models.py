@@ -2,7 +2,19 @@
 
 from datetime import date, datetime, time
 
-from sqlalchemy import DDL, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Time, event
+from sqlalchemy import (
+    DDL,
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Time,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.common.timeutil import utcnow
@@ -112,6 +124,22 @@ class CalendarOccurrence(db.Model):
     title: Mapped[str] = mapped_column(String(120))
     place: Mapped[str] = mapped_column(String(330))
     path: Mapped[str] = mapped_column(String(300))  # the page's path, without the script root
+
+
+class ActivityDayTotal(db.Model):
+    """Per day and town: the public civic-center activity dates held there (regular, or moved to
+    that day), their length in seconds and the people counted at them. The store counts the days
+    a change touches again, in the change's transaction (app/agenda/store.py); the dashboard
+    reads past days here, so a year costs 365 rows a town whatever the district holds."""
+
+    __tablename__ = "activity_day_totals"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    town_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    held: Mapped[int] = mapped_column(Integer, default=0)
+    seconds: Mapped[int] = mapped_column(BigInteger, default=0)
+    headcount: Mapped[int] = mapped_column(Integer, default=0)  # people counted, where someone counted
+    counted: Mapped[int] = mapped_column(Integer, default=0)  # dates with a headcount
 
 
 class OccurrenceHorizon(db.Model):

@@ -70,24 +70,31 @@ def _age(value: str | None) -> int | None:
     return int(value) if value.isdigit() and int(value) <= MAX_AGE else None
 
 
+def normal(args) -> dict[str, str]:
+    """The filters of a query string in canonical form (KEYS order, normal values), read with no
+    query: a town's, center's or audience's slug is not looked up here (`parse` does)."""
+    age = _age(args.get("eta"))
+    values = {
+        "comune": args.get("comune") or None, "centro": args.get("centro") or None,
+        "pubblico": args.get("pubblico") or None,
+        "categoria": args.get("categoria") if args.get("categoria") in CATEGORY_LABELS else None,
+        "eta": str(age) if age is not None else None, "gratuito": YES if args.get("gratuito") else None,
+        "senza-iscrizione": YES if args.get("senza-iscrizione") else None,
+        "momento": args.get("momento") if args.get("momento") in TIME_SLOTS else None,
+    }  # fmt: skip
+    return {k: values[k] for k in KEYS if values[k] is not None}
+
+
 def parse(args) -> Query:
     """The filters of a query string; an unknown town, center or audience is a 404, other bad values are ignored."""
-    town = services.town_by_slug(args["comune"]) or abort(404) if args.get("comune") else None
-    center = services.center_by_slug(args["centro"]) or abort(404) if args.get("centro") else None
-    audience = AUDIENCE_BY_SLUG.get(args["pubblico"]) or abort(404) if args.get("pubblico") else None
-    category = args.get("categoria") if args.get("categoria") in CATEGORY_LABELS else None
-    age = _age(args.get("eta"))
-    free_only = bool(args.get("gratuito"))
-    no_registration = bool(args.get("senza-iscrizione"))
-    time_of_day = args.get("momento") if args.get("momento") in TIME_SLOTS else None
+    params = normal(args)
+    town = services.town_by_slug(params["comune"]) or abort(404) if "comune" in params else None
+    center = services.center_by_slug(params["centro"]) or abort(404) if "centro" in params else None
+    audience = AUDIENCE_BY_SLUG.get(params["pubblico"]) or abort(404) if "pubblico" in params else None
     filters = Filters(
         town_id=town.id if town else None, center_id=center.id if center else None, audience=audience,
-        category=category, age=age, free_only=free_only, no_registration=no_registration, time_of_day=time_of_day,
+        category=params.get("categoria"), age=int(params["eta"]) if "eta" in params else None,
+        free_only="gratuito" in params, no_registration="senza-iscrizione" in params,
+        time_of_day=params.get("momento"),
     )  # fmt: skip
-    values = {
-        "comune": town.slug if town else None, "centro": center.slug if center else None,
-        "pubblico": args.get("pubblico") if audience else None, "categoria": category,
-        "eta": str(age) if age is not None else None, "gratuito": YES if free_only else None,
-        "senza-iscrizione": YES if no_registration else None, "momento": time_of_day,
-    }  # fmt: skip
-    return Query(filters, town, center, {k: values[k] for k in KEYS if values[k] is not None})
+    return Query(filters, town, center, params)

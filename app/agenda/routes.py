@@ -44,9 +44,7 @@ def _window(view: str, start: date) -> tuple[date, date, date, date]:
     )
 
 
-def _parse_args():
-    """The filters in the URL; an unknown town, center or audience is a 404."""
-    args = request.args
+def _view_and_start(args) -> tuple[str, date]:
     view = args.get("vista", "lista") if args.get("vista") in VIEWS else "lista"
     today = today_in_rome()
     try:
@@ -55,15 +53,31 @@ def _parse_args():
         start = today
     if abs((start - today).days) > MAX_YEARS_AWAY * 366:
         start = today  # nothing is planned that far away, and dates near year 1 or 9999 cannot be paged
-    found = query.parse(args)
-    return view, start, found
+    return view, start
+
+
+def _page_number(args) -> int:
+    number = args.get("pagina", "1")
+    return min(int(number), 10_000) if number.isdigit() and int(number) > 0 else 1
+
+
+def _page_key(args) -> tuple:
+    """What the calendar page reads from its address, canonical and with no query (the page cache's key)."""
+    view, start = _view_and_start(args)
+    return view, start, _page_number(args) if view == "giorno" else 1, tuple(query.normal(args).items())
+
+
+def _parse_args():
+    """The filters in the URL; an unknown town, center or audience is a 404."""
+    view, start = _view_and_start(request.args)
+    return view, start, query.parse(request.args)
 
 
 bp.add_app_template_filter(services.by_day, "by_day")
 
 
 @bp.route("/calendario")
-@public_page()
+@public_page(args=_page_key)
 def calendar():
     """All public occurrences, filtered by town, center, audience and category."""
     view, start, found_query = _parse_args()
@@ -72,9 +86,7 @@ def calendar():
     params = found_query.params
     page = more = None
     if view == "giorno":
-        number = request.args.get("pagina", "1")
-        number = min(int(number), 10_000) if number.isdigit() and int(number) > 0 else 1
-        page = listing.one_day(filters, first, number, DAY_PAGE)
+        page = listing.one_day(filters, first, _page_number(request.args), DAY_PAGE)
         found = page.entries
     else:
         shown = listing.per_day(filters, first, last, PER_DAY[view], with_changes=True)

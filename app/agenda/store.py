@@ -8,6 +8,11 @@ closures or to a place it shows: the unit of work notes what was flushed
 view ever writes here. The table reaches from the series' first date (at most
 `HISTORY` back: the dashboard counts past activity from it) to a horizon
 18 months ahead that `flask occurrences extend` moves forward each day.
+
+The dashboard's totals per day and town (`ActivityDayTotal`) are counted
+again, from the stored rows, for every (day, town) whose rows were removed or
+written, and for the date of a headcount entered or changed, in the same
+transaction (`recount_totals`, before the commit).
 """
 
 from collections.abc import Iterable
@@ -15,14 +20,14 @@ from datetime import date, datetime, timedelta
 from itertools import chain
 
 from flask import current_app
-from sqlalchemy import delete, event, insert, or_, select
+from sqlalchemy import BigInteger, Integer, and_, cast, delete, event, func, insert, or_, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from app.agenda.feed_memory import forget_heads
-from app.agenda.models import CalendarOccurrence, OccurrenceHorizon
+from app.agenda.models import ActivityDayTotal, CalendarOccurrence, OccurrenceHorizon
 from app.agenda.models import OccurrenceStatus as Status
 from app.calendar.occurrences import dated
-from app.civic_centers.models import Activity, CivicCenter, Closure, OccurrenceChange
+from app.civic_centers.models import Activity, ActivityHeadcount, CivicCenter, Closure, OccurrenceChange
 from app.common.timeutil import today_in_rome
 from app.labs.models import Lab, LabSession
 from app.platform.database import app_session
@@ -129,6 +134,60 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
 def _insert(rows: list[dict]) -> None:
     if rows:
         db.session.execute(insert(CalendarOccurrence), rows)
+        _touched((row["day"], row["town_id"]) for row in rows if row["activity_id"] is not None)
+
+
+# --- the dashboard's totals per day and town, counted again where rows change ---------------
+
+TOTALS_PENDING = "legami_day_totals_pending"
+
+
+def _touched(keys: Iterable[tuple]) -> None:
+    """These (day, town) totals are counted again before the commit."""
+    db.session.info.setdefault(TOTALS_PENDING, set()).update(keys)
+
+
+def _remove(where) -> None:
+    """Delete stored rows; the days they were on are counted again."""
+    days = select(CalendarOccurrence.day, CalendarOccurrence.town_id).where(
+        where, CalendarOccurrence.activity_id.is_not(None)
+    )
+    _touched(tuple(row) for row in db.session.execute(days.distinct()))
+    db.session.execute(delete(CalendarOccurrence).where(where), execution_options=QUIET)
+
+
+def _seconds(start, end):
+    if db.session.get_bind().dialect.name == "postgresql":
+        return cast(func.extract("epoch", end - start), BigInteger)
+    return cast(func.round((func.julianday(end) - func.julianday(start)) * 86400), Integer)
+
+
+def recount_totals(keys: Iterable[tuple]) -> None:
+    """Count the held activity dates, seconds and headcounts of these (day, town) pairs again."""
+    occ, heads = CalendarOccurrence, ActivityHeadcount
+    for chunk in _chunks(keys):
+        pairs = tuple_(ActivityDayTotal.day, ActivityDayTotal.town_id).in_(chunk)
+        db.session.execute(delete(ActivityDayTotal).where(pairs), execution_options=QUIET)
+        counted = (
+            select(
+                occ.day, occ.town_id, func.count(), func.sum(_seconds(occ.starts_at, occ.ends_at)),
+                func.coalesce(func.sum(heads.headcount), 0), func.count(heads.headcount),
+            )
+            .outerjoin(heads, and_(heads.activity_id == occ.activity_id, heads.original_on == occ.original_on))
+            .where(
+                tuple_(occ.day, occ.town_id).in_(chunk), occ.activity_id.is_not(None), occ.is_public.is_(True),
+                occ.status.in_(Status.HELD),
+            )
+            .group_by(occ.day, occ.town_id)
+        )  # fmt: skip
+        columns = ["day", "town_id", "held", "seconds", "headcount", "counted"]
+        db.session.execute(insert(ActivityDayTotal).from_select(columns, counted))
+
+
+def _recount_pending(session: Session) -> None:
+    keys = session.info.pop(TOTALS_PENDING, None)
+    if keys:
+        recount_totals(keys)
 
 
 def rewrite_activities(ids: Iterable[int], today: date | None = None) -> int:
@@ -136,10 +195,7 @@ def rewrite_activities(ids: Iterable[int], today: date | None = None) -> int:
     today = today or today_in_rome()
     last, written = horizon_last(today), 0
     for chunk in _chunks(ids):
-        db.session.execute(
-            delete(CalendarOccurrence).where(CalendarOccurrence.activity_id.in_(chunk)),
-            execution_options=QUIET,
-        )
+        _remove(CalendarOccurrence.activity_id.in_(chunk))
         rows = []
         for activity in _load_activities(chunk):
             rows += activity_rows(activity, max(activity.start_on, today - HISTORY), last)
@@ -151,7 +207,7 @@ def rewrite_activities(ids: Iterable[int], today: date | None = None) -> int:
 def rewrite_sessions(ids: Iterable[int]) -> int:
     written = 0
     for chunk in _chunks(ids):
-        db.session.execute(
+        db.session.execute(  # a lab session is in no activity total
             delete(CalendarOccurrence).where(CalendarOccurrence.session_id.in_(chunk)),
             execution_options=QUIET,
         )
@@ -170,6 +226,7 @@ def rebuild(today: date | None = None) -> int:
     """Rewrite every series and set the horizon (first deploy, or after a restore)."""
     today = today or today_in_rome()
     _set_horizon(today + AHEAD)
+    db.session.execute(delete(ActivityDayTotal))  # counted again from nothing (a restore may have left them)
     written = rewrite_activities(db.session.scalars(select(Activity.id)).all(), today)
     return written + rewrite_sessions(db.session.scalars(select(LabSession.id)).all())
 
@@ -211,7 +268,7 @@ def _set_horizon(last_day: date) -> None:
 
 def _pending(session: Session) -> dict[str, set[int]]:
     return session.info.setdefault(
-        PENDING, {k: set() for k in ("activities", "sessions", "centers", "labs", "towns")}
+        PENDING, {k: set() for k in ("activities", "sessions", "centers", "labs", "towns", "headcounts")}
     )
 
 
@@ -223,6 +280,8 @@ def _note_changes(session: Session, _context) -> None:
             _pending(session)["activities"].add(obj.id)
         elif isinstance(obj, OccurrenceChange) and obj.activity_id is not None:
             _pending(session)["activities"].add(obj.activity_id)
+        elif isinstance(obj, ActivityHeadcount):
+            _pending(session)["headcounts"].add((obj.activity_id, obj.original_on))
         elif isinstance(obj, Closure) and obj.center_id is not None:
             _pending(session)["centers"].add(obj.center_id)
         elif isinstance(obj, LabSession):
@@ -241,8 +300,15 @@ def _write_pending(session: Session) -> None:
     if session.new or session.dirty or session.deleted:
         session.flush()  # what the commit would flush: note it now
     if not session.info.get(PENDING):
+        _recount_pending(session)  # rows written outside the hooks (extend, rebuild)
         return
     pending = session.info.pop(PENDING)
+    if pending["headcounts"]:
+        counted = tuple_(CalendarOccurrence.activity_id, CalendarOccurrence.original_on).in_(
+            sorted(pending["headcounts"])
+        )
+        where = select(CalendarOccurrence.day, CalendarOccurrence.town_id).where(counted).distinct()
+        _touched(tuple(row) for row in session.execute(where))
     activities, sessions = set(pending["activities"]), set(pending["sessions"])
     centers, labs, towns = pending["centers"], pending["labs"], pending["towns"]
     if towns:
@@ -255,6 +321,7 @@ def _write_pending(session: Session) -> None:
         sessions |= set(session.scalars(select(LabSession.id).where(LabSession.lab_id.in_(labs))))
     rewrite_activities(activities)
     rewrite_sessions(sessions)
+    _recount_pending(session)
     session.info.pop(PENDING, None)  # the rewrite's own flushes note nothing new
     forget_heads()  # this process's feeds check their fingerprint again
 
@@ -262,3 +329,4 @@ def _write_pending(session: Session) -> None:
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_pending(session: Session, _previous) -> None:
     session.info.pop(PENDING, None)
+    session.info.pop(TOTALS_PENDING, None)

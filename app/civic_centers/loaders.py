@@ -12,7 +12,9 @@ from app.platform.extensions import db
 
 def get_center_or_404(slug: str, manage: bool = False) -> CivicCenter:
     """404 when missing; 403 when managing a center that is not yours."""
-    query = select(CivicCenter).where(CivicCenter.slug == slug).options(selectinload(CivicCenter.managers))
+    query = select(CivicCenter).where(CivicCenter.slug == slug)
+    if current_user.is_authenticated:  # only who is signed in may manage: a visitor's page needs no list
+        query = query.options(selectinload(CivicCenter.managers))
     center = db.session.scalar(query) or abort(404)
     if manage and not can_manage(current_user, center):
         abort(403)
@@ -21,17 +23,16 @@ def get_center_or_404(slug: str, manage: bool = False) -> CivicCenter:
 
 def get_activity_or_404(activity_id: int, manage: bool = False, slug: str | None = None) -> Activity:
     """404 when missing, in another center's URL, or not public and not yours; 403 when not yours to manage."""
-    # One query for the activity, its center and town; the center's closures and managers and the
-    # activity's changes in one more each (the page shows them all).
-    activity = db.session.get(
-        Activity, activity_id,
-        options=[
-            joinedload(Activity.center).joinedload(CivicCenter.town),
-            joinedload(Activity.center).selectinload(CivicCenter.closures),
-            joinedload(Activity.center).selectinload(CivicCenter.managers),
-            selectinload(Activity.changes),
-        ],
-    ) or abort(404)  # fmt: skip
+    # One query for the activity, its center and town; the center's closures and the activity's
+    # changes in one more each (the page shows them all); its managers for who is signed in.
+    options = [
+        joinedload(Activity.center).joinedload(CivicCenter.town),
+        joinedload(Activity.center).selectinload(CivicCenter.closures),
+        selectinload(Activity.changes),
+    ]
+    if current_user.is_authenticated:
+        options.append(joinedload(Activity.center).selectinload(CivicCenter.managers))
+    activity = db.session.get(Activity, activity_id, options=options) or abort(404)
     if slug is not None and activity.center.slug != slug:
         abort(404)
     allowed = can_manage(current_user, activity.center)

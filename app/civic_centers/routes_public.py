@@ -19,7 +19,7 @@ from app.civic_centers.upcoming_changes import WINDOW_DAYS, upcoming_changes
 from app.common.timeutil import today_in_rome
 from app.events.urls import activity_add_url
 from app.platform.extensions import db
-from app.platform.page_cache import public_page
+from app.platform.page_cache import keep_not, public_page
 from app.towns.models import Town
 
 CENTER_WEEKS = 4
@@ -27,7 +27,7 @@ CENTER_PER_DAY = 10  # a busier day links to the calendar's day view
 
 
 @bp.route("/centri/")
-@public_page()
+@public_page(args=("comune",))
 def index():
     """Civic centers, optionally of one town."""
     query = (
@@ -39,6 +39,8 @@ def index():
     if request.args.get("comune"):
         town = agenda.town_by_slug(request.args["comune"])
         query = query.where(CivicCenter.town_id == (town.id if town else -1))
+        if town is None:
+            keep_not()  # a made-up town: an empty list, not kept once per spelling
     centers = db.session.scalars(query.order_by(Town.name, CivicCenter.name)).all()
     towns = db.session.scalars(
         select(Town).where(Town.id.in_(select(CivicCenter.town_id))).order_by(Town.name)

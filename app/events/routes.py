@@ -13,6 +13,7 @@ from app.events import bp
 from app.events.links import SingleEvent
 from app.labs.loaders import get_lab_or_404
 from app.labs.models import LabSession
+from app.platform.page_cache import public_page
 
 
 def _aware(moment: datetime) -> datetime:
@@ -88,6 +89,7 @@ def _ics(event: SingleEvent, name: str) -> Response:
 
 
 @bp.route("/centri/<slug>/attivita/<int:activity_id>/data/<day>")
+@public_page()
 def activity_date(slug: str, activity_id: int, day: str):
     """One date of an activity: when and where it really is, and how to add it to a calendar."""
     activity = get_activity_or_404(activity_id, slug=slug)
@@ -108,6 +110,7 @@ def activity_date_ics(slug: str, activity_id: int, day: str):
 
 
 @bp.route("/laboratori/<slug>/incontri/<int:session_id>")
+@public_page()
 def lab_session(slug: str, session_id: int):
     """One lab session and how to add it to a calendar."""
     session = _session_or_404(slug, session_id)

@@ -15,7 +15,7 @@ from app.groups.models import GroupMembership, WorkingGroup
 from app.minutes.services import decisions, visible_query
 from app.platform import versioning
 from app.platform.extensions import db
-from app.platform.page_cache import public_page
+from app.platform.page_cache import page_number, public_page
 
 
 def _group_form(group=None, saved=False) -> GroupForm:
@@ -28,7 +28,7 @@ def _group_form(group=None, saved=False) -> GroupForm:
 
 
 @bp.route("/gruppi/")
-@public_page()
+@public_page(args=page_number)
 def index():
     """Every working group."""
     query = select(WorkingGroup).options(selectinload(WorkingGroup.town)).order_by(WorkingGroup.name)
@@ -58,7 +58,7 @@ def create():
 
 
 @bp.route("/gruppi/<slug>")
-@public_page()
+@public_page(args=page_number)
 def detail(slug: str):
     """A group: members (to its members), next meeting, open action items, published verbali."""
     group = access.get_group_or_404(slug)

@@ -13,7 +13,7 @@ from app.common.forms import EmptyForm
 from app.common.timeutil import today_in_rome
 from app.home import bp
 from app.platform.extensions import db
-from app.platform.page_cache import public_page
+from app.platform.page_cache import keep_not, public_page
 from app.towns.models import Town
 
 HOME_DAYS = 7
@@ -29,11 +29,13 @@ def _chosen_town() -> tuple[Town | None, bool]:
     remembered = request.cookies.get(COOKIE, "")
     slug = request.args.get("comune") or remembered
     town = town_by_slug(slug[:120]) if slug else None
+    if request.args.get("comune") and town is None:
+        keep_not()  # a made-up town in the address: shown as no town, not kept once per spelling
     return town, town is not None and town.slug == remembered
 
 
 @bp.route("/")
-@public_page(cookies=(COOKIE,))
+@public_page(cookies=(COOKIE,), args=("comune",))
 def index():
     """What is on today and this week (the chosen town first), and the towns Legami covers."""
     towns = db.session.scalars(select(Town).options(selectinload(Town.zones)).order_by(Town.name)).all()

@@ -25,8 +25,13 @@ older than the data: the first request after a change renders it again.
   value it read for that long: a kept page then costs no query at all (0.4 ms
   of CPU instead of 1.5 on PostgreSQL), and a change made in another worker
   shows within that second (one made in this worker, at once).
-- The memory is bounded (`PAGE_CACHE_BYTES` per worker, least recently used
-  pages go first); 0 turns the cache off.
+- The key holds the page's path and only the query arguments the page reads, in a canonical
+  form (`public_page(args=...)`): an unknown argument, the same filters in another order or
+  spelling, a page number written "01", all share one entry; made-up query strings cannot
+  fill the memory with copies of one page.
+- The memory is bounded (`PAGE_CACHE_BYTES` per worker, least recently used pages go
+  first), counting each entry's body, headers and key and a fixed allowance for the
+  objects that hold them; 0 turns the cache off.
 """
 
 import threading
@@ -53,11 +58,14 @@ NOT_KEPT = "legami_page_not_kept"
 # Stands for the visitor's CSRF token in a kept page (if someone typed it into a title, the worst
 # is that they read their own token there).
 TOKEN_MARK = b"legami-csrf-placeholder-4b1d"
+# What an entry costs beyond its bytes: the key's tuple and strings, the headers' tuples, the
+# LRU's bookkeeping (measured at about 1.5 KiB a page with ten headers; rounded up).
+ENTRY_OVERHEAD = 2048
 # Writes here never change what a visitor who is not signed in reads.
 QUIET_TABLES = frozenset(
     {
         "page_generation", "audit_entries", "messages", "message_preferences", "follows",
-        "feed_cache", "event_fragments", "personal_feed_tokens", "password_resets", "pact_reads",
+        "feed_cache", "event_fragments", "activity_day_totals", "personal_feed_tokens", "password_resets", "pact_reads",
     }
 )  # fmt: skip
 # Columns of a shown table that no public page reads: writing only these is not a change.
@@ -81,7 +89,7 @@ event.listen(
 class PageCache:
     def __init__(self, max_bytes: int, generation_seconds: float):
         self._lock = threading.Lock()
-        self._pages: LRUCache = LRUCache(maxsize=max(max_bytes, 1), getsizeof=lambda page: len(page[0]))
+        self._pages: LRUCache = LRUCache(maxsize=max(max_bytes, 1), getsizeof=lambda page: page[2])
         self._seconds = generation_seconds
         self._generation: tuple[int, float] | None = None
         self._forgotten = 0  # raised by each forget: a read that began before it is not trusted
@@ -106,13 +114,31 @@ class PageCache:
 
     def get(self, key: tuple) -> tuple[bytes, list] | None:
         with self._lock:
-            return self._pages.get(key)
+            kept = self._pages.get(key)
+        return kept[:2] if kept is not None else None
 
     def put(self, key: tuple, page: tuple[bytes, list]) -> None:
-        if len(page[0]) > self._pages.maxsize:
+        body, headers = page
+        cost = entry_cost(key, body, headers)
+        if cost > self._pages.maxsize:
             return
         with self._lock:
-            self._pages[key] = page
+            self._pages[key] = (body, headers, cost)
+
+    def size(self) -> tuple[int, int]:
+        """(entries, bytes counted against the bound)."""
+        with self._lock:
+            return len(self._pages), self._pages.currsize
+
+
+def entry_cost(key: tuple, body: bytes, headers: list) -> int:
+    """The bytes an entry is counted for: body, headers and key, and the objects holding them."""
+    return (
+        len(body)
+        + sum(len(name) + len(value) for name, value in headers)
+        + sum(len(str(part)) for part in key)
+        + ENTRY_OVERHEAD
+    )
 
 
 def init_app(app: Flask) -> None:
@@ -136,25 +162,29 @@ def _cache() -> PageCache:
 # --- the pages -----------------------------------------------------------------
 
 
-def public_page(*, cookies: tuple[str, ...] = ()):
-    """Keep this view's page for visitors who are not signed in; `cookies`: those the page reads."""
+def public_page(*, cookies: tuple[str, ...] = (), args=()):
+    """Keep this view's page for visitors who are not signed in; `cookies`: those the page reads;
+    `args`: the query arguments it reads, as names (their values are the key's) or as a function
+    of `request.args` giving them in a canonical form, with no query (any other argument is not
+    part of the key: the page reads the same with it or without it)."""
 
     def decorate(view):
         @wraps(view)
-        def wrapper(*args, **kwargs):
+        def wrapper(*view_args, **kwargs):
             if not _may_use_cache():
-                return view(*args, **kwargs)
+                return view(*view_args, **kwargs)
             generation = _cache().generation()
             if generation is None:  # a database without the counter: nothing is kept
-                return view(*args, **kwargs)
+                return view(*view_args, **kwargs)
+            read = _read_args(args)
             key = (  # the scheme too: a page may carry absolute links (url_for(_external=True))
-                request.scheme, request.host, request.full_path, today_in_rome(), generation,
+                request.scheme, request.host, request.path, read, today_in_rome(), generation,
                 *(request.cookies.get(name, "") for name in cookies),
             )  # fmt: skip
             kept = _cache().get(key)
             if kept is not None:
                 return _from_kept(*kept)
-            response = make_response(view(*args, **kwargs))
+            response = make_response(view(*view_args, **kwargs))
             if _may_keep(response):
                 _cache().put(key, _to_keep(response))
             return response
@@ -162,6 +192,17 @@ def public_page(*, cookies: tuple[str, ...] = ()):
         return wrapper
 
     return decorate
+
+
+def _read_args(args) -> tuple:
+    if callable(args):
+        return args(request.args)
+    return tuple(request.args.get(name, "") for name in args)
+
+
+def page_number(args) -> tuple:
+    """The key of a page paginated with `db.paginate` (it reads `page`, as a number, and nothing else)."""
+    return (args.get("page", 1, type=int),)
 
 
 def keep_not() -> None:

@@ -1,0 +1,164 @@
+"""CPU per request of every rendered page, in process, and (on request) where it goes.
+
+    export BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/legami_bench   # the district
+    .venv/bin/python bench/profile_pages.py                    # every page: CPU ms per request
+    .venv/bin/python bench/profile_pages.py activity center   # and a pyinstrument profile of these
+    BENCH_RUNS=30 BENCH_PROFILE=cprofile .venv/bin/python bench/profile_pages.py home
+
+Each page is requested through the Flask test client with the public pages' cache off
+(`PAGE_CACHE_BYTES=0`: what a visitor gets after any change, and what signed-in people
+always get), each request in its own app context and database session as in production.
+It reports the process's CPU time per request (`time.process_time`, median and minimum of
+BENCH_RUNS after 3 warm-up requests): far steadier than wall time on a shared machine, and
+it leaves out the database server's own CPU. The query count per request is printed too.
+
+BENCH_MEMORY=1 also sends 20,000 made-up query strings to the kept pages (cache on) and
+prints the entries kept and the process's memory before and after.
+"""
+
+import cProfile
+import os
+import pstats
+import re
+import resource
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+# BENCH_APP_DIR: profile another checkout (e.g. the code before a change) against the same data.
+sys.path.insert(0, os.environ.get("BENCH_APP_DIR", str(ROOT)))
+
+from sqlalchemy import event, select  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.platform.extensions import db  # noqa: E402
+from bench.district_bench import PASSWORD, targets  # noqa: E402
+
+DATABASE_URL = os.environ["BENCH_DATABASE_URL"]
+RUNS = int(os.environ.get("BENCH_RUNS", "20"))
+PROFILER = os.environ.get("BENCH_PROFILE", "pyinstrument")
+
+
+def more_pages(pages: dict) -> dict:
+    """The per-date pages and the indexes, found in the same data."""
+    from app.agenda.models import CalendarOccurrence
+    from app.civic_centers.models import Activity, CivicCenter
+    from app.common.timeutil import today_in_rome
+    from app.labs.models import Lab, LabSession
+
+    center = db.session.scalar(select(CivicCenter).order_by(CivicCenter.id))
+    activity = db.session.scalar(
+        select(Activity).where(Activity.center_id == center.id).order_by(Activity.id)
+    )
+    lab = db.session.scalar(select(Lab).order_by(Lab.id))
+    session = db.session.scalar(select(LabSession).where(LabSession.lab_id == lab.id).order_by(LabSession.id))
+    today = today_in_rome()
+    day = db.session.scalar(
+        select(CalendarOccurrence.original_on)
+        .where(CalendarOccurrence.activity_id == activity.id, CalendarOccurrence.day >= today_in_rome())
+        .order_by(CalendarOccurrence.day)
+    )
+    return pages | {
+        "activity date": f"/centri/{center.slug}/attivita/{activity.id}/data/{day.isoformat()}",
+        "lab session": f"/laboratori/{lab.slug}/incontri/{session.id}",
+        "centers": "/centri/",
+        "labs": "/laboratori/",
+        "groups": "/gruppi/",
+        "dashboard (last 12 months)": f"/coordinamento/?dal={today - timedelta(days=365)}&al={today}",
+    }
+
+
+def signed_in(client, email: str) -> None:
+    html = client.get("/accedi").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
+    response = client.post("/accedi", data={"csrf_token": token, "email": email, "password": PASSWORD})
+    assert response.status_code == 302, response.status_code
+
+
+def measure(client, path: str, queries: list) -> tuple[float, float, float, int]:
+    """(CPU ms median, CPU ms min, wall ms median, queries) of RUNS requests after 3 warm-up ones."""
+    for _ in range(3):
+        assert client.get(path).status_code == 200, path
+    cpu, wall = [], []
+    for _ in range(RUNS):
+        queries.clear()
+        started, clock = time.process_time(), time.perf_counter()
+        response = client.get(path)
+        cpu.append((time.process_time() - started) * 1000)
+        wall.append((time.perf_counter() - clock) * 1000)
+        assert response.status_code == 200, path
+    return statistics.median(cpu), min(cpu), statistics.median(wall), len(queries)
+
+
+def profile(client, name: str, path: str) -> None:
+    print(f"\n### {name}: {path} ({RUNS} requests)\n")
+    if PROFILER == "cprofile":
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(RUNS):
+            client.get(path)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        return
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for _ in range(RUNS):
+        client.get(path)
+    profiler.stop()
+    print(profiler.output_text(unicode=True, color=False, show_all=False))
+
+
+def memory(app) -> None:
+    """20,000 made-up query strings against the kept pages: entries and memory (ru_maxrss, KiB)."""
+    from app.platform import page_cache
+
+    client = app.test_client()
+    paths = ["/", "/calendario", "/centri/", "/gruppi/", "/laboratori/"]
+    for path in paths:
+        client.get(path)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for n in range(20_000):
+        client.get(f"{paths[n % len(paths)]}?{urlencode({f'x{n}': n, 'utm_source': n})}")
+    entries, counted = app.extensions[page_cache.EXTENSION].size()
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"\n20,000 made-up query strings: {entries} pages kept, {counted / 1024:.0f} KiB counted; "
+          f"peak memory {before / 1024:.0f} → {after / 1024:.0f} MiB")  # fmt: skip
+
+
+def main() -> None:
+    import app as package
+
+    pages, email = targets(DATABASE_URL)
+    config = {"DATABASE_URL": DATABASE_URL, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING"}
+    app = create_app(config | {"PAGE_CACHE_BYTES": 0, "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        pages = more_pages(pages)
+    queries: list = []
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *a, **k: queries.append(1))
+    client, coordinator = app.test_client(), app.test_client()
+    signed_in(coordinator, email)
+    print(
+        f"{package.__file__}: CPU per request, rendered (cache off), median and min of {RUNS}, ms; "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
+    print("| page | CPU ms (median) | min | wall ms (median) | queries |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name, path in pages.items():
+        median, least, wall, count = measure(coordinator if "dashboard" in name else client, path, queries)
+        print(f"| {name} | {median:.1f} | {least:.1f} | {wall:.1f} | {count} |", flush=True)
+    for name in sys.argv[1:]:
+        profile(coordinator if "dashboard" in name else client, name, pages[name])
+    if os.environ.get("BENCH_MEMORY"):
+        memory(create_app(config | {"RATELIMIT_ENABLED": False}))
+
+
+if __name__ == "__main__":
+    main()
