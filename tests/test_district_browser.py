@@ -61,3 +61,17 @@ def test_a_busy_day_is_bounded_and_the_day_view_has_the_rest(results, size):
     assert results["steps"][f"entries_{size}"] <= 10 * 14
     day = results["steps"][f"day_{size}"]
     assert "17 eventi in questo giorno." in day and "Attività 15" in day
+
+
+# --- Weight (issue 22): what a phone downloads for the home page, as Chromium counts it -------
+
+
+def test_a_first_visit_on_a_phone_is_under_400_kb_and_a_second_under_30_kb(results):
+    first, second = results["steps"]["weight_first"], results["steps"]["weight_second"]
+    assert first["bytes"] < 400_000, first
+    assert second["bytes"] < 30_000, second
+    built = [f for f in first["files"] if "/static/" in f["url"]]
+    assert built and all("/static/dist/" in f["url"] for f in built), built
+    assert all("immutable" in f["cache"] and "max-age=31536000" in f["cache"] for f in built), built
+    assert {f["encoding"] for f in built if f["url"].endswith((".css", ".js"))} == {"br"}, built
+    assert not [f for f in second["files"] if "/static/" in f["url"] and f["bytes"]], second

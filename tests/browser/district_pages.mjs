@@ -36,5 +36,28 @@ for (const [size, viewport] of [['phone', phone], ['desktop', desktop]]) {
   await page.context().close();
 }
 
+// --- Weight (issue 22): the bytes a phone receives for the home page, first and second visit.
+// Counted by Chromium itself (CDP Network.loadingFinished: headers and body as sent, compressed).
+async function transferred(page, path) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const seen = [];
+  cdp.on('Network.responseReceived', (e) => seen.push({ id: e.requestId, url: e.response.url,
+    encoding: e.response.headers['content-encoding'] || e.response.headers['Content-Encoding'] || '',
+    cache: e.response.headers['cache-control'] || e.response.headers['Cache-Control'] || '' }));
+  const sizes = {};
+  cdp.on('Network.loadingFinished', (e) => { sizes[e.requestId] = e.encodedDataLength; });
+  await page.goto(base + path, { waitUntil: 'networkidle' });
+  await cdp.detach();
+  return { bytes: Object.values(sizes).reduce((a, b) => a + b, 0),
+           files: seen.map((r) => ({ ...r, bytes: sizes[r.id] || 0 })) };
+}
+{
+  const page = await newPage(phone);
+  results.steps.weight_first = await transferred(page, '/');
+  results.steps.weight_second = await transferred(page, '/');
+  await page.context().close();
+}
+
 await browser.close();
 console.log(JSON.stringify(results));
