@@ -62,6 +62,15 @@ def _parse_args():
 bp.add_app_template_filter(services.by_day, "by_day")
 
 
+def _centers(town: Town | None) -> list:
+    """The centers the filters offer: a chosen town's only (the page works without JavaScript;
+    legami.js narrows the list at once when the town changes)."""
+    found = select(CivicCenter.slug, CivicCenter.name, Town.slug.label("town")).join(CivicCenter.town)
+    if town:
+        found = found.where(CivicCenter.town_id == town.id)
+    return db.session.execute(found.order_by(CivicCenter.name)).all()
+
+
 @bp.route("/calendario")
 @public_page()
 def calendar():
@@ -93,7 +102,7 @@ def calendar():
         view_urls={v: url_for("agenda.calendar", vista=v, dal=start.isoformat(), **params) for v in VIEWS},
         params=params, town=town, center=center,
         towns=db.session.execute(select(Town.slug, Town.name).order_by(Town.name)).all(),
-        centers=db.session.execute(select(CivicCenter.slug, CivicCenter.name).order_by(CivicCenter.name)).all(),
+        centers=_centers(town),
         audiences=[(AUDIENCE_SLUGS[a], label) for a, label in AUDIENCE_LABELS.items()],
         categories=list(CATEGORY_LABELS.items()),
         subscription=Subscription(found_query.name, found_query.feed_url), family=found_query.filters,
