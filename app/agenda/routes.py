@@ -3,15 +3,12 @@
 from datetime import date, timedelta
 
 from flask import render_template, request, url_for
-from sqlalchemy import select
 
 from app.agenda import bp, listing, query, services
 from app.agenda.subscribe import Subscription, subscription
-from app.civic_centers.models import AUDIENCE_LABELS, AUDIENCE_SLUGS, CATEGORY_LABELS, CivicCenter
+from app.civic_centers.models import AUDIENCE_SLUGS
 from app.common.timeutil import today_in_rome
-from app.platform.extensions import db
 from app.platform.page_cache import public_page
-from app.towns.models import Town
 
 VIEWS = ("lista", "settimana", "mese", "giorno")
 LIST_DAYS = 14
@@ -62,15 +59,6 @@ def _parse_args():
 bp.add_app_template_filter(services.by_day, "by_day")
 
 
-def _centers(town: Town | None) -> list:
-    """The centers the filters offer: a chosen town's only (the page works without JavaScript;
-    legami.js narrows the list at once when the town changes)."""
-    found = select(CivicCenter.slug, CivicCenter.name, Town.slug.label("town")).join(CivicCenter.town)
-    if town:
-        found = found.where(CivicCenter.town_id == town.id)
-    return db.session.execute(found.order_by(CivicCenter.name)).all()
-
-
 @bp.route("/calendario")
 @public_page()
 def calendar():
@@ -101,10 +89,7 @@ def calendar():
         next_url=url_for("agenda.calendar", vista=view, dal=following.isoformat(), **params),
         view_urls={v: url_for("agenda.calendar", vista=v, dal=start.isoformat(), **params) for v in VIEWS},
         params=params, town=town, center=center,
-        towns=db.session.execute(select(Town.slug, Town.name).order_by(Town.name)).all(),
-        centers=_centers(town),
-        audiences=[(AUDIENCE_SLUGS[a], label) for a, label in AUDIENCE_LABELS.items()],
-        categories=list(CATEGORY_LABELS.items()),
+        **query.choices(town),
         subscription=Subscription(found_query.name, found_query.feed_url), family=found_query.filters,
     )  # fmt: skip
 
