@@ -7,8 +7,9 @@ rows are written just before the commit (`before_commit`), as the stored occurre
 (app/agenda/store.py). A draft, a trashed activity or lab has no row.
 
 PostgreSQL: a GIN index on to_tsvector('italian', document), so «laboratori» finds «laboratorio»
-(Italian stemming). SQLite: an FTS5 external-content table kept in step by triggers; a word
-loses its last vowel and matches as a prefix, a rough stemming («laboratori» → «laborator*»).
+(Italian stemming, each stem matched as a prefix). SQLite: an FTS5 external-content table kept
+in step by triggers; a word loses its last vowel and matches as a prefix, a rough stemming
+(«laboratori» → «laborator*»).
 The DDL below is the single source: db.create_all() runs it, migration 0028 runs a copy.
 
 A search costs a fixed number of queries whatever the data size: one per kind of result (with
@@ -180,10 +181,11 @@ def _stem(word: str) -> str:
 def _matching(kind: str, words: list[str]) -> Select:
     """The ids of one kind of thing whose words hold every word of the query."""
     if db.engine.dialect.name == "postgresql":
-        condition = text("to_tsvector('italian', search_entries.document) @@ plainto_tsquery('italian', :q)")
-        return select(SearchEntry.ref_id).where(
-            SearchEntry.kind == kind, condition.bindparams(q=" ".join(words))
-        )
+        # Each word stemmed, then matched as a prefix (the stemmer cuts «laboratori» shorter than
+        # «laboratorio»); words are only letters and digits, so nothing typed is query syntax.
+        condition = text("to_tsvector('italian', search_entries.document) @@ to_tsquery('italian', :q)")
+        prefixes = " & ".join(f"{w}:*" for w in words)
+        return select(SearchEntry.ref_id).where(SearchEntry.kind == kind, condition.bindparams(q=prefixes))
     # Each word quoted, so FTS5 operators typed by users are plain text; a prefix match.
     match = " ".join(f'"{_stem(w)}"*' for w in words)
     rows = select(text("rowid")).select_from(text("search_fts")).where(text("search_fts MATCH :match"))
@@ -214,7 +216,7 @@ def _only_places(filters: Filters) -> bool:
 
 
 def find(query: str, filters: Filters) -> Found:
-    """What matches every word and the filters: at most LIMIT + 1 of each kind, in 5 queries."""
+    """What matches every word and the filters: at most LIMIT + 1 of each kind, in at most 6 queries."""
     words = words_of(query)
     if not words:
         return Found([], [], [])
