@@ -164,6 +164,8 @@ def targets(url: str = DATABASE_URL) -> tuple[dict, str]:
             "center": f"/centri/{center.slug}",
             "activity": f"/centri/{center.slug}/attivita/{activity.id}",
             "lab": f"/laboratori/{lab.slug}",
+            "search": "/cerca?q=teatro",
+            "search + filters": f"/cerca?q=laboratorio&comune={center.town.slug}&eta=8",
             "group": f"/gruppi/{group.slug}",
             "verbale": f"/gruppi/{group.slug}/verbali/{verbale.id}",
             "dashboard (a year)": f"/coordinamento/?dal={year - 1}-01-01&al={year - 1}-12-31",
