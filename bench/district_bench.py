@@ -6,6 +6,7 @@ Run (the district takes a few minutes to load, once):
     DATABASE_URL=$BENCH_DATABASE_URL .venv/bin/flask --app wsgi:app db upgrade
     DATABASE_URL=$BENCH_DATABASE_URL .venv/bin/flask --app wsgi:app demo load --scale district
     .venv/bin/python bench/district_bench.py            # BENCH_REPEATS=3, BENCH_SECONDS=8, BENCH_PORT=8110
+    BENCH_PAGES=search BENCH_PAGE_CACHE=0 .venv/bin/python bench/district_bench.py   # some pages, rendered each time
 
 With BENCH_DATABASE_URL_TWICE naming a database loaded with `demo load --scale district --times 2`,
 it also times every page rendered (the public pages' cache off) on both and prints the growth.
@@ -217,7 +218,12 @@ def main() -> None:
         report_rendered()
         return
     pages, email = targets()
-    env = production_env(DATABASE_URL)
+    if os.environ.get("BENCH_PAGES"):  # e.g. BENCH_PAGES=search: only the pages whose name has a word
+        pages = {n: p for n, p in pages.items() if any(w in n for w in os.environ["BENCH_PAGES"].split(","))}
+    # BENCH_PAGE_CACHE=0: every request renders its page (what a search with new words costs).
+    env = production_env(
+        DATABASE_URL, **({"PAGE_CACHE_BYTES": "0"} if os.environ.get("BENCH_PAGE_CACHE") == "0" else {})
+    )
     portal = start("wsgi:app", PORT, env)
     floor = start("bench.floor_app:app", FLOOR_PORT, env)
     results: dict[str, list[dict]] = {}
