@@ -142,3 +142,15 @@ def test_choosing_a_town_narrows_the_centers_without_javascript(browser, places)
     }  # fmt: skip
     narrowed = soup(browser.get("/calendario?comune=offanengo")).find("select", id="filtro-centro")
     assert [o.get_text() for o in narrowed.find_all("option")] == ["Tutti i centri", "Biblioteca comunale"]
+
+
+def test_every_subscribe_box_offers_outlook_for_work_and_school_accounts(browser, places):
+    oratorio = places[0]
+    page = soup(browser.get(f"/centri/{oratorio.slug}"))
+    links = {urlsplit(a["href"]).netloc: a for a in page.select("a[href*=addfromweb]")}
+    assert links.keys() == {"outlook.live.com", "outlook.office.com"}
+    personal, work = (
+        parse_qs(urlsplit(links[h]["href"]).query) for h in ("outlook.live.com", "outlook.office.com")
+    )
+    assert personal == work and work["url"] == [f"http://legami.test/ical/centri/{oratorio.slug}.ics"]
+    assert "Microsoft 365" in links["outlook.office.com"].get_text()

@@ -63,7 +63,14 @@ def test_every_word_must_match(browser, district):
 
 
 def test_what_a_user_types_is_never_query_syntax(browser, district):
-    for query in ('q="teatro', "q=teatro+OR+NOT", "q=*", "q=teatro%29%28", "q=NEAR%28a+b%29", "q=" + "x" * 500):
+    for query in (
+        'q="teatro',
+        "q=teatro+OR+NOT",
+        "q=*",
+        "q=teatro%29%28",
+        "q=NEAR%28a+b%29",
+        "q=" + "x" * 500,
+    ):
         assert browser.get("/cerca?" + query).status_code == 200, query
 
 
@@ -120,10 +127,15 @@ def test_a_change_rolled_back_leaves_the_words_as_they_were(browser, district):
 
 
 def test_rebuilding_gives_the_same_rows(app, district):
-    before = sorted(db.session.execute(select(SearchEntry.kind, SearchEntry.ref_id, SearchEntry.document)).all())
+    before = sorted(
+        db.session.execute(select(SearchEntry.kind, SearchEntry.ref_id, SearchEntry.document)).all()
+    )
     reindex_all()
     db.session.commit()
-    assert sorted(db.session.execute(select(SearchEntry.kind, SearchEntry.ref_id, SearchEntry.document)).all()) == before
+    assert (
+        sorted(db.session.execute(select(SearchEntry.kind, SearchEntry.ref_id, SearchEntry.document)).all())
+        == before
+    )
 
 
 def test_the_search_makes_a_fixed_number_of_queries(browser, district):
