@@ -217,9 +217,9 @@ def test_0028_fills_the_words_of_what_is_already_public(empty_database_url):
                         {"id": 2, "title": "Letture in bozza", "status": "draft"}):  # fmt: skip
                 conn.execute(text(
                     "INSERT INTO activities (id, uid, center_id, title, description, audience, category, status, "
-                    "cancel_reason, start_on, start_time, end_time, freq, interval, weekdays, sequence, created_at, "
+                    "cancel_reason, start_on, start_time, end_time, freq, interval, weekdays, price, sequence, created_at, "
                     "updated_at) VALUES (:id, :title, 1, :title, 'Fiabe', 'children', 'cultura', :status, '', "
-                    "'2026-02-03', '16:30:00', '18:00:00', 'none', 1, '', 0, :now, :now)"
+                    "'2026-02-03', '16:30:00', '18:00:00', 'none', 1, '', '', 0, :now, :now)"
                 ), row | stamps)  # fmt: skip
             conn.execute(text(
                 "INSERT INTO labs (id, slug, title, description, theme, status, town_id, venue, partners, capacity, "
