@@ -26,7 +26,10 @@ def test_weekly_on_two_days_until_a_date_of_the_same_year():
 
 
 def test_weekly_on_three_days_without_an_end():
-    assert words(Recurrence(Frequency.WEEKLY, weekdays=(0, 2, 4))) == "Ogni lunedì, mercoledì e venerdì, 16:30–18:00"
+    assert (
+        words(Recurrence(Frequency.WEEKLY, weekdays=(0, 2, 4)))
+        == "Ogni lunedì, mercoledì e venerdì, 16:30–18:00"
+    )
 
 
 def test_every_two_weeks_until_next_year():
@@ -45,4 +48,6 @@ def test_every_three_months_on_the_last_sunday():
 
 
 def test_a_single_date():
-    assert words(Recurrence(), date(2027, 6, 12), (time(10), time(12))) == "Sabato 12 giugno 2027, 10:00–12:00"
+    assert (
+        words(Recurrence(), date(2027, 6, 12), (time(10), time(12))) == "Sabato 12 giugno 2027, 10:00–12:00"
+    )

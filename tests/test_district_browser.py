@@ -39,7 +39,12 @@ def results(tmp_path_factory):
             factories.session(lab, today + timedelta(weeks=week))
         db.session.commit()
     with served(app) as base:
-        config = {"base": base, "town_slug": "offanengo", "day": today.isoformat(), "lab_slug": "orto-condiviso"}
+        config = {
+            "base": base,
+            "town_slug": "offanengo",
+            "day": today.isoformat(),
+            "lab_slug": "orto-condiviso",
+        }
         return run_script("browser/district_pages.mjs", config, workdir)
 
 
@@ -98,8 +103,13 @@ def test_the_age_filter_is_typed_and_has_a_visible_border(results):
 
 def test_choosing_a_town_offers_only_its_centers_at_once(results):
     assert results["steps"]["centers_offered"] == ["Tutti i centri", "Biblioteca comunale"]
-    assert "comune=offanengo" in results["steps"]["filtered_url"] and "eta=7" in results["steps"]["filtered_url"]
+    assert (
+        "comune=offanengo" in results["steps"]["filtered_url"] and "eta=7" in results["steps"]["filtered_url"]
+    )
 
 
 def test_the_search_finds_on_a_phone(results):
-    assert "Risultati per «attivita»" in results["steps"]["search"] and "Attività 00" in results["steps"]["search"]
+    assert (
+        "Risultati per «attivita»" in results["steps"]["search"]
+        and "Attività 00" in results["steps"]["search"]
+    )

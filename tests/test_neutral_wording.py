@@ -34,4 +34,3 @@ def test_the_check_finds_what_it_looks_for():
         assert ADDRESSED.search(sentence), sentence
     for sentence in ("Ti diamo il benvenuto", "ti aspettiamo", "Incontri convocati ora: 3"):
         assert not ADDRESSED.search(sentence), sentence
-

@@ -87,4 +87,6 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
     app/agenda/search.py and migration 0028)."""
     if type_ == "table" and name and name.startswith(("minutes_fts", "search_fts")):
         return False
-    return not (type_ == "index" and name in ("ix_minutes_search_document_fts", "ix_search_entries_document_fts"))
+    return not (
+        type_ == "index" and name in ("ix_minutes_search_document_fts", "ix_search_entries_document_fts")
+    )
