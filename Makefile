@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 VENDOR := app/static/vendor
 BI := $(VENDOR)/bootstrap-italia
+DIST := app/static/dist
 PORT ?= 5000
 export FLASK_APP := wsgi:app
 
@@ -30,9 +31,9 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-assets: $(VENDOR)/.copied
+assets: $(DIST)/.built
 
-# Bootstrap Italia, Chart.js, playwright-core and axe-core come from the npm
+# Bootstrap Italia, Chart.js, esbuild, playwright-core and axe-core come from the npm
 # registry; the front-end files are copied under app/static/vendor/ (git-ignored).
 $(VENDOR)/.copied: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -40,8 +41,22 @@ $(VENDOR)/.copied: package.json package-lock.json
 	cp -r node_modules/bootstrap-italia/dist/css node_modules/bootstrap-italia/dist/svg $(BI)/
 	cp -r node_modules/bootstrap-italia/dist/fonts/Titillium_Web node_modules/bootstrap-italia/dist/fonts/Lora \
 	      node_modules/bootstrap-italia/dist/fonts/Roboto_Mono $(BI)/fonts/
-	cp node_modules/bootstrap-italia/dist/js/bootstrap-italia.bundle.min.js $(BI)/
 	cp node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/chart.js/
+	touch $@
+
+# What the pages load, built into app/static/dist/ (git-ignored) under content-hashed names,
+# with .gz and .br beside each file; app/platform/static_files.py serves them (WhiteNoise).
+# Only the parts of Bootstrap Italia's JavaScript the pages use: app/static/js/bootstrap-italia-parts.js.
+ENTRIES := $(BI)/css/bootstrap-italia.min.css app/static/css/legami.css \
+	app/static/js/bootstrap-italia-parts.js app/static/js/legami.js app/static/js/attendance-chart.js \
+	$(VENDOR)/chart.js/chart.umd.min.js $(BI)/svg/sprites.svg app/static/favicon.svg
+$(DIST)/.built: $(VENDOR)/.copied $(VENV)/.installed $(wildcard app/static/css/*.css app/static/js/*.js app/static/*.svg)
+	rm -rf $(DIST)
+	node_modules/.bin/esbuild $(ENTRIES) --bundle --minify --preserve-symlinks --target=es2020 \
+	  --outbase=app/static --outdir=$(DIST) --entry-names='[dir]/[name].[hash]' \
+	  --asset-names='[dir]/[name].[hash]' --loader:.woff2=file --loader:.svg=copy \
+	  --metafile=$(DIST)/meta.json --log-level=warning
+	$(BIN)/python -m whitenoise.compress --quiet $(DIST)
 	touch $@
 
 lint: install
@@ -60,4 +75,4 @@ messages: install
 	$(BIN)/pybabel extract -F babel.cfg -o app/translations/messages.pot app
 
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR)
+	rm -rf $(VENV) node_modules $(VENDOR) $(DIST)

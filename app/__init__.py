@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.common import formatting
 from app.messages import services as message_services
-from app.platform import collector, errors, page_cache, request_log, security, versioning
+from app.platform import collector, errors, page_cache, request_log, security, static_files, versioning
 from app.platform import config as configuration
 from app.platform.database import configure_engine
 from app.platform.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     formatting.init_app(app)
     request_log.init_app(app)
     cli.init_app(app)
+    static_files.init_app(app)  # /static/ answered before Flask sees the request
     collector.init_app(app)  # last: the outermost WSGI layer
     return app
 

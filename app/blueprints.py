@@ -14,6 +14,8 @@ import app.agenda.notices
 import app.agenda.personal
 import app.agenda.routes
 import app.agenda.routes_follow
+import app.agenda.routes_search
+import app.agenda.search
 import app.agenda.store
 import app.auth.notices
 import app.auth.routes

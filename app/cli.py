@@ -12,7 +12,7 @@ from sqlalchemy import select, text
 
 from app import demo_district
 from app.accounts.models import Role, User
-from app.agenda.cli import feeds_cli, occurrences_cli
+from app.agenda.cli import feeds_cli, occurrences_cli, search_cli
 from app.auth import services as accounts
 from app.auth.passwords import PASSWORD_MIN, is_common
 from app.auth.spid.cli import spid_cli
@@ -108,5 +108,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(feeds_cli)
     app.cli.add_command(occurrences_cli)
+    app.cli.add_command(search_cli)
     app.cli.add_command(pacts_cli)
     app.cli.add_command(spid_cli)

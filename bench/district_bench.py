@@ -6,6 +6,7 @@ Run (the district takes a few minutes to load, once):
     DATABASE_URL=$BENCH_DATABASE_URL .venv/bin/flask --app wsgi:app db upgrade
     DATABASE_URL=$BENCH_DATABASE_URL .venv/bin/flask --app wsgi:app demo load --scale district
     .venv/bin/python bench/district_bench.py            # BENCH_REPEATS=3, BENCH_SECONDS=8, BENCH_PORT=8110
+    BENCH_PAGES=search BENCH_PAGE_CACHE=0 .venv/bin/python bench/district_bench.py   # some pages, rendered each time
 
 With BENCH_DATABASE_URL_TWICE naming a database loaded with `demo load --scale district --times 2`,
 it also times every page rendered (the public pages' cache off) on both and prints the growth.
@@ -164,11 +165,19 @@ def targets(url: str = DATABASE_URL) -> tuple[dict, str]:
             "center": f"/centri/{center.slug}",
             "activity": f"/centri/{center.slug}/attivita/{activity.id}",
             "lab": f"/laboratori/{lab.slug}",
+            "search": "/cerca?q=teatro",
+            "search + filters": f"/cerca?q=laboratorio&comune={center.town.slug}&eta=8",
             "group": f"/gruppi/{group.slug}",
             "verbale": f"/gruppi/{group.slug}/verbali/{verbale.id}",
             "dashboard (a year)": f"/coordinamento/?dal={year - 1}-01-01&al={year - 1}-12-31",
         }
         return pages, email
+
+
+def chosen(pages: dict) -> dict:
+    """BENCH_PAGES=search,lab: only the pages whose name holds one of the words (and no feed)."""
+    words = [w for w in os.environ.get("BENCH_PAGES", "").split(",") if w]
+    return {n: p for n, p in pages.items() if any(w in n for w in words)} if words else pages
 
 
 def touch_one_activity() -> None:
@@ -197,6 +206,7 @@ def production_env(url: str, **extra) -> dict:
 def rendered(url: str) -> dict[str, float]:
     """Each page's median time, one request at a time, rendered every time (the pages' cache off)."""
     pages, email = targets(url)
+    pages = chosen(pages)
     port = PORT + 2
     portal = start("wsgi:app", port, production_env(url, PAGE_CACHE_BYTES="0"))
     try:
@@ -215,23 +225,30 @@ def main() -> None:
         report_rendered()
         return
     pages, email = targets()
-    env = production_env(DATABASE_URL)
+    pages = chosen(pages)
+    # BENCH_PAGE_CACHE=0: every request renders its page (what a search with new words costs).
+    env = production_env(
+        DATABASE_URL, **({"PAGE_CACHE_BYTES": "0"} if os.environ.get("BENCH_PAGE_CACHE") == "0" else {})
+    )
     portal = start("wsgi:app", PORT, env)
     floor = start("bench.floor_app:app", FLOOR_PORT, env)
     results: dict[str, list[dict]] = {}
     try:
         coordinator = login(email)
         feed = "/ical/tutto.ics"
-        get(PORT, feed)  # built once (or read) before measuring
+        with_feed = not os.environ.get("BENCH_PAGES")  # some pages only: the feed left out
+        if with_feed:
+            get(PORT, feed)  # built once (or read) before measuring
         for repeat in range(REPEATS):
             runs = {"floor": (FLOOR_PORT, "/", None)}
             runs |= {
                 name: (PORT, path, coordinator if "dashboard" in name else None)
                 for name, path in pages.items()
             }
-            _, headers, _, _ = get(PORT, feed)
-            runs["feed warm"] = (PORT, feed, None)
-            runs["feed 304"] = (PORT, feed, {"If-None-Match": headers["ETag"]})
+            if with_feed:
+                _, headers, _, _ = get(PORT, feed)
+                runs["feed warm"] = (PORT, feed, None)
+                runs["feed 304"] = (PORT, feed, {"If-None-Match": headers["ETag"]})
             for name, (port, path, extra) in runs.items():
                 try:
                     row = {"single_ms": single(port, path, extra, n=3 if "dashboard" in name else SINGLES)}
@@ -243,14 +260,15 @@ def main() -> None:
                 if "dashboard" not in name:  # one request's time is the dashboard's goal
                     row |= wrk(port, path, extra)
                 results.setdefault(name, []).append(row)
-            touch_one_activity()
-            # Each worker trusts a feed it checked for FEED_HEAD_SECONDS: wait, so the next request rebuilds.
-            time.sleep(31)
-            started = time.perf_counter()
-            assert get(PORT, feed)[0] == 200
-            results.setdefault("feed rebuilt after one change", []).append(
-                {"single_ms": (time.perf_counter() - started) * 1000}
-            )
+            if with_feed:
+                touch_one_activity()
+                # Each worker trusts a feed it checked for FEED_HEAD_SECONDS: wait, so the next request rebuilds.
+                time.sleep(31)
+                started = time.perf_counter()
+                assert get(PORT, feed)[0] == 200
+                results.setdefault("feed rebuilt after one change", []).append(
+                    {"single_ms": (time.perf_counter() - started) * 1000}
+                )
             print(f"repeat {repeat + 1} done", file=sys.stderr)
     finally:
         portal.terminate()

@@ -1,7 +1,7 @@
 """The bounded home and calendar pages in Chromium at 390 and 1280 px, with axe-core
 (tests/browser/district_pages.mjs). Screenshots go to $E2E_SCREENSHOTS when set."""
 
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 
@@ -34,9 +34,17 @@ def results(tmp_path_factory):
             )
         factories.activity(crema, title="Doposcuola del martedì", start_on=today, weekdays=str(today.weekday()),
                            until_on=None)  # fmt: skip
+        lab = factories.lab(capacity=12, description="Un orto da curare insieme. " * 40)
+        for week in range(1, 5):
+            factories.session(lab, today + timedelta(weeks=week))
         db.session.commit()
     with served(app) as base:
-        config = {"base": base, "town_slug": "offanengo", "day": today.isoformat()}
+        config = {
+            "base": base,
+            "town_slug": "offanengo",
+            "day": today.isoformat(),
+            "lab_slug": "orto-condiviso",
+        }
         return run_script("browser/district_pages.mjs", config, workdir)
 
 
@@ -61,3 +69,47 @@ def test_a_busy_day_is_bounded_and_the_day_view_has_the_rest(results, size):
     assert results["steps"][f"entries_{size}"] <= 10 * 14
     day = results["steps"][f"day_{size}"]
     assert "17 eventi in questo giorno." in day and "Attività 15" in day
+
+
+# --- Weight (issue 22): what a phone downloads for the home page, as Chromium counts it -------
+
+
+def test_a_first_visit_on_a_phone_is_under_400_kb_and_a_second_under_30_kb(results):
+    first, second = results["steps"]["weight_first"], results["steps"]["weight_second"]
+    assert first["bytes"] < 400_000, first
+    assert second["bytes"] < 30_000, second
+    built = [f for f in first["files"] if "/static/" in f["url"]]
+    assert built and all("/static/dist/" in f["url"] for f in built), built
+    assert all("immutable" in f["cache"] and "max-age=31536000" in f["cache"] for f in built), built
+    assert {f["encoding"] for f in built if f["url"].endswith((".css", ".js"))} == {"br"}, built
+    assert not [f for f in second["files"] if "/static/" in f["url"] and f["bytes"]], second
+
+
+# --- A parent on a phone (issue 22): the lab page and the filters at 390 px ---------------------
+
+
+def test_a_lab_says_its_places_in_the_first_screen_and_the_link_reaches_the_form(results):
+    signup = results["steps"]["lab_signup"]
+    assert signup["text"] == "Iscriviti · 12 posti liberi"
+    assert signup["bottom"] < 844, signup  # in view on a phone, above a long description
+    assert results["steps"]["lab_form_in_view"] is True
+
+
+def test_the_age_filter_is_typed_and_has_a_visible_border(results):
+    age = results["steps"]["age_field"]
+    assert (age["type"], age["inputmode"], age["visible"]) == ("number", "numeric", True)
+    assert float(age["border"].removesuffix("px")) >= 1 and age["color"] != age["background"], age
+
+
+def test_choosing_a_town_offers_only_its_centers_at_once(results):
+    assert results["steps"]["centers_offered"] == ["Tutti i centri", "Biblioteca comunale"]
+    assert (
+        "comune=offanengo" in results["steps"]["filtered_url"] and "eta=7" in results["steps"]["filtered_url"]
+    )
+
+
+def test_the_search_finds_on_a_phone(results):
+    assert (
+        "Risultati per «attivita»" in results["steps"]["search"]
+        and "Attività 00" in results["steps"]["search"]
+    )

@@ -10,6 +10,9 @@ from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
+from app.agenda import search
+from app.agenda.models import SearchEntry
+from app.agenda.services import Filters
 from app.platform.database import include_object
 from app.platform.extensions import db
 
@@ -194,3 +197,47 @@ def test_rebuilding_a_table_keeps_the_rows_that_point_at_it(empty_database_url):
             if conn.dialect.name == "sqlite":
                 assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # on again
         assert kept == ["Angelo Stanghellini"] and titles == ["Piste di lavoro"]
+
+
+def test_0028_fills_the_words_of_what_is_already_public(empty_database_url):
+    """0028: every public activity, lab and center gets its row of words (a draft none); /cerca
+    finds them at once; going back to 0022 drops the table and its index."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": empty_database_url})
+    stamps = {"now": "2026-01-01 00:00:00"}
+    with app.app_context():
+        upgrade(revision="0022")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO towns (id, name, slug) VALUES (1, 'Offanengo', 'offanengo')"))
+            conn.execute(text(
+                "INSERT INTO civic_centers (id, name, slug, kind, town_id, address, description, accessibility, "
+                "contact, created_at, updated_at) VALUES (1, 'Biblioteca', 'biblioteca', 'biblioteca', 1, "
+                "'Via Roma 1', '', '', '', :now, :now)"
+            ), stamps)  # fmt: skip
+            for row in ({"id": 1, "title": "Letture animate", "status": "published"},
+                        {"id": 2, "title": "Letture in bozza", "status": "draft"}):  # fmt: skip
+                conn.execute(text(
+                    "INSERT INTO activities (id, uid, center_id, title, description, audience, category, status, "
+                    "cancel_reason, start_on, start_time, end_time, freq, interval, weekdays, price, sequence, created_at, "
+                    "updated_at) VALUES (:id, :title, 1, :title, 'Fiabe', 'children', 'cultura', :status, '', "
+                    "'2026-02-03', '16:30:00', '18:00:00', 'none', 1, '', '', 0, :now, :now)"
+                ), row | stamps)  # fmt: skip
+            conn.execute(text(
+                "INSERT INTO labs (id, slug, title, description, theme, status, town_id, venue, partners, capacity, "
+                "created_at, updated_at) VALUES (1, 'orto', 'Orto', 'Verdure', 'animazione', 'open', 1, 'Sala', '', "
+                "10, :now, :now)"
+            ), stamps)  # fmt: skip
+        upgrade(revision="0028")
+        rows = db.session.execute(
+            select(SearchEntry.kind, SearchEntry.ref_id).order_by(SearchEntry.kind)
+        ).all()
+        assert rows == [("activity", 1), ("center", 1), ("lab", 1)]
+        assert [a.title for a in search.find("letture offanengo", Filters()).activities] == [
+            "Letture animate"
+        ]
+        assert [lab.title for lab in search.find("verdure", Filters()).labs] == ["Orto"]
+        db.session.remove()
+        downgrade(revision="0022")
+        assert "search_entries" not in inspect(db.engine).get_table_names()
+        upgrade()
+        downgrade(revision="base")
+        db.engine.dispose()

@@ -13,7 +13,7 @@ from flask import current_app, url_for
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from app.agenda import store
+from app.agenda import search, store
 from app.civic_centers.models import AUDIENCE_SLUGS, CivicCenter
 from app.labs.models import Lab
 from app.platform.extensions import db
@@ -71,3 +71,15 @@ def warm(base_url: str):
             raise click.ClickException(f"{path}: HTTP {response.status_code}")
     elapsed = time.perf_counter() - started
     click.echo(f"{len(paths)} feeds built in {elapsed:.1f} s.")
+
+
+search_cli = AppGroup("search", help="The words /cerca finds things by.")
+
+
+@search_cli.command("rebuild")
+def rebuild_search():
+    """Rewrite every row of the search (after restoring a backup, or a change made outside the app)."""
+    started = time.perf_counter()
+    written = search.reindex_all()
+    db.session.commit()
+    click.echo(f"{written} things indexed in {time.perf_counter() - started:.1f} s.")

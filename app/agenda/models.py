@@ -12,7 +12,9 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Text,
     Time,
+    UniqueConstraint,
     event,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -149,3 +151,18 @@ class OccurrenceHorizon(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     last_day: Mapped[date] = mapped_column(Date)
+
+
+class SearchEntry(db.Model):
+    """One public thing a family can find by its words: an activity, a lab or a center.
+
+    Written by app/agenda/search.py in the transaction of every change to what it reads; searched
+    through PostgreSQL's Italian full text or SQLite's FTS5 (the DDL is in that module)."""
+
+    __tablename__ = "search_entries"
+    __table_args__ = (UniqueConstraint("kind", "ref_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "activity", "lab", "center"
+    ref_id: Mapped[int] = mapped_column(Integer)
+    document: Mapped[str] = mapped_column(Text, default="")

@@ -9,11 +9,13 @@ from urllib.parse import urlencode
 
 from flask import abort, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from app.agenda import services
 from app.agenda.family_filters import MAX_AGE, TIME_SLOTS
 from app.agenda.services import Filters
 from app.civic_centers.models import AUDIENCE_LABELS, AUDIENCE_SLUGS, CATEGORY_LABELS, CivicCenter
+from app.platform.extensions import db
 from app.towns.models import Town
 
 KEYS = ("comune", "centro", "pubblico", "categoria", "eta", "gratuito", "senza-iscrizione", "momento")
@@ -63,6 +65,20 @@ class Query:
         if self.filters.time_of_day:
             parts.append(_("pomeriggio") if self.filters.time_of_day == "pomeriggio" else _("sera"))
         return _("Legami – %(what)s", what=", ".join(parts)) if parts else _("Legami – tutti gli eventi")
+
+
+def choices(town: Town | None) -> dict:
+    """What the filters offer (agenda/_filter_fields.html): a chosen town's centers only, so the
+    page works without JavaScript (legami.js narrows the list at once when the town changes)."""
+    centers = select(CivicCenter.slug, CivicCenter.name, Town.slug.label("town")).join(CivicCenter.town)
+    if town:
+        centers = centers.where(CivicCenter.town_id == town.id)
+    return {
+        "towns": db.session.execute(select(Town.slug, Town.name).order_by(Town.name)).all(),
+        "centers": db.session.execute(centers.order_by(CivicCenter.name)).all(),
+        "audiences": [(AUDIENCE_SLUGS[a], label) for a, label in AUDIENCE_LABELS.items()],
+        "categories": list(CATEGORY_LABELS.items()),
+    }
 
 
 def _age(value: str | None) -> int | None:

@@ -3,15 +3,12 @@
 from datetime import date, timedelta
 
 from flask import render_template, request, url_for
-from sqlalchemy import select
 
 from app.agenda import bp, listing, query, services
 from app.agenda.subscribe import Subscription, subscription
-from app.civic_centers.models import AUDIENCE_LABELS, AUDIENCE_SLUGS, CATEGORY_LABELS, CivicCenter
+from app.civic_centers.models import AUDIENCE_SLUGS
 from app.common.timeutil import today_in_rome
-from app.platform.extensions import db
 from app.platform.page_cache import public_page
-from app.towns.models import Town
 
 VIEWS = ("lista", "settimana", "mese", "giorno")
 LIST_DAYS = 14
@@ -104,10 +101,7 @@ def calendar():
         next_url=url_for("agenda.calendar", vista=view, dal=following.isoformat(), **params),
         view_urls={v: url_for("agenda.calendar", vista=v, dal=start.isoformat(), **params) for v in VIEWS},
         params=params, town=town, center=center,
-        towns=db.session.execute(select(Town.slug, Town.name).order_by(Town.name)).all(),
-        centers=db.session.execute(select(CivicCenter.slug, CivicCenter.name).order_by(CivicCenter.name)).all(),
-        audiences=[(AUDIENCE_SLUGS[a], label) for a, label in AUDIENCE_LABELS.items()],
-        categories=list(CATEGORY_LABELS.items()),
+        **query.choices(town),
         subscription=Subscription(found_query.name, found_query.feed_url), family=found_query.filters,
     )  # fmt: skip
 

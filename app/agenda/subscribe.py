@@ -20,14 +20,18 @@ class Subscription:
     def google_url(self) -> str:
         return "https://calendar.google.com/calendar/render?cid=" + quote(self.webcal_url, safe="")
 
+    def _outlook(self, host: str) -> str:
+        return f"https://{host}/calendar/0/addfromweb?url={quote(self.https_url, safe='')}&name={quote(self.name, safe='')}"
+
     @property
     def outlook_url(self) -> str:
-        return (
-            "https://outlook.live.com/calendar/0/addfromweb?url="
-            + quote(self.https_url, safe="")
-            + "&name="
-            + quote(self.name, safe="")
-        )
+        """Outlook.com, for a personal Microsoft account."""
+        return self._outlook("outlook.live.com")
+
+    @property
+    def outlook_work_url(self) -> str:
+        """Outlook on the web of a Microsoft 365 work or school account."""
+        return self._outlook("outlook.office.com")
 
 
 def subscription(town=None, center=None, audience: str | None = None) -> Subscription:

@@ -10,6 +10,8 @@ from sqlalchemy.orm import selectinload
 from app.agenda import listing
 from app.agenda import services as agenda
 from app.agenda.subscribe import subscription
+from app.calendar import words
+from app.calendar.occurrences import Schedule
 from app.civic_centers import bp
 from app.civic_centers.jsonld import activity_events, center_place
 from app.civic_centers.loaders import get_activity_or_404, get_center_or_404
@@ -100,8 +102,10 @@ def activity_detail(slug: str, activity_id: int):
     else:  # a draft its managers look at: not stored as public
         occurrences = agenda.entries([activity], first, last)
     dated = [e.occurrence for e in occurrences if not e.kind]
+    rule = Schedule(activity.start_on, activity.start_time, activity.end_time, activity.recurrence)
     return render_template(
         "civic_centers/activity.html", activity=activity, center=activity.center, entries=occurrences,
         jsonld=activity_events(activity, dated[:10]), add_url=activity_add_url(activity),
+        rule_words=words.describe(rule),
         subscription=subscription(center=activity.center), can_manage=can_manage(current_user, activity.center),
     )  # fmt: skip

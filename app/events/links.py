@@ -39,14 +39,23 @@ class SingleEvent:
         }  # fmt: skip
         return "https://calendar.google.com/calendar/render?" + urlencode(query)
 
-    @property
-    def outlook_url(self) -> str:
+    def _outlook(self, host: str) -> str:
         query = {
             "path": "/calendar/action/compose", "rru": "addevent", "subject": self.title,
             "startdt": self.occurrence.start.isoformat(), "enddt": self.occurrence.end.isoformat(),
             "location": self.location, "body": self._details(),
         }  # fmt: skip
-        return "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(query)
+        return f"https://{host}/calendar/0/deeplink/compose?" + urlencode(query)
+
+    @property
+    def outlook_url(self) -> str:
+        """Outlook.com, for a personal Microsoft account."""
+        return self._outlook("outlook.live.com")
+
+    @property
+    def outlook_work_url(self) -> str:
+        """Outlook on the web of a Microsoft 365 work or school account."""
+        return self._outlook("outlook.office.com")
 
     def ics(self, today: date) -> bytes:
         """A VCALENDAR with this one event, at its real (possibly moved) time, cancelled if it is."""

@@ -118,7 +118,7 @@ def lab_session(slug: str, session_id: int):
     ics_url = url_for("events.lab_session_ics", slug=slug, session_id=session_id)
     return render_template("events/occurrence.html", event=event, ics_url=ics_url,
                            back=url_for("labs.detail", slug=slug), back_label=session.lab.title,
-                           place=session.lab.place)  # fmt: skip
+                           place=session.lab.address)  # fmt: skip
 
 
 @bp.route("/laboratori/<slug>/incontri/<int:session_id>.ics")

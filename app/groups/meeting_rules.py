@@ -9,11 +9,10 @@ by hand on that day) is never made again. The hourly job that makes them is regi
 from datetime import date, timedelta
 
 from flask import current_app
-from flask_babel import format_date
-from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from app.calendar.occurrences import Frequency, Recurrence, Schedule, original_starts
+from app.calendar import words
+from app.calendar.occurrences import Recurrence, Schedule, original_starts
 from app.common.timeutil import ROME, utcnow
 from app.groups import services
 from app.groups.models import Meeting, MeetingRule, WorkingGroup
@@ -118,43 +117,6 @@ def meetings_from_rules(now) -> int:
     return make_all_due(now.astimezone(ROME).date(), current_app.config.get("MEETING_RULE_WEEKS_AHEAD", 6))
 
 
-NUMBERS = {2: "due", 3: "tre", 4: "quattro", 5: "cinque", 6: "sei", 7: "sette", 8: "otto",
-           9: "nove", 10: "dieci", 11: "undici", 12: "dodici"}  # fmt: skip
-DAYS = ("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica")
-NTH = {1: ("il primo", "la prima"), 2: ("il secondo", "la seconda"), 3: ("il terzo", "la terza"),
-       4: ("il quarto", "la quarta"), -1: ("l'ultimo", "l'ultima")}  # fmt: skip
-
-
-def _the_day(weekday: int) -> str:
-    return ("la " if weekday == 6 else "il ") + DAYS[weekday]
-
-
-def _until(day: date) -> str:
-    number = "1º" if day.day == 1 else str(day.day)
-    article = "all'" if day.day in (8, 11) else "al "
-    return article + number + " " + format_date(day, "MMMM y")
-
-
 def describe(rule: MeetingRule) -> str:
     """The rule in words: «Ogni due settimane il giovedì, 17:30–19:00, fino al 30 giugno 2027»."""
-    if rule.freq == Frequency.WEEKLY:
-        days = [int(d) for d in rule.weekdays.split(",") if d]
-        when = " e ".join(_the_day(d) for d in days)
-        every = (
-            _("Ogni settimana")
-            if rule.interval == 1
-            else _("Ogni %(n)s settimane", n=NUMBERS.get(rule.interval, rule.interval))
-        )
-        head = f"{every} {when}"
-    else:
-        nth = NTH[rule.month_week][1 if rule.month_weekday == 6 else 0]
-        day = f"{nth} {DAYS[rule.month_weekday]}"
-        if rule.interval == 1:
-            head = _("%(day)s del mese", day=day)
-            head = head[0].upper() + head[1:]
-        else:
-            head = _(
-                "Ogni %(n)s mesi, %(day)s del mese", n=NUMBERS.get(rule.interval, rule.interval), day=day
-            )
-    hours = f"{rule.start_time.strftime('%H:%M')}–{rule.end_time.strftime('%H:%M')}"
-    return _("%(head)s, %(hours)s, fino %(until)s", head=head, hours=hours, until=_until(rule.until_on))
+    return words.describe(Schedule(rule.start_on, rule.start_time, rule.end_time, recurrence_of(rule)))

@@ -118,6 +118,11 @@ class Lab(Versioned, FamilyFacts, db.Model):
         where = self.center.full_address if self.center else self.venue
         return where or self.town.name
 
+    @property
+    def address(self) -> str:
+        """The place with its town, as a map looks it up."""
+        return self.place if self.center or not self.venue else f"{self.venue}, {self.town.name}"
+
 
 class LabSession(Versioned, db.Model):
     """One session of a lab, at a wall-clock date and time in Europe/Rome."""

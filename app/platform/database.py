@@ -83,7 +83,10 @@ def write_transaction(session):
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """For Alembic: leave out the full-text search objects, which no model
-    describes (they are created by app/minutes/search.py and migration 0004)."""
-    if type_ == "table" and name and name.startswith("minutes_fts"):
+    describes (they are created by app/minutes/search.py and migration 0004,
+    app/agenda/search.py and migration 0028)."""
+    if type_ == "table" and name and name.startswith(("minutes_fts", "search_fts")):
         return False
-    return not (type_ == "index" and name == "ix_minutes_search_document_fts")
+    return not (
+        type_ == "index" and name in ("ix_minutes_search_document_fts", "ix_search_entries_document_fts")
+    )

@@ -36,5 +36,67 @@ for (const [size, viewport] of [['phone', phone], ['desktop', desktop]]) {
   await page.context().close();
 }
 
+// --- A parent on a phone (issue 22): the lab's places at the top, the filters, the search.
+{
+  const page = await newPage(phone);
+  await page.goto(base + `/laboratori/${config.lab_slug}`);
+  const signup = page.getByRole('link', { name: /^Iscriviti · \d+ post/ });
+  const box = await signup.boundingBox();
+  results.steps.lab_signup = { text: await signup.innerText(), top: box.y, bottom: box.y + box.height };
+  await audit(page, 'lab-phone');
+  await shot(page, 'lab-phone');
+  await signup.click();
+  await page.waitForURL(/#iscrizione-titolo$/);
+  // The page may scroll smoothly: wait (up to 3 s) for the form's heading to be in view.
+  results.steps.lab_form_in_view = await page.waitForFunction(() => {
+    const r = document.getElementById('iscrizione-titolo').getBoundingClientRect();
+    return r.top >= 0 && r.top < window.innerHeight;
+  }, null, { timeout: 3000 }).then(() => true, () => false);
+  await page.goto(base + '/calendario');
+  await page.getByText('Filtri', { exact: true }).click();
+  const age = page.getByLabel('Età del bambino o della bambina');
+  results.steps.age_field = await age.evaluate((input) => {
+    const style = getComputedStyle(input);
+    return { type: input.type, inputmode: input.inputMode, visible: input.offsetHeight > 0,
+             border: style.borderBottomWidth, color: style.borderBottomColor, background: getComputedStyle(document.body).backgroundColor };
+  });
+  await age.fill('7');
+  await page.getByLabel('Comune').selectOption(config.town_slug);
+  results.steps.centers_offered = await page.locator('#filtro-centro option:not([hidden])').allInnerTexts();
+  await audit(page, 'filters-phone');
+  await shot(page, 'filters-phone');
+  await page.getByRole('button', { name: 'Mostra', exact: true }).click();
+  await page.waitForURL(/eta=7/);
+  results.steps.filtered_url = page.url();
+  await page.goto(base + '/cerca?q=attivita');
+  results.steps.search = await page.locator('#risultati').innerText();
+  await audit(page, 'search-phone');
+  await shot(page, 'search-phone');
+  await page.context().close();
+}
+
+// --- Weight (issue 22): the bytes a phone receives for the home page, first and second visit.
+// Counted by Chromium itself (CDP Network.loadingFinished: headers and body as sent, compressed).
+async function transferred(page, path) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const seen = [];
+  cdp.on('Network.responseReceived', (e) => seen.push({ id: e.requestId, url: e.response.url,
+    encoding: e.response.headers['content-encoding'] || e.response.headers['Content-Encoding'] || '',
+    cache: e.response.headers['cache-control'] || e.response.headers['Cache-Control'] || '' }));
+  const sizes = {};
+  cdp.on('Network.loadingFinished', (e) => { sizes[e.requestId] = e.encodedDataLength; });
+  await page.goto(base + path, { waitUntil: 'networkidle' });
+  await cdp.detach();
+  return { bytes: Object.values(sizes).reduce((a, b) => a + b, 0),
+           files: seen.map((r) => ({ ...r, bytes: sizes[r.id] || 0 })) };
+}
+{
+  const page = await newPage(phone);
+  results.steps.weight_first = await transferred(page, '/');
+  results.steps.weight_second = await transferred(page, '/');
+  await page.context().close();
+}
+
 await browser.close();
 console.log(JSON.stringify(results));

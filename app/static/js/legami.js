@@ -34,3 +34,17 @@ if (frequency) {
   frequency.addEventListener("change", update);
   update();
 }
+
+// Calendar filters: choosing a town offers only its centers (the server does the same on «Mostra»).
+const town = document.getElementById("filtro-comune");
+const center = document.getElementById("filtro-centro");
+if (town && center) {
+  const narrow = () => {
+    Array.from(center.options).forEach((option) => {
+      option.hidden = Boolean(option.value && town.value && option.dataset.comune !== town.value);
+    });
+    if (center.selectedOptions[0] && center.selectedOptions[0].hidden) center.value = "";
+  };
+  town.addEventListener("change", narrow);
+  narrow();
+}
