@@ -9,7 +9,15 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.common import formatting
 from app.messages import services as message_services
-from app.platform import collector, errors, page_cache, request_log, security, versioning
+from app.platform import (
+    collector,
+    errors,
+    page_cache,
+    request_log,
+    schedule,  # noqa: F401 (its table: scheduled jobs' claims)
+    security,
+    versioning,
+)
 from app.platform import config as configuration
 from app.platform.database import configure_engine
 from app.platform.extensions import babel, csrf, db, limiter, login_manager, migrate

@@ -1,5 +1,5 @@
 """Command-line tools: `flask users create`, `flask demo load` (and `flask feeds warm`, in app/agenda;
-`flask pacts anonymise`, in app/pacts)."""
+`flask pacts anonymise`, in app/pacts; `flask files ...` and `flask backup`, in app/minutes)."""
 
 import secrets
 import time
@@ -17,6 +17,7 @@ from app.auth import services as accounts
 from app.auth.passwords import PASSWORD_MIN, is_common
 from app.common.timeutil import today_in_rome
 from app.demo import load
+from app.minutes.files_cli import backup_command, files_cli
 from app.pacts.cli import pacts_cli
 from app.platform.extensions import db
 
@@ -108,3 +109,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(feeds_cli)
     app.cli.add_command(occurrences_cli)
     app.cli.add_command(pacts_cli)
+    app.cli.add_command(files_cli)
+    app.cli.add_command(backup_command)

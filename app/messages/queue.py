@@ -10,7 +10,9 @@ from pathlib import Path
 from flask import current_app, has_app_context
 from huey import RedisHuey, SqliteHuey, crontab
 
+from app.common.timeutil import utcnow
 from app.messages import delivery, scheduled
+from app.platform import schedule
 
 INSTANCE = Path(__file__).resolve().parents[2] / "instance"
 
@@ -70,9 +72,19 @@ def sweep_task():
 
 @huey.periodic_task(crontab(minute="7"))
 def hourly_task():
-    """Every hour: notices that depend on the clock (reminders, digests); each is enqueued once."""
+    """Every hour: notices that depend on the clock (reminders, digests); each is enqueued once.
+    Every consumer's clock enqueues this: the first to claim the hour runs it (None for the others)."""
     with _app().app_context():
+        if not schedule.claim("hourly", schedule.hour_slot(utcnow())):
+            return None
         return scheduled.run()
+
+
+@huey.periodic_task(crontab(minute="15", hour="2"))
+def nightly_task():
+    """02:15 UTC every night: upkeep (pacts' retention, the stored occurrences' horizon)."""
+    with _app().app_context():
+        return scheduled.run_nightly()
 
 
 def dispatch(ids: list[int]) -> None:

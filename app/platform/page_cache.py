@@ -55,6 +55,7 @@ QUIET_TABLES = frozenset(
     {
         "page_generation", "audit_entries", "messages", "message_preferences", "follows",
         "feed_cache", "event_fragments", "personal_feed_tokens", "password_resets", "pact_reads",
+        "scheduled_runs",
     }
 )  # fmt: skip
 
