@@ -25,8 +25,9 @@ from app.platform.extensions import babel, csrf, db, limiter, login_manager, mig
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, errors, CLI."""
-    # Tests may keep instance files (secret key, demo credentials) elsewhere.
-    instance_path = (test_config or {}).get("INSTANCE_PATH")
+    # The instance folder (instance/config.py, the development secret, FILES_DIR's default):
+    # LEGAMI_INSTANCE_PATH moves it (one per app server on a machine); tests pass their own.
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("LEGAMI_INSTANCE_PATH") or None
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.from_mapping(configuration.defaults(app.instance_path))
     if test_config is None:

@@ -21,7 +21,9 @@ def make_huey():
     url = os.environ.get("QUEUE_URL", "")
     immediate = os.environ.get("QUEUE_IMMEDIATE") == "1"
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey("legami", url=url, immediate=immediate)
+        # QUEUE_NAME keeps two portals (or a test run) on one Redis apart; every consumer and app
+        # server of one portal uses the same name.
+        return RedisHuey(os.environ.get("QUEUE_NAME") or "legami", url=url, immediate=immediate)
     path = os.environ.get("QUEUE_SQLITE_PATH") or str(INSTANCE / "queue.sqlite3")
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     return SqliteHuey("legami", filename=path, immediate=immediate)
