@@ -75,7 +75,7 @@ def sweep_task():
 @huey.periodic_task(crontab(minute="7"))
 def hourly_task():
     """Every hour: notices that depend on the clock (reminders, digests); each is enqueued once.
-    Every consumer's clock enqueues this: the first to claim the hour runs it (None for the others)."""
+    Every consumer's clock enqueues this: the first to claim the hour runs it, the others skip."""
     with _app().app_context():
         if not schedule.claim("hourly", schedule.hour_slot(utcnow())):
             return None

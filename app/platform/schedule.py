@@ -11,6 +11,7 @@ commit, on PostgreSQL and SQLite alike; the others see the row and skip the run.
 The claim is committed before the job runs (a job that then fails is not run again in the same
 slot: the next slot, or `flask ...` by hand, catches up; every job is idempotent anyway)."""
 
+import logging
 import os
 import socket
 from datetime import datetime
@@ -21,6 +22,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.common.timeutil import utcnow
 from app.platform.extensions import db
+
+log = logging.getLogger(__name__)
 
 
 class ScheduledRun(db.Model):
@@ -54,5 +57,7 @@ def claim(job: str, slot: str) -> bool:
         with db.engine.begin() as connection:
             connection.execute(insert(ScheduledRun).values(**row))
     except IntegrityError:
+        log.info("scheduled job %s %s: already run elsewhere, skipped", job, slot)
         return False
+    log.info("scheduled job %s %s: runs here (%s)", job, slot, row["ran_by"])
     return True
