@@ -61,18 +61,21 @@ def prepare(app) -> dict:
 
 
 def wrk(url: str, cookie: str, script: str | None = None) -> dict:
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "-H", f"Cookie: {cookie}"]
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "30s", "--latency",
+               "-H", f"Cookie: {cookie}"]  # fmt: skip
     if script:
         command += ["-s", script]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout  # noqa: S603
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", output, re.M))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {"req/s": round(rate), "p50": percentiles.get("50"), "p99": percentiles.get("99"),
-            "non-2xx": int(errors.group(1)) if errors else 0}  # fmt: skip
+    timeouts = re.search(r"timeout (\d+)", output)
+    return {"req/s": round(rate, 1), "p50": percentiles.get("50"), "p99": percentiles.get("99"),
+            "non-2xx": int(errors.group(1)) if errors else 0, "timeouts": int(timeouts.group(1)) if timeouts else 0}  # fmt: skip
 
 
 def main() -> None:
+    load = os.getloadavg()
     endpoint = S3Endpoint().start()
     bucket = endpoint.new_bucket()
     folder = Path(tempfile.mkdtemp(prefix="storage-bench-"))
@@ -102,6 +105,7 @@ def main() -> None:
         )
         minutes = ids["minutes"]
         results = {
+            "floor: the verify form (GET, no store, no query)": wrk(f"{base}/verbali/verifica", cookie),
             "attachment download (1 MB, streamed from S3)": wrk(f"{base}/verbali/{minutes}/allegati/{ids['attachment']}", cookie),
             f"approved PDF/A download ({ids['pdf_size'] // 1024} KB, from S3)": wrk(f"{base}/verbali/{minutes}/versioni-approvate/1.pdf", cookie),
             "verify page (POST the checksum)": wrk(f"{base}/verbali/verifica", cookie, str(script)),
@@ -109,7 +113,7 @@ def main() -> None:
     finally:
         stop(process)
         endpoint.stop()
-    print(json.dumps(results, indent=1))
+    print(json.dumps({"load average before": load, **results}, indent=1))
 
 
 if __name__ == "__main__":
