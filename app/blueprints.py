@@ -21,6 +21,12 @@ import app.auth.routes_reset
 import app.civic_centers.routes_activities
 import app.civic_centers.routes_manage
 import app.civic_centers.routes_public
+import app.conciliation.notices
+import app.conciliation.routes_alliance
+import app.conciliation.routes_catalogue
+import app.conciliation.routes_orders
+import app.conciliation.routes_providers
+import app.conciliation.routes_queue
 import app.events.embed
 import app.events.routes
 import app.groups.meeting_rules

@@ -10,6 +10,7 @@ from app.auth import services as accounts
 from app.auth.notices import send_invitation
 from app.civic_centers import demo as civic_centers_demo
 from app.common.timeutil import ROME, utcnow
+from app.conciliation import demo as conciliation_demo
 from app.groups import demo as groups_demo
 from app.labs import demo as labs_demo
 from app.pacts import demo as pacts_demo
@@ -66,5 +67,6 @@ def load(admin_email: str, password: str) -> bool:
     community_maker = db.session.scalar(select(User).where(User.email == "maker.cremona@legami.example"))
     labs_demo.load(utcnow().astimezone(ROME).date(), community_maker)
     pacts_demo.load(utcnow().astimezone(ROME).date(), password)
+    conciliation_demo.load(utcnow().astimezone(ROME).date(), password)
     db.session.commit()
     return True

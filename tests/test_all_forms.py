@@ -34,6 +34,9 @@ NOT_CRAWLED = {
     "auth.forgot_password": "shown only to anonymous visitors; posted separately below",
     "agenda.follow_confirm": "needs a signed link sent by e-mail (tests/test_messages_follows.py)",
     "labs.confirm_signup": "needs a signed link sent by e-mail (tests/test_lab_signup_consent.py)",
+    "conciliation.alliance_confirm": "needs a signed link sent by e-mail (tests/test_conciliation_market.py)",
+    "conciliation.cancel_order": "a plain button, only on the crawler's own order (tests/test_conciliation_market.py)",
+    "conciliation.provider_step": "only for a provider's staff, which the crawler is not (tests/test_conciliation_market.py)",
     "agenda.follow_stop": "needs a signed link sent by e-mail (tests/test_messages_follows.py)",
     "groups.rsvp_confirm": "needs a meeting's signed answer link sent by e-mail (tests/test_meeting_rsvp.py)",
     "messages.unsubscribe": "needs a signed link sent by e-mail (tests/test_messages_core.py)",
@@ -51,6 +54,8 @@ NOT_CRAWLED = {
     "messages.resend": "a plain button, only for a failed message",
     "minutes.attachment_remove": "a plain button, only for a verbale with an attachment",
     "minutes.meeting_attachment_remove": "a plain button, only for a meeting with an attachment",
+    "minutes.point_attachment_remove": "a plain button, only for a point with an attachment "
+    "(tests/test_point_attachments.py)",
     "minutes.restore_revision": "a plain button, only for a verbale with two revisions",
     "minutes.send_to_review": "a plain button, only for a draft",
     "groups.meeting_rule_end": "a plain button, only for a group with a meeting rule (tests/test_meeting_rules.py)",

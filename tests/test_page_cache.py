@@ -11,12 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from app.audit.services import record
 from app.civic_centers.models import Activity, CivicCenter
 from app.common.timeutil import today_in_rome
+from app.messages import services
 from app.messages.models import Message
 from app.platform import page_cache
 from app.platform.extensions import db
 from app.platform.page_cache import PageGeneration
 from tests import factories
-from tests.conftest import TOKEN_RE, Browser, text
+from tests.conftest import PASSWORD, TOKEN_RE, Browser, text
 from tests.test_query_counts import count_queries
 
 LAB = "/laboratori/orto-condiviso"
@@ -92,7 +93,8 @@ def test_someone_signed_in_never_gets_or_leaves_a_kept_page(app, maker, open_lab
     open_lab.makers.append(maker)
     db.session.commit()
     visitor, signed_in = Browser(app.test_client()), Browser(app.test_client())
-    signed_in.login(maker)  # a login is a change (last login): the pages below come after it
+    visitor.get(LAB)  # kept for visitors before the login, which leaves it kept
+    signed_in.login(maker)
     assert "Gestisci il laboratorio" not in text(visitor.get(LAB))  # kept for visitors
     with statements() as seen:
         mine = text(signed_in.get(LAB))
@@ -210,3 +212,43 @@ def test_only_html_answers_of_200_are_kept(browser):
     assert browser.get("/centri/non-esiste").status_code == 404
     cache = browser.client.application.extensions[page_cache.EXTENSION]
     assert len(cache._pages) == 0
+
+
+# --- what is not a change: staff signing in and out, preferences, the outbox ---------------
+
+
+def test_a_login_a_logout_and_a_new_password_leave_the_visitors_pages_kept(app, admin, center_with_activity):
+    before = generation()
+    staff = Browser(app.test_client())
+    staff.login(admin)
+    staff.post(
+        "/profilo/password",
+        {"current": PASSWORD, "password": "una-nuova-password-1", "confirm": "una-nuova-password-1"},
+    )
+    staff.logout()
+    assert generation() == before
+    db.session.refresh(admin)
+    assert admin.last_login_at is not None and admin.check_password("una-nuova-password-1")
+
+
+def test_preferences_and_queued_mail_leave_the_generation(app, admin, center_with_activity):
+    staff = Browser(app.test_client())
+    staff.login(admin)
+    before = generation()
+    assert staff.post("/profilo/notifiche", {"meetings": "y"}).status_code == 302
+    services.enqueue("password_reset", "chiunque@example.org", {"user_id": admin.id}, key="reset:1")
+    assert generation() == before
+    assert db.session.scalar(select(Message).where(Message.key == "reset:1")) is not None
+
+
+def test_a_change_of_what_pages_show_about_a_person_still_counts(app, admin):
+    before = generation()
+    admin.full_name = "Anna Bianchi Rossi"
+    assert generation() == before + 1
+
+
+@pytest.mark.parametrize("table", sorted(page_cache.QUIET_TABLES | set(page_cache.QUIET_COLUMNS)))
+def test_every_quiet_table_and_column_exists(app, table):
+    """A name that is wrong here would be quiet for nothing (and a real table would still count)."""
+    assert table in db.metadata.tables
+    assert page_cache.QUIET_COLUMNS.get(table, set()) <= set(db.metadata.tables[table].c.keys())

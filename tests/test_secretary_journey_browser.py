@@ -5,7 +5,8 @@ invitation), two members answering from their e-mails without logging in, the se
 who is expected; the meeting moved to today (answers close once a meeting has begun, so the
 answers are given while it is ahead), attendance by name beside each answer, the verbale point by
 point, review, approval, the approved page and its PDF/A. At 1280 px and 390 px, axe-core on
-every page. (In CI a skip is a failure.)"""
+every page; the papers of point 2 attached by the secretary, listed in the convocazione and found
+by a member under their point. (In CI a skip is a failure.)"""
 
 import io
 import json
@@ -28,6 +29,7 @@ from app.groups.models import GroupRole
 from app.platform.extensions import db
 from tests.browser_support import PASSWORD, require_browser, run_script, served
 from tests.mail_support import Mailbox, body, free_port
+from tests.test_attachments_actions import PDF
 from tests.test_convocazione_calendar import calendar_part
 from tests.verbale_2014 import GUESTS
 
@@ -122,6 +124,8 @@ def walk(tmp_path_factory):
     postman = Postman(app, mailbox, inbox)
     postman.start()
     (workdir / "downloads").mkdir()
+    paper = workdir / "Piste di lavoro 2014.pdf"
+    paper.write_bytes(PDF)
     try:
         with served(app) as base:
             app.config["PUBLIC_URL"] = base
@@ -131,7 +135,7 @@ def walk(tmp_path_factory):
                 "yes": "fiorentini@example.org", "no": "dagheti@example.org",
                 "ahead": AHEAD.isoformat(), "today": TODAY.isoformat(), "points": POINTS,
                 "sections": SECTIONS, "decisions": DECISIONS, "guests": GUESTS, "present": sorted(PRESENT),
-                "download_dir": str(workdir / "downloads"),
+                "download_dir": str(workdir / "downloads"), "paper": str(paper),
             }  # fmt: skip
             seen = run_script("browser/secretary_journey.mjs", config, workdir, timeout=300)
     finally:
@@ -155,8 +159,10 @@ def test_the_convocazioni_are_calendar_invitations_for_every_member(walk):
             plain = body(message).replace("\r", "")
             assert (
                 "1. Sintesi del lavoro del gruppo — presenta Angelo Stanghellini, 30 min\n"
-                "2. Piste di lavoro — 90 min\n3. Il ponte con il mondo profit — 20 min"
+                "2. Piste di lavoro — 90 min\n   Allegato: piste-di-lavoro-2014.pdf – "
             ) in plain
+            assert "\n3. Il ponte con il mondo profit — 20 min" in plain
+            assert ">piste-di-lavoro-2014.pdf</a>" in body(message, "html")
             calendar = Calendar.from_ical(calendar_part(message, "REQUEST"))
             (zone,) = calendar.walk("VTIMEZONE")
             (event,) = calendar.walk("VEVENT")
@@ -180,6 +186,13 @@ def test_the_secretary_schedules_the_2014_points_and_the_place(walk):
     assert "Piste di lavoro — 90 min" in page and "Il ponte con il mondo profit — 20 min" in page
     assert "via Frecavalli 16, Crema" in page
     assert "Riporta al prossimo incontro" not in page  # a week ahead, nothing is carried over yet
+    assert "Allegato «piste-di-lavoro-2014.pdf» aggiunto." in steps["attached"]
+
+
+def test_a_member_finds_the_papers_of_a_point_under_it_on_the_meeting_page(walk):
+    steps = walk[0]["steps"]
+    assert steps["member_point_2"].startswith("Piste di lavoro — 90 min piste-di-lavoro-2014.pdf (1 KB)")
+    assert steps["member_download"] == "piste-di-lavoro-2014.pdf"
 
 
 def test_two_members_answer_from_their_mails_without_logging_in(walk):
@@ -246,6 +259,7 @@ def test_the_pdf_a_follows_the_points_with_issuer_and_closing(walk):
     assert f"Sintesi del lavoro del gruppo: Deliberazione. {DECISIONS[0][1]}" in content
     assert f"Piste di lavoro: Raccomandazione. {DECISIONS[1][1]}" in content
     assert "Il ponte con il mondo profit: nessuna decisione." in content
+    assert "Piste di lavoro — 90 min Allegati al punto: piste-di-lavoro-2014.pdf" in content
     assert "La seduta è tolta alle 16:40" in content
     issuer = content.split("Verbale n. 1/")[0]
     assert "Welfare di Comunità e Innovazione Sociale" in issuer and "Ambito distrettuale di Crema" in issuer

@@ -21,6 +21,7 @@ from app.messages import headers, preferences, scheduled
 from app.messages.kinds import Attachment, Gone, Kind, register
 from app.messages.models import Message, MessagePreference
 from app.messages.services import enqueue, enqueue_many
+from app.minutes import attachments
 from app.platform.extensions import db
 
 
@@ -40,7 +41,9 @@ def _meeting(data: dict) -> dict:
     if meeting is None:
         raise Gone(_("L'incontro non esiste più."))
     user = db.session.get(User, data["user_id"]) if data.get("user_id") else None
-    ctx = {"meeting": meeting, "group": meeting.group, "user": user, "rsvp_token": None}
+    # Each point's allegati, as links the group's members open after signing in.
+    ctx = {"meeting": meeting, "group": meeting.group, "user": user, "rsvp_token": None,
+           "point_files": attachments.of_points(meeting)}  # fmt: skip
     # The member's answer links (sì, no, forse): while the meeting takes answers, for those on its roster.
     if (
         user is not None

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.common.timeutil import today_in_rome
 from app.groups.models import AgendaPoint, DecisionKind, Meeting
+from app.minutes import attachments
 from app.platform.extensions import db
 
 
@@ -32,9 +33,14 @@ def _key(point: AgendaPoint) -> tuple:
 
 def set_points(meeting: Meeting, values: list[PointValues]) -> bool:
     """Make the meeting's points these, in this order. A point that keeps its id keeps its
-    decision and where it was carried from; a point left out is removed. True if anything changed."""
+    decision, where it was carried from and its allegati; a point left out is removed with its
+    allegati (their files go at commit). True if anything changed."""
     before = [(p.id, *_key(p)) for p in meeting.points]
     existing = {p.id: p for p in meeting.points}
+    kept_ids = {value.point_id for value in values}
+    for point in meeting.points:  # first, before any new point is half-made (their queries flush)
+        if point.id not in kept_ids:
+            attachments.remove_of_point(point)
     kept = []
     for position, value in enumerate(values, start=1):
         point = existing.pop(value.point_id, None) if value.point_id is not None else None

@@ -156,6 +156,7 @@ def _meeting_page(meeting, attendance_form, guest_form, action_form, status=200,
         can_export=access.can_export(current_user, meeting.group), carried=points.carried_days(meeting),
         can_carry=points.can_carry(meeting),
         attachments=[] if minutes else minutes_attachments.of_meeting(meeting),
+        point_files=minutes_attachments.of_points(meeting),
         attachment_form=AttachmentForm(formdata=None), **_rsvp_context(meeting, can_work, rsvp_form),
     ), status  # fmt: skip
 

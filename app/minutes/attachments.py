@@ -1,13 +1,19 @@
-"""Allegati: checked by content (not by name), stored under random keys, listed in the PDF. No commit."""
+"""Allegati: checked by content (not by name), stored under random keys, listed in the PDF. No commit.
+
+A removed allegato's row goes in the transaction; its file stays until `flask files cleanup`
+removes files no row names (after a grace period): a rollback keeps both, and a backup taken
+from an earlier snapshot of the database still finds every file it names
+(app/platform/storage.py)."""
 
 import hashlib
+from collections import defaultdict
 from pathlib import PurePath
 
 import filetype
 from slugify import slugify
 from sqlalchemy import select
 
-from app.groups.models import Meeting
+from app.groups.models import AgendaPoint, Meeting
 from app.minutes.models import Attachment, Minutes
 from app.platform.config import UPLOAD_MAX_BYTES
 from app.platform.extensions import db
@@ -44,8 +50,11 @@ def safe_filename(name: str, mime: str) -> str:
     return stem + ALLOWED[mime]
 
 
-def add(owner: Minutes | Meeting, user, name: str, data: bytes) -> Attachment:
-    """Attach to a verbale, or to a meeting that has none yet (its verbale takes it later)."""
+def add(
+    owner: Minutes | Meeting | AgendaPoint, user, name: str, data: bytes, minutes: Minutes | None = None
+) -> Attachment:
+    """Attach to a verbale, to a meeting that has none yet (its verbale takes it later), or to a
+    point of a meeting's ordine del giorno (minutes: the meeting's verbale, if written)."""
     if not data:
         raise Refused("empty")
     if len(data) > MAX_BYTES:
@@ -59,6 +68,10 @@ def add(owner: Minutes | Meeting, user, name: str, data: bytes) -> Attachment:
     if isinstance(owner, Minutes):
         attachment.meeting_id = owner.meeting_id
         owner.attachments.append(attachment)
+    elif isinstance(owner, AgendaPoint):
+        attachment.meeting_id, attachment.point_id = owner.meeting_id, owner.id
+        attachment.minutes_id = minutes.id if minutes is not None else None
+        db.session.add(attachment)
     else:
         attachment.meeting_id = owner.id
         db.session.add(attachment)
@@ -67,20 +80,50 @@ def add(owner: Minutes | Meeting, user, name: str, data: bytes) -> Attachment:
 
 
 def of_meeting(meeting: Meeting) -> list[Attachment]:
-    """The allegati of a meeting that has no verbale yet."""
-    query = select(Attachment).where(Attachment.meeting_id == meeting.id, Attachment.minutes_id.is_(None))
+    """The allegati of a meeting that has no verbale yet, but those of its points."""
+    query = select(Attachment).where(
+        Attachment.meeting_id == meeting.id, Attachment.minutes_id.is_(None), Attachment.point_id.is_(None)
+    )
     return list(db.session.scalars(query.order_by(Attachment.id)))
+
+
+def of_points(meeting: Meeting) -> dict[int, list[Attachment]]:
+    """point id -> its allegati, for every point of the meeting (one query)."""
+    found = defaultdict(list)
+    query = select(Attachment).where(Attachment.meeting_id == meeting.id, Attachment.point_id.is_not(None))
+    for attachment in db.session.scalars(query.order_by(Attachment.id)):
+        found[attachment.point_id].append(attachment)
+    return dict(found)
+
+
+def by_point(attachments: list[Attachment]) -> dict[int, list[Attachment]]:
+    """The same grouping from a list already loaded (a verbale's allegati)."""
+    found = defaultdict(list)
+    for attachment in attachments:
+        if attachment.point_id is not None:
+            found[attachment.point_id].append(attachment)
+    return dict(found)
 
 
 def adopt(minutes: Minutes) -> None:
     """A new verbale takes the allegati already added to its meeting."""
     db.session.flush()
-    for attachment in of_meeting(minutes.meeting):
+    query = select(Attachment).where(
+        Attachment.meeting_id == minutes.meeting_id, Attachment.minutes_id.is_(None)
+    )  # the meeting's own and its points'
+    for attachment in db.session.scalars(query.order_by(Attachment.id)):
         minutes.attachments.append(attachment)
     db.session.flush()
 
 
 def remove(attachment: Attachment) -> None:
-    """Delete the row; the file goes once the transaction is committed (see routes)."""
+    """Delete the row now; its file goes at the next `flask files cleanup`."""
     db.session.delete(attachment)
     db.session.flush()
+
+
+def remove_of_point(point: AgendaPoint) -> None:
+    """A point leaves the ordine del giorno: its allegati's rows go with it (files: the cleanup)."""
+    query = select(Attachment).where(Attachment.point_id == point.id)
+    for attachment in db.session.scalars(query).all():
+        remove(attachment)

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from app.groups import attendance
 from app.groups import services as group_services
 from app.groups.models import AttendanceStatus, GroupRole, Meeting
+from app.minutes import attachments
 from app.minutes.models import Minutes
 
 
@@ -32,13 +33,14 @@ def _action(item) -> dict:
     }  # fmt: skip
 
 
-def _point(number: int, point) -> dict:
+def _point(number: int, point, files: list) -> dict:
     return {
         "number": number, "title": point.title, "presenter": point.presenter,
         "minutes": point.minutes_planned, "line": point.line,
         "carried_from": point.carried_from_day.isoformat() if point.carried_from_day else "",
         "decision_kind": point.decision_kind, "decision_label": point.decision_label,
         "decision": point.decision if point.has_decision else "",
+        "attachments": [a.filename for a in files],
     }  # fmt: skip
 
 
@@ -75,12 +77,13 @@ def build(minutes: Minutes) -> dict:
     by_status = {s: [_person(a) for a in people if a.status == s] for s in AttendanceStatus}
     opened, closed = group_services.meeting_actions(meeting)
     quorum = attendance.quorum(meeting)
+    files = attachments.by_point(minutes.attachments)
     return {
         "group": meeting.group.name, "title": minutes.title, "body": minutes.body,
         "number": minutes.label, "held_on": meeting.held_on.isoformat(), "venue": meeting.venue,
         "start": meeting.start_time.strftime("%H:%M"), "end": meeting.end_time.strftime("%H:%M"),
         "agenda": meeting.agenda_items,
-        "points": [_point(n, p) for n, p in enumerate(meeting.points, start=1)],
+        "points": [_point(n, p, files.get(p.id, [])) for n, p in enumerate(meeting.points, start=1)],
         "present": by_status[AttendanceStatus.PRESENT], "absent": by_status[AttendanceStatus.ABSENT],
         "excused": by_status[AttendanceStatus.EXCUSED],
         "unrecorded": len(by_status[AttendanceStatus.UNRECORDED]),

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.common.timeutil import utcnow
-from app.groups.models import Meeting, WorkingGroup
+from app.groups.models import AgendaPoint, Meeting, WorkingGroup
 from app.platform.extensions import db
 
 # A verbale over this size is refused (characters, checked as UTF-8 bytes by the form).
@@ -172,13 +172,17 @@ class Attachment(db.Model):
     """An allegato of a meeting, stored under a random key (see app/platform/storage.py).
 
     Added before the verbale exists, it belongs to the meeting only; the verbale, once written,
-    takes every allegato of its meeting (minutes_id) and from then on rules who reads them."""
+    takes every allegato of its meeting (minutes_id) and from then on rules who reads them.
+    point_id: the point of the ordine del giorno it goes with (listed under it everywhere)."""
 
     __tablename__ = "minutes_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     minutes_id: Mapped[int | None] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
+    point_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_points.id", ondelete="CASCADE"), index=True
+    )
     filename: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
@@ -187,4 +191,5 @@ class Attachment(db.Model):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     minutes: Mapped[Minutes] = relationship(back_populates="attachments")
+    point: Mapped[AgendaPoint | None] = relationship()
     uploaded_by: Mapped[User | None] = relationship(lazy="joined")

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from app.common.forms import EmptyForm
 from app.groups.access import Locked, get_meeting_or_404
+from app.groups.models import AgendaPoint
 from app.minutes import access, attachments, bp, services, versions
 from app.minutes.forms import AttachmentForm, VerifyForm
 from app.minutes.models import Attachment
@@ -36,7 +37,7 @@ def _attachment_or_404(minutes, attachment_id: int) -> Attachment:
     return found
 
 
-def _upload(owner, back):
+def _upload(owner, back, minutes=None):
     """Read the posted file and attach it to a verbale or a meeting; flash what happened."""
     request.max_content_length = attachments.MAX_BYTES + 64 * 1024
     form = AttachmentForm()
@@ -45,7 +46,9 @@ def _upload(owner, back):
         return back
     upload = form.file.data
     try:
-        found = attachments.add(owner, current_user, upload.filename, upload.read(attachments.MAX_BYTES + 1))
+        found = attachments.add(
+            owner, current_user, upload.filename, upload.read(attachments.MAX_BYTES + 1), minutes=minutes
+        )
     except attachments.Refused as error:
         flash(_(UPLOAD_ERRORS[str(error)]), "danger")
         return back
@@ -144,6 +147,55 @@ def meeting_attachment_download(meeting_id: int, attachment_id: int):
 def meeting_attachment_remove(meeting_id: int, attachment_id: int):
     meeting = get_meeting_or_404(meeting_id, edit=True)
     return _remove(_meeting_attachment_or_404(meeting, attachment_id), _meeting_page(meeting))
+
+
+# A point's allegati (the papers of point 2 of the ordine del giorno): the group's, under the
+# meeting's loader; once a verbale is written it holds them too (and its rules then apply there).
+
+
+def _point_or_404(meeting, point_id: int) -> AgendaPoint:
+    point = db.session.get(AgendaPoint, point_id)
+    if point is None or point.meeting_id != meeting.id:
+        abort(404)
+    return point
+
+
+def _point_attachment_or_404(point, attachment_id: int) -> Attachment:
+    found = db.session.get(Attachment, attachment_id)
+    if found is None or found.point_id != point.id:
+        abort(404)
+    return found
+
+
+def _point_page(meeting, point):
+    return redirect(url_for("groups.meeting_detail", meeting_id=meeting.id, _anchor=f"punto-{point.id}"))
+
+
+@bp.route("/incontri/<int:meeting_id>/punti/<int:point_id>/allegati", methods=["POST"])
+@login_required
+def point_attachment_add(meeting_id: int, point_id: int):
+    """Attach a file to a point while the meeting can be changed (its verbale not approved)."""
+    meeting = get_meeting_or_404(meeting_id, edit=True)
+    point = _point_or_404(meeting, point_id)
+    return _upload(point, _point_page(meeting, point), services.minutes_of(meeting, trashed_too=True))
+
+
+@bp.route("/incontri/<int:meeting_id>/punti/<int:point_id>/allegati/<int:attachment_id>")
+@login_required
+def point_attachment_download(meeting_id: int, attachment_id: int, point_id: int):
+    """For the group's members and coordinators (the link in the convocazione leads here)."""
+    meeting = get_meeting_or_404(meeting_id)
+    return _send(_point_attachment_or_404(_point_or_404(meeting, point_id), attachment_id))
+
+
+@bp.route(
+    "/incontri/<int:meeting_id>/punti/<int:point_id>/allegati/<int:attachment_id>/elimina", methods=["POST"]
+)
+@login_required
+def point_attachment_remove(meeting_id: int, point_id: int, attachment_id: int):
+    meeting = get_meeting_or_404(meeting_id, edit=True)
+    point = _point_or_404(meeting, point_id)
+    return _remove(_point_attachment_or_404(point, attachment_id), _point_page(meeting, point))
 
 
 @bp.route("/verbali/verifica", methods=["GET", "POST"])

@@ -15,7 +15,10 @@ older than the data: the first request after a change renders it again.
 - A page's forms carry a CSRF token tied to the visitor's session: the token
   is stored as a placeholder and every visitor gets their own.
 - Writes to tables no public page shows (audit log, messages, feed caches, a
-  pact's read log...) do not count as a change.
+  pact's read log...) do not count as a change, nor do writes to an account's
+  columns that no public page reads: a login, a logout of every session, a new
+  password (`QUIET_COLUMNS`). Staff signing in on a weekday morning leave the
+  visitors' pages kept.
 - The generation is read once per request, before the page's own queries (so
   a page is never kept under a newer generation than its data); with
   `PAGE_GENERATION_SECONDS` above zero (1 in production) a worker trusts the
@@ -35,7 +38,7 @@ from cachetools import LRUCache
 from flask import Flask, Response, current_app, g, make_response, message_flashed, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import DDL, BigInteger, event, select, update
+from sqlalchemy import DDL, BigInteger, event, inspect, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.common.timeutil import today_in_rome
@@ -58,6 +61,8 @@ QUIET_TABLES = frozenset(
         "scheduled_runs",
     }
 )  # fmt: skip
+# Columns of a shown table that no public page reads: writing only these is not a change.
+QUIET_COLUMNS = {"users": frozenset({"last_login_at", "session_token", "password_hash", "version"})}
 
 
 class PageGeneration(db.Model):
@@ -208,13 +213,25 @@ def _from_kept(body: bytes, headers: list) -> Response:
 # --- the generation: raised in the transaction of every change ---------------------
 
 
-def _touches_pages(table_name: str | None) -> bool:
-    return table_name not in QUIET_TABLES
+def _touches_pages(table_name: str | None, columns: set[str] | None = None) -> bool:
+    """Whether writing `columns` of the table (None: a whole row) can change a public page."""
+    if table_name in QUIET_TABLES:
+        return False
+    quiet = QUIET_COLUMNS.get(table_name)
+    return not (quiet and columns is not None and columns <= quiet)
+
+
+def _changed_columns(obj) -> set[str]:
+    return {attr.key for attr in inspect(obj).attrs if attr.history.has_changes()}
 
 
 def _note_flush(session: Session, _context) -> None:
-    for obj in chain(session.new, session.dirty, session.deleted):
-        if _touches_pages(getattr(obj, "__tablename__", None)):
+    rows = chain(
+        ((obj, None) for obj in chain(session.new, session.deleted)),
+        ((obj, _changed_columns(obj)) for obj in session.dirty if obj not in session.deleted),
+    )
+    for obj, columns in rows:
+        if _touches_pages(getattr(obj, "__tablename__", None), columns):
             session.info[STALE] = True
             return
 
@@ -222,7 +239,10 @@ def _note_flush(session: Session, _context) -> None:
 def _note_statement(state) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
-        if _touches_pages(getattr(table, "name", None)):
+        # An UPDATE's SET clause (SQLAlchemy keeps it in `_values`, keyed by column or name).
+        values = getattr(state.statement, "_values", None) if state.is_update else None
+        columns = {getattr(key, "key", key) for key in values} if values else None
+        if _touches_pages(getattr(table, "name", None), columns):
             state.session.info[STALE] = True
 
 

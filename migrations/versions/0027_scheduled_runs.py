@@ -1,7 +1,7 @@
 """scheduled runs: each scheduled job claims its hour or day once, across job consumers
 
 Revision ID: 0027
-Revises: 0022
+Revises: 0025
 Create Date: 2026-12-07 01:10:00
 
 Several machines may run the job consumer (Huey on Redis); each one's clock enqueues the hourly
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0027"
-down_revision = "0022"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 

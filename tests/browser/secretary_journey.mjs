@@ -1,7 +1,7 @@
 // The secretary's journey with the meeting of 9 April 2014 rebuilt as points: schedule it with
-// its ordine del giorno and place, the convocazioni arrive (the test process delivers them when
+// its ordine del giorno and place, attach a paper to point 2, the convocazioni arrive (the test process delivers them when
 // asked: a file deliver-N, answered by delivered-N), two members answer from their e-mails without
-// logging in, the secretary sees who is expected, moves the meeting to today, marks attendance
+// logging in, a member finds the papers of point 2 on the meeting page, the secretary sees who is expected, moves the meeting to today, marks attendance
 // by name beside the answers, writes the verbale point by point, sends it to review, approves it
 // and downloads the PDF/A. Every page at 1280 px and at 390 px: axe-core and screenshots.
 //
@@ -87,12 +87,30 @@ try {
   const meetingUrl = page.url();
   steps.scheduled = await main(page);
   await check(page, 'incontro-convocato');
+  // The papers of point 2 go with it, before the convocazioni leave (they list them as links).
+  await page.click('text=Allega un file al punto 2');
+  await page.getByLabel('File da allegare al punto 2').setInputFiles(config.paper);
+  await page.click('text=Allega al punto 2');
+  await page.waitForURL(/#punto-\d+$/);
+  steps.attached = await main(page);
+  await check(page, 'allegato-al-punto');
 
   // 2. The convocazioni arrive; 3. two members answer from them.
   const sent = await deliver();
   steps.convocazioni = sent.map((m) => [m.to, m.subject]);
   await answerFromMail(sent.find((m) => m.to === config.yes), 'Sì, ci sarò', 'yes');
   await answerFromMail(sent.find((m) => m.to === config.no), 'No', 'no');
+
+  // A member signs in and finds the papers under their point on the meeting page.
+  const member = await newPage(desktop, { acceptDownloads: true });
+  await login(member, config.yes);
+  await member.goto(meetingUrl);
+  steps.member_meeting = await main(member);
+  steps.member_point_2 = await member.$eval('ol.legami-agenda > li:nth-child(2)', (li) => li.innerText.replace(/\s+/g, ' '));
+  await check(member, 'incontro-membro');
+  const [paper] = await Promise.all([member.waitForEvent('download'), member.click('text=piste-di-lavoro-2014.pdf')]);
+  steps.member_download = paper.suggestedFilename();
+  await member.context().close();
 
   // 4. The secretary sees who is expected.
   await page.goto(meetingUrl);
