@@ -135,6 +135,7 @@ def test_removing_a_point_removes_its_papers_only_when_the_change_is_committed(b
     db.session.commit()
     assert [a.id for a in db.session.scalars(select(Attachment))] == [kept.id]
     assert stored(kept_key) and stored(gone_key)  # the file waits for the cleanup
+    db.session.commit()  # the test's read ends (on SQLite it holds the write lock)
     assert app.test_cli_runner().invoke(args=["files", "cleanup", "--grace-hours", "0"]).exit_code == 0
     assert stored(kept_key) and not stored(gone_key)
 
