@@ -85,7 +85,9 @@ def servers(s3_endpoint, tmp_path_factory):
             wait_until_up(base, process, log)
         yield {"a": bases["a"], "b": bases["b"], "app": app, "smtp": smtp, **ids}
     finally:
-        for process, _log in processes:
+        for process, _log in processes[:2]:
+            stop(process, quick=True)  # the gunicorn servers
+        for process, _log in processes[2:]:
             stop(process)
         controller.stop()
         database.drop()

@@ -5,6 +5,7 @@ that keeps its cookies by hand (so that one server's cookie can be shown to the 
 import hashlib
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -101,8 +102,9 @@ def wait_until_up(base: str, process: subprocess.Popen, log: Path, seconds: floa
     raise RuntimeError(f"{base} did not answer:\n{log.read_text()}")
 
 
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
+def stop(process: subprocess.Popen, quick: bool = False) -> None:
+    """TERM: gunicorn finishes its requests, Huey's consumer stops at once; quick: gunicorn's INT."""
+    process.send_signal(signal.SIGINT if quick else signal.SIGTERM)
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
