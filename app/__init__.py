@@ -9,7 +9,16 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.common import formatting
 from app.messages import services as message_services
-from app.platform import collector, errors, page_cache, request_log, security, static_files, versioning
+from app.platform import (
+    collector,
+    errors,
+    page_cache,
+    request_log,
+    schedule,  # noqa: F401 (its table: scheduled jobs' claims)
+    security,
+    static_files,
+    versioning,
+)
 from app.platform import config as configuration
 from app.platform.database import configure_engine
 from app.platform.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -17,8 +26,9 @@ from app.platform.extensions import babel, csrf, db, limiter, login_manager, mig
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, errors, CLI."""
-    # Tests may keep instance files (secret key, demo credentials) elsewhere.
-    instance_path = (test_config or {}).get("INSTANCE_PATH")
+    # The instance folder (instance/config.py, the development secret, FILES_DIR's default):
+    # LEGAMI_INSTANCE_PATH moves it (one per app server on a machine); tests pass their own.
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("LEGAMI_INSTANCE_PATH") or None
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.from_mapping(configuration.defaults(app.instance_path))
     if test_config is None:

@@ -1,5 +1,5 @@
 """Command-line tools: `flask users create`, `flask demo load` (and `flask feeds warm`, in app/agenda;
-`flask pacts anonymise`, in app/pacts)."""
+`flask pacts anonymise`, in app/pacts; `flask files ...` and `flask backup`, in app/minutes)."""
 
 import secrets
 import time
@@ -18,6 +18,7 @@ from app.auth.passwords import PASSWORD_MIN, is_common
 from app.auth.spid.cli import spid_cli
 from app.common.timeutil import today_in_rome
 from app.demo import load
+from app.minutes.files_cli import backup_command, files_cli
 from app.pacts.cli import pacts_cli
 from app.platform.extensions import db
 
@@ -111,3 +112,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(search_cli)
     app.cli.add_command(pacts_cli)
     app.cli.add_command(spid_cli)
+    app.cli.add_command(files_cli)
+    app.cli.add_command(backup_command)

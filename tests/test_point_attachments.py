@@ -80,7 +80,7 @@ def test_bad_files_are_refused_in_italian_and_nothing_is_kept(browser, round2014
     assert count() == 0
 
 
-def test_who_may_read_add_and_remove_a_points_papers(browser, round2014):
+def test_who_may_read_add_and_remove_a_points_papers(browser, round2014, app):
     browser.login(round2014.secretary)
     upload(browser, round2014, "foto.png", PNG)
     found = db.session.scalar(select(Attachment))
@@ -113,10 +113,13 @@ def test_who_may_read_add_and_remove_a_points_papers(browser, round2014):
     assert count() == 1 and stored(found.storage_key)
     browser.post(f"{url}/elimina", token_from=f"/incontri/{round2014.meeting.id}")
     assert "Allegato tolto." in text(browser.get(f"/incontri/{round2014.meeting.id}"))
-    assert count() == 0 and not stored(key)
+    assert count() == 0 and stored(key)  # until the cleanup: a backup may still name it
+    db.session.commit()
+    assert app.test_cli_runner().invoke(args=["files", "cleanup", "--grace-hours", "0"]).exit_code == 0
+    assert not stored(key)
 
 
-def test_removing_a_point_removes_its_papers_only_when_the_change_is_committed(browser, round2014):
+def test_removing_a_point_removes_its_papers_only_when_the_change_is_committed(browser, round2014, app):
     browser.login(round2014.secretary)
     upload(browser, round2014, "piste.pdf", PDF)
     upload(browser, round2014, "sintesi.png", PNG, number=1)
@@ -129,9 +132,11 @@ def test_removing_a_point_removes_its_papers_only_when_the_change_is_committed(b
     assert count() == 2 and stored(gone_key)
     first = meeting.points[0]
     points.set_points(meeting, [points.PointValues(title=first.title, point_id=first.id)])
-    assert stored(gone_key)  # not before the commit
     db.session.commit()
     assert [a.id for a in db.session.scalars(select(Attachment))] == [kept.id]
+    assert stored(kept_key) and stored(gone_key)  # the file waits for the cleanup
+    db.session.commit()  # the test's read ends (on SQLite it holds the write lock)
+    assert app.test_cli_runner().invoke(args=["files", "cleanup", "--grace-hours", "0"]).exit_code == 0
     assert stored(kept_key) and not stored(gone_key)
 
 

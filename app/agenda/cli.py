@@ -16,11 +16,18 @@ from sqlalchemy import select
 from app.agenda import search, store
 from app.civic_centers.models import AUDIENCE_SLUGS, CivicCenter
 from app.labs.models import Lab
+from app.messages import scheduled
 from app.platform.extensions import db
 from app.towns.models import Town
 
 feeds_cli = AppGroup("feeds", help="Public iCalendar feeds.")
 occurrences_cli = AppGroup("occurrences", help="Stored occurrences the calendar pages read.")
+
+
+@scheduled.nightly
+def nightly_extend() -> int:
+    """The worker's nightly run (app/messages/scheduled.py), same as `flask occurrences extend`."""
+    return store.extend()
 
 
 @occurrences_cli.command("extend")

@@ -10,7 +10,9 @@ from pathlib import Path
 from flask import current_app, has_app_context
 from huey import RedisHuey, SqliteHuey, crontab
 
+from app.common.timeutil import utcnow
 from app.messages import delivery, scheduled
+from app.platform import schedule
 
 INSTANCE = Path(__file__).resolve().parents[2] / "instance"
 
@@ -19,7 +21,9 @@ def make_huey():
     url = os.environ.get("QUEUE_URL", "")
     immediate = os.environ.get("QUEUE_IMMEDIATE") == "1"
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey("legami", url=url, immediate=immediate)
+        # QUEUE_NAME keeps two portals (or a test run) on one Redis apart; every consumer and app
+        # server of one portal uses the same name.
+        return RedisHuey(os.environ.get("QUEUE_NAME") or "legami", url=url, immediate=immediate)
     path = os.environ.get("QUEUE_SQLITE_PATH") or str(INSTANCE / "queue.sqlite3")
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     return SqliteHuey("legami", filename=path, immediate=immediate)
@@ -70,9 +74,19 @@ def sweep_task():
 
 @huey.periodic_task(crontab(minute="7"))
 def hourly_task():
-    """Every hour: notices that depend on the clock (reminders, digests); each is enqueued once."""
+    """Every hour: notices that depend on the clock (reminders, digests); each is enqueued once.
+    Every consumer's clock enqueues this: the first to claim the hour runs it, the others skip."""
     with _app().app_context():
+        if not schedule.claim("hourly", schedule.hour_slot(utcnow())):
+            return None
         return scheduled.run()
+
+
+@huey.periodic_task(crontab(minute="15", hour="2"))
+def nightly_task():
+    """02:15 UTC every night: upkeep (pacts' retention, the stored occurrences' horizon)."""
+    with _app().app_context():
+        return scheduled.run_nightly()
 
 
 def dispatch(ids: list[int]) -> None:

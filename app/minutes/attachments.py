@@ -1,7 +1,9 @@
 """Allegati: checked by content (not by name), stored under random keys, listed in the PDF. No commit.
 
-A removed allegato's file goes only once the transaction that deleted its row is committed
-(a rollback keeps both): storage and rows always agree."""
+A removed allegato's row goes in the transaction; its file stays until `flask files cleanup`
+removes files no row names (after a grace period): a rollback keeps both, and a backup taken
+from an earlier snapshot of the database still finds every file it names
+(app/platform/storage.py)."""
 
 import hashlib
 from collections import defaultdict
@@ -9,8 +11,7 @@ from pathlib import PurePath
 
 import filetype
 from slugify import slugify
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from app.groups.models import AgendaPoint, Meeting
 from app.minutes.models import Attachment, Minutes
@@ -115,29 +116,14 @@ def adopt(minutes: Minutes) -> None:
     db.session.flush()
 
 
-_DOOMED = "legami_files_to_delete"
-
-
 def remove(attachment: Attachment) -> None:
-    """Delete the row now; its file goes once the transaction is committed."""
-    db.session.info.setdefault(_DOOMED, []).append(attachment.storage_key)
+    """Delete the row now; its file goes at the next `flask files cleanup`."""
     db.session.delete(attachment)
     db.session.flush()
 
 
 def remove_of_point(point: AgendaPoint) -> None:
-    """A point leaves the ordine del giorno: its allegati (rows now, files at commit) go with it."""
+    """A point leaves the ordine del giorno: its allegati's rows go with it (files: the cleanup)."""
     query = select(Attachment).where(Attachment.point_id == point.id)
     for attachment in db.session.scalars(query).all():
         remove(attachment)
-
-
-@event.listens_for(Session, "after_commit")
-def _delete_files(session) -> None:
-    for key in session.info.pop(_DOOMED, []):
-        storage().delete(key)
-
-
-@event.listens_for(Session, "after_rollback")
-def _keep_files(session) -> None:
-    session.info.pop(_DOOMED, None)

@@ -60,16 +60,16 @@ def _upload(owner, back, minutes=None):
 def _send(found: Attachment) -> Response:
     """The file, always as a download, never cached."""
     return Response(
-        storage().get(found.storage_key), mimetype=found.content_type,
+        storage().stream(found.storage_key), mimetype=found.content_type, direct_passthrough=True,
         headers={"Content-Disposition": f'attachment; filename="{found.filename}"', "X-Content-Type-Options": "nosniff",
-                 "Cache-Control": "private, no-store"},
+                 "Cache-Control": "private, no-store", "Content-Length": str(found.size)},
     )  # fmt: skip
 
 
 def _remove(found: Attachment, back):
     if EmptyForm().validate_on_submit():
         attachments.remove(found)
-        db.session.commit()  # ...and the file goes with it (app/minutes/attachments.py)
+        db.session.commit()  # the file goes at the next `flask files cleanup` (app/platform/storage.py)
         flash(_("Allegato tolto."), "success")
     return back
 

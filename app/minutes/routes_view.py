@@ -65,8 +65,9 @@ def pdf(minutes_id: int, number: int):
     version = next((v for v in minutes.versions if v.number == number), None) or abort(404)
     name = f"verbale-{minutes.number}-{minutes.year}-v{number}.pdf"
     return Response(
-        storage().get(version.pdf_key), mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}"', "X-Content-Type-Options": "nosniff"},
+        storage().stream(version.pdf_key), mimetype="application/pdf", direct_passthrough=True,
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "X-Content-Type-Options": "nosniff",
+                 "Content-Length": str(version.pdf_size)},
     )  # fmt: skip
 
 

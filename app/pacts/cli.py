@@ -4,7 +4,6 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.audit.services import record
 from app.common.timeutil import today_in_rome
 from app.pacts import retention
 from app.platform.extensions import db
@@ -24,8 +23,6 @@ def anonymise(years: int | None, dry_run: bool):
         numbers = [p.number for p in retention.due(today_in_rome(), years)]
         click.echo(f"{len(numbers)} pact(s) would be anonymised: {', '.join(numbers) or '-'}")
         return
-    numbers = retention.anonymise_due(today_in_rome(), years)
-    if numbers:
-        record(None, "pacts.anonymise", ", ".join(numbers), row_count=len(numbers))
+    numbers = retention.run(today_in_rome(), years)
     db.session.commit()
     click.echo(f"{len(numbers)} pact(s) anonymised: {', '.join(numbers) or '-'}")

@@ -11,10 +11,13 @@ number, town, areas, age band, household size, dates, status and outcome.
 import re
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import delete, func, or_, select
 
 from app.audit.models import AuditEntry
-from app.common.timeutil import utcnow
+from app.audit.services import record
+from app.common.timeutil import today_in_rome, utcnow
+from app.messages import scheduled
 from app.pacts.models import CLOSED, Commitment, DiaryNote, Pact, Party, Review
 from app.platform.extensions import db
 
@@ -82,3 +85,19 @@ def anonymise_due(today: date, years: int) -> list[str]:
         anonymise(pact)
     db.session.flush()
     return [p.number for p in pacts]
+
+
+def run(today: date, years: int | None = None) -> list[str]:
+    """The retention job (`flask pacts anonymise`, the worker's nightly task): anonymise what is
+    due after PACT_RETENTION_YEARS (or years) and log it once in the audit (the caller commits)."""
+    years = years if years is not None else current_app.config["PACT_RETENTION_YEARS"]
+    numbers = anonymise_due(today, years)
+    if numbers:
+        record(None, "pacts.anonymise", ", ".join(numbers), row_count=len(numbers))
+    return numbers
+
+
+@scheduled.nightly
+def nightly_retention() -> list[str]:
+    """The worker's nightly run (app/messages/scheduled.py), same as `flask pacts anonymise`."""
+    return run(today_in_rome())

@@ -37,6 +37,16 @@ ENV_SETTINGS = {
     "DATABASE_URL": str,
     # Where attachments and approved PDFs are kept (app/platform/storage.py); shared by every app server.
     "FILES_DIR": str,
+    # "local" (FILES_DIR) or "s3": a private bucket of an S3-compatible store (app/platform/object_store.py).
+    "FILES_BACKEND": str,
+    "S3_BUCKET": str,
+    "S3_PREFIX": str,
+    "S3_ENDPOINT_URL": str,
+    "S3_REGION": str,
+    "S3_ACCESS_KEY_ID": str,
+    "S3_SECRET_ACCESS_KEY": str,
+    # Objects no row names are removed by `flask files cleanup` only when older than this.
+    "FILES_CLEANUP_GRACE_HOURS": float,
     "RATELIMIT_STORAGE_URI": str,
     "RATELIMIT_KEY_PREFIX": str,
     "LEGAMI_ENV": str,
@@ -102,6 +112,12 @@ def defaults(instance_path: str) -> dict:
         "LEGAMI_ENV": "development",
         "DATABASE_URL": f"sqlite:///{Path(instance_path) / 'legami.sqlite3'}",
         "FILES_DIR": str(Path(instance_path) / "files"),
+        "FILES_BACKEND": "local",
+        "S3_PREFIX": "",
+        "S3_REGION": "",
+        # Longer than any backup takes: a backup copies the files its database dump names, and the
+        # cleanup removes a removed attachment's file only after this many hours.
+        "FILES_CLEANUP_GRACE_HOURS": 48.0,
         "RATELIMIT_STORAGE_URI": "memory://",
         "TRUSTED_PROXIES": 0,
         "LOG_LEVEL": "INFO",
@@ -204,6 +220,7 @@ def finalise(config, instance_path: str) -> None:
         if production:
             raise ConfigError("SECRET_KEY must be set in production.")
         config["SECRET_KEY"] = _development_secret(Path(instance_path))
+    _check_files(config)
     if production and config["RATELIMIT_STORAGE_URI"].startswith("memory"):
         # Several worker processes must share the login counters.
         raise ConfigError("RATELIMIT_STORAGE_URI must name a shared store (redis://) in production.")
@@ -213,6 +230,17 @@ def finalise(config, instance_path: str) -> None:
         raise ConfigError("TRUSTED_HOSTS must list the portal's host names in production.")
     if production:
         _check_production_secrets_and_links(config)
+
+
+def _check_files(config) -> None:
+    backend = config.get("FILES_BACKEND")
+    if backend not in ("local", "s3"):
+        raise ConfigError(f"FILES_BACKEND must be local or s3; got {backend!r}.")
+    if backend == "s3" and not config.get("S3_BUCKET"):
+        raise ConfigError("FILES_BACKEND=s3 needs S3_BUCKET (and S3_ENDPOINT_URL unless the store is AWS).")
+    prefix = config.get("S3_PREFIX") or ""
+    if prefix and not prefix.endswith("/"):
+        raise ConfigError(f"S3_PREFIX must end with a slash (e.g. legami/); got {prefix!r}.")
 
 
 def _check_production_secrets_and_links(config) -> None:

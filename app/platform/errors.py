@@ -1,4 +1,4 @@
-"""One place for error pages: 400/403/404/405/413/429/500 and a failed CSRF check."""
+"""One place for error pages: 400/403/404/405/413/429/500/503 and a failed CSRF check."""
 
 from flask import Flask, render_template
 from flask.globals import request_ctx
@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
 from app.platform.extensions import db
+from app.platform.file_keys import StorageUnavailable
 
 MESSAGES = {
     400: (_l("Richiesta non valida"), _l("La richiesta non è stata capita. Controlla i dati e riprova.")),
@@ -27,6 +28,13 @@ MESSAGES = {
     500: (
         _l("Errore del server"),
         _l("Si è verificato un errore imprevisto. Nessun dato è stato modificato. Riprova più tardi."),
+    ),
+    503: (
+        _l("Archivio dei file non raggiungibile"),
+        _l(
+            "In questo momento l'archivio dei file (allegati e verbali approvati) non risponde. "
+            "Nessun dato è stato modificato. Riprova tra qualche minuto."
+        ),
     ),
 }
 
@@ -54,6 +62,14 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
         return render_error(400, CSRF_MESSAGE)
+
+    @app.errorhandler(StorageUnavailable)
+    def storage_unavailable(error):
+        # The object store is down: nothing of this request is committed (the object comes first).
+        db.session.rollback()
+        app.logger.error("file store unavailable: %s", error)
+        body, code, *headers = render_error(503)
+        return body, code, {**(headers[0] if headers else {}), "Retry-After": "60"}
 
     @app.errorhandler(500)
     def server_error(_error):

@@ -66,6 +66,7 @@ QUIET_TABLES = frozenset(
     {
         "page_generation", "audit_entries", "messages", "message_preferences", "follows",
         "feed_cache", "event_fragments", "activity_day_totals", "personal_feed_tokens", "password_resets", "pact_reads",
+        "scheduled_runs",
     }
 )  # fmt: skip
 # Columns of a shown table that no public page reads: writing only these is not a change.
