@@ -11,6 +11,7 @@ invented. Commits once per town and per group, so memory stays flat.
 
 from collections.abc import Callable
 from datetime import date, time, timedelta
+from time import perf_counter
 from types import SimpleNamespace
 
 from sqlalchemy import select
@@ -156,10 +157,12 @@ def load(today: date, years: int = 10, echo: Callable[[str], None] = print, time
         accounts.create_user(conciliation.staff_email(p), f"Fornitore {p:02d}", set())
         for p in range(conciliation.PROVIDERS)
     ]
+    started = perf_counter()
     conciliation.load(today, district_towns[:TOWNS], people, staff)
     db.session.commit()
     echo(
-        f"Per il tuo tempo: {conciliation.PROVIDERS} providers, {conciliation.VOUCHERS} vouchers, a year of orders."
+        f"Per il tuo tempo: {conciliation.PROVIDERS} providers, {conciliation.VOUCHERS} vouchers, a year of orders"
+        f" ({perf_counter() - started:.1f} s)."
     )
     echo(f"{towns_count} towns, {towns_count * CENTERS_PER_TOWN} centers, {towns_count * CENTERS_PER_TOWN * ACTIVITIES_PER_CENTER} activities, {towns_count * LABS_PER_TOWN} labs.")  # fmt: skip
     for g in range(groups_count):
