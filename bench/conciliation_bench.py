@@ -127,11 +127,16 @@ def served() -> None:
             counts[name] = measure(browser, page, "")[0]
         db.session.remove()
         db.engine.dispose()
-    portal = served_bench.start(
-        "wsgi:app", served_bench.PORT, served_bench.production_env(url, PAGE_CACHE_BYTES="0")
-    )
+    env = served_bench.production_env(url, PAGE_CACHE_BYTES="0")
+    portal = served_bench.start("wsgi:app", served_bench.PORT, env)
+    floor = served_bench.start("bench.floor_app:app", served_bench.FLOOR_PORT, env)
     try:
-        session = served_bench.login(staff.email)
+        row = served_bench.wrk(
+            served_bench.FLOOR_PORT, "/"
+        )  # a one-line Flask route: what the machine allows now
+        print(f"{'floor (one-line route)':36}   -            {row['rps']:6.1f} req/s  p50 {row['p50']:6.1f} ms  "
+              f"p99 {row['p99']:6.1f} ms")  # fmt: skip
+        session = served_bench.login(district.staff_email(0), served_bench.PORT)
         print(f"served: gunicorn {' '.join(served_bench.WORKERS)}, wrk -t2 -c{served_bench.CONNECTIONS} "
               f"-d{served_bench.SECONDS}s, load average {os.getloadavg()[0]:.1f} at the start")  # fmt: skip
         for name, page in pages.items():
@@ -141,8 +146,9 @@ def served() -> None:
             print(f"{name:36} {counts[name]:3d} queries  one at a time {single:6.1f} ms  {row['rps']:6.1f} req/s  "
                   f"p50 {row['p50']:6.1f} ms  p99 {row['p99']:6.1f} ms  errors {row['errors']}")  # fmt: skip
     finally:
-        portal.terminate()
-        portal.wait()
+        for process in (portal, floor):
+            process.terminate()
+            process.wait()
 
 
 def main() -> None:
