@@ -25,6 +25,7 @@ import app.auth.spid.routes
 import app.civic_centers.routes_activities
 import app.civic_centers.routes_manage
 import app.civic_centers.routes_public
+import app.conciliation.dashboard
 import app.conciliation.notices
 import app.conciliation.notices_calls
 import app.conciliation.routes_alliance

@@ -11,6 +11,7 @@ invented. Commits once per town and per group, so memory stays flat.
 
 from collections.abc import Callable
 from datetime import date, time, timedelta
+from time import perf_counter
 from types import SimpleNamespace
 
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from app.auth import services as accounts
 from app.calendar.occurrences import Frequency, Recurrence
 from app.civic_centers import services as centers
 from app.civic_centers.models import CATEGORY_LABELS, Activity, Audience, CivicCenter
+from app.conciliation import demo_district as conciliation
 from app.groups import attendance
 from app.groups import services as groups
 from app.labs import registrations
@@ -69,7 +71,7 @@ def _activity_form(c: int, a: int, today: date):
     return values
 
 
-def _load_town(n: int, today: date, maker) -> None:
+def _load_town(n: int, today: date, maker):
     town = towns.create_town(f"Comune {n:02d}", "CR", "Crema" if n % 2 else "Cremona")
     db.session.flush()
     for c in range(CENTERS_PER_TOWN):
@@ -84,6 +86,7 @@ def _load_town(n: int, today: date, maker) -> None:
         centers.add_closure(center, christmas, christmas + timedelta(days=14), "Vacanze di Natale")
     for _ in range(LABS_PER_TOWN):
         _load_lab(n, town, today, maker)
+    return town
 
 
 def _load_lab(n: int, town, today: date, maker) -> None:
@@ -146,9 +149,21 @@ def load(today: date, years: int = 10, echo: Callable[[str], None] = print, time
         for n in range(groups_count * 5)
     ]
     db.session.commit()
+    district_towns = []
     for n in range(towns_count):
-        _load_town(n, today, maker)
+        district_towns.append(_load_town(n, today, maker))
         db.session.commit()
+    staff = [
+        accounts.create_user(conciliation.staff_email(p), f"Fornitore {p:02d}", set())
+        for p in range(conciliation.PROVIDERS)
+    ]
+    started = perf_counter()
+    conciliation.load(today, district_towns[:TOWNS], people, staff)
+    db.session.commit()
+    echo(
+        f"Per il tuo tempo: {conciliation.PROVIDERS} providers, {conciliation.VOUCHERS} vouchers, a year of orders"
+        f" ({perf_counter() - started:.1f} s)."
+    )
     echo(f"{towns_count} towns, {towns_count * CENTERS_PER_TOWN} centers, {towns_count * CENTERS_PER_TOWN * ACTIVITIES_PER_CENTER} activities, {towns_count * LABS_PER_TOWN} labs.")  # fmt: skip
     for g in range(groups_count):
         _load_group(g, today, years, people)

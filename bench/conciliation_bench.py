@@ -7,6 +7,13 @@ Run:  .venv/bin/python bench/conciliation_bench.py      (SQLite in a temporary f
 (BENCH_RUNS=30 by default.) Requests go through the Flask test client in-process, each in its
 own app context and database session as in production; prints per page the SQL statements per
 request and the median, p95 and max wall time. The public page cache is off (the page's own cost).
+
+Served, on the district (`flask demo load --scale district`, which holds a year of Per il tuo tempo):
+      BENCH_SERVED=1 BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/NAME \
+      .venv/bin/python bench/conciliation_bench.py          # BENCH_SECONDS=8, BENCH_PORT=8110
+counts each page's SQL statements in-process on that database, then serves it as in production
+(gunicorn, 4 sync workers: bench/district_bench.py's settings, the page cache off) and prints each
+page's median of 15 requests one at a time and `wrk -t2 -c50` (50 connections): requests/s, p50, p99.
 """
 
 import os
@@ -20,13 +27,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, insert, text
+from sqlalchemy import event, insert, select, text
 
 from app import create_app
 from app.auth import services as accounts
 from app.common.timeutil import today_in_rome, utcnow
-from app.conciliation.models import Order
+from app.conciliation import demo_district as district
+from app.conciliation.models import Order, ProviderStaff
 from app.platform.extensions import db
+from app.towns.models import Town
 from tests.conciliation_market_support import make_provider, make_service
 from tests.conftest import Browser, make_config
 from tests.factories import town
@@ -89,7 +98,63 @@ def measure(browser: Browser, url: str, expect: str) -> tuple[int, list[float]]:
     return len(statements), times
 
 
+def served() -> None:
+    """The catalogue and the busiest day of the first provider's queue, on the district, served."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import district_bench as served_bench  # reads BENCH_DATABASE_URL when imported: served mode only
+
+    url = os.environ["BENCH_DATABASE_URL"]
+    app = create_app(make_config(url, tempfile.mkdtemp(prefix="conciliation-bench-"), PAGE_CACHE_BYTES=0))
+    with app.app_context():
+        staff = accounts.find_by_email(district.staff_email(0))
+        staff.set_password(served_bench.PASSWORD)
+        db.session.commit()
+        provider_id = db.session.scalar(
+            select(ProviderStaff.provider_id).where(ProviderStaff.user_id == staff.id)
+        )
+        town_slug = db.session.scalar(select(Town.slug).order_by(Town.id))
+        day = (today_in_rome() + timedelta(days=2)).isoformat()
+        pages = {
+            "catalogue, all towns": "/per-il-tuo-tempo/",
+            "catalogue, one town": f"/per-il-tuo-tempo/?comune={town_slug}",
+            f"provider's day queue ({district.QUEUE_PER_DAY} orders)": f"/per-il-tuo-tempo/fornitori/{provider_id}/ordini?giorno={day}",
+        }  # fmt: skip
+        browser = Browser(app.test_client())
+        counts = {}
+        for name, page in pages.items():
+            if "queue" in name:
+                browser.login(staff, served_bench.PASSWORD)
+            counts[name] = measure(browser, page, "")[0]
+        db.session.remove()
+        db.engine.dispose()
+    env = served_bench.production_env(url, PAGE_CACHE_BYTES="0")
+    portal = served_bench.start("wsgi:app", served_bench.PORT, env)
+    floor = served_bench.start("bench.floor_app:app", served_bench.FLOOR_PORT, env)
+    try:
+        row = served_bench.wrk(
+            served_bench.FLOOR_PORT, "/"
+        )  # a one-line Flask route: what the machine allows now
+        print(f"{'floor (one-line route)':36}   -            {row['rps']:6.1f} req/s  p50 {row['p50']:6.1f} ms  "
+              f"p99 {row['p99']:6.1f} ms")  # fmt: skip
+        session = served_bench.login(district.staff_email(0), served_bench.PORT)
+        print(f"served: gunicorn {' '.join(served_bench.WORKERS)}, wrk -t2 -c{served_bench.CONNECTIONS} "
+              f"-d{served_bench.SECONDS}s, load average {os.getloadavg()[0]:.1f} at the start")  # fmt: skip
+        for name, page in pages.items():
+            headers = session if "queue" in name else None
+            single = served_bench.single(served_bench.PORT, page, headers)
+            row = served_bench.wrk(served_bench.PORT, page, headers)
+            print(f"{name:36} {counts[name]:3d} queries  one at a time {single:6.1f} ms  {row['rps']:6.1f} req/s  "
+                  f"p50 {row['p50']:6.1f} ms  p99 {row['p99']:6.1f} ms  errors {row['errors']}")  # fmt: skip
+    finally:
+        for process in (portal, floor):
+            process.terminate()
+            process.wait()
+
+
 def main() -> None:
+    if os.environ.get("BENCH_SERVED"):
+        served()
+        return
     folder = tempfile.mkdtemp(prefix="conciliation-bench-")
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
     app = create_app(make_config(url, folder, PAGE_CACHE_BYTES=0))
