@@ -32,6 +32,7 @@ import app.conciliation.routes_catalogue
 import app.conciliation.routes_orders
 import app.conciliation.routes_providers
 import app.conciliation.routes_queue
+import app.conciliation.statement_models
 import app.events.embed
 import app.events.routes
 import app.groups.meeting_rules
