@@ -25,6 +25,7 @@ import app.civic_centers.routes_manage
 import app.civic_centers.routes_public
 import app.conciliation.notices
 import app.conciliation.notices_calls
+import app.conciliation.notices_statements
 import app.conciliation.routes_alliance
 import app.conciliation.routes_calls
 import app.conciliation.routes_calls_public
@@ -32,7 +33,7 @@ import app.conciliation.routes_catalogue
 import app.conciliation.routes_orders
 import app.conciliation.routes_providers
 import app.conciliation.routes_queue
-import app.conciliation.statement_models
+import app.conciliation.routes_statements
 import app.events.embed
 import app.events.routes
 import app.groups.meeting_rules

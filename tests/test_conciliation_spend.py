@@ -27,8 +27,8 @@ from tests.test_conciliation_vouchers import TODAY, file, run_together
 BASE = "/per-il-tuo-tempo"
 
 
-@pytest.fixture
-def market(calls_world, make_user) -> Market:
+@pytest.fixture(name="market")
+def market_fixture(calls_world, make_user) -> Market:
     return build(make_user)
 
 

@@ -78,6 +78,8 @@ class StatementLine(db.Model):
     order_id: Mapped[int] = mapped_column(ForeignKey("conc_orders.id", ondelete="RESTRICT"), unique=True)
     day: Mapped[date] = mapped_column(Date)
     service_title: Mapped[str] = mapped_column(String(160))
+    # The voucher's protocol number: the resident's pseudonym in exports.
+    voucher_number: Mapped[str] = mapped_column(String(16))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     voucher_cents: Mapped[int] = mapped_column(Integer)
     family_cents: Mapped[int] = mapped_column(Integer)

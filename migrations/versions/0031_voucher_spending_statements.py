@@ -66,6 +66,7 @@ def upgrade():
         sa.Column("order_id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("service_title", sa.String(length=160), nullable=False),
+        sa.Column("voucher_number", sa.String(length=16), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.Column("voucher_cents", sa.Integer(), nullable=False),
         sa.Column("family_cents", sa.Integer(), nullable=False),
