@@ -14,7 +14,7 @@ from app.conciliation.models import Order
 from app.conciliation.statement_models import Statement, StatementLine
 from app.platform.extensions import db
 from tests.calls_support import calls_world_fixture  # noqa: F401
-from tests.conciliation_market_support import count, kinds_to, make_provider, make_service, place
+from tests.conciliation_market_support import count, kinds_to, make_provider, place
 from tests.conftest import text
 from tests.test_conciliation_calls import as_user
 from tests.test_conciliation_spend import market_fixture, voucher_of  # noqa: F401
