@@ -177,3 +177,18 @@ def test_the_named_export_needs_an_administrators_reason(browser, calls_world, s
     assert "Rita Residente" in response.get_data().decode("utf-8-sig")
     entry = db.session.scalar(select(AuditEntry))
     assert entry.action == "conciliation.statements.export_named" and "Guardia di Finanza" in entry.subject
+
+
+def test_a_coordinator_prepares_last_months_statements_now(browser, calls_world, month, market, monkeypatch):
+    url = f"{BASE}/rendiconti/prepara"
+    response = browser.post(url, token_from="/accedi")
+    assert response.status_code == 302 and "/accedi" in response.location
+    as_user(browser, calls_world.resident)
+    assert browser.post(url).status_code == 403
+    as_user(browser, calls_world.coordinator)
+    assert browser.post(url, csrf=False).status_code == 400 and count(Statement) == 0
+    monkeypatch.setattr("app.conciliation.routes_statements.utcnow", lambda: NOW)
+    page = text(browser.post(url, follow_redirects=True))
+    assert "Rendiconti del mese scorso aggiornati: 1 nuovi." in page and "11/2026" in page
+    assert "aggiornati: 0 nuovi." in text(browser.post(url, follow_redirects=True))
+    assert count(Statement) == 1

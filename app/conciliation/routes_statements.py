@@ -10,6 +10,7 @@ from app.accounts.decorators import roles_required
 from app.accounts.models import Role
 from app.audit.exports import download, to_csv, to_xlsx
 from app.common.forms import EmptyForm
+from app.common.timeutil import utcnow
 from app.conciliation import bp, notices_statements, statements
 from app.conciliation.catalogue import is_coordinator
 from app.conciliation.forms_calls import NamedExportForm
@@ -25,8 +26,24 @@ NAMED_HEADER = [*HEADER, "Nome e cognome"]
 @roles_required(Role.COORDINATOR)
 def statements_all():
     return render_template(
-        "conciliation/statements.html", statements=statements.all_statements(), provider=None
+        "conciliation/statements.html",
+        statements=statements.all_statements(),
+        provider=None,
+        form=EmptyForm(),
     )
+
+
+@bp.route("/rendiconti/prepara", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def statements_make():
+    """What the hourly job does, now: the statements of the month just ended (idempotent)."""
+    if EmptyForm().validate_on_submit():
+        made = notices_statements.make_statements(utcnow())
+        db.session.commit()
+        flash(_("Rendiconti del mese scorso aggiornati: %(n)d nuovi.", n=made), "success")
+    else:
+        flash(_("Il modulo è scaduto: riprova."), "danger")
+    return redirect(url_for("conciliation.statements_all"))
 
 
 @bp.route("/fornitori/<int:provider_id>/rendiconti")
