@@ -7,11 +7,13 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import select
 
+from app.accounts.models import User
 from app.common.timeutil import utcnow
 from app.conciliation import calls, orders, vouchers
-from app.conciliation.models import Order
+from app.conciliation.models import Order, Service
 from app.conciliation.voucher_models import Movement, Voucher, VoucherMovement
 from app.platform.extensions import db
+from app.towns.models import Town
 from tests.calls_support import calls_world_fixture, open_call  # noqa: F401
 from tests.conciliation_market_support import (
     Market,
@@ -152,12 +154,11 @@ def test_two_orders_at_once_against_the_last_euro(calls_world, market, db_url):
     ids = (voucher.id, calls_world.resident.id, market.service.id, market.crema.id)
 
     def order(_index):
-        from_db = db.session.get
-        service = from_db(type(market.service), ids[2])
+        voucher_id, user_id, service_id, town_id = ids
+        get = db.session.get
         try:
-            placed = orders.place(from_db(type(calls_world.resident), ids[1]), service,
-                                  from_db(type(market.crema), ids[3]), future_day(), time(10), 1, "Via Roma 1", "",
-                                  voucher_id=ids[0])  # fmt: skip
+            placed = orders.place(get(User, user_id), get(Service, service_id), get(Town, town_id), future_day(),
+                                  time(10), 1, "Via Roma 1", "", voucher_id=voucher_id)  # fmt: skip
         except orders.OrderRefused as refused:
             db.session.rollback()
             return str(refused)

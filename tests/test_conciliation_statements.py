@@ -14,9 +14,10 @@ from app.conciliation.models import Order
 from app.conciliation.statement_models import Statement, StatementLine
 from app.platform.extensions import db
 from tests.calls_support import calls_world_fixture  # noqa: F401
-from tests.conciliation_market_support import count, kinds_to, make_provider, place
+from tests.conciliation_market_support import count, kinds_to, make_provider, make_service, place
 from tests.conftest import text
 from tests.test_conciliation_calls import as_user
+from tests.test_conciliation_calls_queries import measure
 from tests.test_conciliation_spend import market_fixture, voucher_of  # noqa: F401
 
 BASE = "/per-il-tuo-tempo"
@@ -192,3 +193,22 @@ def test_a_coordinator_prepares_last_months_statements_now(browser, calls_world,
     assert "Rendiconti del mese scorso aggiornati: 1 nuovi." in page and "11/2026" in page
     assert "aggiornati: 0 nuovi." in text(browser.post(url, follow_redirects=True))
     assert count(Statement) == 1
+
+
+def test_statement_pages_make_a_fixed_number_of_queries(
+    browser, calls_world, statement, month, market, make_user
+):
+    as_user(browser, calls_world.coordinator)
+    urls = [f"{BASE}/rendiconti/", f"{BASE}/fornitori/{market.provider.id}/rendiconti",
+            f"{BASE}/rendiconti/{statement.id}"]  # fmt: skip
+    before = measure(browser, urls)
+    for day in range(6, 12):
+        paid(market, calls_world.resident, month, date(2026, 11, day), 300)
+    other = make_provider(name="Altra cooperativa", code="0987654321", towns=[market.crema])
+    other_market = type(market)(other, make_service(other, [market.crema]), None, None, market.crema, None)
+    paid(other_market, calls_world.resident, month, date(2026, 11, 7), 300)
+    statements.make_month(MONTH)
+    statements.make_month(date(2026, 10, 1))
+    db.session.commit()
+    assert count(StatementLine) == 9
+    assert measure(browser, urls) == before
