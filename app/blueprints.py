@@ -28,6 +28,7 @@ import app.civic_centers.routes_public
 import app.conciliation.dashboard
 import app.conciliation.notices
 import app.conciliation.notices_calls
+import app.conciliation.notices_statements
 import app.conciliation.routes_alliance
 import app.conciliation.routes_calls
 import app.conciliation.routes_calls_public
@@ -35,6 +36,7 @@ import app.conciliation.routes_catalogue
 import app.conciliation.routes_orders
 import app.conciliation.routes_providers
 import app.conciliation.routes_queue
+import app.conciliation.routes_statements
 import app.events.embed
 import app.events.routes
 import app.groups.meeting_rules

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.accounts.identity import VerifiedIdentity
 from app.audit.models import AuditEntry
 from app.conciliation.voucher_models import (
     Application,
@@ -414,3 +415,43 @@ def test_steps_need_the_csrf_token(browser, calls_world):
     response = browser.post(f"/per-il-tuo-tempo/gestione-bandi/{call.id}/calcola", csrf=False)
     assert response.status_code == 400
     assert db.session.get(VoucherCall, call.id).ranked_at is None
+
+
+# --- the applicant's identity from SPID or CIE -----------------------------------------------------
+
+
+def spid(user, code, born=date(1984, 4, 2)) -> None:
+    db.session.add(VerifiedIdentity(user_id=user.id, fiscal_number=code, given_name="Rita", family_name="Bianchi",
+                                    date_of_birth=born, method="spid", provider="https://idp.example"))  # fmt: skip
+    db.session.commit()
+
+
+def test_spid_fills_the_applicants_identity_read_only(browser, calls_world):
+    call = open_call([calls_world.crema])
+    spid(calls_world.resident, fiscal_code(7))
+    as_user(browser, calls_world.resident)
+    page = browser.get(f"/per-il-tuo-tempo/bandi/{call.id}/domanda").get_data(as_text=True)
+    assert "vengono dall'identità digitale (SPID o CIE)" in page
+    for name, value in (
+        ("fiscal_code", fiscal_code(7)),
+        ("full_name", "Rita Bianchi"),
+        ("birth_date", "1984-04-02"),
+    ):
+        assert f'name="{name}" readonly required type="' in page and f'value="{value}"' in page
+    # posted values for the identity are ignored: the application holds SPID's
+    data = application_data(calls_world.crema, 1, fiscal_code=fiscal_code(8), full_name="Altro Nome",
+                            birth_date="ieri")  # fmt: skip
+    response = apply(browser, call, data)
+    assert response.status_code == 302, text(response)
+    application = db.session.scalar(select(Application))
+    assert (application.fiscal_code, application.full_name, application.birth_date) == (
+        fiscal_code(7), "Rita Bianchi", date(1984, 4, 2))  # fmt: skip
+
+
+def test_without_spid_the_applicant_writes_their_identity(browser, calls_world):
+    call = open_call([calls_world.crema])
+    as_user(browser, calls_world.resident)
+    page = browser.get(f"/per-il-tuo-tempo/bandi/{call.id}/domanda").get_data(as_text=True)
+    assert "identità digitale" not in page and "readonly" not in page
+    response = apply(browser, call, application_data(calls_world.crema, 1, fiscal_code="abc"))
+    assert response.status_code == 400 and count(Application) == 0

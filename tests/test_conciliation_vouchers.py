@@ -18,6 +18,7 @@ from app.conciliation.voucher_models import Application, Movement, Voucher, Vouc
 from app.conciliation.vouchers import VoucherError
 from app.messages.models import Message
 from app.platform.extensions import db
+from tests import conciliation_market_support as market_support
 from tests.calls_support import calls_world_fixture, closed_call, fiscal_code, open_call  # noqa: F401
 from tests.conftest import make_config
 
@@ -38,6 +39,15 @@ def file(world, call, n: int, user=None, **kw) -> Application:
     return application
 
 
+@pytest.fixture(name="order_ids")
+def order_ids_fixture(calls_world):
+    """Three real orders of the resident (movements name their order by a foreign key)."""
+    provider = market_support.make_provider(towns=[calls_world.crema])
+    service = market_support.make_service(provider, [calls_world.crema])
+    market = market_support.Market(provider, service, None, None, calls_world.crema, None)
+    return [market_support.place(calls_world.resident, market).id for _ in range(3)]
+
+
 def ranked_call(world, applicants: int, **fields) -> VoucherCall:
     call = open_call([world.crema], **fields)
     for n in range(1, applicants + 1):
@@ -48,14 +58,14 @@ def ranked_call(world, applicants: int, **fields) -> VoucherCall:
     return call
 
 
-def test_a_voucher_balance_is_its_ledger(calls_world):
+def test_a_voucher_balance_is_its_ledger(calls_world, order_ids):
     call = ranked_call(calls_world, 1)
     calls.publish(call, utcnow(), TODAY)
     voucher = db.session.scalar(select(Voucher))
     assert (voucher.value_cents, voucher.expires_on) == (20000, TODAY + timedelta(days=180))
-    vouchers.spend(voucher, 5000, 11, TODAY)
-    vouchers.spend(voucher, 2500, 12, TODAY)
-    vouchers.refund(voucher, 2500, 12)
+    vouchers.spend(voucher, 5000, order_ids[0], TODAY)
+    vouchers.spend(voucher, 2500, order_ids[1], TODAY)
+    vouchers.refund(voucher, 2500, order_ids[1])
     assert vouchers.balance(voucher.id) == 15000
     kinds = db.session.scalars(select(VoucherMovement.kind).order_by(VoucherMovement.id)).all()
     assert kinds == [Movement.ASSIGN, Movement.SPEND, Movement.SPEND, Movement.REFUND]
@@ -63,7 +73,11 @@ def test_a_voucher_balance_is_its_ledger(calls_world):
 
 @pytest.mark.parametrize(
     ("cents", "order_id", "message"),
-    [(0, 1, "maggiore di zero"), (-5, 1, "maggiore di zero"), (20001, 1, "non è rimasto abbastanza credito")],
+    [
+        (0, None, "maggiore di zero"),
+        (-5, None, "maggiore di zero"),
+        (20001, None, "non è rimasto abbastanza credito"),
+    ],
 )
 def test_bad_spends_change_nothing(calls_world, cents, order_id, message):
     call = ranked_call(calls_world, 1)
@@ -74,17 +88,17 @@ def test_bad_spends_change_nothing(calls_world, cents, order_id, message):
     assert vouchers.balance(voucher.id) == 20000
 
 
-def test_an_order_spends_once_and_refunds_at_most_what_it_took(calls_world):
+def test_an_order_spends_once_and_refunds_at_most_what_it_took(calls_world, order_ids):
     call = ranked_call(calls_world, 1)
     calls.publish(call, utcnow(), TODAY)
     voucher = db.session.scalar(select(Voucher))
-    vouchers.spend(voucher, 1000, 7, TODAY)
+    vouchers.spend(voucher, 1000, order_ids[0], TODAY)
     with pytest.raises(VoucherError, match="già usato"):
-        vouchers.spend(voucher, 1000, 7, TODAY)
+        vouchers.spend(voucher, 1000, order_ids[0], TODAY)
     with pytest.raises(VoucherError, match="solo quanto l'ordine ha usato"):
-        vouchers.refund(voucher, 1001, 7)
+        vouchers.refund(voucher, 1001, order_ids[0])
     with pytest.raises(VoucherError):
-        vouchers.refund(voucher, 10, 8)
+        vouchers.refund(voucher, 10, order_ids[1])
     assert vouchers.balance(voucher.id) == 19000
 
 
@@ -93,14 +107,14 @@ def test_an_expired_voucher_cannot_be_spent(calls_world):
     calls.publish(call, utcnow(), TODAY)
     voucher = db.session.scalar(select(Voucher))
     with pytest.raises(VoucherError, match="scaduto"):
-        vouchers.spend(voucher, 100, 1, voucher.expires_on + timedelta(days=1))
+        vouchers.spend(voucher, 100, None, voucher.expires_on + timedelta(days=1))
 
 
 def test_expiry_returns_the_rest_and_goes_down_the_reserve_list(calls_world):
     call = ranked_call(calls_world, 3, budget_cents=40000)  # two vouchers of 200 €, one on the reserve list
     calls.publish(call, utcnow(), TODAY)
     first, second = db.session.scalars(select(Voucher).order_by(Voucher.id)).all()
-    vouchers.spend(first, 5000, 1, TODAY)
+    vouchers.spend(first, 5000, None, TODAY)
     db.session.commit()
     assert vouchers.committed(call.id) == 40000
     expired, assigned = vouchers.expire_due(first.expires_on + timedelta(days=1))
@@ -161,16 +175,16 @@ def run_together(db_url, count, work):
     return results
 
 
-def test_two_spends_against_the_last_euro(calls_world, db_url):
+def test_two_spends_against_the_last_euro(calls_world, db_url, order_ids):
     call = ranked_call(calls_world, 1)
     calls.publish(call, utcnow(), TODAY)
     voucher = db.session.scalar(select(Voucher))
-    vouchers.spend(voucher, 19900, 1, TODAY)
+    vouchers.spend(voucher, 19900, order_ids[0], TODAY)
     db.session.commit()  # one euro left; the test holds no lock while the workers run
     voucher_id = voucher.id
 
     def spend(index):
-        return vouchers.spend(db.session.get(Voucher, voucher_id), 100, 100 + index, TODAY).cents
+        return vouchers.spend(db.session.get(Voucher, voucher_id), 100, order_ids[1 + index], TODAY).cents
 
     results = run_together(db_url, 2, spend)
     assert sorted(results, key=str) == [-100, "Sul voucher non è rimasto abbastanza credito."]

@@ -1,8 +1,10 @@
 """Forms of voucher calls: a call (coordinators), an application (residents), the named export.
 
 The applicant's own identity (codice fiscale, name, date of birth) is in APPLICANT_FIELDS and
-rendered by one block of the template (conciliation/_call_applicant.html): a later SPID
-integration fills those three and makes them read-only, in that one place."""
+rendered by one block of the template (conciliation/call_applicant_block.html): with an identity
+proved by SPID or CIE, `lock_identity` fills those three and makes them read-only."""
+
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -26,6 +28,22 @@ from app.conciliation.money import MoneyError, parse_cents
 from app.conciliation.voucher_models import EMPLOYMENT_LABELS, FUND_LABELS, TOWN_LINK_LABELS
 
 APPLICANT_FIELDS = ("fiscal_code", "full_name", "birth_date")
+
+
+def lock_identity(form, identity) -> None:
+    """The applicant's identity from SPID or CIE: shown read-only, and any posted value ignored
+    (a date of birth the identity provider did not assert stays for the person to write)."""
+    values = {"fiscal_code": identity.fiscal_number, "full_name": identity.full_name,
+              "birth_date": identity.date_of_birth}  # fmt: skip
+    for name in APPLICANT_FIELDS:
+        value, field = values[name], form[name]
+        if value is None:
+            continue
+        field.data, field.process_errors = value, []
+        field.raw_data = [value.strftime(field.format[0]) if isinstance(value, date) else value]
+        field.render_kw = {**(field.render_kw or {}), "readonly": True}
+
+
 MEMBER_ROWS = 6  # blank rows shown for the other members of the household
 MEMBER_CAP = 60  # rows read from a post at most; above MAX_MEMBERS the application is refused
 MAX = _l("Testo troppo lungo.")

@@ -187,6 +187,15 @@ class OrderForm(BaseForm):
     )  # fmt: skip
     address = StringField(_l("Indirizzo"), validators=[DataRequired(REQUIRED), Length(max=200)])
     note = text_area(_l("Note per il fornitore"), 500)
+    # The resident's vouchers with money left (filled by the view); checked again by orders.place.
+    voucher = SelectField(_l("Paga con un voucher"), validate_choice=False, default="")
+
+    def voucher_id(self) -> int | None:
+        """The voucher chosen: None for none; -1 for a value that names no voucher."""
+        value = (self.voucher.data or "").strip() if "voucher" in self else ""
+        if value in ("", "0"):
+            return None
+        return int(value) if value.isdigit() else -1
 
 
 class RefuseForm(BaseForm):

@@ -269,11 +269,12 @@ class Order(Versioned, db.Model):
     unit_cents: Mapped[int] = mapped_column(Integer)
     is_alliance_price: Mapped[bool] = mapped_column(default=False, server_default=false())
     total_cents: Mapped[int] = mapped_column(Integer)
-    # Voucher money used (0 until vouchers are spent on orders) and the rest the family pays.
+    # Voucher money used (min(balance, total) when the resident chose a voucher) and the rest the
+    # family pays the provider directly.
     voucher_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     family_cents: Mapped[int] = mapped_column(Integer)
-    # The voucher spent, if any: no foreign key yet (the vouchers' table comes with that work).
-    voucher_id: Mapped[int | None] = mapped_column(Integer)
+    # The voucher spent, if any (its ledger holds the spend and any refund for this order).
+    voucher_id: Mapped[int | None] = mapped_column(ForeignKey("vouchers.id", ondelete="RESTRICT"), index=True)
     address: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(String(500), default="")
     state: Mapped[str] = mapped_column(String(12), default=OrderState.REQUESTED)

@@ -35,6 +35,7 @@ ORDER_KINDS = {
     "conc_order_refused": (lambda ctx: _("Ordine rifiutato: %(s)s", s=ctx["service"].title), False),
     "conc_order_delivered": (lambda ctx: _("Servizio svolto: %(s)s", s=ctx["service"].title), False),
     "conc_order_cancelled": (lambda ctx: _("Ordine annullato: %(s)s", s=ctx["service"].title), True),
+    "conc_order_voucher_used": (lambda ctx: _("Voucher usato: %(s)s", s=ctx["service"].title), False),
 }
 for _name, (_subject, _to_provider) in ORDER_KINDS.items():
     register(

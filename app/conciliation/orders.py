@@ -12,6 +12,8 @@ from app.accounts.models import User
 from app.common.timeutil import ROME, utcnow
 from app.conciliation.models import Order, OrderState, Service
 from app.conciliation.pricing import price_for
+from app.conciliation.voucher_models import Voucher
+from app.conciliation.vouchers import VoucherError, refund, spend_for_order
 from app.platform.extensions import db
 from app.towns.models import Town
 
@@ -63,15 +65,20 @@ def slot_problem(service: Service, day: date, start: time, now: datetime) -> str
     return None
 
 
-def quote(user: User, service: Service, quantity: int, today: date) -> Quote:
+def quote(user: User, service: Service, quantity: int, today: date, voucher_balance: int = 0) -> Quote:
+    """The price, and what a voucher with `voucher_balance` left would pay: min(balance, total)."""
     price = price_for(user, service, today)
     total = price.unit_cents * quantity
-    return Quote(price.unit_cents, quantity, total, 0, total, price.is_alliance, price.company)
+    voucher = min(max(voucher_balance, 0), total)
+    return Quote(
+        price.unit_cents, quantity, total, voucher, total - voucher, price.is_alliance, price.company
+    )
 
 
 def place(user: User, service: Service, town: Town, day: date, start: time, quantity: int,
-          address: str, note: str, now: datetime | None = None) -> Order:  # fmt: skip
-    """A new order (flushed, not committed); OrderRefused says why it cannot be placed."""
+          address: str, note: str, now: datetime | None = None, voucher_id: int | None = None) -> Order:  # fmt: skip
+    """A new order (flushed, not committed); OrderRefused says why it cannot be placed. With
+    `voucher_id`, the resident's voucher pays min(balance, total) in the same transaction."""
     now = now or utcnow()
     if not service.is_active or not service.provider.is_accredited:
         raise OrderRefused(_("Il servizio non è più disponibile."))
@@ -91,7 +98,22 @@ def place(user: User, service: Service, town: Town, day: date, start: time, quan
     )  # fmt: skip
     db.session.add(order)
     db.session.flush()
+    if voucher_id:
+        try:
+            used = spend_for_order(
+                voucher_id, user.id, order.total_cents, order.id, now.astimezone(ROME).date()
+            )
+        except VoucherError as error:
+            raise OrderRefused(error.message) from error
+        order.voucher_id, order.voucher_cents, order.family_cents = voucher_id, used, order.total_cents - used
+        db.session.flush()
     return order
+
+
+def _give_back(order: Order) -> None:
+    """A refused or cancelled order returns to its voucher what it took."""
+    if order.voucher_id and order.voucher_cents:
+        refund(db.session.get(Voucher, order.voucher_id), order.voucher_cents, order.id)
 
 
 def can_cancel(order: Order, now: datetime | None = None) -> bool:
@@ -124,6 +146,7 @@ def refuse(order: Order, reason: str) -> None:
         raise OrderRefused(_("Scrivi il motivo del rifiuto: lo leggerà chi ha ordinato."))
     _move(order, (OrderState.REQUESTED, OrderState.ACCEPTED), OrderState.REFUSED,
           decided_at=utcnow(), refusal_reason=reason.strip()[:300])  # fmt: skip
+    _give_back(order)
 
 
 def deliver(order: Order, now: datetime | None = None) -> None:
@@ -138,3 +161,4 @@ def cancel(order: Order, now: datetime | None = None) -> None:
     if not can_cancel(order, now):
         raise OrderRefused(_("Non si può più annullare: il preavviso del fornitore è già scaduto."))
     _move(order, (OrderState.REQUESTED, OrderState.ACCEPTED), OrderState.CANCELLED, cancelled_at=now)
+    _give_back(order)

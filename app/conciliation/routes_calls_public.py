@@ -7,9 +7,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.accounts.identity import verified_identity
 from app.conciliation import bp, calls
 from app.conciliation.eligibility import Draft, Member, required_declarations, window_reason
-from app.conciliation.forms_calls import APPLICANT_FIELDS, ApplicationForm
+from app.conciliation.forms_calls import APPLICANT_FIELDS, ApplicationForm, lock_identity
 from app.conciliation.voucher_models import (
     EMPLOYMENT_LABELS,
     FUND_LABELS,
@@ -73,6 +74,9 @@ def call_apply(call_id: int):
     form = ApplicationForm()
     form.town.choices = [("", _("Scegli il Comune"))] + [(str(t.id), t.name) for t in call.towns]
     form.declarations.choices = required_declarations(call)
+    identity = verified_identity(current_user)
+    if identity is not None:
+        lock_identity(form, identity)
     reasons, status = [], 200
     closed = window_reason(call, now)
     if form.validate_on_submit():
@@ -96,7 +100,7 @@ def call_apply(call_id: int):
     if closed and form.is_submitted() and closed not in reasons:
         reasons, status = [closed, *reasons], 400
     return render_template("conciliation/call_apply.html", call=call, form=form, reasons=reasons, closed=closed,
-                           applicant_fields=APPLICANT_FIELDS), status  # fmt: skip
+                           applicant_fields=APPLICANT_FIELDS, identity=identity), status  # fmt: skip
 
 
 @bp.route("/bandi/<int:call_id>/graduatoria")

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.common.timeutil import today_in_rome
-from app.conciliation import bp, notices, orders
+from app.conciliation import bp, notices, orders, vouchers
 from app.conciliation.catalogue import categories, offered
 from app.conciliation.forms_market import OrderForm
 from app.conciliation.loaders_market import public_service_or_404
@@ -43,6 +43,17 @@ def order_form(service: Service) -> OrderForm:
     form = OrderForm()
     form.town.choices = [(t.id, t.name) for t in service.towns]
     form.start.choices = [(s.strftime("%H:%M"), s.strftime("%H:%M")) for s in orders.slots(service)]
+    usable = vouchers.usable(current_user.id, today_in_rome())
+    if usable:
+        form.voucher.choices = [("", _("Non usare il voucher"))] + [
+            (str(v.id), _("Voucher %(n)s: %(b)s disponibili, valido fino al %(d)s",
+                          n=v.application.number, b=format_cents(left), d=v.expires_on.strftime("%d/%m/%Y")))
+            for v, left in usable
+        ]  # fmt: skip
+    elif not request.form.get("voucher"):
+        del form.voucher
+    else:
+        form.voucher.choices = []
     return form
 
 
@@ -76,13 +87,15 @@ def order(service_id: int):
     try:
         placed = orders.place(
             current_user, service, town, form.day.data, time(hour, minute), form.quantity.data,
-            form.address.data, form.note.data,
+            form.address.data, form.note.data, voucher_id=form.voucher_id(),
         )  # fmt: skip
     except orders.OrderRefused as refused:
         db.session.rollback()
         return _service_page(service, form, 400, refusal=str(refused))
     notices.order_step("conc_order_new", placed)
     notices.order_step("conc_order_placed", placed)
+    if placed.voucher_cents:
+        notices.order_step("conc_order_voucher_used", placed)
     db.session.commit()
     flash(_("Ordine inviato: il fornitore ti risponderà per e-mail."), "success")
     return redirect(url_for("conciliation.order_detail", order_id=placed.id))

@@ -4,8 +4,7 @@ reads of an application.
 
 Money is integer cents. A voucher's balance is never stored: it is the sum of its movements
 (assign +value, spend -amount, refund +amount, expire -remainder). `VoucherMovement.order_id`
-is a plain nullable integer WITHOUT a foreign key for now: orders are built beside this code and
-the key is added when vouchers are connected to them.
+is the order a spend or refund belongs to (foreign key to `conc_orders`, migration 0031).
 """
 
 import enum
@@ -245,6 +244,8 @@ class VoucherMovement(db.Model):
     voucher_id: Mapped[int] = mapped_column(ForeignKey("vouchers.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(8))
     cents: Mapped[int] = mapped_column(Integer)
-    # The order paid (spend/refund). No foreign key yet: see the module's docstring.
-    order_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # The order paid (spend/refund).
+    order_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conc_orders.id", ondelete="RESTRICT"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

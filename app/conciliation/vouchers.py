@@ -7,8 +7,7 @@ assignment or an expiry (SELECT ... FOR UPDATE on PostgreSQL; on SQLite every wr
 transaction holds the database's write lock from its start, app/platform/database.py). So two
 spends at once against the last euro cannot both pass, nor two assignments exceed a budget.
 
-`order_id` is the order a spend pays: a plain integer without a foreign key until orders are
-connected (see voucher_models.py). The caller commits.
+`order_id` is the order a spend pays (a foreign key to `conc_orders`). The caller commits.
 """
 
 from datetime import date, timedelta
@@ -122,6 +121,33 @@ def spend(voucher: Voucher, cents: int, order_id: int | None, today: date) -> Vo
     if balance(voucher.id) < cents:
         raise VoucherError(_("Sul voucher non è rimasto abbastanza credito."))
     return _add(voucher, Movement.SPEND, -cents, order_id)
+
+
+def usable(user_id: int, today: date) -> list[tuple[Voucher, int]]:
+    """The vouchers assigned to `user_id`, not expired, with money left: (voucher, balance)."""
+    found = db.session.scalars(
+        select(Voucher)
+        .join(Application, Application.id == Voucher.application_id)
+        .where(Application.user_id == user_id, Voucher.expired_at.is_(None), Voucher.expires_on >= today)
+        .order_by(Voucher.expires_on, Voucher.id)
+    ).all()
+    left = balances([v.id for v in found]) if found else {}
+    return [(v, left.get(v.id, 0)) for v in found if left.get(v.id, 0) > 0]
+
+
+def spend_for_order(voucher_id: int, user_id: int, total_cents: int, order_id: int, today: date) -> int:
+    """Take min(balance, total) from the resident's own voucher for an order; the cents taken.
+    VoucherError (in Italian) for someone else's voucher, an expired one, one with nothing left."""
+    voucher = _locked(Voucher, voucher_id)
+    if voucher is None or voucher.application.user_id != user_id:
+        raise VoucherError(_("Il voucher scelto non è tra i tuoi."))
+    if voucher.expired_at is not None or voucher.expires_on < today:
+        raise VoucherError(_("Il voucher è scaduto."))
+    cents = min(balance(voucher.id), total_cents)
+    if cents <= 0:
+        raise VoucherError(_("Sul voucher non è rimasto credito."))
+    spend(voucher, cents, order_id, today)
+    return cents
 
 
 def refund(voucher: Voucher, cents: int, order_id: int) -> VoucherMovement:

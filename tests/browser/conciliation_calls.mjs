@@ -4,13 +4,18 @@
 // computes the ranking, reviews it and publishes it. axe-core on every page (no serious or
 // critical violation); screenshots at 390 and 1280 px go to E2E_SCREENSHOTS when set.
 //
+// Then the resident, now holding a voucher, orders a service paying with it and the provider
+// accepts. In the second phase (after the test moved that order into last month) the provider
+// marks it delivered, and a coordinator prepares last month's statement and approves it.
+//
 // Run against a server with the demo data (password in LEGAMI_PASSWORD):
-//   node tests/browser/conciliation_calls.mjs http://127.0.0.1:8500
+//   node tests/browser/conciliation_calls.mjs http://127.0.0.1:8500 [order|statement]
 import { chromium } from "playwright-core";
 import axe from "@axe-core/playwright";
 
 const AxeBuilder = axe.default ?? axe.AxeBuilder ?? axe;
 const base = process.argv[2] ?? "http://127.0.0.1:8500";
+const phase = process.argv[3] ?? process.env.CALLS_PHASE ?? "order";
 const password = process.env.LEGAMI_PASSWORD ?? "demo-password-1";
 const shots = process.env.E2E_SCREENSHOTS ?? "";
 const failures = [];
@@ -49,7 +54,88 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 let number = "";
+let orderId = "";
+
+function nextWorkday(days) {
+  const day = new Date(Date.now() + days * 86400000);
+  while ([0, 6].includes(day.getDay())) day.setDate(day.getDate() + 1);
+  return day.toISOString().slice(0, 10);
+}
+
+// What the page says, as a reader sees it (one space for any run of spaces, non-breaking included).
+async function words(page) {
+  return (await page.innerText("main")).replace(/\s+/g, " ");
+}
+
+async function orderWithVoucher(page) {
+  // The resident with the voucher just assigned orders a service and pays with it.
+  await login(page, "famiglia.crema@legami.example");
+  await page.goto(`${base}/per-il-tuo-tempo/`);
+  await page.click("text=Maggiordomo di via: commissioni");
+  const offer = await words(page);
+  expect(offer.includes("Paga con un voucher") && offer.includes("200,00 € disponibili"), `the voucher is not offered: ${offer}`);
+  await page.fill("#day", nextWorkday(3));
+  await page.selectOption("#start", "10:00");
+  await page.fill("#quantity", "14");
+  await page.fill("#address", "Via Mazzini 3");
+  await page.selectOption("#voucher", { index: 1 });
+  await check(page, "ordine con voucher");
+  await page.click("main #submit");
+  const placed = await words(page);
+  expect(placed.includes("Totale 210,00 €") && placed.includes("Pagato con voucher 200,00 €")
+    && placed.includes("Da pagare al fornitore 10,00 €"), `the order does not show what the voucher pays: ${placed}`);
+  orderId = page.url().match(/\/ordini\/(\d+)$/)[1];
+  await check(page, "ordine pagato con voucher");
+  await logout(page);
+  // The provider accepts it.
+  await login(page, "fornitore.girasole@legami.example");
+  await page.goto(`${base}/per-il-tuo-tempo/fornitori/ordini/${orderId}`);
+  expect((await words(page)).includes("Voucher 200,00 €"), "the provider does not read the voucher money");
+  await page.click("text=Accetta");
+  expect((await words(page)).includes("Ordine accettato"), "the order was not accepted");
+}
+
+async function deliverAndApprove(page) {
+  await login(page, "fornitore.girasole@legami.example");
+  const id = process.env.ORDER_ID;
+  await page.goto(`${base}/per-il-tuo-tempo/fornitori/ordini/${id}`);
+  await page.click("text=Segna come svolto");
+  expect((await words(page)).includes("Servizio segnato come svolto"), "the order was not delivered");
+  await logout(page);
+  await login(page, "coordinamento@legami.example");
+  await page.goto(`${base}/per-il-tuo-tempo/rendiconti/`);
+  await page.click("text=Prepara i rendiconti del mese scorso");
+  const listing = await words(page);
+  expect(listing.includes("1 nuovi") && listing.includes("Cooperativa Il Girasole") && listing.includes("Da approvare"), `no statement: ${listing}`);
+  await check(page, "rendiconti");
+  await page.locator("main table a").first().click();
+  const statement = await words(page);
+  expect(statement.includes("Voucher da rimborsare: 200,00 €. Pagato dalle famiglie: 10,00 €.")
+    && statement.includes("Maggiordomo di via") && !statement.includes("Moretti"), `the statement is wrong: ${statement}`);
+  await check(page, "rendiconto da approvare");
+  await page.click("text=Approva per il rimborso");
+  const approved = await words(page);
+  expect(approved.includes("Rendiconto approvato per il rimborso") && !approved.includes("Approva per il rimborso\n"), "not approved");
+  await check(page, "rendiconto approvato");
+  const statementUrl = page.url();
+  await logout(page);
+  await login(page, "fornitore.girasole@legami.example");
+  await page.goto(statementUrl);
+  const seen = await words(page);
+  expect(seen.includes("Approvato per il rimborso") && seen.includes("200,00 €"), "the provider does not read the approval");
+  await check(page, "rendiconto del fornitore");
+  number = "statement approved";
+}
+
 try {
+  if (phase === "statement") {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    page.on("dialog", (dialog) => dialog.accept());
+    page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+    await deliverAndApprove(page);
+    throw "done";
+  }
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const page = await context.newPage();
   page.on("dialog", (dialog) => dialog.accept());
@@ -117,8 +203,10 @@ try {
   expect(published.includes(number) && published.includes("Voucher assegnato"), "the published ranking lacks the application");
   expect(!published.includes("Moretti"), "a name on the published ranking");
   await check(page, "graduatoria pubblicata");
+  await logout(page);
+  await orderWithVoucher(page);
 } catch (error) {
-  failures.push(String(error.stack ?? error));
+  if (error !== "done") failures.push(String(error.stack ?? error));
 } finally {
   await browser.close();
 }
@@ -127,4 +215,4 @@ if (failures.length) {
   console.log("FAILURES\n" + failures.join("\n"));
   process.exit(1);
 }
-console.log(`conciliation calls browser walk: ok ${number}`);
+console.log(`conciliation calls browser walk: ok ${number} order ${orderId}`);
