@@ -1,7 +1,7 @@
 """voucher spending and statements: orders pay with vouchers; providers' monthly statements
 
 Revision ID: 0031
-Revises: 0029
+Revises: 0027
 Create Date: 2026-12-07 02:10:00
 
 The two keys left open by 0023 and 0024 are added (`conc_orders.voucher_id` → `vouchers`,
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0031"
-down_revision = "0029"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 
