@@ -168,12 +168,12 @@ def test_login_with_cie(browser, fed):
 def test_an_existing_address_joins_its_account_after_confirming(browser, fed, make_user, mailbox):
     member = make_user("maria.rossi@example.org", [Role.COORDINATOR], "Maria Rossi")
     response = login(browser)
-    assert response.location.endswith("/spid/benvenuto")
+    assert response.location.endswith("/spid/primo-accesso")
     assert browser.get("/area-riservata").status_code == 302  # not signed in yet
     assert identities() == []
-    page = browser.get("/spid/benvenuto")
+    page = browser.get("/spid/primo-accesso")
     assert 'value="maria.rossi@example.org"' in page.get_data(as_text=True)
-    sent = browser.post("/spid/benvenuto", {"email": "Maria.Rossi@example.org"}, token_from="/spid/benvenuto")
+    sent = browser.post("/spid/primo-accesso", {"email": "Maria.Rossi@example.org"}, token_from="/spid/primo-accesso")
     assert "Ti abbiamo scritto a maria.rossi@example.org" in text(browser.get(sent.location))
     message = mailbox.one()
     assert message["To"].addresses[0].addr_spec == "maria.rossi@example.org"
@@ -195,8 +195,8 @@ def test_an_existing_address_joins_its_account_after_confirming(browser, fed, ma
 
 def test_a_typed_address_without_account_gets_a_new_one(browser, fed, mailbox):
     no_email = {k: v for k, v in ROSSI.items() if k != "email"}
-    assert login(browser, attributes=no_email).location.endswith("/spid/benvenuto")
-    browser.post("/spid/benvenuto", {"email": "nuova@example.org"}, token_from="/spid/benvenuto")
+    assert login(browser, attributes=no_email).location.endswith("/spid/primo-accesso")
+    browser.post("/spid/primo-accesso", {"email": "nuova@example.org"}, token_from="/spid/primo-accesso")
     link = path_of(next(u for u in links(mailbox.one()) if "/spid/collega/" in u))
     assert "Creiamo l'account nuova@example.org" in text(browser.get(link))
     browser.post(link, token_from=link)
@@ -209,7 +209,7 @@ def test_the_link_works_only_in_the_browser_that_entered(app, browser, fed, make
     the link in their own browser joins nothing."""
     victim = make_user("vittima@example.org", [Role.COORDINATOR], "Vera Vittima")
     login(browser, attributes={k: v for k, v in ROSSI.items() if k != "email"})
-    browser.post("/spid/benvenuto", {"email": victim.email}, token_from="/spid/benvenuto")
+    browser.post("/spid/primo-accesso", {"email": victim.email}, token_from="/spid/primo-accesso")
     link = path_of(next(u for u in links(mailbox.one()) if "/spid/collega/" in u))
     theirs = type(browser)(app.test_client())
     response = theirs.get(link)
@@ -227,15 +227,15 @@ def test_welcome_form_bad_address(browser, fed):
         ("x" * 100_000 + "@example.org", "L'indirizzo è troppo lungo."),
         ("riga@uno.it\r\nBcc: altro@example.org", "indirizzo e-mail valido"),
     ):
-        response = browser.post("/spid/benvenuto", {"email": bad}, token_from="/spid/benvenuto")
+        response = browser.post("/spid/primo-accesso", {"email": bad}, token_from="/spid/primo-accesso")
         assert response.status_code == 200 and words in text(response), (bad[:40], response.status_code)
-    nul = browser.post("/spid/benvenuto", {"email": "a\x00b@example.org"}, token_from="/spid/benvenuto")
+    nul = browser.post("/spid/primo-accesso", {"email": "a\x00b@example.org"}, token_from="/spid/primo-accesso")
     assert nul.status_code == 400  # the app's clear answer to a NUL byte (tests/test_all_forms.py)
     assert users() == 0
 
 
 def test_welcome_without_a_pending_identity(browser):
-    assert browser.get("/spid/benvenuto").location.endswith("/accedi")
+    assert browser.get("/spid/primo-accesso").location.endswith("/accedi")
 
 
 def test_a_forged_link_is_not_found(browser, fed):
@@ -248,7 +248,7 @@ def test_two_identities_for_one_account_refused(app, browser, fed, make_user, ma
     browser.logout()
     # A first identity joins the account.
     login(browser)
-    browser.post("/spid/benvenuto", {"email": member.email}, token_from="/spid/benvenuto")
+    browser.post("/spid/primo-accesso", {"email": member.email}, token_from="/spid/primo-accesso")
     link = path_of(next(u for u in links(mailbox.one()) if "/spid/collega/" in u))
     browser.post(link, token_from=link)
     browser.logout()
@@ -257,7 +257,7 @@ def test_two_identities_for_one_account_refused(app, browser, fed, make_user, ma
     ready(other)
     second = {**ROSSI, "fiscalNumber": "TINIT-BNCGNN80A01D142Y", "name": "Giovanni", "familyName": "Bianchi"}
     login(other, attributes=second)
-    other.post("/spid/benvenuto", {"email": member.email}, token_from="/spid/benvenuto")
+    other.post("/spid/primo-accesso", {"email": member.email}, token_from="/spid/primo-accesso")
     link = path_of(next(u for u in links(mailbox.one()) if "/spid/collega/" in u))
     refused = other.post(link, token_from=link)
     assert "ha già un'altra identità digitale" in text(other.get(refused.location))
@@ -298,7 +298,7 @@ def test_a_role_may_require_spid(app, browser, fed, make_user, mailbox):
     assert browser.get("/area-riservata").status_code == 302
     # With SPID the same person enters, and cannot unlink.
     login(browser)
-    browser.post("/spid/benvenuto", {"email": operator.email}, token_from="/spid/benvenuto")
+    browser.post("/spid/primo-accesso", {"email": operator.email}, token_from="/spid/primo-accesso")
     link = path_of(next(u for u in links(mailbox.one()) if "/spid/collega/" in u))
     browser.post(link, token_from=link)
     assert "Maria Rossi" in text(browser.get("/area-riservata"))
@@ -337,7 +337,7 @@ def test_verified_identity_of_nobody(member):
 def test_logout_offers_the_providers_logout(browser, fed):
     login(browser)
     page = browser.post("/esci", token_from="/esci")
-    assert page.status_code == 200 and "Sei uscito da Legami" in text(page)
+    assert page.status_code == 200 and "La sessione di Legami è chiusa" in text(page)
     location = etree.HTML(page.data).xpath("//main//a[contains(@href, 'https://idp.test/slo')]/@href")[0]
     assert "Signature=" in location
     assert "LogoutRequest" in decode_request(location)

@@ -101,7 +101,7 @@ def spid_acs():
     return redirect(pending.get("next") or url_for("home.dashboard"))
 
 
-@bp.route("/spid/benvenuto", methods=["GET", "POST"])
+@bp.route("/spid/primo-accesso", methods=["GET", "POST"])
 def spid_welcome():
     """A new identity whose address has an account, or that came without one: the person names the
     address of the account to create or join, and confirms it from the message."""
