@@ -374,3 +374,18 @@ def test_a_company_that_left_cannot_be_joined(browser, market, resident):
 
 def test_the_alliance_page_needs_a_sign_in(browser, market):
     assert "/accedi" in browser.get(f"{BASE}/alleanza/").location
+
+
+@pytest.mark.parametrize(
+    ("unit", "quantity", "reads"),
+    [
+        ("hour", 1, "1 ora"),
+        ("hour", 3, "3 ore"),
+        ("piece", 2, "2 capi"),
+        ("kg", 5, "5 kg"),
+        ("visit", 2, "2 visite"),
+    ],
+)
+def test_a_quantity_reads_in_the_singular_or_the_plural(app, unit, quantity, reads):
+    with app.test_request_context():
+        assert Service(unit=unit).quantity_label(quantity) == reads

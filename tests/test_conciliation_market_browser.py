@@ -98,7 +98,7 @@ def test_what_the_staff_member_reads(results, label):
     read = steps(results)
     queue = read[f"queue_{label}"]
     assert (
-        "10:00 · Stireria a domicilio · 3 ora" in queue and "Chiara Ferrari · Via Mazzini 12, Crema" in queue
+        "10:00 · Stireria a domicilio · 3 ore" in queue and "Chiara Ferrari · Via Mazzini 12, Crema" in queue
     )
     assert "Stato: In attesa di risposta · la famiglia paga 36,00 €" in queue
     assert "La famiglia ti paga 36,00 €" in read[f"provider_order_{label}"]

@@ -11,6 +11,7 @@ import enum
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import (
     Column,
     Date,
@@ -150,6 +151,14 @@ UNIT_LABELS = {
 }
 
 
+QUANTITY_LABELS = {
+    Unit.HOUR: lambda n: ngettext("%(num)d ora", "%(num)d ore", n),
+    Unit.PIECE: lambda n: ngettext("%(num)d capo", "%(num)d capi", n),
+    Unit.KG: lambda n: ngettext("%(num)d kg", "%(num)d kg", n),
+    Unit.VISIT: lambda n: ngettext("%(num)d visita", "%(num)d visite", n),
+}
+
+
 class Service(Versioned, db.Model):
     """One offer of a provider's catalogue, bookable on some weekdays between two times."""
 
@@ -180,6 +189,10 @@ class Service(Versioned, db.Model):
     @property
     def unit_label(self) -> str:
         return str(UNIT_LABELS[Unit(self.unit)])
+
+    def quantity_label(self, quantity: int) -> str:
+        """ "1 ora", "3 ore", "2 capi", "5 kg", "2 visite"."""
+        return QUANTITY_LABELS[Unit(self.unit)](quantity)
 
     @property
     def weekday_numbers(self) -> list[int]:
