@@ -24,6 +24,7 @@ from tests.conciliation_market_support import (
     place,
 )
 from tests.conftest import text
+from tests.test_query_counts import count_queries
 from tests.mail_support import links, path_of
 
 BASE = "/per-il-tuo-tempo"
@@ -62,6 +63,23 @@ def test_the_catalogue_filters_by_town_and_category(browser, market):
     assert "Baby sitting a Cremona" in babysitting and "Stireria a domicilio" not in babysitting
     nothing = text(browser.get(f"{BASE}/?comune=crema&categoria=baby-sitting"))
     assert "Nessun servizio per questa ricerca." in nothing
+
+
+def test_the_catalogue_is_kept_for_visitors_and_a_change_shows_at_once(browser, market):
+    """Kept like the calendar: seen again it costs the generation's read; a suspension shows at once,
+    and a made-up town or category is shown as none without making an entry of its own."""
+    first = text(browser.get(f"{BASE}/?comune=crema"))
+    with count_queries(keep_pages=True) as seen:
+        assert text(browser.get(f"{BASE}/?comune=crema&altro=1")) == first
+    assert [s for s in seen if s.startswith("SELECT")] == [seen[-1]] and "page_generation" in seen[-1]
+    market.provider.state = ProviderState.SUSPENDED
+    db.session.commit()
+    assert "Stireria a domicilio" not in text(browser.get(f"{BASE}/?comune=crema"))
+    for made_up in ("comune=atlantide", "categoria=ignota"):
+        with count_queries(keep_pages=True) as seen:
+            browser.get(f"{BASE}/?{made_up}")
+            browser.get(f"{BASE}/?{made_up}")
+        assert sum("conc_services" in s for s in seen) == 2  # rendered both times: never kept
 
 
 def test_a_suspended_provider_disappears_from_the_catalogue(browser, market):

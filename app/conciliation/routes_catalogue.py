@@ -16,6 +16,7 @@ from app.conciliation.models import Service
 from app.conciliation.money import format_cents
 from app.conciliation.pricing import price_for
 from app.platform.extensions import db
+from app.platform.page_cache import keep_not, public_page
 from app.towns.models import Town
 
 # Every template of the feature, e-mails included, shows an amount with `|cents`.
@@ -27,11 +28,14 @@ def _towns() -> list[Town]:
 
 
 @bp.route("/")
+@public_page(args=("comune", "categoria"))
 def catalogue():
-    """Services of accredited providers, by town and category."""
+    """Services of accredited providers, by town and category; kept for visitors like the calendar."""
     towns, kinds = _towns(), categories()
     town = next((t for t in towns if t.slug == request.args.get("comune")), None)
     category = next((c for c in kinds if c.slug == request.args.get("categoria")), None)
+    if (request.args.get("comune") and town is None) or (request.args.get("categoria") and category is None):
+        keep_not()  # a made-up town or category: shown as none, not kept once per spelling
     services = offered(town.id if town else None, category.id if category else None)
     return render_template(
         "conciliation/catalogue.html", services=services, towns=towns, categories=kinds,
