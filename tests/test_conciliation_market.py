@@ -24,8 +24,8 @@ from tests.conciliation_market_support import (
     place,
 )
 from tests.conftest import text
-from tests.test_query_counts import count_queries
 from tests.mail_support import links, path_of
+from tests.test_query_counts import count_queries
 
 BASE = "/per-il-tuo-tempo"
 
