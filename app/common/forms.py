@@ -7,6 +7,7 @@ from wtforms import (
     FieldList,
     FormField,
     PasswordField,
+    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -16,7 +17,7 @@ from wtforms import (
     widgets,
 )
 from wtforms.meta import DefaultMeta
-from wtforms.validators import Length
+from wtforms.validators import DataRequired, Length
 
 from app.common.text import clean_line, clean_text
 
@@ -99,3 +100,18 @@ def text_area(label, limit, description=None):
         validators=[Length(max=limit, message=_l("Il testo è troppo lungo: al massimo %(max)d caratteri."))],
         description=description,
     )
+
+
+class NamedExportForm(BaseForm):
+    """An export with people's names (pacts, voucher applications, statements): only with a reason,
+    which the audit log records beside the export."""
+
+    reason = TextAreaField(
+        _l("Motivo dell'esportazione con i nomi"),
+        validators=[
+            DataRequired(_l("Scrivi il motivo: l'esportazione con i nomi viene registrata.")),
+            Length(min=15, max=180, message=_l("Scrivi un motivo tra 15 e 180 caratteri.")),
+        ],
+    )
+    fmt = SelectField(_l("Formato"), choices=[("xlsx", "Excel (XLSX)"), ("csv", "CSV")])
+    submit = SubmitField(_l("Esporta con i nomi"))

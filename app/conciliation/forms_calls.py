@@ -219,15 +219,3 @@ class ApplicationForm(BaseForm):
 
     def filled_members(self) -> list:
         return [row.form for row in self.members.entries if not row.form.is_blank()]
-
-
-class NamedExportForm(BaseForm):
-    reason = TextAreaField(
-        _l("Motivo dell'esportazione con i nomi"),
-        validators=[
-            DataRequired(_l("Scrivi il motivo: l'esportazione con i nomi viene registrata.")),
-            Length(min=15, max=180, message=_l("Scrivi un motivo tra 15 e 180 caratteri.")),
-        ],
-    )
-    fmt = SelectField(_l("Formato"), choices=[("xlsx", "Excel (XLSX)"), ("csv", "CSV")])
-    submit = SubmitField(_l("Esporta con i nomi"))

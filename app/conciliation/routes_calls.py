@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 from app.accounts.decorators import roles_required
 from app.accounts.models import Role
 from app.audit.exports import download, to_csv, to_xlsx
-from app.common.forms import EmptyForm
+from app.common.forms import EmptyForm, NamedExportForm
 from app.common.timeutil import ROME
 from app.conciliation import bp, calls
-from app.conciliation.forms_calls import CallForm, NamedExportForm
+from app.conciliation.forms_calls import CallForm
 from app.conciliation.voucher_models import Application, Voucher, VoucherCall
 from app.conciliation.vouchers import balances
 from app.conciliation.vouchers import committed as vouchers_committed

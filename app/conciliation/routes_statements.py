@@ -9,11 +9,10 @@ from flask_login import current_user, login_required
 from app.accounts.decorators import roles_required
 from app.accounts.models import Role
 from app.audit.exports import download, to_csv, to_xlsx
-from app.common.forms import EmptyForm
+from app.common.forms import EmptyForm, NamedExportForm
 from app.common.timeutil import utcnow
 from app.conciliation import bp, notices_statements, statements
 from app.conciliation.catalogue import is_coordinator
-from app.conciliation.forms_calls import NamedExportForm
 from app.conciliation.loaders_market import provider_or_404
 from app.conciliation.statement_models import Statement
 from app.platform.extensions import db

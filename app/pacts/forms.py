@@ -174,15 +174,3 @@ class AreaForm(BaseForm):
 class OperatorTownsForm(BaseForm):
     towns = CheckboxListField(_l("Comuni in cui lavora"))
     submit = SubmitField(_l("Salva i Comuni"))
-
-
-class NamedExportForm(BaseForm):
-    reason = TextAreaField(
-        _l("Motivo dell'esportazione con i nomi"),
-        validators=[
-            DataRequired(_l("Scrivi il motivo: l'esportazione con i nomi viene registrata.")),
-            Length(min=15, max=180, message=_l("Scrivi un motivo tra 15 e 180 caratteri.")),
-        ],
-    )
-    fmt = SelectField(_l("Formato"), choices=[("xlsx", "Excel (XLSX)"), ("csv", "CSV")])
-    submit = SubmitField(_l("Esporta con i nomi"))

@@ -4,8 +4,8 @@ from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
 from app.audit.exports import download, to_csv, to_xlsx
+from app.common.forms import NamedExportForm
 from app.pacts import access, bp, figures
-from app.pacts.forms import NamedExportForm
 from app.pacts.views import administrators, coordinators
 from app.reports.period import from_request as period_from
 from app.reports.period import period_args, subject
