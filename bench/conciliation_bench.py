@@ -12,8 +12,10 @@ Served, on the district (`flask demo load --scale district`, which holds a year 
       BENCH_SERVED=1 BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/NAME \
       .venv/bin/python bench/conciliation_bench.py          # BENCH_SECONDS=8, BENCH_PORT=8110
 counts each page's SQL statements in-process on that database, then serves it as in production
-(gunicorn, 4 sync workers: bench/district_bench.py's settings, the page cache off) and prints each
-page's median of 15 requests one at a time and `wrk -t2 -c50` (50 connections): requests/s, p50, p99.
+(gunicorn, 4 sync workers: bench/district_bench.py's settings) twice: as in production (the
+catalogue kept for visitors and the queue for each staff member until the data changes), then with
+the page cache off (every request rendered: the first read after a change); prints each page's
+median of 15 requests one at a time and `wrk -t2 -c50` (50 connections): requests/s, p50, p99.
 """
 
 import os
@@ -127,7 +129,17 @@ def served() -> None:
             counts[name] = measure(browser, page, "")[0]
         db.session.remove()
         db.engine.dispose()
-    env = served_bench.production_env(url, PAGE_CACHE_BYTES="0")
+    print(f"served: gunicorn {' '.join(served_bench.WORKERS)}, wrk -t2 -c{served_bench.CONNECTIONS} "
+          f"-d{served_bench.SECONDS}s, load average {os.getloadavg()[0]:.1f} at the start")  # fmt: skip
+    # As in production (the catalogue kept for visitors, the queue for each staff member, until the
+    # data changes), then with every request rendered (the first read after a change).
+    for mode, cache in (("kept until a change", {}), ("rendered every request", {"PAGE_CACHE_BYTES": "0"})):
+        print(f"-- {mode}")
+        serve(served_bench, url, pages, counts, cache)
+
+
+def serve(served_bench, url: str, pages: dict, counts: dict, cache: dict) -> None:
+    env = served_bench.production_env(url, **cache)
     portal = served_bench.start("wsgi:app", served_bench.PORT, env)
     floor = served_bench.start("bench.floor_app:app", served_bench.FLOOR_PORT, env)
     try:
@@ -137,8 +149,6 @@ def served() -> None:
         print(f"{'floor (one-line route)':36}   -            {row['rps']:6.1f} req/s  p50 {row['p50']:6.1f} ms  "
               f"p99 {row['p99']:6.1f} ms")  # fmt: skip
         session = served_bench.login(district.staff_email(0), served_bench.PORT)
-        print(f"served: gunicorn {' '.join(served_bench.WORKERS)}, wrk -t2 -c{served_bench.CONNECTIONS} "
-              f"-d{served_bench.SECONDS}s, load average {os.getloadavg()[0]:.1f} at the start")  # fmt: skip
         for name, page in pages.items():
             headers = session if "queue" in name else None
             single = served_bench.single(served_bench.PORT, page, headers)

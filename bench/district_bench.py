@@ -86,7 +86,8 @@ def single(port: int, path: str, headers: dict | None = None, n: int = 15) -> fl
 
 
 def wrk(port: int, path: str, headers: dict | None = None) -> dict:
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency"]
+    # A 10 s timeout: wrk's default (2 s) would cut the tail it reports.
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "--timeout", "10s"]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
     url = f"http://127.0.0.1:{port}{path}"

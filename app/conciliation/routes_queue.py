@@ -16,6 +16,7 @@ from app.conciliation.forms_market import RefuseForm
 from app.conciliation.loaders_market import provider_or_404, provider_order_or_404
 from app.conciliation.models import Order
 from app.platform.extensions import db
+from app.platform.page_cache import personal_page
 
 
 def _day(value: str | None) -> date:
@@ -27,9 +28,16 @@ def _day(value: str | None) -> date:
         abort(404)
 
 
+def _queue_key(args) -> tuple:
+    return (args.get("giorno", ""),)
+
+
 @bp.route("/fornitori/<int:provider_id>/ordini")
 @login_required
+@personal_page(args=_queue_key)
 def provider_queue(provider_id: int):
+    """Kept for each staff member until the data changes (an order placed, accepted, cancelled...):
+    read on a phone again and again through the day."""
     provider = provider_or_404(provider_id)
     day = _day(request.args.get("giorno"))
     return render_template(

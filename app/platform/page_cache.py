@@ -168,19 +168,38 @@ def public_page(*, cookies: tuple[str, ...] = (), args=()):
     `args`: the query arguments it reads, as names (their values are the key's) or as a function
     of `request.args` giving them in a canonical form, with no query (any other argument is not
     part of the key: the page reads the same with it or without it)."""
+    return _kept_page(
+        may_use=lambda: not current_user.is_authenticated,
+        reader=lambda: tuple(request.cookies.get(name, "") for name in cookies),
+        args=args,
+    )
 
+
+def personal_page(*, args=()):
+    """Keep this view's page for the person signed in who reads it (their id is in the key), until
+    the data changes, like a public page. Only for a page that shows data and today's date alone,
+    whose access rules are data too (roles, staff lists: a change raises the generation, so a kept
+    page never outlives the right to read it), and that records nothing when read: never a page
+    whose reads are logged (a pact, a voucher application). `args` as for `public_page`."""
+    return _kept_page(
+        may_use=lambda: current_user.is_authenticated,
+        reader=lambda: ("person", current_user.get_id()),
+        args=args,
+    )
+
+
+def _kept_page(*, may_use, reader, args):
     def decorate(view):
         @wraps(view)
         def wrapper(*view_args, **kwargs):
-            if not _may_use_cache():
+            if not (_may_use_cache() and may_use()):
                 return view(*view_args, **kwargs)
             generation = _cache().generation()
             if generation is None:  # a database without the counter: nothing is kept
                 return view(*view_args, **kwargs)
-            read = _read_args(args)
             key = (  # the scheme too: a page may carry absolute links (url_for(_external=True))
-                request.scheme, request.host, request.path, read, today_in_rome(), generation,
-                *(request.cookies.get(name, "") for name in cookies),
+                request.scheme, request.host, request.path, _read_args(args), today_in_rome(), generation,
+                *reader(),
             )  # fmt: skip
             kept = _cache().get(key)
             if kept is not None:
@@ -220,7 +239,6 @@ def _may_use_cache() -> bool:
     return (
         current_app.config["PAGE_CACHE_BYTES"] > 0
         and request.method in ("GET", "HEAD")
-        and not current_user.is_authenticated
         and "_flashes" not in session
     )
 

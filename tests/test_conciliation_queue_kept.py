@@ -1,0 +1,78 @@
+"""A provider's day queue is kept for each person who reads it, until the data changes: never
+another person's page, never after the right to read it is gone."""
+
+import pytest
+from sqlalchemy import delete
+
+from app.conciliation import orders
+from app.conciliation.models import ProviderStaff
+from app.platform.extensions import db
+from tests.conciliation_market_support import build, future_day, place
+from tests.conftest import Browser, text
+from tests.test_page_cache import kept_entries, statements
+
+BASE = "/per-il-tuo-tempo"
+
+
+@pytest.fixture
+def market(app, make_user):
+    return build(make_user)
+
+
+def signed_in(browser, user) -> None:
+    browser.login(user)
+    browser.get("/")  # the welcome message is shown, and not kept, there
+
+
+def queue_url(market) -> str:
+    return f"{BASE}/fornitori/{market.provider.id}/ordini?giorno={future_day().isoformat()}"
+
+
+def test_the_queue_read_again_costs_the_login_and_reads_the_same(app, browser, market, make_user):
+    place(make_user("chiara@example.org", [], "Chiara Ferrari"), market)
+    db.session.commit()
+    signed_in(browser, market.staff)
+    url = queue_url(market)
+    first = text(browser.get(url))
+    with statements() as seen:
+        again = text(browser.get(url))
+    assert again == first and "Chiara Ferrari" in again and "Elena Pavesi" in again
+    tables = [statement.split("FROM")[1].split()[0] for statement in seen]
+    assert tables == ["users", "user_roles", "page_generation"]  # who is signed in, then the kept page
+
+
+def test_another_person_never_gets_the_kept_page(app, market, make_user, coordinator):
+    place(make_user("chiara@example.org", [], "Chiara Ferrari"), market)
+    db.session.commit()
+    staff, other = Browser(app.test_client()), Browser(app.test_client())
+    signed_in(staff, market.staff)
+    assert "Elena Pavesi" in text(staff.get(queue_url(market)))
+    signed_in(other, coordinator)
+    page = text(other.get(queue_url(market)))
+    assert "Carlo Coordinatore" in page and "Elena Pavesi" not in page and "Chiara Ferrari" in page
+    assert kept_entries(app) == 2
+
+
+def test_an_order_answered_shows_at_once(app, browser, market, make_user):
+    order = place(make_user("chiara@example.org", [], "Chiara Ferrari"), market)
+    db.session.commit()
+    signed_in(browser, market.staff)
+    assert "Stato: In attesa di risposta" in text(browser.get(queue_url(market)))
+    orders.accept(order)
+    db.session.commit()
+    assert "Stato: Accettato" in text(browser.get(queue_url(market)))
+
+
+def test_a_staff_member_removed_is_refused_at_once(app, browser, market):
+    signed_in(browser, market.staff)
+    assert browser.get(queue_url(market)).status_code == 200
+    db.session.execute(delete(ProviderStaff).where(ProviderStaff.user_id == market.staff.id))
+    db.session.commit()
+    assert browser.get(queue_url(market)).status_code == 403
+
+
+def test_a_visitor_is_sent_to_sign_in_and_a_bad_day_is_not_kept(app, browser, market):
+    assert browser.get(queue_url(market)).status_code == 302
+    signed_in(browser, market.staff)
+    assert browser.get(f"{BASE}/fornitori/{market.provider.id}/ordini?giorno=domani").status_code == 404
+    assert kept_entries(app) == 0
