@@ -4,6 +4,7 @@
     .venv/bin/python bench/profile_pages.py                    # every page: CPU ms per request
     .venv/bin/python bench/profile_pages.py activity center   # and a pyinstrument profile of these
     BENCH_RUNS=30 BENCH_PROFILE=cprofile .venv/bin/python bench/profile_pages.py home
+    BENCH_PAGES=search .venv/bin/python bench/profile_pages.py search   # only the pages so named
 
 Each page is requested through the Flask test client with the public pages' cache off
 (`PAGE_CACHE_BYTES=0`: what a visitor gets after any change, and what signed-in people
@@ -37,7 +38,7 @@ from sqlalchemy import event, select  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.platform.extensions import db  # noqa: E402
-from bench.district_bench import PASSWORD, targets  # noqa: E402
+from bench.district_bench import PASSWORD, chosen, targets  # noqa: E402
 
 DATABASE_URL = os.environ["BENCH_DATABASE_URL"]
 RUNS = int(os.environ.get("BENCH_RUNS", "20"))
@@ -139,7 +140,7 @@ def main() -> None:
     config = {"DATABASE_URL": DATABASE_URL, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING"}
     app = create_app(config | {"PAGE_CACHE_BYTES": 0, "RATELIMIT_ENABLED": False})
     with app.app_context():
-        pages = more_pages(pages)
+        pages = chosen(more_pages(pages))
     queries: list = []
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", lambda *a, **k: queries.append(1))

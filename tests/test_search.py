@@ -2,6 +2,8 @@
 calendar's filters; the words kept current in the transaction of each change; a fixed number
 of queries whatever the size."""
 
+from urllib.parse import urlencode
+
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
@@ -9,8 +11,10 @@ from sqlalchemy import select
 from app.agenda.models import SearchEntry
 from app.agenda.search import reindex_all
 from app.civic_centers.models import ActivityStatus
+from app.platform import page_cache
 from app.platform.extensions import db
 from tests import factories
+from tests.conftest import TOKEN_RE
 from tests.test_query_counts import count_queries
 
 
@@ -160,7 +164,7 @@ def test_the_search_makes_a_fixed_number_of_queries(browser, district):
 
 
 def test_each_search_reads_its_own_words_with_the_pages_cache_on(app, browser, district):
-    """Only the empty search is kept; words are never answered from another search's page."""
+    """Words are never answered from another search's page."""
     with count_queries(keep_pages=True):
         assert "Laboratorio di teatro" in found(browser, "q=teatro")
         assert "Orto condiviso" in found(browser, "q=verdure") and "teatro" not in found(browser, "q=verdure")
@@ -169,3 +173,94 @@ def test_each_search_reads_its_own_words_with_the_pages_cache_on(app, browser, d
             assert "Scrivi una o più parole" in found(browser, "altro=1")
         # the empty search, kept (an unknown argument shares its entry): the generation's read only
         assert [s for s in seen if s.startswith("SELECT")] == [seen[-1]] and "page_generation" in seen[-1]
+
+
+# --- kept pages: one entry per words as searched, apart from the pages many people read -------
+
+
+def kept(app, segment=None) -> int:
+    return app.extensions[page_cache.EXTENSION].size(segment)[0]
+
+
+def typed_in_the_box(html: str) -> str:
+    return BeautifulSoup(html, "html.parser").find(id="cerca-parole")["value"]
+
+
+def test_the_same_words_in_another_case_spacing_or_order_share_one_kept_page(app, browser, district):
+    spellings = ["Teatro voce", "  voce,   TEATRO!  ", "teatro voce voce", "VOCE (teatro)"]
+    first = browser.get("/cerca?" + urlencode({"q": spellings[0]})).get_data(as_text=True)
+    assert "Laboratorio di teatro" in first and kept(app, "search") == 1
+    for typed in spellings[1:]:
+        with count_queries(keep_pages=True) as seen:
+            page = browser.get("/cerca?" + urlencode({"q": typed})).get_data(as_text=True)
+        selects = [s for s in seen if s.startswith("SELECT")]
+        assert len(selects) == 1 and "page_generation" in selects[0], selects  # served from the kept page
+        # ...each visitor reading what they typed: in the box, the title and the results' line
+        assert typed_in_the_box(page) == typed.strip()
+        assert f"«{typed.strip()}»: cerca" in page and f"Risultati per «{typed.strip()}»" in page
+        assert page.replace(typed.strip(), spellings[0]) == first
+    assert kept(app, "search") == 1 and kept(app) == 0  # apart from the main part
+    # Other words, other filters: other entries; no word at all ('?!') is one more, not the empty page's.
+    for query in ("q=teatro", "q=teatro+voce&eta=14", "q=%3F%21", "q=%21%21", ""):
+        browser.get("/cerca?" + query)
+    assert kept(app, "search") == 4 and kept(app) == 1
+    assert typed_in_the_box(browser.get("/cerca?q=%21%21").get_data(as_text=True)) == "!!"
+    assert typed_in_the_box(browser.get("/cerca").get_data(as_text=True)) == ""
+
+
+def test_a_kept_search_page_reads_as_the_page_rendered_each_time(app, browser, district):
+    """Markup in the words is escaped as the template escapes it, in the box, the title and the text."""
+    query = "/cerca?" + urlencode({"q": "<b>Teatro</b> & \"voce\" 'l'", "eta": "14"})
+    with count_queries():  # the pages' cache off: rendered by the view alone
+        rendered = browser.get(query).get_data(as_text=True)
+    assert "<b>Teatro" not in rendered
+    assert "&lt;b&gt;Teatro&lt;/b&gt; &amp; &#34;voce&#34; &#39;l&#39;" in rendered
+    assert "Laboratorio di teatro" in rendered
+    first, again = (browser.get(query).get_data(as_text=True) for _ in range(2))
+    assert kept(app, "search") == 1
+    assert TOKEN_RE.sub("", first) == TOKEN_RE.sub("", again) == TOKEN_RE.sub("", rendered)
+    assert page_cache.ECHO_MARK not in again
+
+
+@pytest.mark.parametrize("app", [{"PAGE_CACHE_SEARCH_BYTES": 120_000}], indirect=True)
+def test_made_up_searches_push_out_only_one_another(app, browser, district):
+    for path in ("/", "/calendario", "/cerca"):
+        browser.get(path)
+    assert kept(app) == 3
+    for n in range(150):
+        assert "Nessun risultato" in found(browser, f"q=parola{n}")
+    entries, counted = app.extensions[page_cache.EXTENSION].size("search")
+    assert 1 < entries < 150 and counted <= 120_000
+    for path in ("/", "/calendario", "/cerca"):  # still kept: the generation's read only
+        with count_queries(keep_pages=True) as seen:
+            assert browser.get(path).status_code == 200
+        assert len([s for s in seen if s.startswith("SELECT")]) == 1, (path, seen)
+    assert kept(app) == 3
+
+
+@pytest.mark.parametrize("app", [{"PAGE_CACHE_SEARCH_BYTES": 0}], indirect=True)
+def test_the_searches_part_can_be_turned_off(app, browser, district):
+    for _ in range(2):
+        assert "Laboratorio di teatro" in found(browser, "q=teatro")
+        found(browser, "")
+    assert kept(app, "search") == 0 and kept(app) == 1  # the empty search is still kept
+
+
+def test_a_change_of_the_data_renders_the_search_again(app, browser, district):
+    oratorio = district[0]
+    assert "Teatro dei burattini" not in found(browser, "q=teatro")
+    assert kept(app, "search") == 1
+    factories.activity(oratorio, title="Teatro dei burattini")
+    db.session.commit()
+    page = found(browser, "q=TEATRO")
+    assert "Teatro dei burattini" in page and "Laboratorio di teatro" in page
+
+
+def test_a_search_is_never_kept_for_someone_signed_in(app, browser, district, maker):
+    browser.login(maker)
+    for _ in range(2):
+        assert "Laboratorio di teatro" in found(browser, "q=teatro")
+    assert kept(app, "search") == 0
+    with count_queries(keep_pages=True) as seen:
+        found(browser, "q=teatro")
+    assert len([s for s in seen if "search_entries" in s]) >= 1  # searched again

@@ -170,15 +170,18 @@ def _forget_pending(session: Session, _previous) -> None:
 # --- searching ------------------------------------------------------------------------
 
 
-def words_of(query: str) -> list[str]:
-    return WORD.findall(query.lower())[:MAX_WORDS]
+def words_of(query: str) -> tuple[str, ...]:
+    """The words searched for, in a canonical form (lower case, no punctuation, each once, in
+    alphabetical order): two queries with the same words find the same things (every word must match), and
+    share one kept page (app/agenda/routes_search.py)."""
+    return tuple(sorted(set(WORD.findall(query.lower())[:MAX_WORDS])))
 
 
 def _stem(word: str) -> str:
     return word[:-1] if len(word) > 4 and word[-1] in VOWELS else word
 
 
-def _matching(kind: str, words: list[str]) -> Select:
+def _matching(kind: str, words: tuple[str, ...]) -> Select:
     """The ids of one kind of thing whose words hold every word of the query."""
     if db.engine.dialect.name == "postgresql":
         # Each word stemmed, then matched as a prefix (the stemmer cuts «laboratori» shorter than

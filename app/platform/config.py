@@ -72,8 +72,10 @@ ENV_SETTINGS = {
     # Per worker: bytes of recent feeds kept in memory, and how long a checked feed is trusted.
     "FEED_MEMORY_BYTES": int,
     "FEED_HEAD_SECONDS": float,
-    # Per worker: bytes of public pages kept (0: none), and how long the data's generation is trusted.
+    # Per worker: bytes of public pages kept (0: none), of the search's pages kept apart from them
+    # (made-up words only push one another out), and how long the data's generation is trusted.
     "PAGE_CACHE_BYTES": int,
+    "PAGE_CACHE_SEARCH_BYTES": int,
     "PAGE_GENERATION_SECONDS": float,
     # Patti Gener-Attivi: the yearly target and how many years after its end a
     # pact keeps its personal data (then `flask pacts anonymise` removes it).
@@ -135,6 +137,7 @@ def defaults(instance_path: str) -> dict:
         "FEED_MEMORY_BYTES": 32 * 1024 * 1024,
         "FEED_HEAD_SECONDS": 30.0,
         "PAGE_CACHE_BYTES": 64 * 1024 * 1024,
+        "PAGE_CACHE_SEARCH_BYTES": 16 * 1024 * 1024,
         # Login failures (app/auth/throttle.py; correct logins count nothing): per account and
         # address, per address at a level no shared network reaches, and per account from
         # anywhere, after which a password only mails a login link. The current password on

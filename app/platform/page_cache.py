@@ -32,6 +32,14 @@ older than the data: the first request after a change renders it again.
 - The memory is bounded (`PAGE_CACHE_BYTES` per worker, least recently used pages go
   first), counting each entry's body, headers and key and a fixed allowance for the
   objects that hold them; 0 turns the cache off.
+- Pages whose keys visitors make up by typing (the search's words: `public_page(segment=...)`)
+  are kept in a part of their own with its own, smaller bound (`PAGE_CACHE_SEARCH_BYTES` per
+  worker, 16 MiB by default; 0 keeps none of them): 20,000 different words only push one another
+  out, never the home or the calendar.
+- Such a page shares one entry among the spellings that find the same things («Teatro,
+  ragazzi» and «ragazzi teatro»), yet each visitor reads what they typed: the view prints
+  `echoed(text)` where the typed text goes, the kept page holds a mark there, and every answer
+  gets its own visitor's text in its place, escaped as the page would have (`public_page(echo=...)`).
 """
 
 import threading
@@ -43,6 +51,7 @@ from cachetools import LRUCache
 from flask import Flask, Response, current_app, g, make_response, message_flashed, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
 from sqlalchemy import DDL, BigInteger, event, inspect, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -55,9 +64,14 @@ STALE = "legami_pages_stale"
 RAISED = "legami_pages_raised"
 FLASHED = "legami_page_flashed"
 NOT_KEPT = "legami_page_not_kept"
+ECHO = "legami_page_echo"
 # Stands for the visitor's CSRF token in a kept page (if someone typed it into a title, the worst
 # is that they read their own token there).
 TOKEN_MARK = b"legami-csrf-placeholder-4b1d"
+# Stands for the text the visitor typed (`echoed`): letters and dashes only, so escaping leaves it whole.
+ECHO_MARK = "legami-typed-text-placeholder-9e3a"
+# The parts with a bound of their own (`public_page(segment=...)`) and the setting giving it.
+SEGMENTS = {"search": "PAGE_CACHE_SEARCH_BYTES"}
 # What an entry costs beyond its bytes: the key's tuple and strings, the headers' tuples, the
 # LRU's bookkeeping (measured at about 1.5 KiB a page with ten headers; rounded up).
 ENTRY_OVERHEAD = 2048
@@ -87,10 +101,16 @@ event.listen(
 )
 
 
+def _lru(max_bytes: int) -> LRUCache:
+    return LRUCache(maxsize=max(max_bytes, 1), getsizeof=lambda page: page[2])
+
+
 class PageCache:
-    def __init__(self, max_bytes: int, generation_seconds: float):
+    def __init__(self, max_bytes: int, generation_seconds: float, segments: dict[str, int] | None = None):
+        """`segments`: the bytes of each part with a bound of its own (0: none of its pages is kept)."""
         self._lock = threading.Lock()
-        self._pages: LRUCache = LRUCache(maxsize=max(max_bytes, 1), getsizeof=lambda page: page[2])
+        self._pages: LRUCache = _lru(max_bytes)
+        self._segments = {name: _lru(size) for name, size in (segments or {}).items() if size > 0}
         self._seconds = generation_seconds
         self._generation: tuple[int, float] | None = None
         self._forgotten = 0  # raised by each forget: a read that began before it is not trusted
@@ -113,23 +133,37 @@ class PageCache:
             self._generation = None
             self._forgotten += 1
 
-    def get(self, key: tuple) -> tuple[bytes, list] | None:
+    def _part(self, segment: str | None) -> LRUCache | None:
+        """The pages of a segment (None: a segment turned off), or the main part's."""
+        return self._pages if segment is None else self._segments.get(segment)
+
+    def keeps(self, segment: str | None) -> bool:
+        return self._part(segment) is not None
+
+    def get(self, key: tuple, segment: str | None = None) -> tuple[bytes, list] | None:
+        part = self._part(segment)
+        if part is None:
+            return None
         with self._lock:
-            kept = self._pages.get(key)
+            kept = part.get(key)
         return kept[:2] if kept is not None else None
 
-    def put(self, key: tuple, page: tuple[bytes, list]) -> None:
+    def put(self, key: tuple, page: tuple[bytes, list], segment: str | None = None) -> None:
+        part = self._part(segment)
         body, headers = page
         cost = entry_cost(key, body, headers)
-        if cost > self._pages.maxsize:
+        if part is None or cost > part.maxsize:
             return
         with self._lock:
-            self._pages[key] = (body, headers, cost)
+            part[key] = (body, headers, cost)
 
-    def size(self) -> tuple[int, int]:
-        """(entries, bytes counted against the bound)."""
+    def size(self, segment: str | None = None) -> tuple[int, int]:
+        """(entries, bytes counted against the bound) of the main part or of a segment."""
+        part = self._part(segment)
+        if part is None:
+            return 0, 0
         with self._lock:
-            return len(self._pages), self._pages.currsize
+            return len(part), part.currsize
 
 
 def entry_cost(key: tuple, body: bytes, headers: list) -> int:
@@ -145,8 +179,9 @@ def entry_cost(key: tuple, body: bytes, headers: list) -> int:
 def init_app(app: Flask) -> None:
     """After every feature's blueprint: the generation's hook runs after theirs (see below)."""
     app.extensions[EXTENSION] = PageCache(
-        app.config["PAGE_CACHE_BYTES"], app.config["PAGE_GENERATION_SECONDS"]
-    )
+        app.config["PAGE_CACHE_BYTES"], app.config["PAGE_GENERATION_SECONDS"],
+        {name: app.config[setting] for name, setting in SEGMENTS.items()},
+    )  # fmt: skip
     message_flashed.connect(_note_flash, app)
     for name, hook in (
         ("after_flush", _note_flush), ("do_orm_execute", _note_statement), ("before_commit", _raise_generation),
@@ -163,16 +198,21 @@ def _cache() -> PageCache:
 # --- the pages -----------------------------------------------------------------
 
 
-def public_page(*, cookies: tuple[str, ...] = (), args=()):
+def public_page(*, cookies: tuple[str, ...] = (), args=(), segment=None, echo=None):
     """Keep this view's page for visitors who are not signed in; `cookies`: those the page reads;
     `args`: the query arguments it reads, as names (their values are the key's) or as a function
     of `request.args` giving them in a canonical form, with no query (any other argument is not
-    part of the key: the page reads the same with it or without it)."""
+    part of the key: the page reads the same with it or without it).
+
+    `segment`: the part of the cache (SEGMENTS) holding pages whose keys visitors make up, or a
+    function of `request.args` naming it (None: the main part). `echo`: a function of
+    `request.args` giving the text the visitor typed, which the page prints with `echoed` and
+    which is not part of the key (only its canonical form, in `args`)."""
     return _kept_page(
         may_use=lambda: not current_user.is_authenticated,
         reader=lambda: tuple(request.cookies.get(name, "") for name in cookies),
-        args=args,
-    )
+        args=args, segment=segment, echo=echo,
+    )  # fmt: skip
 
 
 def personal_page(*, args=()):
@@ -188,25 +228,31 @@ def personal_page(*, args=()):
     )
 
 
-def _kept_page(*, may_use, reader, args):
+def _kept_page(*, may_use, reader, args, segment=None, echo=None):
     def decorate(view):
         @wraps(view)
         def wrapper(*view_args, **kwargs):
             if not (_may_use_cache() and may_use()):
                 return view(*view_args, **kwargs)
-            generation = _cache().generation()
-            if generation is None:  # a database without the counter: nothing is kept
+            part = segment(request.args) if callable(segment) else segment
+            generation = _cache().generation() if _cache().keeps(part) else None
+            if generation is None:  # a database without the counter, a part turned off: nothing is kept
                 return view(*view_args, **kwargs)
             key = (  # the scheme too: a page may carry absolute links (url_for(_external=True))
                 request.scheme, request.host, request.path, _read_args(args), today_in_rome(), generation,
                 *reader(),
             )  # fmt: skip
-            kept = _cache().get(key)
+            typed = echo(request.args) if echo else ""
+            kept = _cache().get(key, part)
             if kept is not None:
-                return _from_kept(*kept)
+                return _from_kept(*kept, typed)
+            if typed:
+                g.setdefault(ECHO, typed)
             response = make_response(view(*view_args, **kwargs))
             if _may_keep(response):
-                _cache().put(key, _to_keep(response))
+                _cache().put(key, _to_keep(response), part)
+            if typed:
+                _put_back(response, typed)
             return response
 
         return wrapper
@@ -223,6 +269,23 @@ def _read_args(args) -> tuple:
 def page_number(args) -> tuple:
     """The key of a page paginated with `db.paginate` (it reads `page`, as a number, and nothing else)."""
     return (args.get("page", 1, type=int),)
+
+
+def echoed(text: str) -> str:
+    """What a page kept with `public_page(echo=...)` prints where the visitor's own `text` goes
+    (as it is, escaped by the template): a mark in a page that may be kept, which every answer
+    replaces with its own visitor's text; the text itself in a page that is not kept."""
+    return ECHO_MARK if text and g.get(ECHO) == text else text
+
+
+def _put_back(response: Response, typed: str) -> None:
+    """This visitor's text where the page printed the mark (`echoed`)."""
+    if response.is_streamed:
+        return
+    body = response.get_data()
+    mark = ECHO_MARK.encode()
+    if mark in body:
+        response.set_data(body.replace(mark, str(escape(typed)).encode()))
 
 
 def keep_not() -> None:
@@ -263,9 +326,11 @@ def _to_keep(response: Response) -> tuple[bytes, list]:
     return body, headers
 
 
-def _from_kept(body: bytes, headers: list) -> Response:
+def _from_kept(body: bytes, headers: list, typed: str = "") -> Response:
     if TOKEN_MARK in body:
         body = body.replace(TOKEN_MARK, generate_csrf().encode())
+    if typed:
+        body = body.replace(ECHO_MARK.encode(), str(escape(typed)).encode())
     return Response(body, 200, headers)
 
 
