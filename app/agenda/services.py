@@ -54,6 +54,11 @@ class Filters:
             query = query.where(condition)
         return query
 
+    @staticmethod
+    def _moved():
+        """A series with a date moved elsewhere (only a time of day reads it: built only then)."""
+        return Activity.changes.any(OccurrenceChange.new_start.is_not(None))
+
     def apply(self, query):
         query = query.where(Activity.deleted_at.is_(None), Activity.status != ActivityStatus.DRAFT)
         if self.lab_id:
@@ -72,7 +77,7 @@ class Filters:
         for condition in family.conditions(
             self, age_min=Activity.age_min, age_max=Activity.age_max, is_free=Activity.is_free,
             needs_registration=Activity.registration_required, start_time=Activity.start_time,
-            audience=Activity.audience, moved=Activity.changes.any(OccurrenceChange.new_start.is_not(None)),
+            audience=Activity.audience, moved=self._moved() if self.time_of_day else None,
         ):  # fmt: skip
             query = query.where(condition)
         return query
