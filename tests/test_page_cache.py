@@ -339,3 +339,21 @@ def test_the_memory_bound_counts_keys_and_bodies(app):
     entries, counted = cache.size()
     assert counted <= 1024 * 1024 and entries <= 1024 * 1024 // page_cache.ENTRY_OVERHEAD
     assert entries > 0 and cache.get(key) == (b"", headers)  # the latest is kept
+
+
+def test_pages_kept_apart_push_out_only_one_another(app):
+    """20,000 made-up searches in their own part: the calendar stays kept; a part of 0 keeps nothing."""
+    cache = page_cache.PageCache(max_bytes=1024 * 1024, generation_seconds=0, segments={"search": 64 * 1024})
+    headers = [("Content-Type", "text/html; charset=utf-8")]
+    calendar = ("https", "legami.test", "/calendario", (), today_in_rome(), 1)
+    cache.put(calendar, (b"<p>calendario</p>" * 1000, headers))
+    for n in range(20_000):
+        key = ("https", "legami.test", "/cerca", (True, (f"parola{n}",), ()), today_in_rome(), 1)
+        cache.put(key, (b"<p>nessun risultato</p>" * 100, headers), "search")
+    assert cache.get(calendar) == (b"<p>calendario</p>" * 1000, headers) and cache.size()[0] == 1
+    entries, counted = cache.size("search")
+    assert 0 < entries < 100 and counted <= 64 * 1024
+    assert cache.get(key, "search") is not None and cache.get(key) is None  # each part its own keys
+    off = page_cache.PageCache(max_bytes=1024 * 1024, generation_seconds=0, segments={"search": 0})
+    off.put(key, (b"x", headers), "search")
+    assert not off.keeps("search") and off.get(key, "search") is None and off.size("search") == (0, 0)
