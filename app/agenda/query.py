@@ -69,7 +69,8 @@ class Query:
 
 def choices(town: Town | None) -> dict:
     """What the filters offer (agenda/_filter_fields.html): a chosen town's centers only, so the
-    page works without JavaScript (legami.js narrows the list at once when the town changes)."""
+    page works without JavaScript (legami.js narrows the list at once when the town changes).
+    Rows of (slug, name) and (slug, name, town), in that order: the template unpacks them."""
     centers = select(CivicCenter.slug, CivicCenter.name, Town.slug.label("town")).join(CivicCenter.town)
     if town:
         centers = centers.where(CivicCenter.town_id == town.id)
