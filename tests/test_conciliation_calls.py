@@ -409,6 +409,27 @@ def test_close_compute_review_publish(browser, calls_world, make_user):
     assert count(Voucher) == 2
 
 
+def test_the_applicant_reads_her_place_only_once_published(browser, calls_world):
+    call = open_call([calls_world.crema])
+    as_user(browser, calls_world.resident)
+    apply(browser, call, application_data(calls_world.crema, 1, isee="5.000"))
+    number = db.session.scalar(select(Application.number))
+    as_user(browser, calls_world.coordinator)
+    manage = f"/per-il-tuo-tempo/gestione-bandi/{call.id}"
+    browser.post(manage + "/chiudi")
+    browser.post(manage + "/calcola")
+    as_user(browser, calls_world.resident)
+    # Computed, not yet published: the coordinator may still compute it again.
+    page = text(browser.get(f"/per-il-tuo-tempo/domande/{number}"))
+    assert "Posizione in graduatoria" not in page and "Vedi la graduatoria pubblicata" not in page
+    as_user(browser, calls_world.coordinator)
+    browser.post(manage + "/pubblica")
+    as_user(browser, calls_world.resident)
+    response = browser.get(f"/per-il-tuo-tempo/domande/{number}")
+    assert "Posizione in graduatoria: 1, con 11 punti. Vedi la graduatoria pubblicata" in text(response)
+    assert f'href="/per-il-tuo-tempo/bandi/{call.id}/graduatoria"' in response.get_data(as_text=True)
+
+
 def test_steps_need_the_csrf_token(browser, calls_world):
     call = closed_call([calls_world.crema])
     as_user(browser, calls_world.coordinator)
