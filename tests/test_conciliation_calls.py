@@ -4,6 +4,7 @@ bad inputs, the household rule, protocol numbers, privacy (who reads, the read l
 from datetime import date, timedelta
 
 import pytest
+from babel.dates import format_date
 from sqlalchemy import func, select
 
 from app.accounts.identity import VerifiedIdentity
@@ -427,6 +428,9 @@ def test_the_applicant_reads_her_place_only_once_published(browser, calls_world)
     as_user(browser, calls_world.resident)
     response = browser.get(f"/per-il-tuo-tempo/domande/{number}")
     assert "Posizione in graduatoria: 1, con 11 punti. Vedi la graduatoria pubblicata" in text(response)
+    # "entro sabato 5 giugno 2027", never "entro il sabato …"
+    expires = format_date(db.session.scalar(select(Voucher.expires_on)), "EEEE d MMMM y", locale="it")
+    assert f"Voucher da 200,00 €: restano 200,00 €, da usare entro {expires}." in text(response)
     assert f'href="/per-il-tuo-tempo/bandi/{call.id}/graduatoria"' in response.get_data(as_text=True)
 
 
