@@ -4,6 +4,7 @@ bad inputs, the household rule, protocol numbers, privacy (who reads, the read l
 from datetime import date, timedelta
 
 import pytest
+from babel.dates import format_date
 from sqlalchemy import func, select
 
 from app.accounts.identity import VerifiedIdentity
@@ -407,6 +408,30 @@ def test_close_compute_review_publish(browser, calls_world, make_user):
     again = browser.post(manage + "/pubblica")
     assert "La graduatoria è già pubblicata." in text(browser.get(again.headers["Location"]))
     assert count(Voucher) == 2
+
+
+def test_the_applicant_reads_her_place_only_once_published(browser, calls_world):
+    call = open_call([calls_world.crema])
+    as_user(browser, calls_world.resident)
+    apply(browser, call, application_data(calls_world.crema, 1, isee="5.000"))
+    number = db.session.scalar(select(Application.number))
+    as_user(browser, calls_world.coordinator)
+    manage = f"/per-il-tuo-tempo/gestione-bandi/{call.id}"
+    browser.post(manage + "/chiudi")
+    browser.post(manage + "/calcola")
+    as_user(browser, calls_world.resident)
+    # Computed, not yet published: the coordinator may still compute it again.
+    page = text(browser.get(f"/per-il-tuo-tempo/domande/{number}"))
+    assert "Posizione in graduatoria" not in page and "Vedi la graduatoria pubblicata" not in page
+    as_user(browser, calls_world.coordinator)
+    browser.post(manage + "/pubblica")
+    as_user(browser, calls_world.resident)
+    response = browser.get(f"/per-il-tuo-tempo/domande/{number}")
+    assert "Posizione in graduatoria: 1, con 11 punti. Vedi la graduatoria pubblicata" in text(response)
+    # "entro sabato 5 giugno 2027", never "entro il sabato …"
+    expires = format_date(db.session.scalar(select(Voucher.expires_on)), "EEEE d MMMM y", locale="it")
+    assert f"Voucher da 200,00 €: restano 200,00 €, da usare entro {expires}." in text(response)
+    assert f'href="/per-il-tuo-tempo/bandi/{call.id}/graduatoria"' in response.get_data(as_text=True)
 
 
 def test_steps_need_the_csrf_token(browser, calls_world):

@@ -229,6 +229,57 @@ def test_staff_edit_a_service_and_a_stale_form_changes_nothing(browser, market):
     assert db.session.get(Service, market.service.id).full_cents == 1600
 
 
+def form_values(html: str, form_id: str = "modulo-dati") -> dict:
+    """What a browser posts back from the form as opened: text fields, the chosen option of each
+    select, the ticked boxes (the hidden token excluded: the test client adds its own)."""
+    from bs4 import BeautifulSoup
+
+    form = BeautifulSoup(html, "html.parser").find("form", id=form_id)
+    values: dict = {}
+    for field in form.find_all(["input", "select", "textarea"]):
+        name = field.get("name")
+        if not name or name == "csrf_token":
+            continue
+        if field.name == "select":
+            chosen = field.find("option", selected=True) or field.find("option")
+            values[name] = chosen.get("value")
+        elif field.name == "textarea":
+            values[name] = field.get_text()
+        elif field.get("type") == "checkbox":
+            if field.has_attr("checked"):
+                values.setdefault(name, []).append(field["value"])
+        else:
+            values[name] = field.get("value", "")
+    return values
+
+
+def test_the_edit_forms_open_with_what_is_saved(browser, market):
+    """A service's category, towns and days, a provider's towns: ticked and chosen when the form
+    opens, so saving it unchanged changes nothing (it used to fall back to the first category and
+    to no town)."""
+    service = market.service
+    service.category = conciliation_demo.ensure_categories()["pulizie"]
+    service.weekdays, service.towns = "1,3", [market.crema, market.cremona]
+    db.session.commit()
+    browser.login(market.staff)
+    url = f"{BASE}/servizi/{service.id}/modifica"
+    values = form_values(browser.get(url).get_data(as_text=True))
+    assert values["category"] == str(service.category_id)
+    assert values["weekdays"] == ["1", "3"]
+    assert sorted(values["towns"]) == sorted([str(market.crema.id), str(market.cremona.id)])
+    assert browser.post(url, values).status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Service, service.id)
+    assert (saved.category.slug, saved.weekdays) == ("pulizie", "1,3")
+    assert sorted(t.name for t in saved.towns) == ["Crema", "Cremona"]
+    url = f"{BASE}/fornitori/{market.provider.id}"
+    values = form_values(browser.get(url).get_data(as_text=True))
+    assert sorted(values["towns"]) == sorted([str(market.crema.id), str(market.cremona.id)])
+    assert browser.post(url, values).status_code == 302
+    db.session.expire_all()
+    assert sorted(t.name for t in db.session.get(Provider, market.provider.id).towns) == ["Crema", "Cremona"]
+
+
 def test_the_service_pages_refuse_strangers(browser, market, member):
     urls = [
         f"{BASE}/servizi/{market.service.id}/modifica",

@@ -84,11 +84,10 @@ def provider_new():
 @login_required
 def provider_page(provider_id: int):
     provider = provider_or_404(provider_id)
-    form = (
-        ProviderForm(obj=provider)
-        if request.method == "POST"
-        else ProviderForm(obj=provider, towns=[t.id for t in provider.towns])
-    )
+    form = ProviderForm(obj=provider)
+    if request.method != "POST":
+        # WTForms prefers obj's attribute to a keyword: the towns' ids are set after, as data.
+        form.towns.data = [t.id for t in provider.towns]
     towns = _town_choices(form)
     status = 200
     if request.method == "POST":
@@ -170,8 +169,11 @@ def _service_form(service: Service | None) -> tuple[ServiceForm, list[Town]]:
     elif service is None:
         form = ServiceForm(lead_hours=24, weekdays=["0", "1", "2", "3", "4"])
     else:
-        form = ServiceForm(obj=service, weekdays=[str(d) for d in service.weekday_numbers],
-                           towns=[t.id for t in service.towns], category=service.category_id)  # fmt: skip
+        # WTForms prefers obj's attribute (a relationship, a string) to a keyword: set the choices after.
+        form = ServiceForm(obj=service)
+        form.weekdays.data = [str(d) for d in service.weekday_numbers]
+        form.towns.data = [t.id for t in service.towns]
+        form.category.data = service.category_id
     form.category.choices = [(c.id, c.name) for c in categories()]
     return form, _town_choices(form)
 
