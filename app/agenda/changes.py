@@ -55,7 +55,12 @@ def closed_days(
 
 
 def with_changes(
-    filters, first: date, last: date, entries: list["services.Entry"], conditions, fold_over: int | None = None
+    filters,
+    first: date,
+    last: date,
+    entries: list["services.Entry"],
+    conditions,
+    fold_over: int | None = None,
 ) -> tuple[list["services.Entry"], dict[date, int]]:
     """The entries with their center's closed days added and moved dates' new dates filled in,
     and the days whose closed centers were folded into a count (see closed_days)."""

@@ -151,7 +151,11 @@ def _lateral_rows(where: list, limit: int):
 
 
 def per_day(
-    filters: services.Filters, first: date, last: date, limit: int, with_changes: bool = False,
+    filters: services.Filters,
+    first: date,
+    last: date,
+    limit: int,
+    with_changes: bool = False,
     fold_closed: bool = False,
 ) -> DayPage:
     """At most `limit` occurrences a day, and how many more the fuller days have: two queries.

@@ -88,7 +88,9 @@ def calendar():
     else:
         # The month folds a day's closed centers into one count past the 3 entries a day it shows
         # (at Christmas, about a hundred): the day view names each of them.
-        shown = listing.per_day(filters, first, last, PER_DAY[view], with_changes=True, fold_closed=view == "mese")
+        shown = listing.per_day(
+            filters, first, last, PER_DAY[view], with_changes=True, fold_closed=view == "mese"
+        )
         found = shown.entries
         day_url = lambda day: url_for("agenda.calendar", vista="giorno", dal=day.isoformat(), **params)  # noqa: E731
         more = {day: (n, day_url(day)) for day, n in shown.more.items()}
