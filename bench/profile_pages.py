@@ -12,16 +12,22 @@ It reports the process's CPU time per request (`time.process_time`, median and m
 BENCH_RUNS after 3 warm-up requests): far steadier than wall time on a shared machine, and
 it leaves out the database server's own CPU. The query count per request is printed too.
 
+BENCH_COMPARE=/path/to/an/older/checkout compares the two in one run: one process each, the
+pages asked of them in turn (5 requests a page and side, 4 rounds, the side that goes first
+swapped each round), so both see the same load; it prints the median CPU ms of each.
+
 BENCH_MEMORY=1 also sends 20,000 made-up query strings to the kept pages (cache on) and
 prints the entries kept and the process's memory before and after.
 """
 
 import cProfile
+import json
 import os
 import pstats
 import re
 import resource
 import statistics
+import subprocess
 import sys
 import time
 from datetime import timedelta
@@ -132,7 +138,56 @@ def memory(app) -> None:
           f"peak memory {before / 1024:.0f} → {after / 1024:.0f} MiB")  # fmt: skip
 
 
+def serve(client, coordinator, pages: dict) -> None:
+    """BENCH_SERVE: answer each page name read from stdin with the CPU ms of 5 requests (JSON)."""
+    print(json.dumps(list(pages)), flush=True)
+    for line in sys.stdin:
+        name = line.strip()
+        who = coordinator if "dashboard" in name else client
+        cpu = []
+        for _ in range(5):
+            started = time.process_time()
+            assert who.get(pages[name]).status_code == 200, name
+            cpu.append((time.process_time() - started) * 1000)
+        print(json.dumps(cpu), flush=True)
+
+
+def compare(before_dir: str, rounds: int = 4) -> None:
+    """Before (BENCH_COMPARE's checkout) and after (this one), alternately, in one run."""
+    sides = {}
+    for side, app_dir in (("before", before_dir), ("after", str(ROOT))):
+        env = os.environ | {"BENCH_APP_DIR": app_dir, "BENCH_SERVE": "1"}
+        env.pop("BENCH_COMPARE")
+        process = subprocess.Popen(  # noqa: S603 - this very script
+            [sys.executable, __file__], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        sides[side] = (process, json.loads(process.stdout.readline()))
+    names = [name for name in sides["after"][1] if name in sides["before"][1]]
+    cpu = {(side, name): [] for side in sides for name in names}
+    loads = [os.getloadavg()[0]]
+    for round_ in range(rounds):
+        for name in names:
+            for side in ("before", "after") if round_ % 2 == 0 else ("after", "before"):
+                process = sides[side][0]
+                process.stdin.write(name + "\n")
+                process.stdin.flush()
+                cpu[(side, name)] += json.loads(process.stdout.readline())[1:]  # the first one warms up
+        loads.append(os.getloadavg()[0])
+    for process, _ in sides.values():
+        process.stdin.close()
+        process.wait()
+    print(f"before: {before_dir}; after: {ROOT}; load average {min(loads):.1f}–{max(loads):.1f}")
+    print("| page | CPU ms before | CPU ms after | after / before |")
+    print("| --- | ---: | ---: | ---: |")
+    for name in names:
+        was, now = statistics.median(cpu[("before", name)]), statistics.median(cpu[("after", name)])
+        print(f"| {name} | {was:.1f} | {now:.1f} | {now / was:.2f} |")
+
+
 def main() -> None:
+    if os.environ.get("BENCH_COMPARE"):
+        compare(os.environ["BENCH_COMPARE"])
+        return
     import app as package
 
     pages, email = targets(DATABASE_URL)
@@ -145,6 +200,9 @@ def main() -> None:
         event.listen(db.engine, "before_cursor_execute", lambda *a, **k: queries.append(1))
     client, coordinator = app.test_client(), app.test_client()
     signed_in(coordinator, email)
+    if os.environ.get("BENCH_SERVE"):
+        serve(client, coordinator, pages)
+        return
     print(
         f"{package.__file__}: CPU per request, rendered (cache off), median and min of {RUNS}, ms; "
         f"load average {os.getloadavg()[0]:.1f}"
