@@ -86,11 +86,9 @@ def calendar():
         page = listing.one_day(filters, first, _page_number(request.args), DAY_PAGE)
         found = page.entries
     else:
-        # The month folds a day's closed centers into one count past the 3 entries a day it shows
-        # (at Christmas, about a hundred): the day view names each of them.
-        shown = listing.per_day(
-            filters, first, last, PER_DAY[view], with_changes=True, fold_closed=view == "mese"
-        )
+        # A day's closed centers past the entries a day the view shows (at Christmas, about a
+        # hundred) are one line, a count: the day view names each of them.
+        shown = listing.per_day(filters, first, last, PER_DAY[view], with_changes=True, fold_closed=True)
         found = shown.entries
         day_url = lambda day: url_for("agenda.calendar", vista="giorno", dal=day.isoformat(), **params)  # noqa: E731
         more = {day: (n, day_url(day)) for day, n in shown.more.items()}
