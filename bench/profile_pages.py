@@ -71,6 +71,7 @@ def more_pages(pages: dict) -> dict:
         .order_by(CalendarOccurrence.day)
     )
     return pages | {
+        "calendar week (Christmas)": f"/calendario?vista=settimana&dal={today.year}-12-21",
         "activity date": f"/centri/{center.slug}/attivita/{activity.id}/data/{day.isoformat()}",
         "lab session": f"/laboratori/{lab.slug}/incontri/{session.id}",
         "centers": "/centri/",
