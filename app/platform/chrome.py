@@ -12,6 +12,7 @@ so it is rendered on every request. Anything a fragment shows must depend only o
 from flask import Flask, current_app, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
+from jinja2 import pass_context
 from markupsafe import Markup
 
 EXTENSION = "legami_chrome"
@@ -19,10 +20,16 @@ EXTENSION = "legami_chrome"
 MAX_KEPT = 4096
 
 
-def chrome(name: str) -> Markup:
-    """The rendered template `name` (a fragment of base.html), kept for visitors."""
+@pass_context
+def chrome(context, name: str) -> Markup:
+    """The rendered template `name` (a fragment of base.html), kept for visitors.
+
+    A signed-in person's is rendered in the page's own context, as an include would (no second
+    run of the context processors); a visitor's in a fresh one, so what is kept cannot depend on
+    the page it was first rendered for."""
     if current_user.is_authenticated:
-        return Markup(render_template(name))  # noqa: S704 - an autoescaped template's output
+        html = context.environment.get_template(name).render(context.get_all())
+        return Markup(html)  # noqa: S704 - an autoescaped template's output
     kept = current_app.extensions[EXTENSION]
     key = (name, request.endpoint, request.script_root, str(get_locale()))
     found = kept.get(key)
