@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.common import formatting
 from app.messages import services as message_services
 from app.platform import (
+    chrome,
     collector,
     errors,
     page_cache,
@@ -53,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     versioning.init_app(app)
     security.init_app(app)
     formatting.init_app(app)
+    chrome.init_app(app)
     request_log.init_app(app)
     cli.init_app(app)
     static_files.init_app(app)  # /static/ answered before Flask sees the request

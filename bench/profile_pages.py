@@ -13,16 +13,23 @@ It reports the process's CPU time per request (`time.process_time`, median and m
 BENCH_RUNS after 3 warm-up requests): far steadier than wall time on a shared machine, and
 it leaves out the database server's own CPU. The query count per request is printed too.
 
+BENCH_COMPARE=/path/to/an/older/checkout compares the two in one run: one process each, the
+pages asked of them in turn (5 requests a page and side, the first one not counted, BENCH_ROUNDS rounds (6), the
+side that goes first swapped each round), so both see the same load; it prints the median
+and the minimum CPU ms of each (the minimum is the steadier on a busy machine).
+
 BENCH_MEMORY=1 also sends 20,000 made-up query strings to the kept pages (cache on) and
 prints the entries kept and the process's memory before and after.
 """
 
 import cProfile
+import json
 import os
 import pstats
 import re
 import resource
 import statistics
+import subprocess
 import sys
 import time
 from datetime import timedelta
@@ -65,6 +72,7 @@ def more_pages(pages: dict) -> dict:
         .order_by(CalendarOccurrence.day)
     )
     return pages | {
+        "calendar week (Christmas)": f"/calendario?vista=settimana&dal={today.year}-12-21",
         "activity date": f"/centri/{center.slug}/attivita/{activity.id}/data/{day.isoformat()}",
         "lab session": f"/laboratori/{lab.slug}/incontri/{session.id}",
         "centers": "/centri/",
@@ -133,7 +141,60 @@ def memory(app) -> None:
           f"peak memory {before / 1024:.0f} → {after / 1024:.0f} MiB")  # fmt: skip
 
 
+def serve(client, coordinator, pages: dict) -> None:
+    """BENCH_SERVE: answer each page name read from stdin with the CPU ms of 5 requests (JSON)."""
+    print(json.dumps(list(pages)), flush=True)
+    for line in sys.stdin:
+        name = line.strip()
+        who = coordinator if "dashboard" in name else client
+        cpu = []
+        for _ in range(5):
+            started = time.process_time()
+            assert who.get(pages[name]).status_code == 200, name
+            cpu.append((time.process_time() - started) * 1000)
+        print(json.dumps(cpu), flush=True)
+
+
+def compare(before_dir: str, rounds: int) -> None:
+    """Before (BENCH_COMPARE's checkout) and after (this one), alternately, in one run."""
+    sides = {}
+    for side, app_dir in (("before", before_dir), ("after", str(ROOT))):
+        env = os.environ | {"BENCH_APP_DIR": app_dir, "BENCH_SERVE": "1"}
+        env.pop("BENCH_COMPARE")
+        process = subprocess.Popen(  # noqa: S603 - this very script
+            [sys.executable, __file__], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        sides[side] = (process, json.loads(process.stdout.readline()))
+    names = [name for name in sides["after"][1] if name in sides["before"][1]]
+    cpu = {(side, name): [] for side in sides for name in names}
+    loads = [os.getloadavg()[0]]
+    for round_ in range(rounds):
+        for name in names:
+            for side in ("before", "after") if round_ % 2 == 0 else ("after", "before"):
+                process = sides[side][0]
+                process.stdin.write(name + "\n")
+                process.stdin.flush()
+                cpu[(side, name)] += json.loads(process.stdout.readline())[1:]  # the first one warms up
+        loads.append(os.getloadavg()[0])
+    for process, _ in sides.values():
+        process.stdin.close()
+        process.wait()
+    print(f"before: {before_dir}; after: {ROOT}; load average {min(loads):.1f}–{max(loads):.1f}")
+    print("| page | CPU ms before: median, min | after: median, min | after / before (median, min) |")
+    print("| --- | ---: | ---: | ---: |")
+    for name in names:
+        was, now = cpu[("before", name)], cpu[("after", name)]
+        medians, least = (statistics.median(was), statistics.median(now)), (min(was), min(now))
+        print(
+            f"| {name} | {medians[0]:.1f}, {least[0]:.1f} | {medians[1]:.1f}, {least[1]:.1f} "
+            f"| {medians[1] / medians[0]:.2f}, {least[1] / least[0]:.2f} |"
+        )
+
+
 def main() -> None:
+    if os.environ.get("BENCH_COMPARE"):
+        compare(os.environ["BENCH_COMPARE"], int(os.environ.get("BENCH_ROUNDS", "6")))
+        return
     import app as package
 
     pages, email = targets(DATABASE_URL)
@@ -146,6 +207,9 @@ def main() -> None:
         event.listen(db.engine, "before_cursor_execute", lambda *a, **k: queries.append(1))
     client, coordinator = app.test_client(), app.test_client()
     signed_in(coordinator, email)
+    if os.environ.get("BENCH_SERVE"):
+        serve(client, coordinator, pages)
+        return
     print(
         f"{package.__file__}: CPU per request, rendered (cache off), median and min of {RUNS}, ms; "
         f"load average {os.getloadavg()[0]:.1f}"

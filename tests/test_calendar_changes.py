@@ -81,3 +81,44 @@ def test_the_changes_cost_a_fixed_number_of_queries(browser, tuesdays):
     with count_queries() as many:
         browser.get(url)
     assert len(many) == len(few)
+
+
+def test_the_month_folds_a_day_with_many_closed_centers_into_a_count_the_day_view_names(browser, tuesdays):
+    """Four centers closed on Tuesday the 17th: past the 3 entries a day the month shows, one line
+    ("4 centri chiusi") links the day view, which names each center and its reason; a day with
+    fewer closed centers still names them."""
+    for n in range(3):
+        other = factories.center(name=f"Centro {n}")
+        factories.activity(other, title=f"Attività {n}")  # Tuesdays, like the oratorio's
+        centers.add_closure(other, date(2026, 3, 17), date(2026, 3, 17), f"Ponte {n}")
+    centers.add_closure(other, date(2026, 3, 24), date(2026, 3, 24), "Festa del patrono")
+    db.session.commit()
+    response = browser.get("/calendario?vista=mese&dal=2026-03-01")
+    page = text(response)
+    assert page.count("4 centri chiusi Chiuso") == 1
+    assert "Vacanze di Pasqua" not in page and "Ponte 0" not in page
+    assert "Centro 2 Chiuso Festa del patrono" in page  # the 24th: one center, named
+    html = response.get_data(as_text=True)
+    assert '<a href="/calendario?vista=giorno&amp;dal=2026-03-17">4 centri chiusi</a>' in html
+    day = text(browser.get("/calendario?vista=giorno&dal=2026-03-17"))
+    assert "Oratorio San Luigi" in day and "Chiuso – Vacanze di Pasqua" in day
+    assert all(f"Centro {n}" in day and f"Chiuso – Ponte {n}" in day for n in range(3))
+
+
+@pytest.mark.parametrize("view", ["lista", "settimana"])
+def test_the_list_and_week_fold_a_day_with_more_closed_centers_than_they_show(browser, tuesdays, view):
+    """Past the 10 entries a day the list and the week show, a day's closed centers are one line
+    linking the day view; the activities of the day are still listed."""
+    for n in range(10):
+        other = factories.center(name=f"Centro {n}")
+        factories.activity(other, title=f"Attività {n}")
+        centers.add_closure(other, date(2026, 3, 17), date(2026, 3, 17), f"Ponte {n}")
+    factories.activity(factories.center(name="Centro aperto"), title="Coro aperto")
+    db.session.commit()
+    response = browser.get(f"/calendario?vista={view}&dal=2026-03-16")
+    page = text(response)
+    assert "Martedì 17 marzo 2026 Tutto il giorno 11 centri chiusi Chiuso" in page
+    assert "Ponte 0" not in page and "Vacanze di Pasqua" not in page
+    assert "16:30–18:00 Coro aperto" in page
+    html = response.get_data(as_text=True)
+    assert '<a href="/calendario?vista=giorno&amp;dal=2026-03-17">11 centri chiusi</a>' in html

@@ -50,3 +50,17 @@ def test_code_spans_are_escaped_once():
     assert "<code>a &lt; b &amp;&amp; c &gt; d</code>" in html
     assert "<code>&lt;b&gt;</code>" in html and "&lt;b&gt;grassetto&lt;/b&gt;" in html
     assert "&amp;lt;" not in html and "&amp;amp;" not in html
+
+
+def test_a_short_text_is_rendered_once_and_kept_a_long_one_each_time():
+    from app.common import markup
+
+    markup._kept.cache_clear()
+    short = "Apre **lunedì** <b>alle 9</b>"
+    first = markup.render_markdown(short)
+    assert markup.render_markdown(short) == first
+    assert "<strong>lunedì</strong>" in first and "&lt;b&gt;alle 9&lt;/b&gt;" in first
+    assert markup._kept.cache_info().hits == 1
+    long = "x" * markup.KEPT_CHARS + " <script>"
+    assert "&lt;script&gt;" in markup.render_markdown(long)
+    assert markup._kept.cache_info().currsize == 1  # the long one is not kept

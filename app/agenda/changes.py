@@ -4,6 +4,11 @@ Two small queries per page, whatever it shows: the closed days of the centers
 whose activities the filters select (one line per center and day, with the
 closure's reason), and the new date of each moved date whose planned day is
 on the page ("Spostato a giovedì 12").
+
+A view that shows a few entries a day (the calendar's list, week and month) folds a day's
+closed centers into one count when they are more than it shows a day (`fold_over`): at
+Christmas a hundred centers close together, and a month listed each of them on each day
+(about 800 lines). The day view (and the center and activity pages) still name every one.
 """
 
 from datetime import date, datetime, time
@@ -19,16 +24,26 @@ from app.common.timeutil import ROME
 from app.platform.extensions import db
 
 
-def closed_days(filters, first: date, last: date, conditions) -> list["services.Entry"]:
-    """One entry per center and closed day that the filters would otherwise show."""
+def closed_days(
+    filters, first: date, last: date, conditions, fold_over: int | None = None
+) -> tuple[list["services.Entry"], dict[date, int]]:
+    """One entry per center and closed day that the filters would otherwise show, and the days
+    whose closed centers are more than `fold_over` (day -> how many centers), not listed."""
     query = (
         select(Row.center_id, Row.day, func.max(Row.reason).label("reason"), func.max(Row.place).label("place"),
                func.min(Row.path).label("path"))
         .where(*conditions(filters, first, last, (Status.CLOSED,)))
         .group_by(Row.center_id, Row.day)
     )  # fmt: skip
+    rows = db.session.execute(query).all()
+    per_day: dict[date, int] = {}
+    for row in rows:
+        per_day[row.day] = per_day.get(row.day, 0) + 1
+    folded = {day: n for day, n in per_day.items() if fold_over is not None and n > fold_over}
     found = []
-    for row in db.session.execute(query):
+    for row in rows:
+        if row.day in folded:
+            continue
         start = datetime.combine(row.day, time(), ROME)
         occurrence = Occurrence(original_on=row.day, start=start, end=start)
         center_name = row.place.rsplit(", ", 1)[0]
@@ -36,13 +51,19 @@ def closed_days(filters, first: date, last: date, conditions) -> list["services.
         found.append(
             services.Entry(occurrence, center_name, center_path, row.place, "", row.reason, "closed")
         )
-    return found
+    return found, folded
 
 
 def with_changes(
-    filters, first: date, last: date, entries: list["services.Entry"], conditions
-) -> list["services.Entry"]:
-    """The entries with their center's closed days added and moved dates' new dates filled in."""
+    filters,
+    first: date,
+    last: date,
+    entries: list["services.Entry"],
+    conditions,
+    fold_over: int | None = None,
+) -> tuple[list["services.Entry"], dict[date, int]]:
+    """The entries with their center's closed days added and moved dates' new dates filled in,
+    and the days whose closed centers were folded into a count (see closed_days)."""
     moved = [e for e in entries if e.kind == "moved-from"]
     if moved:
         keys = {(_activity_id(e), e.occurrence.original_on) for e in moved}
@@ -58,9 +79,10 @@ def with_changes(
             else e
             for e in entries
         ]
-    found = entries + closed_days(filters, first, last, conditions)
+    closed, folded = closed_days(filters, first, last, conditions, fold_over)
+    found = entries + closed
     found.sort(key=lambda e: (e.occurrence.start, e.kind != "closed", e.title))
-    return found
+    return found, folded
 
 
 def _activity_id(entry: "services.Entry") -> int:

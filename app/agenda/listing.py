@@ -2,7 +2,7 @@
 
 from __future__ import annotations  # Filters is only named here: civic_centers imports this module early
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -93,6 +93,7 @@ class _Rows:
 class DayPage:
     entries: list[services.Entry]
     more: dict[date, int]  # day -> how many more than shown
+    closed: dict[date, int] = field(default_factory=dict)  # day -> closed centers, not listed (fold_over)
 
 
 FILTERS = ("town_id", "center_id", "audience", "category", "lab_id", "activity_id")
@@ -150,7 +151,12 @@ def _lateral_rows(where: list, limit: int):
 
 
 def per_day(
-    filters: services.Filters, first: date, last: date, limit: int, with_changes: bool = False
+    filters: services.Filters,
+    first: date,
+    last: date,
+    limit: int,
+    with_changes: bool = False,
+    fold_closed: bool = False,
 ) -> DayPage:
     """At most `limit` occurrences a day, and how many more the fuller days have: two queries.
 
@@ -171,9 +177,11 @@ def per_day(
     found = sorted(db.session.execute(rows, params), key=lambda r: (r.day, r.starts_at, r.title, r.id))
     more = {day: n - limit for day, n in db.session.execute(counts, params)}
     entries = [make.entry(row) for row in found]
+    closed = {}
     if with_changes:  # closed days and where moved dates went: two small queries (app/agenda/changes.py)
-        entries = changes.with_changes(filters, first, last, entries, conditions)
-    return DayPage(entries, more)
+        fold_over = limit if fold_closed else None
+        entries, closed = changes.with_changes(filters, first, last, entries, conditions, fold_over)
+    return DayPage(entries, more, closed)
 
 
 @dataclass(frozen=True)
@@ -206,7 +214,7 @@ def one_day(filters: services.Filters, day: date, number: int, size: int) -> Pag
             select(func.count()).select_from(shown(filters, day, day, LISTED).subquery())
         )
     if number == 1:
-        found = changes.with_changes(filters, day, day, found, conditions)
+        found, _ = changes.with_changes(filters, day, day, found, conditions)
     return Page(found, total, number, size)
 
 
@@ -225,5 +233,5 @@ def upcoming(
     make = _Rows()
     found = [make.entry(row) for row in db.session.execute(query.order_by(*ORDER).limit(limit))]
     if with_changes:
-        found = changes.with_changes(filters, first, last, found, conditions)[:limit]
+        found = changes.with_changes(filters, first, last, found, conditions)[0][:limit]
     return found

@@ -77,8 +77,9 @@ def choices(town: Town | None) -> dict:
     return {
         "towns": db.session.execute(select(Town.slug, Town.name).order_by(Town.name)).all(),
         "centers": db.session.execute(centers.order_by(CivicCenter.name)).all(),
-        "audiences": [(AUDIENCE_SLUGS[a], label) for a, label in AUDIENCE_LABELS.items()],
-        "categories": list(CATEGORY_LABELS.items()),
+        # Translated here, once: a lazy label is translated again each time the template prints it.
+        "audiences": [(AUDIENCE_SLUGS[a], str(label)) for a, label in AUDIENCE_LABELS.items()],
+        "categories": [(value, str(label)) for value, label in CATEGORY_LABELS.items()],
     }
 
 

@@ -81,20 +81,21 @@ def calendar():
     filters, town, center = found_query.filters, found_query.town, found_query.center
     first, last, previous, following = _window(view, start)
     params = found_query.params
-    page = more = None
+    page = more = closed = None
     if view == "giorno":
         page = listing.one_day(filters, first, _page_number(request.args), DAY_PAGE)
         found = page.entries
     else:
-        shown = listing.per_day(filters, first, last, PER_DAY[view], with_changes=True)
+        # A day's closed centers past the entries a day the view shows (at Christmas, about a
+        # hundred) are one line, a count: the day view names each of them.
+        shown = listing.per_day(filters, first, last, PER_DAY[view], with_changes=True, fold_closed=True)
         found = shown.entries
-        more = {
-            day: (n, url_for("agenda.calendar", vista="giorno", dal=day.isoformat(), **params))
-            for day, n in shown.more.items()
-        }
+        day_url = lambda day: url_for("agenda.calendar", vista="giorno", dal=day.isoformat(), **params)  # noqa: E731
+        more = {day: (n, day_url(day)) for day, n in shown.more.items()}
+        closed = {day: (n, day_url(day)) for day, n in shown.closed.items()}
     return render_template(
         "agenda/calendar.html",
-        view=view, first=first, last=last, entries=found, today=today_in_rome(), page=page, more=more,
+        view=view, first=first, last=last, entries=found, today=today_in_rome(), page=page, more=more, closed=closed,
         page_url=lambda n: url_for("agenda.calendar", vista="giorno", dal=first.isoformat(), pagina=n, **params),
         days=[first + timedelta(days=n) for n in range((last - first).days + 1)],
         previous_url=url_for("agenda.calendar", vista=view, dal=previous.isoformat(), **params),

@@ -179,11 +179,16 @@ def session_entry(session) -> Entry:
     )  # fmt: skip
 
 
-def by_day(found: list[Entry]) -> list[tuple[date, list[Entry]]]:
-    """Entries grouped by their local date, in order."""
+def by_day(found: list[Entry], other_days=None) -> list[tuple[date, list[Entry]]]:
+    """Entries grouped by their local date, in order; with other_days (days whose closed centers
+    were folded into a count), those days too, with the entries they have or none."""
     days: dict[date, list[Entry]] = {}
     for entry in found:
         days.setdefault(entry.occurrence.start.date(), []).append(entry)
+    if other_days:
+        for day in other_days:
+            days.setdefault(day, [])
+        return sorted(days.items())
     return list(days.items())
 
 

@@ -10,6 +10,7 @@ parser that never returns; mozilla/bleach#370). Each thread gets its own pair.
 """
 
 import threading
+from functools import lru_cache
 
 import bleach
 import markdown as md
@@ -28,6 +29,11 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto", "tel"})
 EXTENSIONS = ["extra", "sane_lists", "nl2br"]
 # Over this size a text is refused by the forms; here it is a hard stop.
 MAX_SOURCE_CHARS = 1_000_000
+# The same text gives the same HTML: the last texts rendered are kept (a center's description is
+# rendered for every visitor: markdown and bleach took ~8 % of the center page's CPU). Bounded
+# by count and size: at most KEPT_TEXTS texts of at most KEPT_CHARS each (about 10 MB).
+KEPT_TEXTS = 512
+KEPT_CHARS = 10_000
 
 
 def _link_attributes(attrs, new=False):
@@ -65,6 +71,17 @@ def render_markdown(source: str | None) -> Markup:
     """Markdown to sanitised HTML; raw HTML in the source is escaped, never run."""
     if not source:
         return Markup("")
+    if len(source) <= KEPT_CHARS:
+        return _kept(str(source))
+    return _render(source)
+
+
+@lru_cache(maxsize=KEPT_TEXTS)
+def _kept(source: str) -> Markup:
+    return _render(source)
+
+
+def _render(source: str) -> Markup:
     html = _converter().convert(source[:MAX_SOURCE_CHARS])
     cleaner, linker = _sanitisers()
     return Markup(linker.linkify(cleaner.clean(html)))  # noqa: S704 - sanitised just above

@@ -54,6 +54,8 @@ def index():
         elsewhere=elsewhere, day_url=url_for("agenda.calendar", vista="giorno", comune=town.slug if town else None),
         week_url=url_for("agenda.calendar", comune=town.slug if town else None),
         limits={"today": TODAY_ITEMS, "later": LATER_ITEMS},
+        # Once per district, not once per town (a translation in a loop costs as much as its row).
+        district_labels={t.district: _("distretto di %(d)s", d=t.district) for t in towns if t.district},
     )  # fmt: skip
 
 
