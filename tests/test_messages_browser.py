@@ -58,7 +58,10 @@ def results(tmp_path_factory):
         from app.accounts.models import Role
         from app.auth import services as accounts
 
-        admin = accounts.create_user("admin@example.org", "Alba Amministratrice", {Role.ADMIN})
+        # Every role: the widest menu there is.
+        admin = accounts.create_user(
+            "admin@example.org", "Alba Amministratrice", {Role.ADMIN, Role.COORDINATOR, Role.OPERATOR}
+        )
         admin.set_password(PASSWORD)
         lab = factories.lab(capacity=5)
         factories.session(lab, today_in_rome() + timedelta(days=2), time(18), time(20))
@@ -100,6 +103,15 @@ def test_posta_inviata_lists_the_sign_ups_as_sent(results):
         assert "Iscrizione confermata: Orto condiviso" in steps[f"outbox_{label}"]
         assert "Inviato" in steps[f"outbox_{label}"]
         assert "Buongiorno Teresa Villa" in steps[f"outbox_message_{label}"]
+
+
+def test_the_widest_menu_fits_and_esci_is_at_hand(results):
+    """An administrator who coordinates too: nothing runs off the screen, «Esci» is seen at once."""
+    steps = results[0]["steps"]
+    for label in ("phone", "desktop"):
+        assert steps[f"overflow_{label}"] == 0, label
+        assert steps[f"esci_{label}"] is True, label
+    assert "Coordinamento" in steps["menu_desktop"] and "Patti" in steps["menu_desktop"]
 
 
 def test_mail_pages_have_no_serious_accessibility_violations(results):

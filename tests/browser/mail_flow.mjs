@@ -72,6 +72,12 @@ for (const [label, viewport] of [['phone', phone], ['desktop', desktop]]) {
   await page.getByLabel('Password').fill(config.password);
   await page.getByRole('button', { name: 'Accedi' }).click();
   await page.waitForURL(/area-riservata/);
+  // The widest menu (administrator, coordinator, operator) fits; «Esci» is in the slim header.
+  results.steps[`overflow_${label}`] = await page.evaluate(
+    () => document.documentElement.scrollWidth - window.innerWidth);
+  results.steps[`esci_${label}`] = await page.locator('.it-header-slim-wrapper').getByRole('link', { name: 'Esci' }).isVisible();
+  results.steps[`menu_${label}`] = await page.getByRole('navigation', { name: 'Navigazione principale' }).innerText();
+  await shot(page, `menu-${label}`);
   // Posta inviata is reached from the menu, under Amministrazione beside Utenti and Comuni
   // (behind the burger on a phone).
   const toggler = page.getByRole('button', { name: 'Mostra o nascondi il menu' });
