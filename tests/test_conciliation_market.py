@@ -219,7 +219,8 @@ def test_a_resident_cancels_before_the_lead_time_and_the_provider_is_told(browse
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Order, order.id).state == "cancelled"
-    assert "Annullato" in text(browser.get(f"{BASE}/ordini/{order.id}"))
+    page = text(browser.get(f"{BASE}/ordini/{order.id}"))
+    assert "Annullato" in page and "Voucher Nessun voucher usato" in page and "0,00 €" not in page
     assert kinds_to(market.provider.email) == ["conc_order_cancelled"]
 
 

@@ -49,7 +49,7 @@ def service_data(market, **changes) -> dict:
     data = {
         "category": str(stireria), "title": "Pulizie di primavera", "description": "", "unit": "hour",
         "full_cents": "18,50", "alliance_cents": "15", "lead_hours": "48", "weekdays": ["0", "2"],
-        "opens_at": "09:00", "closes_at": "13:00", "towns": [str(market.crema.id)],
+        "opens_at": "09:00", "closes_at": "13:00", "towns": [str(market.crema.id)], "is_active": "y",
     }  # fmt: skip
     data.update(changes)
     return data
@@ -278,6 +278,38 @@ def test_the_edit_forms_open_with_what_is_saved(browser, market):
     assert browser.post(url, values).status_code == 302
     db.session.expire_all()
     assert sorted(t.name for t in db.session.get(Provider, market.provider.id).towns) == ["Crema", "Cremona"]
+
+
+def test_staff_take_a_service_off_the_catalogue_and_back(browser, market, make_user):
+    resident = make_user("chiara@example.org", [], "Chiara Ferrari")
+    browser.login(market.staff)
+    url = f"{BASE}/servizi/{market.service.id}/modifica"
+    assert form_values(browser.get(url).get_data(as_text=True))["is_active"] == ["y"]  # ticked as saved
+    values = service_data(market, title="Stireria a domicilio", **opened(market.service))
+    del values["is_active"]  # the box unticked
+    assert browser.post(url, values).status_code == 302
+    provider_page = text(browser.get(f"{BASE}/fornitori/{market.provider.id}"))
+    assert "Stireria a domicilio" in provider_page and "non attivo" in provider_page
+    browser.logout()
+    assert "Stireria a domicilio" not in text(browser.get(f"{BASE}/"))
+    browser.login(resident)
+    assert browser.get(f"{BASE}/servizi/{market.service.id}").status_code == 404
+    browser.logout()
+    browser.login(market.staff)
+    db.session.expire_all()
+    assert (
+        browser.post(
+            url, service_data(market, title="Stireria a domicilio", **opened(market.service))
+        ).status_code
+        == 302
+    )
+    assert "Stireria a domicilio" in text(browser.get(f"{BASE}/"))
+
+
+def test_a_new_service_is_offered_ticked(browser, market):
+    browser.login(market.staff)
+    page = browser.get(f"{BASE}/fornitori/{market.provider.id}/servizi/nuovo").get_data(as_text=True)
+    assert form_values(page)["is_active"] == ["y"]
 
 
 def test_the_service_pages_refuse_strangers(browser, market, member):

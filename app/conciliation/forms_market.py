@@ -3,6 +3,7 @@ alliance, an order, a refusal. Money fields read Italian amounts into cents (mon
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     EmailField,
     Field,
     IntegerField,
@@ -120,6 +121,12 @@ class ServiceForm(VersionForm, BaseForm):
     towns = CheckboxListField(
         _l("Comuni raggiunti"), coerce=int, validators=[DataRequired(_l("Scegli almeno un Comune."))]
     )
+    is_active = BooleanField(
+        _l("Ordinabile"),
+        description=_l(
+            "Tolto il segno, il servizio esce dal catalogo e non si ordina più: gli ordini già fatti restano."
+        ),
+    )
 
     def validate_alliance_cents(self, field):
         if (
@@ -215,6 +222,7 @@ def fill(obj, form, *names: str) -> None:
 COMPANY_FIELDS = ("name", "domains", "hr_name", "hr_email", "joined_on", "left_on")
 PROVIDER_FIELDS = ("name", "tax_code", "email", "phone", "address", "description")
 SERVICE_FIELDS = (
+    "is_active",
     "title",
     "description",
     "unit",

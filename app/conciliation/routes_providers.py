@@ -167,7 +167,7 @@ def _service_form(service: Service | None) -> tuple[ServiceForm, list[Town]]:
     if request.method == "POST":
         form = ServiceForm()
     elif service is None:
-        form = ServiceForm(lead_hours=24, weekdays=["0", "1", "2", "3", "4"])
+        form = ServiceForm(lead_hours=24, weekdays=["0", "1", "2", "3", "4"], is_active=True)
     else:
         # WTForms prefers obj's attribute (a relationship, a string) to a keyword: set the choices after.
         form = ServiceForm(obj=service)
