@@ -12,6 +12,11 @@ It reports the process's CPU time per request (`time.process_time`, median and m
 BENCH_RUNS after 3 warm-up requests): far steadier than wall time on a shared machine, and
 it leaves out the database server's own CPU. The query count per request is printed too.
 
+BENCH_DASHBOARD_PARTS=1 instead times each part of the dashboard's figures
+(app/reports/aggregates.py: labs, activities, meetings, and the whole) in process, wall ms,
+median of BENCH_RUNS after 2 warm-up calls, for the last 12 months, last calendar year and
+the last 5 years.
+
 BENCH_MEMORY=1 also sends 20,000 made-up query strings to the kept pages (cache on) and
 prints the entries kept and the process's memory before and after.
 """
@@ -132,7 +137,44 @@ def memory(app) -> None:
           f"peak memory {before / 1024:.0f} → {after / 1024:.0f} MiB")  # fmt: skip
 
 
+def dashboard_parts() -> None:
+    """Each part of the dashboard's figures, timed in process (wall ms: most of it is the database's)."""
+    from datetime import date, datetime
+
+    from app.common.timeutil import ROME, today_in_rome
+    from app.reports import aggregates
+    from app.reports.period import Period
+    from app.reports.services import Figures
+
+    app = create_app({"DATABASE_URL": DATABASE_URL, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING"})
+    parts = ("lab_figures", "activity_figures", "meeting_figures", "figures")
+    with app.app_context():
+        today, now = today_in_rome(), datetime.now(ROME)
+        periods = {
+            "last 12 months": Period(today - timedelta(days=365), today),
+            str(today.year - 1): Period(date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
+            "last 5 years": Period(today - timedelta(days=5 * 366), today),
+        }
+        print(f"wall ms, median of {RUNS}; load average {os.getloadavg()[0]:.1f}")
+        print("| period | labs | activities | meetings | all |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        for name, period in periods.items():
+            cells = []
+            for part in parts:
+                times = []
+                for _ in range(RUNS + 2):
+                    started = time.perf_counter()
+                    getattr(aggregates, part)(period, now, Figures())
+                    times.append((time.perf_counter() - started) * 1000)
+                    db.session.rollback()
+                cells.append(f"{statistics.median(times[2:]):.1f}")
+            print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
+
+
 def main() -> None:
+    if os.environ.get("BENCH_DASHBOARD_PARTS"):
+        dashboard_parts()
+        return
     import app as package
 
     pages, email = targets(DATABASE_URL)
