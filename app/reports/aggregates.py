@@ -1,4 +1,5 @@
-"""The dashboard's figures as SQL aggregates: five queries, whatever the period or the district holds."""
+"""The dashboard's figures as SQL aggregates: four queries (five when the period holds today), whatever
+the period or the district holds."""
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
@@ -37,8 +38,8 @@ def _held_sessions(period, now_local: datetime):
 def lab_figures(period, now_local: datetime, result) -> None:
     """Sessions, labs, hours, attendance, people reached and the monthly attendance (2 queries).
 
-    Both read the period's held sessions and their attendance only (index ranges on the
-    sessions' day and the attendance's session): never the whole attendance table."""
+    Both count the attendance of the period's held sessions only (joined to them before
+    counting, never the whole attendance table grouped first: it keeps every year of labs)."""
     held = _held_sessions(period, now_local)
     # Each held session once, with the names recorded at it.
     per_session = (
