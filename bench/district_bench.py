@@ -8,6 +8,10 @@ Run (the district takes a few minutes to load, once):
     .venv/bin/python bench/district_bench.py            # BENCH_REPEATS=3, BENCH_SECONDS=8, BENCH_PORT=8110
     BENCH_PAGES=search BENCH_PAGE_CACHE=0 .venv/bin/python bench/district_bench.py   # some pages, rendered each time
 
+BENCH_MIXED=1: home and calendar at 50 connections alone, then while a background thread signs in
+through the login form once a second and a center manager cancels or restores one date every 10 s
+(real POSTs of their forms); prints both throughputs and the loss (`mixed()`).
+
 With BENCH_DATABASE_URL_TWICE naming a database loaded with `demo load --scale district --times 2`,
 it also times every page rendered (the public pages' cache off) on both and prints the growth.
 """
@@ -19,7 +23,9 @@ import re
 import statistics
 import subprocess
 import sys
+import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -35,6 +41,8 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
 SINGLES = int(os.environ.get("BENCH_SINGLES", "15"))  # one-at-a-time requests per page
 CONNECTIONS = 50
 PASSWORD = "bench-password-123"  # noqa: S105 (a throwaway account in the bench database)
+MANAGER_EMAIL = "gestione.bench@legami.example"  # BENCH_MIXED: manages the first center
+LOGIN_EVERY, CHANGE_EVERY = 1.0, 10.0  # BENCH_MIXED: seconds between logins, between date changes
 # BENCH_APP_DIR: serve another checkout (e.g. the code before a change) against the same data.
 APP_DIR = Path(os.environ.get("BENCH_APP_DIR", str(ROOT)))
 # BENCH_WORKER_CLASS=gthread: 2 workers x 4 threads (docs/DEPLOY.md, "Worker classes"); else 4 sync workers.
@@ -124,6 +132,188 @@ def login(email: str, port: int = PORT) -> dict:
     status, _, _, cookies = get(port, "/accedi", headers, method="POST", body=body)
     assert status == 302, status
     return {"Cookie": cookie_of(cookies, "session") or session}
+
+
+class Browser:
+    """One person's cookie jar (the session cookie only), its CSRF token read from the page."""
+
+    def __init__(self, port: int, headers: dict):
+        self.port, self.headers = port, dict(headers)
+
+    def request(self, path: str, method: str = "GET", form: dict | None = None) -> tuple[int, bytes]:
+        headers = dict(self.headers)
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        status, _, data, cookies = get(self.port, path, headers, method=method, body=body)
+        session = cookie_of(cookies, "session")
+        if session:
+            self.headers["Cookie"] = session
+        return status, data
+
+    def open(self, page: str) -> bytes:
+        """A page, and its forms' CSRF token for the next post."""
+        _, html = self.request(page)
+        self.token = (
+            re.search(rb'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1).decode()
+        )
+        return html
+
+    def post(self, action: str, fields: dict) -> int:
+        """One of the open page's forms, posted as a browser would."""
+        return self.request(action, "POST", {"csrf_token": self.token, **fields})[0]
+
+
+def mixed_targets(url: str = DATABASE_URL) -> tuple[int, str]:
+    """BENCH_MIXED: the bench's center manager (made once, managing the first center) and one of
+    their activity's dates a week or more ahead that no change touches: (activity id, ISO date)."""
+    from sqlalchemy import select
+
+    from app import create_app
+    from app.auth import services as accounts
+    from app.calendar.occurrences import original_starts
+    from app.civic_centers import services as centers
+    from app.civic_centers.models import Activity, CivicCenter
+    from app.common.timeutil import today_in_rome
+    from app.platform.extensions import db
+
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING"})
+    with app.app_context():
+        center = db.session.scalar(select(CivicCenter).order_by(CivicCenter.id))
+        manager = accounts.find_by_email(MANAGER_EMAIL) or accounts.create_user(
+            MANAGER_EMAIL, "Gestione Bench", set()
+        )
+        if not manager.has_password:
+            manager.set_password(PASSWORD)
+        centers.add_manager(center, MANAGER_EMAIL)
+        activity = db.session.scalar(
+            select(Activity).where(Activity.center_id == center.id).order_by(Activity.id)
+        )
+        changed = {c.original_on for c in activity.changes}
+        today = today_in_rome()
+        starts = original_starts(activity.schedule(), today + timedelta(days=7), today + timedelta(days=70))
+        day = next(s.date() for s in starts if s.date() not in changed)
+        db.session.commit()
+        return activity.id, day.isoformat()
+
+
+class Busy:
+    """While running: someone signs in through the login form every LOGIN_EVERY seconds (each in
+    its own thread, on time however long the last one took), and the center manager cancels one
+    date, or restores it, every CHANGE_EVERY seconds (so the data ends as it began)."""
+
+    def __init__(self, port: int, email: str, activity_id: int, day: str):
+        self.port, self.email, self.day = port, email, day
+        self.page = f"/gestione/attivita/{activity_id}"
+        self.stop = threading.Event()
+        self.logins: list[float] = []  # each login's milliseconds
+        self.changes = 0
+        self.cancelled = False
+        self.errors: list[BaseException] = []
+        self.threads = [threading.Thread(target=self.sign_ins), threading.Thread(target=self.date_changes)]
+
+    def __enter__(self):
+        self.manager = Browser(self.port, login(MANAGER_EMAIL, self.port))
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for thread in self.threads:
+            thread.join()
+        if self.errors:
+            raise RuntimeError("the logins or the date changes failed") from self.errors[0]
+
+    def every(self, seconds: float, action) -> None:
+        started, tick = time.monotonic(), 0
+        while not self.stop.wait(max(0.0, started + tick * seconds - time.monotonic())):
+            self.guarded(action)
+            tick += 1
+
+    def guarded(self, action) -> None:
+        try:
+            action()
+        except Exception as error:  # noqa: BLE001 (reported when the run ends)
+            self.errors.append(error)
+
+    def sign_in(self) -> None:
+        started = time.monotonic()
+        login(self.email, self.port)
+        self.logins.append((time.monotonic() - started) * 1000)
+
+    def sign_ins(self) -> None:
+        logins: list[threading.Thread] = []
+
+        def one() -> None:
+            logins.append(threading.Thread(target=self.guarded, args=(self.sign_in,)))
+            logins[-1].start()
+
+        self.every(LOGIN_EVERY, one)
+        for thread in logins:
+            thread.join()
+
+    def date_changes(self) -> None:
+        self.every(CHANGE_EVERY, self.change)
+        if self.cancelled:
+            self.guarded(self.change)
+
+    def change(self) -> None:
+        manager = self.manager
+        html = manager.open(self.page)
+        if not self.cancelled:
+            fields = {"annulla-original_on": self.day, "annulla-reason": "Prova di carico"}
+            status = manager.post(f"{self.page}/annulla-data", fields)
+        else:
+            change_id = (
+                re.search(rf'action="{self.page}/modifiche/(\d+)/elimina"'.encode(), html).group(1).decode()
+            )
+            status = manager.post(f"{self.page}/modifiche/{change_id}/elimina", {})
+        assert status == 302, ("date change", status)
+        self.cancelled = not self.cancelled
+        self.changes += 1
+
+
+def mixed() -> None:
+    """Readers on home and calendar alone, then beside logins and a manager's date changes."""
+    pages, email = targets()
+    activity_id, day = mixed_targets()
+    pages = {name: pages[name] for name in ("home", "calendar list")}
+    portal = start("wsgi:app", PORT, production_env(DATABASE_URL))
+    alone: dict[str, list[float]] = {}
+    busy: dict[str, list[float]] = {}
+    p99: dict[str, list[float]] = {}
+    logins: list[float] = []
+    changes = 0
+    try:
+        for repeat in range(REPEATS):
+            for name, path in pages.items():
+                get(PORT, path)  # kept (or rendered) once before measuring
+                alone.setdefault(name, []).append(wrk(PORT, path)["rps"])
+                with Busy(PORT, email, activity_id, day) as background:
+                    row = wrk(PORT, path)
+                busy.setdefault(name, []).append(row["rps"])
+                p99.setdefault(name, []).append(row["p99"])
+                logins += background.logins
+                changes += background.changes
+            print(f"repeat {repeat + 1} done", file=sys.stderr)
+    finally:
+        portal.terminate()
+        portal.wait()
+    print(
+        f"{WORKER_CLASS} workers; wrk -c{CONNECTIONS} -d{SECONDS}s, {REPEATS} repeats, medians; beside: a login every "
+        f"{LOGIN_EVERY:.0f} s ({len(logins)} done, median {statistics.median(logins):.0f} ms each), a date "
+        f"cancelled or restored every {CHANGE_EVERY:.0f} s ({changes} done); load average {os.getloadavg()[0]:.1f}"
+    )
+    print("| page | req/s alone | req/s beside logins and changes | loss | p99 ms beside |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name in pages:
+        before, after = statistics.median(alone[name]), statistics.median(busy[name])
+        print(
+            f"| {name} | {before:.0f} | {after:.0f} | {100 * (1 - after / before):.1f} % | "
+            f"{statistics.median(p99[name]):.1f} |"
+        )
 
 
 def targets(url: str = DATABASE_URL) -> tuple[dict, str]:
@@ -222,6 +412,9 @@ def rendered(url: str) -> dict[str, float]:
 
 
 def main() -> None:
+    if os.environ.get("BENCH_MIXED"):
+        mixed()
+        return
     if os.environ.get("BENCH_RENDERED_ONLY"):  # only the pages rendered, on the district (and twice it)
         report_rendered()
         return

@@ -18,6 +18,11 @@ pages asked of them in turn (5 requests a page and side, the first one not count
 side that goes first swapped each round), so both see the same load; it prints the median
 and the minimum CPU ms of each (the minimum is the steadier on a busy machine).
 
+BENCH_DASHBOARD_PARTS=1 instead times each part of the dashboard's figures
+(app/reports/aggregates.py: labs, activities, meetings, and the whole) in process, wall ms,
+median of BENCH_RUNS after 2 warm-up calls, for the last 12 months, last calendar year and
+the last 5 years.
+
 BENCH_MEMORY=1 also sends 20,000 made-up query strings to the kept pages (cache on) and
 prints the entries kept and the process's memory before and after.
 """
@@ -191,7 +196,44 @@ def compare(before_dir: str, rounds: int) -> None:
         )
 
 
+def dashboard_parts() -> None:
+    """Each part of the dashboard's figures, timed in process (wall ms: most of it is the database's)."""
+    from datetime import date, datetime
+
+    from app.common.timeutil import ROME, today_in_rome
+    from app.reports import aggregates
+    from app.reports.period import Period
+    from app.reports.services import Figures
+
+    app = create_app({"DATABASE_URL": DATABASE_URL, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING"})
+    parts = ("lab_figures", "activity_figures", "meeting_figures", "figures")
+    with app.app_context():
+        today, now = today_in_rome(), datetime.now(ROME)
+        periods = {
+            "last 12 months": Period(today - timedelta(days=365), today),
+            str(today.year - 1): Period(date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
+            "last 5 years": Period(today - timedelta(days=5 * 366), today),
+        }
+        print(f"wall ms, median of {RUNS}; load average {os.getloadavg()[0]:.1f}")
+        print("| period | labs | activities | meetings | all |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        for name, period in periods.items():
+            cells = []
+            for part in parts:
+                times = []
+                for _ in range(RUNS + 2):
+                    started = time.perf_counter()
+                    getattr(aggregates, part)(period, now, Figures())
+                    times.append((time.perf_counter() - started) * 1000)
+                    db.session.rollback()
+                cells.append(f"{statistics.median(times[2:]):.1f}")
+            print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
+
+
 def main() -> None:
+    if os.environ.get("BENCH_DASHBOARD_PARTS"):
+        dashboard_parts()
+        return
     if os.environ.get("BENCH_COMPARE"):
         compare(os.environ["BENCH_COMPARE"], int(os.environ.get("BENCH_ROUNDS", "6")))
         return

@@ -191,3 +191,48 @@ def test_every_export_link_of_the_dashboard_works_before_any_filter(as_coordinat
         assert response.status_code == 200, link
         names.add(response.headers["Content-Disposition"])
     assert len(names) == len(links)  # each file has its own name
+
+
+def test_figures_match_a_direct_count_of_the_rows(app, data):
+    """The aggregates against the rows the exports list, one by one (app/reports/services.py), beside
+    sessions and meetings with attendance outside the period, which must not count."""
+    from collections import defaultdict
+    from datetime import datetime
+
+    from app.common.timeutil import ROME
+    from app.labs.services import attendance_total
+    from app.reports import services
+    from app.reports.period import Period
+
+    lab = factories.lab(slug="fuori", title="Fuori periodo", where_town="Offanengo")
+    for day in (date(2025, 12, 30), date(2026, 5, 12), date(2026, 11, 24), date(2027, 1, 12)):
+        s = factories.session(lab, day, headcount=3)
+        s.attendances += [LabAttendance(walk_in_name=f"Ospite {day}"), LabAttendance(walk_in_name="Gino")]
+    factories.session(lab, date(2026, 5, 19))  # held, nobody counted: the lab still runs
+    group = db.session.scalar(select(WorkingGroup))
+    for day in (date(2025, 12, 18), date(2026, 6, 4)):
+        meeting = Meeting(group=group, held_on=day, start_time=time(14, 30), end_time=time(16), venue="Sala")
+        meeting.attendances += [Attendance(guest_name=f"P{n}", status="present") for n in range(4)]
+        db.session.add(meeting)
+    db.session.commit()
+    period, now = Period(date(2026, 1, 1), date(2026, 11, 23)), datetime(2026, 11, 23, 12, tzinfo=ROME)
+
+    figures = services.figures(period, now)
+    sessions, meetings = services.held_sessions(period, now), services.held_meetings(period, now)
+    assert (figures.sessions_held, figures.labs_running, figures.meetings_held) == (5, 3, 2)
+    assert figures.sessions_held == len(sessions)
+    assert figures.labs_running == len({s.lab_id for s in sessions})
+    assert figures.hours == round(sum(s.hours for s in sessions), 1)
+    assert figures.attendance_records == sum(attendance_total(s) for s in sessions)
+    assert figures.counted_only == sum(max(0, (s.headcount or 0) - len(s.attendances)) for s in sessions)
+    assert figures.people_reached == len(services.people(sessions))
+    by_month = defaultdict(int)
+    for s in sessions:
+        by_month[s.start_on.replace(day=1)] += attendance_total(s)
+    assert figures.by_month == dict(sorted(by_month.items()))
+    assert figures.meetings_held == len(meetings)
+    assert figures.meeting_presences == sum(services.presences(m) for m in meetings)
+    presences = defaultdict(int)
+    for m in meetings:
+        presences[m.held_on.replace(day=1)] += services.presences(m)
+    assert figures.meetings_by_month == dict(sorted(presences.items()))

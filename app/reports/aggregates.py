@@ -1,10 +1,11 @@
-"""The dashboard's figures as SQL aggregates: five queries, whatever the period or the district holds."""
+"""The dashboard's figures as SQL aggregates: four queries (five when the period holds today), whatever
+the period or the district holds."""
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
-from sqlalchemy import and_, case, distinct, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 
 from app.agenda.models import ActivityDayTotal as Total
 from app.agenda.models import CalendarOccurrence as Occ
@@ -35,60 +36,72 @@ def _held_sessions(period, now_local: datetime):
 
 
 def lab_figures(period, now_local: datetime, result) -> None:
-    """Sessions, labs, hours, attendance, people reached and the monthly attendance (3 queries)."""
-    named = (
-        select(LabAttendance.session_id, func.count().label("named"))
-        .group_by(LabAttendance.session_id)
-        .subquery()
-    )
-    count = func.coalesce(named.c.named, 0)
-    headcount = func.coalesce(LabSession.headcount, 0)
-    total = case((headcount > count, headcount), else_=count)
-    counted_only = case((headcount > count, headcount - count), else_=0)
-    # One row per day and time slot: hours need the slot, months the day; both are few.
-    query = (
+    """Sessions, labs, hours, attendance, people reached and the monthly attendance (2 queries).
+
+    Both count the attendance of the period's held sessions only (joined to them before
+    counting, never the whole attendance table grouped first: it keeps every year of labs)."""
+    held = _held_sessions(period, now_local)
+    # Each held session once, with the names recorded at it.
+    per_session = (
         select(
             LabSession.start_on,
             LabSession.start_time,
             LabSession.end_time,
-            func.count(),
-            func.sum(total),
-            func.sum(counted_only),
+            func.coalesce(LabSession.headcount, 0).label("headcount"),
+            func.count(LabAttendance.id).label("named"),
         )
         .join(Lab, Lab.id == LabSession.lab_id)
-        .outerjoin(named, named.c.session_id == LabSession.id)
-        .where(*_held_sessions(period, now_local))
-        .group_by(LabSession.start_on, LabSession.start_time, LabSession.end_time)
+        .outerjoin(LabAttendance, LabAttendance.session_id == LabSession.id)
+        .where(*held)
+        .group_by(
+            LabSession.id,
+            LabSession.start_on,
+            LabSession.start_time,
+            LabSession.end_time,
+            LabSession.headcount,
+        )
+        .subquery()
     )
+    count, headcount = per_session.c.named, per_session.c.headcount
+    total = case((headcount > count, headcount), else_=count)
+    counted_only = case((headcount > count, headcount - count), else_=0)
+    # One row per day and time slot: hours need the slot, months the day; both are few.
+    slot = (per_session.c.start_on, per_session.c.start_time, per_session.c.end_time)
+    query = select(*slot, func.count(), func.sum(total), func.sum(counted_only)).group_by(*slot)
     monthly: dict[date, int] = defaultdict(int)
     hours = 0.0
     for day, start, end, sessions, attendance, only_counted in db.session.execute(query):
         length = datetime.combine(day, end) - datetime.combine(day, start)
         hours += sessions * length.total_seconds() / 3600
         result.sessions_held += sessions
-        result.attendance_records += attendance or 0
-        result.counted_only += only_counted or 0
-        monthly[day.replace(day=1)] += attendance or 0
+        result.attendance_records += int(attendance or 0)
+        result.counted_only += int(only_counted or 0)
+        monthly[day.replace(day=1)] += int(attendance or 0)
     result.hours = round(hours, 1)
     result.by_month = dict(sorted(monthly.items()))
-    result.labs_running = db.session.scalar(
-        select(func.count(distinct(LabSession.lab_id)))
-        .join(Lab, Lab.id == LabSession.lab_id)
-        .where(*_held_sessions(period, now_local))
-    )
-    # The same person across sessions and labs: their contact, or a walk-in's name.
+    # The same person across sessions and labs: their contact, or a walk-in's name. Two subqueries
+    # of one statement (one round trip), each its own DISTINCT (hashed, not sorted, on PostgreSQL).
     person = case(
         (LabAttendance.registration_id.is_not(None), literal("r:") + Registration.contact_key),
         else_=literal("w:") + func.lower(func.trim(LabAttendance.walk_in_name)),
     )
-    result.people_reached = db.session.scalar(
-        select(func.count(distinct(person)))
+    people = (
+        select(person.label("person"))
         .select_from(LabAttendance)
         .join(LabSession, LabSession.id == LabAttendance.session_id)
         .join(Lab, Lab.id == LabSession.lab_id)
         .outerjoin(Registration, Registration.id == LabAttendance.registration_id)
-        .where(*_held_sessions(period, now_local))
+        .where(*held)
+        .distinct()
+        .subquery()
     )
+    labs = select(LabSession.lab_id).join(Lab, Lab.id == LabSession.lab_id).where(*held).distinct().subquery()
+    result.labs_running, result.people_reached = db.session.execute(
+        select(
+            select(func.count()).select_from(labs).scalar_subquery(),
+            select(func.count()).select_from(people).scalar_subquery(),
+        )
+    ).one()
 
 
 def held_activities_query(period, now_local: datetime):
@@ -111,12 +124,19 @@ ACTIVITY_ORDER = (Occ.starts_at, Occ.title)
 
 
 def meeting_figures(period, now_local: datetime, result) -> None:
-    """Working-group meetings held and presences, by month (1 query)."""
-    present = func.sum(case((Attendance.status == AttendanceStatus.PRESENT, 1), else_=0))
+    """Working-group meetings held and presences, by month (1 query).
+
+    Each meeting of the period counts its own presences (an index range on the attendance's
+    meeting): the work follows the period's meetings, never the years of attendance kept."""
+    present = (
+        select(func.count())
+        .where(Attendance.meeting_id == Meeting.id, Attendance.status == AttendanceStatus.PRESENT)
+        .correlate(Meeting)
+        .scalar_subquery()
+    )
     query = (
-        select(Meeting.held_on, func.count(distinct(Meeting.id)), present)
+        select(Meeting.held_on, func.count(), func.sum(present))
         .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
-        .outerjoin(Attendance, Attendance.meeting_id == Meeting.id)
         .where(
             Meeting.held_on >= period.first,
             Meeting.held_on <= period.last,
@@ -130,8 +150,8 @@ def meeting_figures(period, now_local: datetime, result) -> None:
     monthly: dict[date, int] = defaultdict(int)
     for day, meetings, presences in db.session.execute(query):
         result.meetings_held += meetings
-        result.meeting_presences += presences or 0
-        monthly[day.replace(day=1)] += presences or 0
+        result.meeting_presences += int(presences or 0)
+        monthly[day.replace(day=1)] += int(presences or 0)
     result.meetings_by_month = dict(sorted(monthly.items()))
 
 
