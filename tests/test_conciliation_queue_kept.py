@@ -38,7 +38,7 @@ def test_the_queue_read_again_costs_the_login_and_reads_the_same(app, browser, m
         again = text(browser.get(url))
     assert again == first and "Chiara Ferrari" in again and "Elena Pavesi" in again
     tables = [statement.split("FROM")[1].split()[0] for statement in seen]
-    assert tables == ["users", "user_roles", "page_generation"]  # who is signed in, then the kept page
+    assert tables == ["users", "page_generation"]  # who is signed in (roles joined), then the kept page
 
 
 def test_another_person_never_gets_the_kept_page(app, market, make_user, coordinator):

@@ -5,6 +5,7 @@ import threading
 
 from flask import current_app
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -34,7 +35,8 @@ def load_user(user_id: str) -> User | None:
     uid, _, token = user_id.partition(":")
     if not uid.isdigit() or not token:
         return None
-    user = db.session.get(User, int(uid))
+    # The roles in the same statement: every signed-in request pays this, once.
+    user = db.session.get(User, int(uid), options=[joinedload(User.role_links)])
     if user is None or not user.is_active:
         return None
     if not hmac.compare_digest(user.session_token, token):
