@@ -11,6 +11,7 @@ Christmas a hundred centers close together, and a month listed each of them on e
 (about 800 lines). The day view (and the center and activity pages) still name every one.
 """
 
+from collections import Counter
 from datetime import date, datetime, time
 
 from sqlalchemy import func, select, tuple_
@@ -36,9 +37,7 @@ def closed_days(
         .group_by(Row.center_id, Row.day)
     )  # fmt: skip
     rows = db.session.execute(query).all()
-    per_day: dict[date, int] = {}
-    for row in rows:
-        per_day[row.day] = per_day.get(row.day, 0) + 1
+    per_day = Counter(row.day for row in rows)
     folded = {day: n for day, n in per_day.items() if fold_over is not None and n > fold_over}
     found = []
     for row in rows:

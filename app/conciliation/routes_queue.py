@@ -28,13 +28,9 @@ def _day(value: str | None) -> date:
         abort(404)
 
 
-def _queue_key(args) -> tuple:
-    return (args.get("giorno", ""),)
-
-
 @bp.route("/fornitori/<int:provider_id>/ordini")
 @login_required
-@personal_page(args=_queue_key)
+@personal_page(args=("giorno",))
 def provider_queue(provider_id: int):
     """Kept for each staff member until the data changes (an order placed, accepted, cancelled...):
     read on a phone again and again through the day."""

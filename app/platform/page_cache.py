@@ -278,14 +278,14 @@ def echoed(text: str) -> str:
     return ECHO_MARK if text and g.get(ECHO) == text else text
 
 
+def _typed_back(body: bytes, typed: str) -> bytes:
+    """This visitor's text where the page printed the mark (`echoed`), escaped as the template would."""
+    return body.replace(ECHO_MARK.encode(), str(escape(typed)).encode())
+
+
 def _put_back(response: Response, typed: str) -> None:
-    """This visitor's text where the page printed the mark (`echoed`)."""
-    if response.is_streamed:
-        return
-    body = response.get_data()
-    mark = ECHO_MARK.encode()
-    if mark in body:
-        response.set_data(body.replace(mark, str(escape(typed)).encode()))
+    if not response.is_streamed:
+        response.set_data(_typed_back(response.get_data(), typed))
 
 
 def keep_not() -> None:
@@ -330,7 +330,7 @@ def _from_kept(body: bytes, headers: list, typed: str = "") -> Response:
     if TOKEN_MARK in body:
         body = body.replace(TOKEN_MARK, generate_csrf().encode())
     if typed:
-        body = body.replace(ECHO_MARK.encode(), str(escape(typed)).encode())
+        body = _typed_back(body, typed)
     return Response(body, 200, headers)
 
 
