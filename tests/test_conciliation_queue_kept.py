@@ -1,9 +1,12 @@
 """A provider's day queue is kept for each person who reads it, until the data changes: never
 another person's page, never after the right to read it is gone."""
 
-import pytest
-from sqlalchemy import delete
+import time
 
+import pytest
+from sqlalchemy import delete, update
+
+from app.accounts.models import User
 from app.conciliation import orders
 from app.conciliation.models import ProviderStaff
 from app.platform.extensions import db
@@ -38,7 +41,51 @@ def test_the_queue_read_again_costs_the_login_and_reads_the_same(app, browser, m
         again = text(browser.get(url))
     assert again == first and "Chiara Ferrari" in again and "Elena Pavesi" in again
     tables = [statement.split("FROM")[1].split()[0] for statement in seen]
-    assert tables == ["users", "page_generation"]  # who is signed in (roles joined), then the kept page
+    assert tables == ["page_generation", "users"]  # the kept page's generation, then who is signed in
+
+
+@pytest.mark.parametrize("app", [{"PAGE_GENERATION_SECONDS": 3600}], indirect=True)
+def test_within_the_trusted_seconds_the_queue_read_again_costs_no_query(app, browser, market, make_user):
+    place(make_user("chiara@example.org", [], "Chiara Ferrari"), market)
+    db.session.commit()
+    signed_in(browser, market.staff)
+    url = queue_url(market)
+    first = text(browser.get(url))
+    with statements() as seen:
+        again = text(browser.get(url))
+    assert seen == [] and again == first and "Chiara Ferrari" in again
+
+
+@pytest.mark.parametrize("app", [{"PAGE_GENERATION_SECONDS": 3600}], indirect=True)
+def test_sessions_ended_in_this_worker_get_no_kept_page(app, browser, market):
+    signed_in(browser, market.staff)
+    assert "Elena Pavesi" in text(browser.get(queue_url(market)))
+    market.staff.end_all_sessions()  # "esci da tutti i dispositivi", or a new password
+    db.session.commit()
+    assert browser.get(queue_url(market)).status_code == 302  # to sign in again
+
+
+@pytest.mark.parametrize("app", [{"PAGE_GENERATION_SECONDS": 0.2}], indirect=True)
+def test_sessions_ended_in_another_worker_get_no_kept_page_after_the_trusted_seconds(app, browser, market):
+    signed_in(browser, market.staff)
+    url, staff_id = queue_url(market), market.staff.id
+    assert browser.get(url).status_code == 200
+    db.session.close()
+    with db.engine.begin() as connection:  # written behind this process's back, as another worker would
+        connection.execute(update(User).where(User.id == staff_id).values(session_token="altro"))
+    time.sleep(0.25)
+    assert browser.get(url).status_code == 302
+
+
+@pytest.mark.parametrize("app", [{"PAGE_GENERATION_SECONDS": 3600}], indirect=True)
+def test_a_login_elsewhere_leaves_the_login_trusted(app, browser, market, coordinator):
+    signed_in(browser, market.staff)
+    url = queue_url(market)
+    browser.get(url)
+    signed_in(Browser(app.test_client()), coordinator)  # writes only the time of the last login
+    with statements() as seen:
+        assert "Elena Pavesi" in text(browser.get(url))
+    assert seen == []
 
 
 def test_another_person_never_gets_the_kept_page(app, market, make_user, coordinator):

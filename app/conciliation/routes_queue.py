@@ -29,8 +29,8 @@ def _day(value: str | None) -> date:
 
 
 @bp.route("/fornitori/<int:provider_id>/ordini")
-@login_required
 @personal_page(args=("giorno",))
+@login_required
 def provider_queue(provider_id: int):
     """Kept for each staff member until the data changes (an order placed, accepted, cancelled...):
     read on a phone again and again through the day."""

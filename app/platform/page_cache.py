@@ -25,6 +25,11 @@ older than the data: the first request after a change renders it again.
   value it read for that long: a kept page then costs no query at all (0.4 ms
   of CPU instead of 1.5 on PostgreSQL), and a change made in another worker
   shows within that second (one made in this worker, at once).
+- A page kept for the person signed in (`personal_page`) is keyed by the login their session
+  carries; a worker that found that login good (an active account, the token of its current
+  sessions) trusts it for the same `PAGE_GENERATION_SECONDS`, so the page again costs no query.
+  Any write to the accounts in this worker forgets what it trusted; a logout of every session or
+  an account closed in another worker is read within that second, as a change of data is.
 - The key holds the page's path and only the query arguments the page reads, in a canonical
   form (`public_page(args=...)`): an unknown argument, the same filters in another order or
   spelling, a page number written "01", all share one entry; made-up query strings cannot
@@ -62,6 +67,7 @@ from app.platform.extensions import db
 EXTENSION = "legami_page_cache"
 STALE = "legami_pages_stale"
 RAISED = "legami_pages_raised"
+ACCOUNTS_WRITTEN = "legami_pages_accounts_written"
 FLASHED = "legami_page_flashed"
 NOT_KEPT = "legami_page_not_kept"
 ECHO = "legami_page_echo"
@@ -83,6 +89,12 @@ QUIET_TABLES = frozenset(
         "scheduled_runs",
     }
 )  # fmt: skip
+# Where a session's login is checked (a login already checked, trusted for a second, is not again).
+ACCOUNTS_TABLE = "users"
+# Columns of the accounts whose writes leave every login as good as it was.
+LOGIN_QUIET_COLUMNS = frozenset({"last_login_at"})
+# Logins trusted at once by one worker, at most (past it, the oldest trust is dropped).
+TRUSTED_LOGINS = 10_000
 # Columns of a shown table that no public page reads: writing only these is not a change.
 QUIET_COLUMNS = {"users": frozenset({"last_login_at", "session_token", "password_hash", "version"})}
 
@@ -114,6 +126,8 @@ class PageCache:
         self._seconds = generation_seconds
         self._generation: tuple[int, float] | None = None
         self._forgotten = 0  # raised by each forget: a read that began before it is not trusted
+        self._logins: dict[str, float] = {}  # a session's login -> when it was last found good
+        self._logins_forgotten = 0
 
     def generation(self) -> int | None:
         with self._lock:
@@ -132,6 +146,34 @@ class PageCache:
         with self._lock:
             self._generation = None
             self._forgotten += 1
+
+    def trusts(self, login: str) -> bool:
+        """Whether this worker found the login good less than the trusted seconds ago."""
+        with self._lock:
+            checked = self._logins.get(login)
+        return checked is not None and time.monotonic() - checked < self._seconds
+
+    def trust(self, login: str, checked: float, epoch: int) -> None:
+        """Remember that the login was found good by a check begun at `checked` (monotonic) when
+        `forget_logins` had run `epoch` times (a check begun before a forget is not remembered)."""
+        if self._seconds <= 0:
+            return
+        with self._lock:
+            if self._logins_forgotten != epoch:
+                return
+            self._logins.pop(login, None)
+            self._logins[login] = checked
+            if len(self._logins) > TRUSTED_LOGINS:
+                del self._logins[next(iter(self._logins))]
+
+    def logins_epoch(self) -> int:
+        with self._lock:
+            return self._logins_forgotten
+
+    def forget_logins(self) -> None:
+        with self._lock:
+            self._logins.clear()
+            self._logins_forgotten += 1
 
     def _part(self, segment: str | None) -> LRUCache | None:
         """The pages of a segment (None: a segment turned off), or the main part's."""
@@ -216,19 +258,43 @@ def public_page(*, cookies: tuple[str, ...] = (), args=(), segment=None, echo=No
 
 
 def personal_page(*, args=()):
-    """Keep this view's page for the person signed in who reads it (their id is in the key), until
+    """Keep this view's page for the person signed in who reads it (their login is in the key), until
     the data changes, like a public page. Only for a page that shows data and today's date alone,
     whose access rules are data too (roles, staff lists: a change raises the generation, so a kept
     page never outlives the right to read it), and that records nothing when read: never a page
-    whose reads are logged (a pact, a voucher application). `args` as for `public_page`."""
+    whose reads are logged (a pact, a voucher application). `args` as for `public_page`.
+
+    Put it above `login_required`: a kept page is served to a login this worker found good within
+    the trusted seconds without loading the account again; any other is checked first (the
+    account loaded, as `login_required` does), and a visitor gets the view (sent to sign in)."""
     return _kept_page(
-        may_use=lambda: current_user.is_authenticated,
-        reader=lambda: ("person", current_user.get_id()),
-        args=args,
-    )
+        may_use=lambda: bool(_claimed_login()), reader=lambda: ("person", _claimed_login()), args=args,
+        check=_check_login, headers={"Cache-Control": "no-store, private"},  # app/platform/security.py's
+    )  # fmt: skip
 
 
-def _kept_page(*, may_use, reader, args, segment=None, echo=None):
+def _claimed_login() -> str | None:
+    """The login the session carries (Flask-Login's id: the account and its sessions' token), unchecked."""
+    return session.get("_user_id")
+
+
+def _check_login() -> bool:
+    """Whether the session's login is good: trusted if this worker found it so within the trusted
+    seconds, else checked by loading the account (and then trusted from before the check)."""
+    cache, claimed = _cache(), _claimed_login()
+    if cache.trusts(claimed):
+        return True
+    checked, epoch = time.monotonic(), cache.logins_epoch()
+    if current_user.is_authenticated and current_user.get_id() == claimed:
+        cache.trust(claimed, checked, epoch)
+        return True
+    return False
+
+
+def _kept_page(*, may_use, reader, args, segment=None, echo=None, check=None, headers=None):
+    """`check`: whether the page may be served to this request, asked once its key is known (None:
+    always); `headers`: set on every answer, as it is kept and as it is served."""
+
     def decorate(view):
         @wraps(view)
         def wrapper(*view_args, **kwargs):
@@ -242,6 +308,8 @@ def _kept_page(*, may_use, reader, args, segment=None, echo=None):
                 request.scheme, request.host, request.path, _read_args(args), today_in_rome(), generation,
                 *reader(),
             )  # fmt: skip
+            if check is not None and not check():
+                return view(*view_args, **kwargs)
             typed = echo(request.args) if echo else ""
             kept = _cache().get(key, part)
             if kept is not None:
@@ -249,6 +317,8 @@ def _kept_page(*, may_use, reader, args, segment=None, echo=None):
             if typed:
                 g.setdefault(ECHO, typed)
             response = make_response(view(*view_args, **kwargs))
+            if headers and response.status_code == 200:
+                response.headers.update(headers)
             if _may_keep(response):
                 _cache().put(key, _to_keep(response), part)
             if typed:
@@ -345,6 +415,12 @@ def _touches_pages(table_name: str | None, columns: set[str] | None = None) -> b
     return not (quiet and columns is not None and columns <= quiet)
 
 
+def _touches_logins(table_name: str | None, columns: set[str] | None = None) -> bool:
+    """Whether the write may make a login that was good bad (an account closed, its sessions'
+    token changed, the account gone): any write to the accounts but the time of the last login."""
+    return table_name == ACCOUNTS_TABLE and not (columns is not None and columns <= LOGIN_QUIET_COLUMNS)
+
+
 def _changed_columns(obj) -> set[str]:
     return {attr.key for attr in inspect(obj).attrs if attr.history.has_changes()}
 
@@ -354,6 +430,12 @@ def _note_flush(session: Session, _context) -> None:
         ((obj, None) for obj in chain(session.new, session.deleted)),
         ((obj, _changed_columns(obj)) for obj in session.dirty if obj not in session.deleted),
     )
+    for obj in chain(session.new, session.deleted, session.dirty):
+        if getattr(obj, "__tablename__", None) == ACCOUNTS_TABLE:
+            whole = obj in session.new or obj in session.deleted
+            if _touches_logins(ACCOUNTS_TABLE, None if whole else _changed_columns(obj)):
+                session.info[ACCOUNTS_WRITTEN] = True
+                break
     for obj, columns in rows:
         if _touches_pages(getattr(obj, "__tablename__", None), columns):
             session.info[STALE] = True
@@ -366,6 +448,8 @@ def _note_statement(state) -> None:
         # An UPDATE's SET clause (SQLAlchemy keeps it in `_values`, keyed by column or name).
         values = getattr(state.statement, "_values", None) if state.is_update else None
         columns = {getattr(key, "key", key) for key in values} if values else None
+        if _touches_logins(getattr(table, "name", None), columns):
+            state.session.info[ACCOUNTS_WRITTEN] = True
         if _touches_pages(getattr(table, "name", None), columns):
             state.session.info[STALE] = True
 
@@ -387,8 +471,11 @@ def _raise_generation(session: Session) -> None:
 def _forget_generation(session: Session) -> None:
     if session.in_nested_transaction():
         return
-    if session.info.pop(RAISED, False) and current_app and EXTENSION in current_app.extensions:
-        _cache().forget_generation()
+    cache = current_app.extensions.get(EXTENSION) if current_app else None
+    if session.info.pop(RAISED, False) and cache:
+        cache.forget_generation()
+    if session.info.pop(ACCOUNTS_WRITTEN, False) and cache:
+        cache.forget_logins()
 
 
 def _forget_stale(session: Session, _previous) -> None:
@@ -396,3 +483,4 @@ def _forget_stale(session: Session, _previous) -> None:
         return
     session.info.pop(STALE, None)
     session.info.pop(RAISED, None)
+    session.info.pop(ACCOUNTS_WRITTEN, None)
