@@ -14,6 +14,7 @@ from app.platform import (
     collector,
     errors,
     page_cache,
+    rate_limits,
     request_log,
     schedule,  # noqa: F401 (its table: scheduled jobs' claims)
     security,
@@ -49,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in blueprints.BLUEPRINTS:
         app.register_blueprint(blueprint)
     message_services.init_app(app)
+    rate_limits.check_in_routes_only(app, limiter)
     page_cache.init_app(app)
     errors.init_app(app)
     versioning.init_app(app)

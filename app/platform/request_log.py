@@ -35,6 +35,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def log_request(response):
+        if not logger.isEnabledFor(logging.INFO):  # production's WARNING: nothing to put together
+            return response
         started = g.pop("request_started", None)
         duration_ms = (time.perf_counter() - started) * 1000 if started else 0.0
         logger.info(

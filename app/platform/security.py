@@ -85,19 +85,28 @@ def init_app(app: Flask) -> None:
         if carries_nul():
             return render_error(400, NUL_MESSAGE)
 
+    # Each answer gets those of these headers it did not choose itself; one pass over its headers
+    # (werkzeug's `setdefault` looks each name up on its own, an exception for every one missing).
+    defaults = [
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        *([("Strict-Transport-Security", "max-age=31536000")] if production else []),
+    ]
+
     @app.after_request
     def set_security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        if "frame-ancestors 'none'" in headers["Content-Security-Policy"]:
+        present = {name.lower() for name, _ in headers.items()}
+        headers.extend([(name, value) for name, value in defaults if name.lower() not in present])
+        if (
+            "x-frame-options" not in present
+            and "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        ):
             # Pages made to be framed (app/events/embed.py) set their own frame-ancestors.
-            headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+            headers["X-Frame-Options"] = "DENY"
         if _is_private(response):
             headers["Cache-Control"] = "no-store, private"
-        if production:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
