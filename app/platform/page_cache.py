@@ -266,7 +266,9 @@ def personal_page(*, args=()):
 
     Put it above `login_required`: a kept page is served to a login this worker found good within
     the trusted seconds without loading the account again; any other is checked first (the
-    account loaded, as `login_required` does), and a visitor gets the view (sent to sign in)."""
+    account loaded, as `login_required` does), and a visitor gets the view (sent to sign in).
+    Flask-Login's session protection is "basic" (app/__init__.py): it never refuses a session, so
+    a trusted login skips nothing it would do ("strong" would need its check here)."""
     return _kept_page(
         may_use=lambda: bool(_claimed_login()), reader=lambda: ("person", _claimed_login()), args=args,
         check=_check_login, headers={"Cache-Control": "no-store, private"},  # app/platform/security.py's
