@@ -123,3 +123,17 @@ def test_a_visitor_is_sent_to_sign_in_and_a_bad_day_is_not_kept(app, browser, ma
     signed_in(browser, market.staff)
     assert browser.get(f"{BASE}/fornitori/{market.provider.id}/ordini?giorno=domani").status_code == 404
     assert kept_entries(app) == 0
+
+
+@pytest.mark.parametrize("app", [{"PAGE_GENERATION_SECONDS": 3600}], indirect=True)
+def test_with_strong_session_protection_every_login_is_checked_again(app, browser, market):
+    signed_in(browser, market.staff)
+    url = queue_url(market)
+    browser.get(url)
+    app.login_manager.session_protection = "strong"  # one object for the process: put back below
+    try:
+        with statements() as seen:
+            assert "Elena Pavesi" in text(browser.get(url))
+    finally:
+        app.login_manager.session_protection = "basic"
+    assert [statement.split("FROM")[1].split()[0] for statement in seen] == ["users"]

@@ -268,7 +268,7 @@ def personal_page(*, args=()):
     the trusted seconds without loading the account again; any other is checked first (the
     account loaded, as `login_required` does), and a visitor gets the view (sent to sign in).
     Flask-Login's session protection is "basic" (app/__init__.py): it never refuses a session, so
-    a trusted login skips nothing it would do ("strong" would need its check here)."""
+    a trusted login skips nothing it would do (with "strong", every login is checked again)."""
     return _kept_page(
         may_use=lambda: bool(_claimed_login()), reader=lambda: ("person", _claimed_login()), args=args,
         check=_check_login, headers={"Cache-Control": "no-store, private"},  # app/platform/security.py's
@@ -284,7 +284,7 @@ def _check_login() -> bool:
     """Whether the session's login is good: trusted if this worker found it so within the trusted
     seconds, else checked by loading the account (and then trusted from before the check)."""
     cache, claimed = _cache(), _claimed_login()
-    if cache.trusts(claimed):
+    if cache.trusts(claimed) and current_app.login_manager.session_protection != "strong":
         return True
     checked, epoch = time.monotonic(), cache.logins_epoch()
     if current_user.is_authenticated and current_user.get_id() == claimed:
