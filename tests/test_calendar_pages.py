@@ -194,3 +194,32 @@ def _activities():
     from app.civic_centers.models import Activity
 
     return db.session.scalars(select(Activity)).all()
+
+
+def test_a_visitors_activity_and_center_pages_read_the_stored_dates_not_the_rules(browser):
+    """A published activity's page lists its stored dates (closed days and moves included): it
+    does not load the activity's changes or the center's closures; the center's page loads the
+    closures once, with the box of changes."""
+    from app.civic_centers.models import Closure, OccurrenceChange
+    from app.common.timeutil import today_in_rome
+
+    first = today_in_rome() + timedelta(days=1)
+    oratorio = factories.center()
+    lesson = factories.activity(
+        oratorio, title="Doposcuola", weekdays=str(first.weekday()), start_on=first, until_on=None
+    )
+    lesson.changes.append(OccurrenceChange(original_on=first, is_cancelled=True, reason="Gita"))
+    oratorio.closures.append(
+        Closure(start_on=first + timedelta(days=7), end_on=first + timedelta(days=7), reason="Festa")
+    )
+    db.session.commit()
+    activity_url = f"/centri/oratorio-san-luigi/attivita/{lesson.id}"
+    browser.get(activity_url)
+    with count_queries() as seen:
+        page = text(browser.get(activity_url))
+    assert "Gita" in page and "Festa" in page
+    assert not [s for s in seen if "FROM occurrence_changes" in s or "FROM center_closures" in s], seen
+    browser.get("/centri/oratorio-san-luigi")
+    with count_queries() as seen:
+        page = text(browser.get("/centri/oratorio-san-luigi"))
+    assert "Festa" in page and len([s for s in seen if "FROM center_closures" in s]) == 1, seen

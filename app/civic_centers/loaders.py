@@ -21,15 +21,22 @@ def get_center_or_404(slug: str, manage: bool = False) -> CivicCenter:
     return center
 
 
-def get_activity_or_404(activity_id: int, manage: bool = False, slug: str | None = None) -> Activity:
-    """404 when missing, in another center's URL, or not public and not yours; 403 when not yours to manage."""
+def get_activity_or_404(
+    activity_id: int, manage: bool = False, slug: str | None = None, rules: bool = True
+) -> Activity:
+    """404 when missing, in another center's URL, or not public and not yours; 403 when not yours to manage.
+
+    `rules`: load the center's closures and the activity's changes with it (the pages that show
+    them or compute dates from them); the public page of a published activity reads its stored
+    dates instead, and a draft's loads them when it computes its dates."""
     # One query for the activity, its center and town; the center's closures and the activity's
-    # changes in one more each (the page shows them all); its managers for who is signed in.
-    options = [
-        joinedload(Activity.center).joinedload(CivicCenter.town),
-        joinedload(Activity.center).selectinload(CivicCenter.closures),
-        selectinload(Activity.changes),
-    ]
+    # changes in one more each; its managers for who is signed in.
+    options = [joinedload(Activity.center).joinedload(CivicCenter.town)]
+    if rules:
+        options += [
+            joinedload(Activity.center).selectinload(CivicCenter.closures),
+            selectinload(Activity.changes),
+        ]
     if current_user.is_authenticated:
         options.append(joinedload(Activity.center).selectinload(CivicCenter.managers))
     activity = db.session.get(Activity, activity_id, options=options) or abort(404)

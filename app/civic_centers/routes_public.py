@@ -77,9 +77,10 @@ def detail(slug: str):
         day: (n, url_for("agenda.calendar", vista="giorno", dal=day.isoformat(), centro=center.slug))
         for day, n in shown.more.items()
     }
-    closures = [c for c in center.closures if c.end_on >= first]
-    # The box of changes reads the center's own rules (bounded by the center, not the district).
+    # The box of changes reads the center's own rules (bounded by the center, not the district);
+    # loading them loads the center's closures too, read next with no query of their own.
     activities = agenda.public_activities(agenda.Filters(center_id=center.id))
+    closures = [c for c in center.closures if c.end_on >= first]
     notices = upcoming_changes(center, activities, first, _activity_url)
     return render_template(
         "civic_centers/detail.html", center=center, entries=shown.entries, more=more, closures=closures,
@@ -92,7 +93,7 @@ def detail(slug: str):
 @public_page()
 def activity_detail(slug: str, activity_id: int):
     """One activity: what a family asks before going, and its next dates."""
-    activity = get_activity_or_404(activity_id, slug=slug)
+    activity = get_activity_or_404(activity_id, slug=slug, rules=False)
     first = today_in_rome()
     last = first + timedelta(weeks=8)
     if activity.is_public:  # the stored occurrences, with closed days and both ends of a move
