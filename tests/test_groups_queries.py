@@ -3,11 +3,13 @@
 from datetime import date, time, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from app.auth import services as accounts
 from app.groups import actions
 from app.groups import services as groups
 from app.minutes import services as minutes
+from app.minutes.models import Minutes
 from app.platform.extensions import db
 from tests.groups_support import key, mark, team_fixture  # noqa: F401
 from tests.test_query_counts import count_queries
@@ -40,3 +42,17 @@ def test_listing_pages_make_a_fixed_number_of_queries(browser, team, url):
         assert browser.get(url).status_code == 200
     assert few, "the counter saw no query"
     assert len(many) == len(few), many
+
+
+def test_a_visitor_reads_a_group_and_a_public_verbale_with_no_ones_roles(app, team):
+    """Members, authors and attendees are shown by name: their roles are never loaded."""
+    from tests.conftest import Browser
+
+    add_rows(team, 3, 0)
+    verbale = db.session.scalar(select(Minutes).where(Minutes.visibility == "public").order_by(Minutes.id))
+    visitor = Browser(app.test_client())
+    for url in ("/gruppi/welfare-in-azione", f"/gruppi/welfare-in-azione/verbali/{verbale.id}"):
+        assert visitor.get(url).status_code == 200
+        with count_queries() as seen:
+            assert visitor.get(url).status_code == 200
+        assert seen and not [s for s in seen if "FROM user_roles" in s], seen

@@ -53,9 +53,10 @@ class User(Versioned, UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    role_links: Mapped[list["UserRole"]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
-    )
+    # Loaded when read: the person signed in gets theirs with them (app/auth/services.py), a page
+    # listing people with their roles asks for them (selectinload); a member, an author or an
+    # attendee shown by name costs no query for roles nobody reads.
+    role_links: Mapped[list["UserRole"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"

@@ -1,6 +1,7 @@
 """Account administration rules. No request, no commit."""
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Role, User
 
@@ -10,7 +11,7 @@ class LockoutError(Exception):
 
 
 def user_list_query(search: str = "") -> Select:
-    query = select(User).order_by(func.lower(User.full_name), User.id)
+    query = select(User).options(selectinload(User.role_links)).order_by(func.lower(User.full_name), User.id)
     term = search.strip().lower()
     if term:
         like = f"%{term.replace('%', '').replace('_', '')}%"

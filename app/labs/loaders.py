@@ -5,7 +5,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.accounts.models import User
 from app.labs import services  # the module, not the name: labs.services and events import each other
 from app.labs.models import Lab, LabSession, Registration
 from app.platform.extensions import db
@@ -16,11 +15,8 @@ def get_lab_or_404(slug: str, manage: bool = False) -> Lab:
     query = (
         select(Lab)
         .where(Lab.slug == slug)
-        .options(  # the makers to tell who may manage the lab, not their own roles
-            joinedload(Lab.town),
-            joinedload(Lab.center),
-            selectinload(Lab.makers).lazyload(User.role_links),
-            selectinload(Lab.sessions),
+        .options(
+            joinedload(Lab.town), joinedload(Lab.center), selectinload(Lab.makers), selectinload(Lab.sessions)
         )
     )
     lab = db.session.scalar(query) or abort(404)
