@@ -11,10 +11,9 @@ Christmas a hundred centers close together, and a month listed each of them on e
 (about 800 lines). The day view (and the center and activity pages) still name every one.
 """
 
-from collections import Counter
 from datetime import date, datetime, time
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, or_, select, tuple_
 
 from app.agenda import services
 from app.agenda.models import CalendarOccurrence as Row
@@ -29,16 +28,22 @@ def closed_days(
     filters, first: date, last: date, conditions, fold_over: int | None = None
 ) -> tuple[list["services.Entry"], dict[date, int]]:
     """One entry per center and closed day that the filters would otherwise show, and the days
-    whose closed centers are more than `fold_over` (day -> how many centers), not listed."""
-    query = (
+    whose closed centers are more than `fold_over` (day -> how many centers), not listed.
+
+    The database counts each day's centers and returns one row for a folded day: what the page
+    reads stays bounded by what it shows, however many centers close together."""
+    grouped = (
         select(Row.center_id, Row.day, func.max(Row.reason).label("reason"), func.max(Row.place).label("place"),
-               func.min(Row.path).label("path"))
+               func.min(Row.path).label("path"), func.count().over(partition_by=Row.day).label("centers"),
+               func.row_number().over(partition_by=Row.day, order_by=Row.center_id).label("nth"))
         .where(*conditions(filters, first, last, (Status.CLOSED,)))
         .group_by(Row.center_id, Row.day)
-    )  # fmt: skip
-    rows = db.session.execute(query).all()
-    per_day = Counter(row.day for row in rows)
-    folded = {day: n for day, n in per_day.items() if fold_over is not None and n > fold_over}
+    ).subquery()  # fmt: skip
+    query = select(grouped)
+    if fold_over is not None:
+        query = query.where(or_(grouped.c.centers <= fold_over, grouped.c.nth == 1))
+    rows = db.session.execute(query.order_by(grouped.c.day, grouped.c.center_id)).all()
+    folded = {row.day: row.centers for row in rows if fold_over is not None and row.centers > fold_over}
     found = []
     for row in rows:
         if row.day in folded:
