@@ -99,3 +99,18 @@ def test_the_box_costs_no_query_per_activity(browser, center):
     with count_queries() as many:
         browser.get("/centri/oratorio-san-luigi")
     assert len(many) == len(few)
+
+
+def test_a_date_moved_into_the_window_from_outside_is_announced(browser, center):
+    """Only the activities with something in the window are loaded: a move is found by its new day too."""
+    today = today_in_rome()
+    teatro = weekly(center, "Teatro", today + timedelta(days=1))
+    weekly(center, "Lettura", today + timedelta(days=1))  # nothing to announce
+    planned = today + timedelta(days=22)  # a date of the rule, outside the window
+    moved_to = datetime.combine(today + timedelta(days=5), time(17))
+    teatro.changes.append(
+        OccurrenceChange(original_on=planned, new_start=moved_to, new_end=moved_to + timedelta(hours=1))
+    )
+    db.session.commit()
+    found = box(browser.get("/centri/oratorio-san-luigi"))
+    assert "Spostato – Teatro" in found and "Lettura" not in found

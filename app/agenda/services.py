@@ -1,11 +1,11 @@
 """The one source of public occurrences: the HTML calendar and the feeds read it."""
 
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false, func, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app.agenda import family_filters as family
@@ -103,8 +103,11 @@ class Entry:
         return self.occurrence.is_cancelled
 
 
-def public_activities(filters: Filters) -> list[Activity]:
-    """Published activities (cancelled included) with everything the pages show, in 3 queries."""
+def public_activities(filters: Filters, changed_between: tuple[date, date] | None = None) -> list[Activity]:
+    """Published activities (cancelled included) with everything the pages show, in 3 queries.
+
+    `changed_between`: only those with something to announce between the two days (both
+    included): the whole series cancelled, or a date cancelled or moved from or to those days."""
     query = (
         select(Activity)
         .join(Activity.center)
@@ -116,6 +119,20 @@ def public_activities(filters: Filters) -> list[Activity]:
         )
         .order_by(Activity.id)
     )
+    if changed_between is not None:
+        first, last = changed_between
+        after, before = datetime.combine(first, time()), datetime.combine(last + timedelta(days=1), time())
+        query = query.where(
+            or_(
+                Activity.status == ActivityStatus.CANCELLED,
+                Activity.changes.any(
+                    or_(
+                        OccurrenceChange.original_on.between(first, last),
+                        and_(OccurrenceChange.new_start >= after, OccurrenceChange.new_start < before),
+                    )
+                ),
+            )
+        )
     return list(db.session.scalars(filters.apply(query)).unique())
 
 

@@ -77,9 +77,11 @@ def detail(slug: str):
         day: (n, url_for("agenda.calendar", vista="giorno", dal=day.isoformat(), centro=center.slug))
         for day, n in shown.more.items()
     }
-    # The box of changes reads the center's own rules (bounded by the center, not the district);
-    # loading them loads the center's closures too, read next with no query of their own.
-    activities = agenda.public_activities(agenda.Filters(center_id=center.id))
+    # The box of changes reads the rules of the center's activities with something to announce in
+    # its days (bounded by the center and the window, not the district nor its history); loading
+    # any loads the center's closures too, read next with no query of their own.
+    window = (first, first + timedelta(days=WINDOW_DAYS - 1))
+    activities = agenda.public_activities(agenda.Filters(center_id=center.id), changed_between=window)
     closures = [c for c in center.closures if c.end_on >= first]
     notices = upcoming_changes(center, activities, first, _activity_url)
     return render_template(
