@@ -21,17 +21,22 @@ from app.civic_centers.upcoming_changes import WINDOW_DAYS, upcoming_changes
 from app.common.timeutil import today_in_rome
 from app.events.urls import activity_add_url
 from app.platform.extensions import db
-from app.platform.page_cache import keep_not, public_page
+from app.platform.page_cache import keep_not, page_number, public_page
 from app.towns.models import Town
 
 CENTER_WEEKS = 4
 CENTER_PER_DAY = 10  # a busier day links to the calendar's day view
+PER_PAGE = 30  # centers on a page of the index, as groups and labs
+
+
+def _index_key(args) -> tuple:
+    return (args.get("comune", ""), *page_number(args))
 
 
 @bp.route("/centri/")
-@public_page(args=("comune",))
+@public_page(args=_index_key)
 def index():
-    """Civic centers, optionally of one town."""
+    """Civic centers, optionally of one town, 30 a page."""
     query = (
         select(CivicCenter)
         .join(CivicCenter.town)
@@ -43,13 +48,13 @@ def index():
         query = query.where(CivicCenter.town_id == (town.id if town else -1))
         if town is None:
             keep_not()  # a made-up town: an empty list, not kept once per spelling
-    centers = db.session.scalars(query.order_by(Town.name, CivicCenter.name)).all()
+    page = db.paginate(query.order_by(Town.name, CivicCenter.name, CivicCenter.id), per_page=PER_PAGE)
     towns = db.session.scalars(
         select(Town).where(Town.id.in_(select(CivicCenter.town_id))).order_by(Town.name)
     ).all()
     return render_template(
         "civic_centers/index.html",
-        centers=centers,
+        page=page,
         towns=towns,
         town=town,
         can_create=can_create_centers(current_user),

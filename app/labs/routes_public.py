@@ -17,7 +17,9 @@ from app.labs.loaders import get_lab_or_404
 from app.labs.models import UNCONFIRMED, Lab, LabStatus, RegistrationStatus
 from app.labs.services import can_create_labs, can_manage, counts_by_lab
 from app.platform.extensions import db
-from app.platform.page_cache import keep_not, public_page
+from app.platform.page_cache import keep_not, page_number, public_page
+
+PER_PAGE = 30  # labs on a page of the index, as groups and centers
 
 
 def _subscription(lab: Lab) -> Subscription:
@@ -25,18 +27,19 @@ def _subscription(lab: Lab) -> Subscription:
 
 
 @bp.route("/laboratori/")
-@public_page()
+@public_page(args=page_number)
 def index():
-    """Open and closed labs (drafts stay private)."""
-    labs = db.session.scalars(
+    """Open and closed labs (drafts stay private), 30 a page."""
+    page = db.paginate(
         select(Lab)
         .where(Lab.deleted_at.is_(None), Lab.status != LabStatus.DRAFT)
-        .options(selectinload(Lab.town), selectinload(Lab.center))
-        .order_by(Lab.status.desc(), Lab.title)
-    ).all()
-    taken = counts_by_lab([lab.id for lab in labs])
+        .options(selectinload(Lab.town))
+        .order_by(Lab.status.desc(), Lab.title, Lab.id),
+        per_page=PER_PAGE,
+    )
+    taken = counts_by_lab([lab.id for lab in page.items])
     return render_template(
-        "labs/index.html", labs=labs, taken=taken, can_create=can_create_labs(current_user)
+        "labs/index.html", page=page, taken=taken, can_create=can_create_labs(current_user)
     )
 
 
