@@ -9,7 +9,9 @@ from tests.test_query_counts import count_queries
 
 
 def card_titles(response) -> list[str]:
-    return re.findall(r'<h2 class="h5 card-title"><a href="[^"]+">([^<]+)</a>', response.get_data(as_text=True))
+    return re.findall(
+        r'<h2 class="h5 card-title"><a href="[^"]+">([^<]+)</a>', response.get_data(as_text=True)
+    )
 
 
 def centers(n: int, town: str, start: int = 0) -> None:
