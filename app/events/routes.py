@@ -11,7 +11,7 @@ from app.civic_centers.models import Activity
 from app.common.timeutil import today_in_rome
 from app.events import bp
 from app.events.links import SingleEvent
-from app.labs.loaders import get_lab_or_404
+from app.labs.loaders import get_public_session_or_404
 from app.labs.models import LabSession
 from app.platform.page_cache import public_page
 
@@ -71,14 +71,6 @@ def session_event(session: LabSession) -> SingleEvent:
     )  # fmt: skip
 
 
-def _session_or_404(slug: str, session_id: int) -> LabSession:
-    lab = get_lab_or_404(slug)
-    for session in lab.sessions:
-        if session.id == session_id:
-            return session
-    abort(404)
-
-
 def _ics(event: SingleEvent, name: str) -> Response:
     response = Response(event.ics(today_in_rome()), mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
@@ -113,7 +105,7 @@ def activity_date_ics(slug: str, activity_id: int, day: str):
 @public_page()
 def lab_session(slug: str, session_id: int):
     """One lab session and how to add it to a calendar."""
-    session = _session_or_404(slug, session_id)
+    session = get_public_session_or_404(slug, session_id)
     event = session_event(session)
     ics_url = url_for("events.lab_session_ics", slug=slug, session_id=session_id)
     return render_template("events/occurrence.html", event=event, ics_url=ics_url,
@@ -123,5 +115,5 @@ def lab_session(slug: str, session_id: int):
 
 @bp.route("/laboratori/<slug>/incontri/<int:session_id>.ics")
 def lab_session_ics(slug: str, session_id: int):
-    session = _session_or_404(slug, session_id)
+    session = get_public_session_or_404(slug, session_id)
     return _ics(session_event(session), f"{slug}-{session.start_on.isoformat()}")

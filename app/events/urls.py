@@ -12,9 +12,9 @@ def activity_add_url(activity):
     )  # fmt: skip
 
 
-def session_add_url(lab):
-    """For the entries of a lab page: each session's own page (found by its date and time)."""
-    by_start = {(s.start_on, s.start_time): s.id for s in lab.sessions}
+def session_add_url(lab, sessions):
+    """For the entries of a lab page (its `sessions`): each session's own page (found by its date and time)."""
+    by_start = {(s.start_on, s.start_time): s.id for s in sessions}
     return lambda entry: url_for(
         "events.lab_session", slug=lab.slug,
         session_id=by_start[(entry.occurrence.original_on, entry.occurrence.start.time().replace(tzinfo=None))],

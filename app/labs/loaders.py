@@ -1,5 +1,7 @@
 """One authorising loader per object."""
 
+from datetime import date
+
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,13 +14,9 @@ from app.platform.extensions import db
 
 def get_lab_or_404(slug: str, manage: bool = False) -> Lab:
     """404 when missing or a draft you cannot manage; 403 when managing a lab that is not yours."""
-    query = (
-        select(Lab)
-        .where(Lab.slug == slug)
-        .options(
-            joinedload(Lab.town), joinedload(Lab.center), selectinload(Lab.makers), selectinload(Lab.sessions)
-        )
-    )
+    query = select(Lab).where(Lab.slug == slug).options(joinedload(Lab.town), joinedload(Lab.center))
+    if current_user.is_authenticated:  # only someone signed in may be one of its makers
+        query = query.options(selectinload(Lab.makers))
     lab = db.session.scalar(query) or abort(404)
     allowed = services.can_manage(current_user, lab)
     if not lab.is_public and not allowed:
@@ -26,6 +24,26 @@ def get_lab_or_404(slug: str, manage: bool = False) -> Lab:
     if manage and not allowed:
         abort(403)
     return lab
+
+
+def upcoming_sessions(lab: Lab, today: date) -> list[LabSession]:
+    """The lab's sessions from today on, in order (a lab of many years reads only these)."""
+    return list(
+        db.session.scalars(
+            select(LabSession)
+            .where(LabSession.lab_id == lab.id, LabSession.start_on >= today)
+            .order_by(LabSession.start_on, LabSession.start_time, LabSession.id)
+        )
+    )
+
+
+def get_public_session_or_404(slug: str, session_id: int) -> LabSession:
+    """A session of a lab the reader may see (as get_lab_or_404), found by both."""
+    lab = get_lab_or_404(slug)
+    session = db.session.get(LabSession, session_id)
+    if session is None or session.lab_id != lab.id:
+        abort(404)
+    return session
 
 
 def get_session_or_404(session_id: int) -> LabSession:

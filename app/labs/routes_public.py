@@ -13,7 +13,7 @@ from app.common.timeutil import today_in_rome
 from app.events.urls import session_add_url
 from app.labs import bp, confirmation, notices, registrations, signup_limits
 from app.labs.forms import RegistrationForm
-from app.labs.loaders import get_lab_or_404
+from app.labs.loaders import get_lab_or_404, upcoming_sessions
 from app.labs.models import UNCONFIRMED, Lab, LabStatus, RegistrationStatus
 from app.labs.services import can_create_labs, can_manage, counts_by_lab
 from app.platform.extensions import db
@@ -52,8 +52,8 @@ def detail(slug: str):
 
 
 def _detail_page(lab: Lab, form, status: int = 200, refusal: str | None = None):
-    today = today_in_rome()
-    upcoming = [agenda.session_entry(s) for s in lab.sessions if s.start_on >= today]
+    sessions = upcoming_sessions(lab, today_in_rome())
+    upcoming = [agenda.session_entry(s) for s in sessions]
     taken, held = registrations.places_taken(lab)
     if held:  # a held place frees itself when its time runs out, with no change to the data
         keep_not()
@@ -61,7 +61,7 @@ def _detail_page(lab: Lab, form, status: int = 200, refusal: str | None = None):
     return render_template(
         "labs/detail.html", lab=lab, form=form, entries=upcoming, places_left=places_left,
         subscription=_subscription(lab), can_manage=can_manage(current_user, lab), refusal=refusal,
-        add_url=session_add_url(lab),
+        add_url=session_add_url(lab, sessions),
     ), status  # fmt: skip
 
 
