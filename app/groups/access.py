@@ -72,9 +72,9 @@ def can_export(user, group: WorkingGroup) -> bool:
 
 
 def get_group_or_404(slug: str) -> WorkingGroup:
-    query = (
-        select(WorkingGroup).where(WorkingGroup.slug == slug).options(selectinload(WorkingGroup.memberships))
-    )
+    query = select(WorkingGroup).where(WorkingGroup.slug == slug)
+    if current_user.is_authenticated:  # a visitor is no member: the rules below never read them
+        query = query.options(selectinload(WorkingGroup.memberships))
     return db.session.scalar(query) or abort(404)
 
 

@@ -2,6 +2,7 @@
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from app.groups import access as group_access
 from app.minutes.models import Minutes, MinutesStatus
@@ -72,7 +73,9 @@ def can_delete(user, minutes: Minutes) -> bool:
 
 def get_minutes_or_404(minutes_id: int, edit: bool = False, slug: str | None = None, trashed: bool = False):
     """404 when missing, in the trash (unless trashed) or not visible; 403 when visible but not editable."""
-    minutes = db.session.get(Minutes, minutes_id) or abort(404)
+    minutes = db.session.get(
+        Minutes, minutes_id, options=(joinedload(Minutes.group), joinedload(Minutes.meeting))
+    ) or abort(404)
     if slug is not None and minutes.group.slug != slug:
         abort(404)
     if (minutes.deleted_at is not None) != trashed:

@@ -37,13 +37,15 @@ def _page_data(minutes):
 def detail(slug: str, minutes_id: int):
     """A verbale: header, present/absent, body, action items; review and approval for members."""
     minutes = access.get_minutes_or_404(minutes_id, slug=slug)
+    can_approve = access.can_approve(current_user, minutes)
     return render_template(
         "minutes/detail.html", **_page_data(minutes), can_edit=access.can_edit(current_user, minutes),
-        can_review=access.can_review(current_user, minutes), can_approve=access.can_approve(current_user, minutes),
+        can_review=access.can_review(current_user, minutes), can_approve=can_approve,
         can_correct=access.can_correct(current_user, minutes), can_delete=access.can_delete(current_user, minutes),
         private=group_access.can_see_private(current_user, minutes.group),
         comment_form=CommentForm(formdata=None), approve_form=ApproveForm(formdata=None), button=EmptyForm(),
-        approvals=services.approvals(minutes), attachment_form=AttachmentForm(formdata=None),
+        approvals=services.approvals(minutes) if can_approve else [],  # read only by whoever approves
+        attachment_form=AttachmentForm(formdata=None),
         can_attach=access.can_attach(current_user, minutes),
     )  # fmt: skip
 

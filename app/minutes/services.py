@@ -1,7 +1,7 @@
 """The life of a verbale: draft, review, approval, rettifica, revisions, trash. No commit."""
 
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, defer
 
 from app.common import linediff
 from app.common.timeutil import today_in_rome, utcnow
@@ -186,7 +186,8 @@ def previous_revision(minutes: Minutes, revision: MinutesRevision) -> MinutesRev
 
 
 def visible_query(group_id: int, members_view: bool):
-    """Approved verbali of a group, newest meeting first; group-only ones for members."""
+    """Approved verbali of a group, newest meeting first, with their meeting (a list of titles and
+    dates: not their text); group-only ones for members."""
     query = (
         select(Minutes)
         .join(Minutes.meeting)
@@ -195,7 +196,7 @@ def visible_query(group_id: int, members_view: bool):
             Minutes.deleted_at.is_(None),
             Minutes.status == MinutesStatus.APPROVED,
         )
-        .options(selectinload(Minutes.meeting))
+        .options(contains_eager(Minutes.meeting), defer(Minutes.body), defer(Minutes.search_document))
         .order_by(Meeting.held_on.desc(), Minutes.id.desc())
     )
     if not members_view:
