@@ -26,6 +26,7 @@ from app.towns.models import Town
 
 CENTER_WEEKS = 4
 CENTER_PER_DAY = 10  # a busier day links to the calendar's day view
+ACTIVITY_DATES = 8 * 7 * 2  # an activity's next 8 weeks: a date a day, and a move's both ends
 PER_PAGE = 30  # centers on a page of the index, as groups and labs
 
 
@@ -104,9 +105,9 @@ def activity_detail(slug: str, activity_id: int):
     first = today_in_rome()
     last = first + timedelta(weeks=8)
     if activity.is_public:  # the stored occurrences, with closed days and both ends of a move
-        occurrences = listing.per_day(
-            agenda.Filters(activity_id=activity.id), first, last, 20, with_changes=True
-        ).entries
+        occurrences = listing.upcoming(
+            agenda.Filters(activity_id=activity.id), first, last, ACTIVITY_DATES, with_changes=True
+        )
     else:  # a draft its managers look at: not stored as public
         occurrences = agenda.entries([activity], first, last)
     dated = [e.occurrence for e in occurrences if not e.kind]
