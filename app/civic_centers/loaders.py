@@ -12,7 +12,7 @@ from app.platform.extensions import db
 
 def get_center_or_404(slug: str, manage: bool = False) -> CivicCenter:
     """404 when missing; 403 when managing a center that is not yours."""
-    query = select(CivicCenter).where(CivicCenter.slug == slug)
+    query = select(CivicCenter).where(CivicCenter.slug == slug).options(joinedload(CivicCenter.town))
     if current_user.is_authenticated:  # only who is signed in may manage: a visitor's page needs no list
         query = query.options(selectinload(CivicCenter.managers))
     center = db.session.scalar(query) or abort(404)

@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask import render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app.agenda import listing
 from app.agenda import services as agenda
@@ -41,7 +41,7 @@ def index():
     query = (
         select(CivicCenter)
         .join(CivicCenter.town)
-        .options(selectinload(CivicCenter.town), selectinload(CivicCenter.zone))
+        .options(contains_eager(CivicCenter.town), selectinload(CivicCenter.zone))
     )
     town = None
     if request.args.get("comune"):

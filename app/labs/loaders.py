@@ -41,7 +41,8 @@ def get_public_session_or_404(slug: str, session_id: int) -> LabSession:
     """A session of a lab the reader may see (as get_lab_or_404), found by both."""
     lab = get_lab_or_404(slug)
     session = db.session.get(LabSession, session_id)
-    if session is None or session.lab_id != lab.id:
+    # `session.lab` is the lab just loaded (held from here on: no second load of it and its town)
+    if session is None or session.lab is not lab:
         abort(404)
     return session
 

@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.agenda import services as agenda
 from app.agenda.subscribe import Subscription
@@ -33,7 +33,7 @@ def index():
     page = db.paginate(
         select(Lab)
         .where(Lab.deleted_at.is_(None), Lab.status != LabStatus.DRAFT)
-        .options(selectinload(Lab.town))
+        .options(joinedload(Lab.town))
         .order_by(Lab.status.desc(), Lab.title, Lab.id),
         per_page=PER_PAGE,
     )
