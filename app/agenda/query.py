@@ -16,6 +16,7 @@ from app.agenda.family_filters import MAX_AGE, TIME_SLOTS
 from app.agenda.services import Filters
 from app.civic_centers.models import AUDIENCE_LABELS, AUDIENCE_SLUGS, CATEGORY_LABELS, CivicCenter
 from app.platform.extensions import db
+from app.platform.page_cache import kept_for_generation
 from app.towns.models import Town
 
 KEYS = ("comune", "centro", "pubblico", "categoria", "eta", "gratuito", "senza-iscrizione", "momento")
@@ -71,16 +72,25 @@ def choices(town: Town | None) -> dict:
     """What the filters offer (agenda/_filter_fields.html): a chosen town's centers only, so the
     page works without JavaScript (legami.js narrows the list at once when the town changes).
     Rows of (slug, name) and (slug, name, town), in that order: the template unpacks them."""
-    centers = select(CivicCenter.slug, CivicCenter.name, Town.slug.label("town")).join(CivicCenter.town)
-    if town:
-        centers = centers.where(CivicCenter.town_id == town.id)
+    towns, centers = kept_for_generation(
+        "filter choices", (town.id if town else None,), lambda: _places(town)
+    )
     return {
-        "towns": db.session.execute(select(Town.slug, Town.name).order_by(Town.name)).all(),
-        "centers": db.session.execute(centers.order_by(CivicCenter.name)).all(),
+        "towns": towns,
+        "centers": centers,
         # Translated here, once: a lazy label is translated again each time the template prints it.
         "audiences": [(AUDIENCE_SLUGS[a], str(label)) for a, label in AUDIENCE_LABELS.items()],
         "categories": [(value, str(label)) for value, label in CATEGORY_LABELS.items()],
     }
+
+
+def _places(town: Town | None) -> tuple[tuple, tuple]:
+    """Every town's (slug, name), and every center's (slug, name, town's slug), or the town's only."""
+    centers = select(CivicCenter.slug, CivicCenter.name, Town.slug.label("town")).join(CivicCenter.town)
+    if town:
+        centers = centers.where(CivicCenter.town_id == town.id)
+    towns = db.session.execute(select(Town.slug, Town.name).order_by(Town.name))
+    return tuple(map(tuple, towns)), tuple(map(tuple, db.session.execute(centers.order_by(CivicCenter.name))))
 
 
 def _age(value: str | None) -> int | None:

@@ -78,6 +78,9 @@ TOKEN_MARK = b"legami-csrf-placeholder-4b1d"
 ECHO_MARK = "legami-typed-text-placeholder-9e3a"
 # The parts with a bound of their own (`public_page(segment=...)`) and the setting giving it.
 SEGMENTS = {"search": "PAGE_CACHE_SEARCH_BYTES"}
+# Entries of kept_for_generation per worker: a few per generation (a filter's choices per town).
+KEPT_DATA = 256
+MISSING = object()
 # What an entry costs beyond its bytes: the key's tuple and strings, the headers' tuples, the
 # LRU's bookkeeping (measured at about 1.5 KiB a page with ten headers; rounded up).
 ENTRY_OVERHEAD = 2048
@@ -128,6 +131,7 @@ class PageCache:
         self._forgotten = 0  # raised by each forget: a read that began before it is not trusted
         self._logins: dict[str, float] = {}  # a session's login -> when it was last found good
         self._logins_forgotten = 0
+        self._data: LRUCache = LRUCache(maxsize=KEPT_DATA)  # kept_for_generation's
 
     def generation(self) -> int | None:
         with self._lock:
@@ -174,6 +178,20 @@ class PageCache:
         with self._lock:
             self._logins.clear()
             self._logins_forgotten += 1
+
+    def data(self, key: tuple, build):
+        """What `build()` gives, kept under `key` (which holds the generation): see kept_for_generation."""
+        with self._lock:
+            found = self._data.get(key, MISSING)
+        if found is MISSING:
+            found = build()
+            with self._lock:
+                self._data[key] = found
+        return found
+
+    def forget_data(self) -> None:
+        with self._lock:
+            self._data.clear()
 
     def _part(self, segment: str | None) -> LRUCache | None:
         """The pages of a segment (None: a segment turned off), or the main part's."""
@@ -330,6 +348,19 @@ def _kept_page(*, may_use, reader, args, segment=None, echo=None, check=None, he
         return wrapper
 
     return decorate
+
+
+def kept_for_generation(name: str, key: tuple, build):
+    """What `build()` gives (plain values, never ORM objects), built once per generation of the data
+    in this worker: data that changes only with public data, read by many pages (the calendar's
+    filters list every town and center). As fresh as a kept page: a change in this worker shows at
+    once, in another within the trusted second. Built again every time within a request that has
+    written public data (not committed yet, the generation is not raised) or with no counter."""
+    session = db.session()
+    generation = None if session.info.get(STALE) else _cache().generation()
+    if generation is None:
+        return build()
+    return _cache().data((name, key, generation), build)
 
 
 def _read_args(args) -> tuple:
