@@ -227,11 +227,28 @@ def upcoming(
     with_changes: also the planned days of moved dates ("Spostato a …") and the
     centers' closed days, as the calendar shows them (two more small queries).
     """
-    query = shown(filters, first, last, LISTED if with_changes else Status.SHOWN)
-    if other_than_town:
-        query = query.where(Row.town_id != other_than_town)
-    make = _Rows()
-    found = [make.entry(row) for row in db.session.execute(query.order_by(*ORDER).limit(limit))]
+    found = _next(filters, first, last, limit, LISTED if with_changes else Status.SHOWN, other_than_town)
     if with_changes:
         found = changes.with_changes(filters, first, last, found, conditions)[0][:limit]
     return found
+
+
+def first_and_after(
+    filters: services.Filters, first: date, last: date, first_limit: int, after_limit: int
+) -> tuple[list[services.Entry], list[services.Entry]]:
+    """`upcoming(..., with_changes=True)` for the day `first` and for the days after it up to `last`
+    (the home's «Oggi» and «Nei prossimi giorni»), the changes read once for both: 3 statements, not 4."""
+    today = _next(filters, first, first, first_limit, LISTED)
+    after = _next(filters, first + timedelta(days=1), last, after_limit, LISTED)
+    found, _ = changes.with_changes(filters, first, last, today + after, conditions)
+    on_first = [e for e in found if e.occurrence.start.date() == first]
+    return on_first[:first_limit], [e for e in found if e.occurrence.start.date() != first][:after_limit]
+
+
+def _next(filters, first: date, last: date, limit: int, statuses, other_than_town: int | None = None):
+    """The next `limit` occurrences between two dates with these statuses, in time order: one query."""
+    query = shown(filters, first, last, statuses)
+    if other_than_town:
+        query = query.where(Row.town_id != other_than_town)
+    make = _Rows()
+    return [make.entry(row) for row in db.session.execute(query.order_by(*ORDER).limit(limit))]

@@ -1,6 +1,7 @@
 """The public home page: the resident's town first (remembered in a cookie, no account), bounded."""
 
 from datetime import timedelta
+from typing import NamedTuple
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,7 +14,7 @@ from app.common.forms import EmptyForm
 from app.common.timeutil import today_in_rome
 from app.home import bp
 from app.platform.extensions import db
-from app.platform.page_cache import keep_not, public_page
+from app.platform.page_cache import keep_not, kept_for_generation, public_page
 from app.towns.models import Town
 
 HOME_DAYS = 7
@@ -34,23 +35,37 @@ def _chosen_town() -> tuple[Town | None, bool]:
     return town, town is not None and town.slug == remembered
 
 
+class TownRow(NamedTuple):
+    id: int
+    slug: str
+    name: str
+    district: str | None
+    zones: tuple[str, ...]
+
+
+def _towns() -> tuple[TownRow, ...]:
+    """Every town with its zones' names, in order: the same on every home page until the data changes."""
+    towns = db.session.scalars(select(Town).options(selectinload(Town.zones)).order_by(Town.name))
+    return tuple(TownRow(t.id, t.slug, t.name, t.district, tuple(z.name for z in t.zones)) for t in towns)
+
+
 @bp.route("/")
 @public_page(cookies=(COOKIE,), args=("comune",))
 def index():
     """What is on today and this week (the chosen town first), and the towns Legami covers."""
-    towns = db.session.scalars(select(Town).options(selectinload(Town.zones)).order_by(Town.name)).all()
+    towns = kept_for_generation("home towns", (), _towns)
     town, remembered = _chosen_town()
     first = today_in_rome()
     last = first + timedelta(days=HOME_DAYS - 1)
     where = Filters(town_id=town.id if town else None)
+    today, later = listing.first_and_after(where, first, last, TODAY_ITEMS, LATER_ITEMS)
     elsewhere = []
     if town is not None:
         elsewhere = listing.upcoming(Filters(), first, last, ELSEWHERE_ITEMS, other_than_town=town.id)
     return render_template(
         "home/index.html", towns=towns, town=town, remembered=remembered,
         form=EmptyForm() if town else None,  # a CSRF token (and a session cookie) only when needed
-        today=listing.upcoming(where, first, first, TODAY_ITEMS, with_changes=True),
-        later=listing.upcoming(where, first + timedelta(days=1), last, LATER_ITEMS, with_changes=True),
+        today=today, later=later,
         elsewhere=elsewhere, day_url=url_for("agenda.calendar", vista="giorno", comune=town.slug if town else None),
         week_url=url_for("agenda.calendar", comune=town.slug if town else None),
         limits={"today": TODAY_ITEMS, "later": LATER_ITEMS},
