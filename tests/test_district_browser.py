@@ -34,6 +34,8 @@ def results(tmp_path_factory):
             )
         factories.activity(crema, title="Doposcuola del martedì", start_on=today, weekdays=str(today.weekday()),
                            until_on=None)  # fmt: skip
+        for i in range(30):  # the centers' index shows 30 a page: these fill the first one
+            factories.center(f"Centro civico {i + 1:02d}", "Bagnolo Cremasco", slug=f"centro-civico-{i + 1:02d}")
         lab = factories.lab(capacity=12, description="Un orto da curare insieme. " * 40)
         for week in range(1, 5):
             factories.session(lab, today + timedelta(weeks=week))
@@ -69,6 +71,15 @@ def test_a_busy_day_is_bounded_and_the_day_view_has_the_rest(results, size):
     assert results["steps"][f"entries_{size}"] <= 10 * 14
     day = results["steps"][f"day_{size}"]
     assert "17 eventi in questo giorno." in day and "Attività 15" in day
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_the_centers_index_pages_on_by_town(results, size):
+    first, second = results["steps"][f"centers_{size}"]
+    assert first["cards"] == [f"Centro civico {i:02d}" for i in range(1, 31)]
+    assert "Successiva" in first["nav"] and "Precedente" not in first["nav"]
+    assert second["cards"] == ["Oratorio San Luigi", "Biblioteca comunale"] and "Precedente" in second["nav"]
+    assert "page=2" in second["url"]
 
 
 # --- Weight (issue 22): what a phone downloads for the home page, as Chromium counts it -------

@@ -33,6 +33,21 @@ for (const [size, viewport] of [['phone', phone], ['desktop', desktop]]) {
   await shot(page, `month-${size}`);
   await page.goto(base + `/calendario?vista=settimana&dal=${config.day}`);
   await audit(page, `week-${size}`);
+  // The centers' index, 30 a page: the first, then the next one through its link.
+  results.steps[`centers_${size}`] = [];
+  for (const step of ['first', 'second']) {
+    if (step === 'first') await page.goto(base + '/centri/');
+    else {
+      await page.getByRole('link', { name: 'Successiva' }).click();
+      await page.waitForURL(/page=2/);
+    }
+    results.steps[`centers_${size}`].push({
+      url: page.url(), cards: await page.locator('.card-title').allInnerTexts(),
+      nav: await page.getByRole('navigation', { name: 'Pagine' }).innerText(),
+    });
+    await audit(page, `centers-${step}-${size}`);
+    await shot(page, `centers-${step}-${size}`);
+  }
   await page.context().close();
 }
 
