@@ -17,6 +17,8 @@ BENCH_COMPARE=/path/to/an/older/checkout compares the two in one run: one proces
 pages asked of them in turn (5 requests a page and side, the first one not counted, BENCH_ROUNDS rounds (6), the
 side that goes first swapped each round), so both see the same load; it prints the median
 and the minimum CPU ms of each (the minimum is the steadier on a busy machine).
+BENCH_TWICE=<twice the district's database URL> does the same for this checkout on the district and
+on twice it: the growth, measured alternately (this machine's speed varies 3x from minute to minute).
 
 BENCH_DASHBOARD_PARTS=1 instead times each part of the dashboard's figures
 (app/reports/aggregates.py: labs, activities, meetings, and the whole) in process, wall ms,
@@ -173,22 +175,25 @@ def serve(client, coordinator, pages: dict) -> None:
         print(json.dumps(cpu), flush=True)
 
 
-def compare(before_dir: str, rounds: int) -> None:
-    """Before (BENCH_COMPARE's checkout) and after (this one), alternately, in one run."""
+def compare(first: tuple[str, str, str], second: tuple[str, str, str], rounds: int) -> None:
+    """Two sides, each (label, checkout, database), asked for the same pages alternately in one run:
+    the code before and after a change (BENCH_COMPARE), or the district and twice it (BENCH_TWICE)."""
     sides = {}
-    for side, app_dir in (("before", before_dir), ("after", str(ROOT))):
-        env = os.environ | {"BENCH_APP_DIR": app_dir, "BENCH_SERVE": "1"}
-        env.pop("BENCH_COMPARE")
+    for label, app_dir, url in (first, second):
+        env = os.environ | {"BENCH_APP_DIR": app_dir, "BENCH_SERVE": "1", "BENCH_DATABASE_URL": url}
+        env.pop("BENCH_COMPARE", None)
+        env.pop("BENCH_TWICE", None)
         process = subprocess.Popen(  # noqa: S603 - this very script
             [sys.executable, __file__], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )
-        sides[side] = (process, json.loads(process.stdout.readline()))
-    names = [name for name in sides["after"][1] if name in sides["before"][1]]
+        sides[label] = (process, json.loads(process.stdout.readline()))
+    a, b = first[0], second[0]
+    names = [name for name in sides[b][1] if name in sides[a][1]]
     cpu = {(side, name): [] for side in sides for name in names}
     loads = [os.getloadavg()[0]]
     for round_ in range(rounds):
         for name in names:
-            for side in ("before", "after") if round_ % 2 == 0 else ("after", "before"):
+            for side in (a, b) if round_ % 2 == 0 else (b, a):
                 process = sides[side][0]
                 process.stdin.write(name + "\n")
                 process.stdin.flush()
@@ -197,11 +202,13 @@ def compare(before_dir: str, rounds: int) -> None:
     for process, _ in sides.values():
         process.stdin.close()
         process.wait()
-    print(f"before: {before_dir}; after: {ROOT}; load average {min(loads):.1f}–{max(loads):.1f}")
-    print("| page | CPU ms before: median, min | after: median, min | after / before (median, min) |")
+    print(
+        f"{a}: {first[1]}, {first[2]}; {b}: {second[1]}, {second[2]}; load average {min(loads):.1f}–{max(loads):.1f}"
+    )
+    print(f"| page | CPU ms {a}: median, min | {b}: median, min | {b} / {a} (median, min) |")
     print("| --- | ---: | ---: | ---: |")
     for name in names:
-        was, now = cpu[("before", name)], cpu[("after", name)]
+        was, now = cpu[(a, name)], cpu[(b, name)]
         medians, least = (statistics.median(was), statistics.median(now)), (min(was), min(now))
         print(
             f"| {name} | {medians[0]:.1f}, {least[0]:.1f} | {medians[1]:.1f}, {least[1]:.1f} "
@@ -248,7 +255,16 @@ def main() -> None:
         dashboard_parts()
         return
     if os.environ.get("BENCH_COMPARE"):
-        compare(os.environ["BENCH_COMPARE"], int(os.environ.get("BENCH_ROUNDS", "6")))
+        before = ("before", os.environ["BENCH_COMPARE"], DATABASE_URL)
+        compare(before, ("after", str(ROOT), DATABASE_URL), int(os.environ.get("BENCH_ROUNDS", "6")))
+        return
+    if os.environ.get("BENCH_TWICE"):
+        district = ("district", str(ROOT), DATABASE_URL)
+        compare(
+            district,
+            ("twice", str(ROOT), os.environ["BENCH_TWICE"]),
+            int(os.environ.get("BENCH_ROUNDS", "6")),
+        )
         return
     import app as package
 
