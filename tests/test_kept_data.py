@@ -46,3 +46,20 @@ def test_a_towns_choices_are_kept_apart(browser, app):
     everywhere = browser.get("/calendario").get_data(as_text=True)
     assert 'value="oratorio-san-luigi"' in crema and 'value="biblioteca-di-offanengo"' not in crema
     assert 'value="oratorio-san-luigi"' in everywhere and 'value="biblioteca-di-offanengo"' in everywhere
+
+
+def test_labels_are_translated_once_per_language(app):
+    from app.common.formatting import per_language
+
+    built = []
+
+    def build():
+        built.append(1)
+        return ("Bambini e ragazzi",)
+
+    for _ in range(2):
+        with app.test_request_context("/"):
+            assert per_language("test labels", build) == ("Bambini e ragazzi",)
+    assert len(built) == 1
+    with app.test_request_context("/"):
+        assert per_language("other test labels", lambda: ("Adulti",)) == ("Adulti",)

@@ -16,6 +16,7 @@ from app.agenda.models import CalendarOccurrence as Row
 from app.agenda.models import OccurrenceStatus as Status
 from app.calendar.occurrences import Occurrence
 from app.civic_centers.models import AUDIENCE_LABELS, Audience
+from app.common.formatting import per_language
 from app.common.timeutil import ROME
 from app.platform.extensions import db
 
@@ -70,12 +71,15 @@ def shown(filters: services.Filters, first: date, last: date, statuses=Status.SH
     return select(*COLUMNS).where(*conditions(filters, first, last, statuses))
 
 
+def _entry_labels() -> tuple[dict[str, str], str]:
+    return {str(a): str(label) for a, label in AUDIENCE_LABELS.items()}, str(_l("Laboratorio di Comunità"))
+
+
 class _Rows:
     """Turns rows into entries; labels are translated once per page, not once per row."""
 
     def __init__(self):
-        self.labels = {str(a): str(label) for a, label in AUDIENCE_LABELS.items()}
-        self.lab_label = str(_l("Laboratorio di Comunità"))
+        self.labels, self.lab_label = per_language("entry labels", _entry_labels)
         self.root = request.script_root if request else ""
 
     def entry(self, row) -> services.Entry:

@@ -15,6 +15,7 @@ from app.agenda import services
 from app.agenda.family_filters import MAX_AGE, TIME_SLOTS
 from app.agenda.services import Filters
 from app.civic_centers.models import AUDIENCE_LABELS, AUDIENCE_SLUGS, CATEGORY_LABELS, CivicCenter
+from app.common.formatting import per_language
 from app.platform.extensions import db
 from app.platform.page_cache import kept_for_generation
 from app.towns.models import Town
@@ -79,9 +80,17 @@ def choices(town: Town | None) -> dict:
         "towns": towns,
         "centers": centers,
         # Translated here, once: a lazy label is translated again each time the template prints it.
-        "audiences": [(AUDIENCE_SLUGS[a], str(label)) for a, label in AUDIENCE_LABELS.items()],
-        "categories": [(value, str(label)) for value, label in CATEGORY_LABELS.items()],
+        "audiences": per_language("audiences", _audiences),
+        "categories": per_language("categories", _categories),
     }
+
+
+def _audiences() -> tuple:
+    return tuple((AUDIENCE_SLUGS[a], str(label)) for a, label in AUDIENCE_LABELS.items())
+
+
+def _categories() -> tuple:
+    return tuple((value, str(label)) for value, label in CATEGORY_LABELS.items())
 
 
 def _places(town: Town | None) -> tuple[tuple, tuple]:

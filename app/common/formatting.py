@@ -40,6 +40,20 @@ def _i18n():
     return found
 
 
+_TRANSLATED: dict[tuple[str, str], object] = {}
+
+
+def per_language(name: str, build):
+    """What `build()` gives (labels translated into the request's language), built once per
+    language in this process: translating a dozen lazy labels costs as much as a page's row, on
+    every request (the catalogues are read once, when the app starts)."""
+    key = (name, str(_i18n()[1]))
+    found = _TRANSLATED.get(key)
+    if found is None:
+        found = _TRANSLATED[key] = build()
+    return found
+
+
 def format_date(value, pattern: str) -> str:
     """Flask-Babel's format_date, with the locale looked up once: a datetime's day in the request's
     time zone (a naive one is UTC), a date as it is."""
