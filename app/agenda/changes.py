@@ -13,36 +13,44 @@ Christmas a hundred centers close together, and a month listed each of them on e
 
 from datetime import date, datetime, time
 
-from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy import bindparam, func, or_, select, tuple_
 
 from app.agenda import services
 from app.agenda.models import CalendarOccurrence as Row
-from app.agenda.models import OccurrenceStatus as Status
 from app.calendar.occurrences import Occurrence
 from app.civic_centers.models import OccurrenceChange
 from app.common.timeutil import ROME
 from app.platform.extensions import db
 
 
-def closed_days(
-    filters, first: date, last: date, conditions, fold_over: int | None = None
-) -> tuple[list["services.Entry"], dict[date, int]]:
-    """One entry per center and closed day that the filters would otherwise show, and the days
-    whose closed centers are more than `fold_over` (day -> how many centers), not listed.
-
-    The database counts each day's centers and returns one row for a folded day: what the page
-    reads stays bounded by what it shows, however many centers close together."""
+def closed_statement(where: list, fold: bool):
+    """The closed days' statement over `where` (the filters and dates, as bound parameters): one row
+    per center and day, with the day's count of centers; with `fold`, one row for a day whose centers
+    are more than the bound parameter `fold_over`. Built once per shape of filters (listing.py)."""
     grouped = (
         select(Row.center_id, Row.day, func.max(Row.reason).label("reason"), func.max(Row.place).label("place"),
                func.min(Row.path).label("path"), func.count().over(partition_by=Row.day).label("centers"),
                func.row_number().over(partition_by=Row.day, order_by=Row.center_id).label("nth"))
-        .where(*conditions(filters, first, last, (Status.CLOSED,)))
+        .where(*where)
         .group_by(Row.center_id, Row.day)
     ).subquery()  # fmt: skip
     query = select(grouped)
-    if fold_over is not None:
-        query = query.where(or_(grouped.c.centers <= fold_over, grouped.c.nth == 1))
-    rows = db.session.execute(query.order_by(grouped.c.day, grouped.c.center_id)).all()
+    if fold:
+        query = query.where(or_(grouped.c.centers <= bindparam("fold_over"), grouped.c.nth == 1))
+    return query.order_by(grouped.c.day, grouped.c.center_id)
+
+
+def closed_days(
+    filters, first: date, last: date, closed_query, fold_over: int | None = None
+) -> tuple[list["services.Entry"], dict[date, int]]:
+    """One entry per center and closed day that the filters would otherwise show, and the days
+    whose closed centers are more than `fold_over` (day -> how many centers), not listed.
+    `closed_query(filters, first, last, fold_over)`: the statement and its parameters.
+
+    The database counts each day's centers and returns one row for a folded day: what the page
+    reads stays bounded by what it shows, however many centers close together."""
+    query, params = closed_query(filters, first, last, fold_over)
+    rows = db.session.execute(query, params).all()
     folded = {row.day: row.centers for row in rows if fold_over is not None and row.centers > fold_over}
     found = []
     for row in rows:
@@ -63,7 +71,7 @@ def with_changes(
     first: date,
     last: date,
     entries: list["services.Entry"],
-    conditions,
+    closed_query,
     fold_over: int | None = None,
 ) -> tuple[list["services.Entry"], dict[date, int]]:
     """The entries with their center's closed days added and moved dates' new dates filled in,
@@ -83,7 +91,7 @@ def with_changes(
             else e
             for e in entries
         ]
-    closed, folded = closed_days(filters, first, last, conditions, fold_over)
+    closed, folded = closed_days(filters, first, last, closed_query, fold_over)
     found = entries + closed
     found.sort(key=lambda e: (e.occurrence.start, e.kind != "closed", e.title))
     return found, folded

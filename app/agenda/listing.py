@@ -116,6 +116,20 @@ def _per_day_statements(
     statement of 1 KB whatever the days, instead of 1 KB a day (which the
     driver splits again on every request past 4 KB and the server parses).
     """
+    where = _bound_where(shape, family_key, statuses)
+    rows = _lateral_rows(where, limit) if lateral else _union_rows(where, days, limit)
+    counts = (
+        select(Row.day, func.count())
+        .where(*where, Row.day >= bindparam("first"), Row.day <= bindparam("last"))
+        .group_by(Row.day)
+        .having(func.count() > limit)
+    )
+    return rows, counts
+
+
+def _bound_where(shape: tuple[str, ...], family_key: tuple, statuses: tuple) -> list:
+    """`conditions` but the dates, with the filters named in `shape` as bound parameters (their
+    names), for statements built once per shape."""
     age, free_only, no_registration, time_of_day = family_key
     where = [Row.is_public.is_(True), Row.status.in_(statuses)]
     where += family_conditions(
@@ -128,14 +142,30 @@ def _per_day_statements(
             where.append(or_(Row.audience == bindparam("audience"), Row.audience == Audience.EVERYONE.value))
         else:
             where.append(getattr(Row, name) == bindparam(name))
-    rows = _lateral_rows(where, limit) if lateral else _union_rows(where, days, limit)
-    counts = (
-        select(Row.day, func.count())
-        .where(*where, Row.day >= bindparam("first"), Row.day <= bindparam("last"))
-        .group_by(Row.day)
-        .having(func.count() > limit)
+    return where
+
+
+def _shape(filters: services.Filters) -> tuple[dict, tuple]:
+    """The filters' values by name (those set) and their family key: what the built statements take."""
+    values = {name: getattr(filters, name) for name in FILTERS if getattr(filters, name)}
+    return values, (filters.age, filters.free_only, filters.no_registration, filters.time_of_day)
+
+
+@lru_cache(maxsize=256)
+def _closed_statement(shape: tuple[str, ...], family_key: tuple, fold: bool):
+    where = _bound_where(shape, family_key, (Status.CLOSED,))
+    return changes.closed_statement(
+        [*where, Row.day >= bindparam("first"), Row.day <= bindparam("last")], fold
     )
-    return rows, counts
+
+
+def closed_query(filters: services.Filters, first: date, last: date, fold_over: int | None):
+    """The closed days' statement for these filters (built once per shape) and its parameters."""
+    values, family_key = _shape(filters)
+    params = values | {"first": first, "last": last}
+    if fold_over is not None:
+        params["fold_over"] = fold_over
+    return _closed_statement(tuple(values), family_key, fold_over is not None), params
 
 
 def _union_rows(where: list, days: int, limit: int):
@@ -169,8 +199,7 @@ def per_day(
     counts come from the index too.
     """
     days = (last - first).days + 1
-    values = {name: getattr(filters, name) for name in FILTERS if getattr(filters, name)}
-    family_key = (filters.age, filters.free_only, filters.no_registration, filters.time_of_day)
+    values, family_key = _shape(filters)
     statuses = LISTED if with_changes else Status.SHOWN
     lateral = db.session.get_bind().dialect.name == "postgresql"
     rows, counts = _per_day_statements(days, tuple(values), family_key, limit, statuses, lateral)
@@ -184,7 +213,7 @@ def per_day(
     closed = {}
     if with_changes:  # closed days and where moved dates went: two small queries (app/agenda/changes.py)
         fold_over = limit if fold_closed else None
-        entries, closed = changes.with_changes(filters, first, last, entries, conditions, fold_over)
+        entries, closed = changes.with_changes(filters, first, last, entries, closed_query, fold_over)
     return DayPage(entries, more, closed)
 
 
@@ -218,7 +247,7 @@ def one_day(filters: services.Filters, day: date, number: int, size: int) -> Pag
             select(func.count()).select_from(shown(filters, day, day, LISTED).subquery())
         )
     if number == 1:
-        found, _ = changes.with_changes(filters, day, day, found, conditions)
+        found, _ = changes.with_changes(filters, day, day, found, closed_query)
     return Page(found, total, number, size)
 
 
@@ -233,7 +262,7 @@ def upcoming(
     """
     found = _next(filters, first, last, limit, LISTED if with_changes else Status.SHOWN, other_than_town)
     if with_changes:
-        found = changes.with_changes(filters, first, last, found, conditions)[0][:limit]
+        found = changes.with_changes(filters, first, last, found, closed_query)[0][:limit]
     return found
 
 
@@ -244,7 +273,7 @@ def first_and_after(
     (the home's «Oggi» and «Nei prossimi giorni»), the changes read once for both: 3 statements, not 4."""
     today = _next(filters, first, first, first_limit, LISTED)
     after = _next(filters, first + timedelta(days=1), last, after_limit, LISTED)
-    found, _ = changes.with_changes(filters, first, last, today + after, conditions)
+    found, _ = changes.with_changes(filters, first, last, today + after, closed_query)
     on_first = [e for e in found if e.occurrence.start.date() == first]
     return on_first[:first_limit], [e for e in found if e.occurrence.start.date() != first][:after_limit]
 
