@@ -38,6 +38,22 @@ def test_a_request_that_has_written_reads_its_own_data(app):
         assert [name for _, name, _ in query.choices(None)["centers"]] == ["Oratorio San Luigi"]
 
 
+def test_a_request_with_unflushed_writes_keeps_nothing_it_reads(app):
+    from app.civic_centers.models import CivicCenter
+
+    with app.test_request_context("/calendario"):
+        crema = factories.center("Oratorio San Luigi", "Crema")
+        db.session.commit()
+        db.session.add(
+            CivicCenter(
+                name="Centro mai salvato", slug="mai", kind="oratorio", town=crema.town, address="Via Roma 1"
+            )
+        )
+        assert "Centro mai salvato" in [name for _, name, _ in query.choices(None)["centers"]]  # autoflushed
+        db.session.rollback()
+        assert [name for _, name, _ in query.choices(None)["centers"]] == ["Oratorio San Luigi"]
+
+
 def test_a_towns_choices_are_kept_apart(browser, app):
     factories.center("Oratorio San Luigi", "Crema")
     factories.center("Biblioteca di Offanengo", "Offanengo")

@@ -355,9 +355,10 @@ def kept_for_generation(name: str, key: tuple, build):
     in this worker: data that changes only with public data, read by many pages (the calendar's
     filters list every town and center). As fresh as a kept page: a change in this worker shows at
     once, in another within the trusted second. Built again every time within a request that has
-    written public data (not committed yet, the generation is not raised) or with no counter."""
+    written anything (flushed or not: a query would flush it into what is read) or with no counter."""
     session = db.session()
-    generation = None if session.info.get(STALE) else _cache().generation()
+    written = session.info.get(STALE) or session.new or session.dirty or session.deleted
+    generation = None if written else _cache().generation()
     if generation is None:
         return build()
     return _cache().data((name, key, generation), build)
@@ -370,8 +371,13 @@ def _read_args(args) -> tuple:
 
 
 def page_number(args) -> tuple:
-    """The key of a page paginated with `db.paginate` (it reads `page`, as a number, and nothing else)."""
-    return (args.get("page", 1, type=int),)
+    """The key of a page paginated with `db.paginate` (it reads `page`, as a number, and nothing else;
+    "01" is page 1). A `page` that is not a number gets a key of its own, as db.paginate answers it
+    with a 404 (never kept), not with page 1."""
+    try:
+        return (int(args.get("page", 1)),)
+    except ValueError:
+        return ("not a number",)
 
 
 def echoed(text: str) -> str:
