@@ -1,7 +1,5 @@
 """One authorising loader per object."""
 
-from datetime import date
-
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
@@ -24,17 +22,6 @@ def get_lab_or_404(slug: str, manage: bool = False) -> Lab:
     if manage and not allowed:
         abort(403)
     return lab
-
-
-def upcoming_sessions(lab: Lab, today: date) -> list[LabSession]:
-    """The lab's sessions from today on, in order (a lab of many years reads only these)."""
-    return list(
-        db.session.scalars(
-            select(LabSession)
-            .where(LabSession.lab_id == lab.id, LabSession.start_on >= today)
-            .order_by(LabSession.start_on, LabSession.start_time, LabSession.id)
-        )
-    )
 
 
 def get_public_session_or_404(slug: str, session_id: int) -> LabSession:

@@ -13,9 +13,9 @@ from app.common.timeutil import today_in_rome
 from app.events.urls import session_add_url
 from app.labs import bp, confirmation, notices, registrations, signup_limits
 from app.labs.forms import RegistrationForm
-from app.labs.loaders import get_lab_or_404, upcoming_sessions
+from app.labs.loaders import get_lab_or_404
 from app.labs.models import UNCONFIRMED, Lab, LabStatus, RegistrationStatus
-from app.labs.services import can_create_labs, can_manage, counts_by_lab
+from app.labs.services import can_create_labs, can_manage, counts_by_lab, upcoming_sessions
 from app.platform.extensions import db
 from app.platform.page_cache import keep_not, page_number, public_page
 

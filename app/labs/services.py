@@ -34,6 +34,17 @@ def can_manage(user, lab: Lab) -> bool:
     return sees_everything(user) or (user.is_authenticated and any(m.id == user.id for m in lab.makers))
 
 
+def upcoming_sessions(lab: Lab, today: date) -> list[LabSession]:
+    """The lab's sessions from today on, in order (a lab of many years reads only these)."""
+    return list(
+        db.session.scalars(
+            select(LabSession)
+            .where(LabSession.lab_id == lab.id, LabSession.start_on >= today)
+            .order_by(LabSession.start_on, LabSession.start_time, LabSession.id)
+        )
+    )
+
+
 def managed_labs_query(user):
     query = select(Lab).order_by(Lab.deleted_at.is_not(None), Lab.title)
     if not sees_everything(user):
