@@ -107,3 +107,21 @@ def test_the_home_shows_a_moved_dates_planned_day_and_a_closed_day(browser, app)
     assert "Spostato a" in page and "Palestra occupata" in page  # today: where it went
     assert "Spostato da" in page  # two days on: where it came from
     assert "Chiuso – Disinfestazione" in page and daily.title not in page
+
+
+def test_the_towns_of_the_network_name_their_zones_and_a_new_one_shows_at_once(browser, two_towns):
+    from app.towns.models import Zone
+
+    crema = factories.town("Crema")
+    crema.district = "Crema"
+    crema.zones += [
+        Zone(name="San Bernardino", slug="san-bernardino"),
+        Zone(name="Ombriano", slug="ombriano"),
+    ]
+    db.session.commit()
+    network = text(browser.get("/")).split("I Comuni della rete")[1]
+    assert "Crema · distretto di Crema Quartieri: Ombriano, San Bernardino" in network
+    assert "Offanengo" in network
+    factories.town("Bagnolo Cremasco")  # a change of the data: the kept list of towns is read again
+    db.session.commit()
+    assert "Bagnolo Cremasco" in text(browser.get("/")).split("I Comuni della rete")[1]
