@@ -365,6 +365,10 @@ def targets(url: str = DATABASE_URL) -> tuple[dict, str]:
             "group": f"/gruppi/{group.slug}",
             "verbale": f"/gruppi/{group.slug}/verbali/{verbale.id}",
             "dashboard (a year)": f"/coordinamento/?dal={year - 1}-01-01&al={year - 1}-12-31",
+            # The app's own fixed cost, for reading the pages against: its stack and one SELECT 1,
+            # no template; the base template around a form, no data.
+            "stack: health check": "/salute",
+            "stack: login form": "/accedi",
         }
         return pages, email
 

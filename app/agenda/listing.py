@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from flask import request
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, Select, bindparam, cast, func, literal_column, or_, select, true, union_all
 
 from app.agenda import changes, services
@@ -72,7 +71,7 @@ def shown(filters: services.Filters, first: date, last: date, statuses=Status.SH
 
 
 def _entry_labels() -> tuple[dict[str, str], str]:
-    return {str(a): str(label) for a, label in AUDIENCE_LABELS.items()}, str(_l("Laboratorio di Comunità"))
+    return {str(a): str(label) for a, label in AUDIENCE_LABELS.items()}, str(services.LAB_LABEL)
 
 
 class _Rows:

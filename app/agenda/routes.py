@@ -9,6 +9,7 @@ from app.agenda.subscribe import Subscription, subscription
 from app.civic_centers.models import AUDIENCE_SLUGS
 from app.common.timeutil import today_in_rome
 from app.platform.page_cache import public_page
+from app.platform.urls import FILL, url_filler
 
 VIEWS = ("lista", "settimana", "mese", "giorno")
 LIST_DAYS = 14
@@ -90,9 +91,9 @@ def calendar():
         # hundred) are one line, a count: the day view names each of them.
         shown = listing.per_day(filters, first, last, PER_DAY[view], with_changes=True, fold_closed=True)
         found = shown.entries
-        day_url = lambda day: url_for("agenda.calendar", vista="giorno", dal=day.isoformat(), **params)  # noqa: E731
-        more = {day: (n, day_url(day)) for day, n in shown.more.items()}
-        closed = {day: (n, day_url(day)) for day, n in shown.closed.items()}
+        day_url = url_filler("agenda.calendar", vista="giorno", dal=FILL, **params)
+        more = {day: (n, day_url(day.isoformat())) for day, n in shown.more.items()}
+        closed = {day: (n, day_url(day.isoformat())) for day, n in shown.closed.items()}
     return render_template(
         "agenda/calendar.html",
         view=view, first=first, last=last, entries=found, today=today_in_rome(), page=page, more=more, closed=closed,

@@ -13,9 +13,12 @@ from app.agenda.models import FeedCache
 from app.calendar.ical import FeedEvent
 from app.calendar.occurrences import Occurrence, expand
 from app.civic_centers.models import Activity, ActivityStatus, Audience, CivicCenter, OccurrenceChange
+from app.common.formatting import per_language
 from app.labs.models import Lab, LabSession, LabStatus
 from app.platform.extensions import db
 from app.towns.models import Town
+
+LAB_LABEL = _l("Laboratorio di Comunità")
 
 
 @dataclass(frozen=True)
@@ -178,20 +181,28 @@ def _activity_entry(activity: Activity, occurrence: Occurrence) -> Entry:
 def entries(activities: list[Activity], first: date, last: date, sessions=()) -> list[Entry]:
     """Every occurrence between two dates, in time order: activities, then lab sessions."""
     found = [_activity_entry(a, occ) for a in activities for occ in expand(a.schedule(), first, last)]
-    found += [session_entry(s) for s in sessions if first <= s.start_on <= last]
+    sessions = [s for s in sessions if first <= s.start_on <= last]
+    lab_urls = {s.lab_id: url_for("labs.detail", slug=s.lab.slug) for s in sessions}  # once a lab
+    found += [session_entry(s, lab_urls[s.lab_id]) for s in sessions]
     found.sort(key=lambda e: (e.occurrence.start, e.title))
     return found
 
 
-def session_entry(session) -> Entry:
+def lab_label() -> str:
+    """How a lab's entry is labelled, translated once per language (listing's rows share it)."""
+    return per_language("lab label", lambda: str(LAB_LABEL))
+
+
+def session_entry(session, url: str) -> Entry:
+    """A lab session as an entry; `url`: its lab's page (built once for a lab's many sessions)."""
     lab = session.lab
     occurrence = Occurrence(
         original_on=session.start_on, start=session.starts_at, end=session.ends_at,
         is_cancelled=session.is_cancelled, reason=session.cancel_reason,
     )  # fmt: skip
     return Entry(
-        occurrence=occurrence, title=lab.title, url=url_for("labs.detail", slug=lab.slug),
-        place=f"{lab.place_name}, {lab.town.name}", label=str(_l("Laboratorio di Comunità")),
+        occurrence=occurrence, title=lab.title, url=url,
+        place=f"{lab.place_name}, {lab.town.name}", label=lab_label(),
         reason=session.cancel_reason,
     )  # fmt: skip
 
@@ -244,7 +255,7 @@ def session_feed_event(session: LabSession, url: str) -> FeedEvent:
     return FeedEvent(
         uid=session.uid, title=lab.title, schedule=session.schedule(), sequence=session.sequence,
         stamp=as_utc(session.updated_at), description=description.strip(), location=lab.place, url=url,
-        categories=(str(_l("Laboratorio di Comunità")), lab.theme_label), is_cancelled=session.is_cancelled,
+        categories=(str(LAB_LABEL), lab.theme_label), is_cancelled=session.is_cancelled,
     )  # fmt: skip
 
 

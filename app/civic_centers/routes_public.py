@@ -22,6 +22,7 @@ from app.common.timeutil import today_in_rome
 from app.events.urls import activity_add_url
 from app.platform.extensions import db
 from app.platform.page_cache import keep_not, page_number, public_page
+from app.platform.urls import FILL, url_filler
 from app.towns.models import Town
 
 CENTER_WEEKS = 4
@@ -79,10 +80,8 @@ def detail(slug: str):
         CENTER_PER_DAY,
         with_changes=True,
     )
-    more = {
-        day: (n, url_for("agenda.calendar", vista="giorno", dal=day.isoformat(), centro=center.slug))
-        for day, n in shown.more.items()
-    }
+    day_url = url_filler("agenda.calendar", vista="giorno", dal=FILL, centro=center.slug)
+    more = {day: (n, day_url(day.isoformat())) for day, n in shown.more.items()}
     # The box of changes reads the rules of the center's activities with something to announce in
     # its days (bounded by the center and the window, not the district nor its history); loading
     # any loads the center's closures too, read next with no query of their own.
