@@ -32,7 +32,7 @@ def closed_statement(where: list, fold: bool):
                func.min(Row.path).label("path"), func.count().over(partition_by=Row.day).label("centers"),
                func.row_number().over(partition_by=Row.day, order_by=Row.center_id).label("nth"))
         .where(*where)
-        .group_by(Row.center_id, Row.day)
+        .group_by(Row.day, Row.center_id)  # the closed days index's order: no sort
     ).subquery()  # fmt: skip
     query = select(grouped)
     if fold:

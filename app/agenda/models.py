@@ -16,6 +16,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -80,6 +81,9 @@ class OccurrenceStatus:
     HELD = (REGULAR, MOVED_TO)
 
 
+CLOSED_ROWS = f"status = '{OccurrenceStatus.CLOSED}'"
+
+
 class CalendarOccurrence(db.Model):
     """One stored occurrence of an activity series or a lab session (app/agenda/store.py writes them).
 
@@ -95,6 +99,16 @@ class CalendarOccurrence(db.Model):
         Index("ix_occurrences_public_day", "is_public", "day", "starts_at", "title", "status"),
         Index("ix_occurrences_town_day", "town_id", "day"),
         Index("ix_occurrences_center_day", "center_id", "day"),
+        # The closed days (app/agenda/changes.py): a few rows in a hundred, read by every calendar
+        # page, grouped by day and center in this order, mostly without reading the table.
+        Index(
+            "ix_occurrences_closed_day",
+            "day",
+            "center_id",
+            postgresql_include=["is_public", "town_id", "reason", "place", "path"],
+            postgresql_where=text(CLOSED_ROWS),
+            sqlite_where=text(CLOSED_ROWS),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -17,7 +17,7 @@ from app.common.markup import render_markdown
 from app.common.timeutil import ROME
 
 
-def _time(value) -> str:
+def clock_time(value) -> str:
     """HH:mm, as Babel's pattern gives it, without Babel's cost (it ran for every row of a calendar)."""
     if not value:
         return ""
@@ -94,7 +94,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(lambda v: format_datetime(v, "EEEE d MMMM y, HH:mm") if v else "", "datetime")
     app.add_template_filter(lambda v: format_date(v, "EEEE d MMMM y") if v else "", "date")
     app.add_template_filter(lambda v: format_date(v, "d MMM y") if v else "", "shortdate")
-    app.add_template_filter(_time, "time")
+    app.add_template_filter(clock_time, "time")
     app.add_template_filter(lambda v: format_date(v, "LLLL y") if v else "", "monthname")
     app.add_template_filter(lambda v: format_date(v, "EEEE d") if v else "", "dayshort")
     # Wall-clock values stored without a zone are already Europe/Rome.

@@ -70,7 +70,7 @@ def index():
         week_url=url_for("agenda.calendar", comune=town.slug if town else None),
         limits={"today": TODAY_ITEMS, "later": LATER_ITEMS},
         # Once per district, not once per town (a translation in a loop costs as much as its row).
-        district_labels={t.district: _("distretto di %(d)s", d=t.district) for t in towns if t.district},
+        district_labels={d: _("distretto di %(d)s", d=d) for d in {t.district for t in towns if t.district}},
     )  # fmt: skip
 
 
