@@ -5,6 +5,7 @@ from __future__ import annotations  # Filters is only named here: civic_centers 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from operator import itemgetter
 
 from flask import request
 from sqlalchemy import Date, Select, bindparam, cast, func, literal_column, or_, select, true, union_all
@@ -25,6 +26,7 @@ COLUMNS = (
 )  # fmt: skip
 # The day first: the same order (a row's day is its start's date), and the index's, so a LIMIT stops early.
 ORDER = (Row.day, Row.starts_at, Row.title, Row.id)
+IN_ORDER = itemgetter(1, 3, 10, 0)  # ORDER over a row of COLUMNS
 
 
 # The calendar, center and activity pages also show the planned day of a moved date.
@@ -82,14 +84,29 @@ class _Rows:
         self.root = request.script_root if request else ""
 
     def entry(self, row) -> services.Entry:
+        # Unpacked in COLUMNS' order (a row's attributes are looked up by name, 0.3 µs each).
+        (
+            _,
+            _,
+            original_on,
+            starts_at,
+            ends_at,
+            status,
+            is_moved,
+            reason,
+            audience,
+            lab_id,
+            title,
+            place,
+            path,
+        ) = row[:13]
         occurrence = Occurrence(
-            original_on=row.original_on, start=row.starts_at.replace(tzinfo=ROME),
-            end=row.ends_at.replace(tzinfo=ROME), is_cancelled=row.status == Status.CANCELLED,
-            is_moved=row.is_moved, reason=row.reason,
+            original_on, starts_at.replace(tzinfo=ROME), ends_at.replace(tzinfo=ROME),
+            status == Status.CANCELLED, is_moved, reason,
         )  # fmt: skip
-        label = self.lab_label if row.lab_id else self.labels.get(row.audience, "")
-        kind = "moved-from" if row.status == Status.MOVED_FROM else ""
-        return services.Entry(occurrence, row.title, self.root + row.path, row.place, label, row.reason, kind)
+        label = self.lab_label if lab_id else self.labels.get(audience, "")
+        kind = "moved-from" if status == Status.MOVED_FROM else ""
+        return services.Entry(occurrence, title, self.root + path, place, label, reason, kind)
 
 
 @dataclass(frozen=True)
@@ -206,7 +223,7 @@ def per_day(
     if not lateral:
         params |= {f"d{n}": first + timedelta(days=n) for n in range(days)}
     make = _Rows()
-    found = sorted(db.session.execute(rows, params), key=lambda r: (r.day, r.starts_at, r.title, r.id))
+    found = sorted(db.session.execute(rows, params), key=IN_ORDER)
     more = {day: n - limit for day, n in db.session.execute(counts, params)}
     entries = [make.entry(row) for row in found]
     closed = {}

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from flask import render_template, request, url_for
 
-from app.agenda import bp, entry_rows, listing, query, services
+from app.agenda import bp, entry_rows, filter_options, listing, query, services
 from app.agenda.subscribe import Subscription, subscription
 from app.civic_centers.models import AUDIENCE_SLUGS
 from app.common.timeutil import today_in_rome
@@ -73,6 +73,7 @@ def _parse_args():
 
 bp.add_app_template_filter(services.by_day, "by_day")
 bp.add_app_template_global(entry_rows.entry_items, "entry_items")
+bp.add_app_template_global(filter_options.option_tags, "option_tags")
 
 
 @bp.route("/calendario")
