@@ -85,21 +85,7 @@ class _Rows:
 
     def entry(self, row) -> services.Entry:
         # Unpacked in COLUMNS' order (a row's attributes are looked up by name, 0.3 µs each).
-        (
-            _,
-            _,
-            original_on,
-            starts_at,
-            ends_at,
-            status,
-            is_moved,
-            reason,
-            audience,
-            lab_id,
-            title,
-            place,
-            path,
-        ) = row[:13]
+        _, _, original_on, starts_at, ends_at, status, is_moved, reason, audience, lab_id, title, place, path = row[:13]  # fmt: skip
         occurrence = Occurrence(
             original_on, starts_at.replace(tzinfo=ROME), ends_at.replace(tzinfo=ROME),
             status == Status.CANCELLED, is_moved, reason,
@@ -123,7 +109,8 @@ FILTERS = ("town_id", "center_id", "audience", "category", "lab_id", "activity_i
 def _per_day_statements(
     days: int, shape: tuple[str, ...], family_key: tuple, limit: int, statuses: tuple, lateral: bool
 ):
-    """The two statements of per_day for a number of days and a set of filters, built once.
+    """The statements of per_day for a number of days and a set of filters, built once: the rows
+    and the fuller days' counts (None on PostgreSQL, where the rows carry their day's count).
 
     Building a UNION of a month of SELECTs costs more than running it, so the
     statements take the dates and filter values as bound parameters and are
@@ -133,14 +120,15 @@ def _per_day_statements(
     driver splits again on every request past 4 KB and the server parses).
     """
     where = _bound_where(shape, family_key, statuses)
-    rows = _lateral_rows(where, limit) if lateral else _union_rows(where, days, limit)
+    if lateral:  # each row carries its day's count: one statement
+        return _lateral_rows(where, limit), None
     counts = (
         select(Row.day, func.count())
         .where(*where, Row.day >= bindparam("first"), Row.day <= bindparam("last"))
         .group_by(Row.day)
         .having(func.count() > limit)
     )
-    return rows, counts
+    return _union_rows(where, days, limit), counts
 
 
 def _bound_where(shape: tuple[str, ...], family_key: tuple, statuses: tuple) -> list:
@@ -193,11 +181,14 @@ def _union_rows(where: list, days: int, limit: int):
 
 
 def _lateral_rows(where: list, limit: int):
+    """Each day's first `limit` rows, each with the day's count (`total`, after COLUMNS): per day,
+    the count and the rows are two ranges of the same index (the count read from it alone)."""
     step = literal_column("interval '1 day'")
     series = func.generate_series(bindparam("first", type_=Date), bindparam("last", type_=Date), step)
     days = select(cast(series, Date).label("on")).subquery("days")
+    counted = select(func.count().label("total")).where(*where, Row.day == days.c.on).lateral("counted")
     part = select(*COLUMNS).where(*where, Row.day == days.c.on).order_by(*ORDER).limit(limit).lateral("part")
-    return select(part).select_from(days).join(part, true())
+    return select(part, counted.c.total).select_from(days).join(counted, true()).join(part, true())
 
 
 def per_day(
@@ -208,7 +199,8 @@ def per_day(
     with_changes: bool = False,
     fold_closed: bool = False,
 ) -> DayPage:
-    """At most `limit` occurrences a day, and how many more the fuller days have: two queries.
+    """At most `limit` occurrences a day, and how many more the fuller days have: one query on
+    PostgreSQL, two on SQLite.
 
     Each day is its own index range scan that stops after `limit` rows (one
     UNION ALL statement), so the cost follows what the page shows; the
@@ -224,7 +216,10 @@ def per_day(
         params |= {f"d{n}": first + timedelta(days=n) for n in range(days)}
     make = _Rows()
     found = sorted(db.session.execute(rows, params), key=IN_ORDER)
-    more = {day: n - limit for day, n in db.session.execute(counts, params)}
+    if counts is None:  # PostgreSQL: the day's count beside each row
+        more = {row[1]: row[13] - limit for row in found if row[13] > limit}
+    else:
+        more = {day: n - limit for day, n in db.session.execute(counts, params)}
     entries = [make.entry(row) for row in found]
     closed = {}
     if with_changes:  # closed days and where moved dates went: two small queries (app/agenda/changes.py)
