@@ -32,6 +32,9 @@ def test_the_plain_home_sets_no_cookie(browser, two_towns):
 
 
 def test_a_chosen_town_comes_first_and_the_rest_after(browser, two_towns):
+    html = browser.get("/?comune=offanengo").get_data(as_text=True)
+    assert '<option value="offanengo" selected>Offanengo</option>' in html  # the town list shows the choice
+    assert '<option value="crema">Crema</option>' in html and html.count(" selected>") == 1
     page = text(browser.get("/?comune=offanengo"))
     mine, rest = page.split("Nel resto della rete")
     assert "Oggi a Offanengo" in mine and "Lettura a Offanengo" in mine and "Coro a Offanengo" in mine

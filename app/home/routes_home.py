@@ -64,6 +64,7 @@ def index():
         elsewhere = listing.upcoming(Filters(), first, last, ELSEWHERE_ITEMS, other_than_town=town.id)
     return render_template(
         "home/index.html", towns=towns, town=town, remembered=remembered,
+        town_choices=tuple((t.slug, t.name) for t in towns),
         form=EmptyForm() if town else None,  # a CSRF token (and a session cookie) only when needed
         today=today, later=later,
         elsewhere=elsewhere, day_url=url_for("agenda.calendar", vista="giorno", comune=town.slug if town else None),
