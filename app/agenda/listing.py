@@ -291,8 +291,27 @@ def first_and_after(
 
 def _next(filters, first: date, last: date, limit: int, statuses, other_than_town: int | None = None):
     """The next `limit` occurrences between two dates with these statuses, in time order: one query."""
-    query = shown(filters, first, last, statuses)
-    if other_than_town:
-        query = query.where(Row.town_id != other_than_town)
+    values, family_key = _shape(filters)
+    query = _next_statement(
+        tuple(values), family_key, tuple(statuses), first == last, bool(other_than_town), limit
+    )
+    params = values | {"first": first, "last": last, "other_town": other_than_town}
     make = _Rows()
-    return [make.entry(row) for row in db.session.execute(query.order_by(*ORDER).limit(limit))]
+    return [make.entry(row) for row in db.session.execute(query, params)]
+
+
+@lru_cache(maxsize=256)
+def _next_statement(
+    shape: tuple[str, ...], family_key: tuple, statuses: tuple, one_day: bool, other_town: bool, limit: int
+):
+    """_next's statement for a shape of filters, built once (as per_day's): the dates, the filters'
+    values and the town left out are bound parameters. One day is an equality (see `conditions`)."""
+    days = (
+        [Row.day == bindparam("first")]
+        if one_day
+        else [Row.day >= bindparam("first"), Row.day <= bindparam("last")]
+    )
+    query = select(*COLUMNS).where(*_bound_where(shape, family_key, statuses), *days)
+    if other_town:
+        query = query.where(Row.town_id != bindparam("other_town"))
+    return query.order_by(*ORDER).limit(limit)

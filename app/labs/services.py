@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from app.accounts.models import Role, User
 from app.calendar.occurrences import MAX_COUNT, Recurrence, Schedule, expand
@@ -34,15 +34,16 @@ def can_manage(user, lab: Lab) -> bool:
     return sees_everything(user) or (user.is_authenticated and any(m.id == user.id for m in lab.makers))
 
 
+UPCOMING_SESSIONS = (  # built once (see labs/loaders.py)
+    select(LabSession)
+    .where(LabSession.lab_id == bindparam("lab_id"), LabSession.start_on >= bindparam("today"))
+    .order_by(LabSession.start_on, LabSession.start_time, LabSession.id)
+)
+
+
 def upcoming_sessions(lab: Lab, today: date) -> list[LabSession]:
     """The lab's sessions from today on, in order (a lab of many years reads only these)."""
-    return list(
-        db.session.scalars(
-            select(LabSession)
-            .where(LabSession.lab_id == lab.id, LabSession.start_on >= today)
-            .order_by(LabSession.start_on, LabSession.start_time, LabSession.id)
-        )
-    )
+    return list(db.session.scalars(UPCOMING_SESSIONS, {"lab_id": lab.id, "today": today}))
 
 
 def managed_labs_query(user):
