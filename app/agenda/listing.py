@@ -131,11 +131,11 @@ def _per_day_statements(
     return _union_rows(where, days, limit), counts
 
 
-def _bound_where(shape: tuple[str, ...], family_key: tuple, statuses: tuple) -> list:
+def _bound_where(shape: tuple[str, ...], family_key: tuple, statuses: tuple | None) -> list:
     """`conditions` but the dates, with the filters named in `shape` as bound parameters (their
-    names), for statements built once per shape."""
+    names), for statements built once per shape (statuses None: the caller says which)."""
     age, free_only, no_registration, time_of_day = family_key
-    where = [Row.is_public.is_(True), Row.status.in_(statuses)]
+    where = [Row.is_public.is_(True)] + ([Row.status.in_(statuses)] if statuses is not None else [])
     where += family_conditions(
         services.Filters(
             age=age, free_only=free_only, no_registration=no_registration, time_of_day=time_of_day
@@ -157,9 +157,12 @@ def _shape(filters: services.Filters) -> tuple[dict, tuple]:
 
 @lru_cache(maxsize=256)
 def _closed_statement(shape: tuple[str, ...], family_key: tuple, fold: bool):
-    where = _bound_where(shape, family_key, (Status.CLOSED,))
+    # The status written in the statement, not bound: a prepared statement's generic plan can then
+    # still use the closed days' partial index (its condition is that same status).
+    closed = Row.status == literal_column(f"'{Status.CLOSED}'")
+    where = _bound_where(shape, family_key, None)
     return changes.closed_statement(
-        [*where, Row.day >= bindparam("first"), Row.day <= bindparam("last")], fold
+        [*where, closed, Row.day >= bindparam("first"), Row.day <= bindparam("last")], fold
     )
 
 
