@@ -8,7 +8,7 @@ work for it. The same HTML as the macro it replaces, escaped the same way (Marku
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from app.common.formatting import clock_time, format_date, per_language
+from app.common.formatting import clock_time, day_short, format_date, per_language
 
 WORDS = {
     "all_day": _l("Tutto il giorno"),
@@ -27,10 +27,6 @@ WORDS = {
 def _words() -> dict[str, Markup]:
     """Translated, taken as markup (as Jinja takes a template's translations)."""
     return {name: Markup(str(text)) for name, text in WORDS.items()}  # noqa: S704 - our catalogue's words
-
-
-def _day_short(value) -> str:
-    return format_date(value, "EEEE d")
 
 
 def entry_items(entries, show_center: bool = True, add_url=None) -> Markup:
@@ -57,7 +53,7 @@ def _item(entry, show_center: bool, add_url, w: dict[str, Markup]) -> str:
     hours = f"{clock_time(occ.start)}–{clock_time(occ.end)}"
     if entry.kind == "moved-from":
         if entry.moved_to:
-            where = w["moved_to"] % {"day": _day_short(entry.moved_to), "time": clock_time(entry.moved_to)}
+            where = w["moved_to"] % {"day": day_short(entry.moved_to), "time": clock_time(entry.moved_to)}
         else:
             where = w["moved_elsewhere"]
         if entry.reason:
@@ -78,7 +74,7 @@ def _item(entry, show_center: bool, add_url, w: dict[str, Markup]) -> str:
     if occ.is_cancelled and entry.reason:
         reason = f'<span class="legami-entry-reason">{w["reason"]} {escape(entry.reason)}</span>'
     elif occ.is_moved:
-        moved = w["moved_from"] % {"day": _day_short(occ.original_on)}
+        moved = w["moved_from"] % {"day": day_short(occ.original_on)}
         if entry.reason:
             moved = f"{moved} {escape(entry.reason)}"
         reason = f'<span class="legami-entry-reason">{moved}</span>'

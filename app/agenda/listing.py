@@ -72,15 +72,16 @@ def shown(filters: services.Filters, first: date, last: date, statuses=Status.SH
     return select(*COLUMNS).where(*conditions(filters, first, last, statuses))
 
 
-def _entry_labels() -> tuple[dict[str, str], str]:
-    return {str(a): str(label) for a, label in AUDIENCE_LABELS.items()}, str(services.LAB_LABEL)
+def _entry_labels() -> dict[str, str]:
+    return {str(a): str(label) for a, label in AUDIENCE_LABELS.items()}
 
 
 class _Rows:
     """Turns rows into entries; labels are translated once per page, not once per row."""
 
     def __init__(self):
-        self.labels, self.lab_label = per_language("entry labels", _entry_labels)
+        self.labels = per_language("entry labels", _entry_labels)
+        self.lab_label = services.lab_label()
         self.root = request.script_root if request else ""
 
     def entry(self, row) -> services.Entry:

@@ -69,6 +69,11 @@ def _day_words(day: date, pattern: str, locale) -> str:
     return dates.format_date(day, pattern, locale=locale)
 
 
+def day_short(value) -> str:
+    """A day of the current week or month as the calendar's rows name it ("giovedì 9")."""
+    return format_date(value, "EEEE d") if value else ""
+
+
 def format_datetime(value, pattern: str) -> str:
     """Flask-Babel's format_datetime: shown in the request's time zone (a naive value is UTC)."""
     _, locale, zone = _i18n()
@@ -96,7 +101,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(lambda v: format_date(v, "d MMM y") if v else "", "shortdate")
     app.add_template_filter(clock_time, "time")
     app.add_template_filter(lambda v: format_date(v, "LLLL y") if v else "", "monthname")
-    app.add_template_filter(lambda v: format_date(v, "EEEE d") if v else "", "dayshort")
+    app.add_template_filter(day_short, "dayshort")
     # Wall-clock values stored without a zone are already Europe/Rome.
     app.add_template_filter(
         lambda v: format_datetime(v.replace(tzinfo=ROME), "EEEE d MMMM y, HH:mm") if v else "",
