@@ -182,8 +182,12 @@ def entries(activities: list[Activity], first: date, last: date, sessions=()) ->
     """Every occurrence between two dates, in time order: activities, then lab sessions."""
     found = [_activity_entry(a, occ) for a in activities for occ in expand(a.schedule(), first, last)]
     sessions = [s for s in sessions if first <= s.start_on <= last]
-    lab_urls = {s.lab_id: url_for("labs.detail", slug=s.lab.slug) for s in sessions}  # once a lab
-    found += [session_entry(s, lab_urls[s.lab_id]) for s in sessions]
+    by_lab: dict[int, list] = {}
+    for session in sessions:
+        by_lab.setdefault(session.lab_id, []).append(session)
+    for lab_sessions in by_lab.values():
+        lab = lab_sessions[0].lab
+        found += session_entries(lab, lab_sessions, url_for("labs.detail", slug=lab.slug))
     found.sort(key=lambda e: (e.occurrence.start, e.title))
     return found
 
@@ -193,18 +197,16 @@ def lab_label() -> str:
     return per_language("lab label", lambda: str(LAB_LABEL))
 
 
-def session_entry(session, url: str) -> Entry:
-    """A lab session as an entry; `url`: its lab's page (built once for a lab's many sessions)."""
-    lab = session.lab
-    occurrence = Occurrence(
-        original_on=session.start_on, start=session.starts_at, end=session.ends_at,
-        is_cancelled=session.is_cancelled, reason=session.cancel_reason,
-    )  # fmt: skip
-    return Entry(
-        occurrence=occurrence, title=lab.title, url=url,
-        place=f"{lab.place_name}, {lab.town.name}", label=lab_label(),
-        reason=session.cancel_reason,
-    )  # fmt: skip
+def session_entries(lab, sessions, url: str) -> list[Entry]:
+    """A lab's sessions as entries; `url`: its lab's page. The lab's words are read once."""
+    title, place, label = lab.title, f"{lab.place_name}, {lab.town.name}", lab_label()
+    found = []
+    for s in sessions:
+        occurrence = Occurrence(
+            s.start_on, s.starts_at, s.ends_at, is_cancelled=s.is_cancelled, reason=s.cancel_reason
+        )
+        found.append(Entry(occurrence, title, url, place, label, s.cancel_reason))
+    return found
 
 
 def by_day(found: list[Entry], other_days=None) -> list[tuple[date, list[Entry]]]:

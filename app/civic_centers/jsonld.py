@@ -36,6 +36,10 @@ def center_place(center: CivicCenter, context: bool = False) -> dict:
 def activity_events(activity: Activity, occurrences: list[Occurrence]) -> list[dict]:
     center = activity.center
     place = center_place(center)
+    # The same for every date: read once (an activity's page lists up to ten).
+    audience = {"@type": "Audience", "audienceType": activity.audience_label}
+    url = url_for("civic_centers.activity_detail", slug=center.slug, activity_id=activity.id, _external=True)
+    description = activity.description[:500]
     events = []
     for occurrence in occurrences:
         if activity.is_cancelled or occurrence.is_cancelled:
@@ -48,7 +52,7 @@ def activity_events(activity: Activity, occurrences: list[Occurrence]) -> list[d
             "@context": "https://schema.org",
             "@type": "Event",
             "name": activity.title,
-            "description": activity.description[:500],
+            "description": description,
             "startDate": occurrence.start.isoformat(),
             "endDate": occurrence.end.isoformat(),
             "eventStatus": STATUS + status,
@@ -56,10 +60,8 @@ def activity_events(activity: Activity, occurrences: list[Occurrence]) -> list[d
             "location": place,
             "isAccessibleForFree": activity.is_free,
             "organizer": {"@type": "Organization", "name": center.name},
-            "audience": {"@type": "Audience", "audienceType": activity.audience_label},
-            "url": url_for(
-                "civic_centers.activity_detail", slug=center.slug, activity_id=activity.id, _external=True
-            ),
+            "audience": audience,
+            "url": url,
         }
         if occurrence.is_moved:
             previous = datetime.combine(occurrence.original_on, activity.start_time, ROME)

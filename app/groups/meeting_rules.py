@@ -9,7 +9,7 @@ by hand on that day) is never made again. The hourly job that makes them is regi
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from app.calendar import words
 from app.calendar.occurrences import Recurrence, Schedule, original_starts
@@ -19,9 +19,11 @@ from app.groups.models import Meeting, MeetingRule, WorkingGroup
 from app.messages import scheduled
 from app.platform.extensions import db
 
+RULE_OF = select(MeetingRule).where(MeetingRule.group_id == bindparam("group_id"))  # built once
+
 
 def rule_of(group: WorkingGroup) -> MeetingRule | None:
-    return db.session.scalar(select(MeetingRule).where(MeetingRule.group_id == group.id))
+    return db.session.scalar(RULE_OF, {"group_id": group.id})
 
 
 def recurrence_of(rule: MeetingRule) -> Recurrence:

@@ -3,7 +3,7 @@
 from datetime import date, time, timedelta
 
 from slugify import slugify
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.notices import send_invitation
@@ -104,14 +104,23 @@ def end_membership(link: GroupMembership, today: date) -> None:
     db.session.flush()
 
 
+_HELD = select(Meeting).where(Meeting.group_id == bindparam("group_id"), Meeting.is_cancelled.is_(False))
+_FIRST = (Meeting.held_on, Meeting.start_time)
+# Built once (a group's page asks on every request): the next meeting from a day, the one after a meeting.
+NEXT_FROM = _HELD.where(Meeting.held_on >= bindparam("today")).order_by(*_FIRST).limit(1)
+NEXT_AFTER = (
+    _HELD.where(Meeting.held_on > bindparam("held_on"), Meeting.id != bindparam("meeting_id"))
+    .order_by(*_FIRST)
+    .limit(1)
+)
+
+
 def next_meeting(group: WorkingGroup, today: date, after: Meeting | None = None) -> Meeting | None:
     """The next meeting from today, or the one following `after` (its "prossimo incontro")."""
-    query = select(Meeting).where(Meeting.group_id == group.id, Meeting.is_cancelled.is_(False))
     if after is None:
-        query = query.where(Meeting.held_on >= today)
-    else:
-        query = query.where(Meeting.held_on > after.held_on, Meeting.id != after.id)
-    return db.session.scalar(query.order_by(Meeting.held_on, Meeting.start_time).limit(1))
+        return db.session.scalar(NEXT_FROM, {"group_id": group.id, "today": today})
+    values = {"group_id": group.id, "held_on": after.held_on, "meeting_id": after.id}
+    return db.session.scalar(NEXT_AFTER, values)
 
 
 def recent_meetings(group: WorkingGroup, limit: int = 12) -> list[tuple[Meeting, object]]:

@@ -107,7 +107,9 @@ def _signup_subject(ctx: dict) -> str:
 
 # A visitor signs up with any address: the request to confirm and the reminder of a sign-up that
 # already exists count against the address's daily limit; what its owner confirmed does not.
-_kind("lab_signup_confirm", lambda ctx: _("Conferma l'iscrizione: %(lab)s", lab=ctx["lab"].title), limited=True)
+_kind(
+    "lab_signup_confirm", lambda ctx: _("Conferma l'iscrizione: %(lab)s", lab=ctx["lab"].title), limited=True
+)
 _kind("lab_signup", _signup_subject, _ics)
 _kind("lab_signup_again", lambda ctx: _("La tua iscrizione a %(lab)s", lab=ctx["lab"].title), limited=True)
 _kind("lab_promoted", lambda ctx: _("Si è liberato un posto: %(lab)s", lab=ctx["lab"].title), _ics)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.common.timeutil import utcnow
@@ -82,14 +82,24 @@ def confirmed_count(lab: Lab) -> int:
     )
 
 
+def _places_statement():
+    """Built once with bound parameters (a lab's page asks it on every request: a statement built
+    anew costs SQLAlchemy its cache key again). The same rule as holds_place, the time bound."""
+    since = bindparam("since")
+    pending = and_(Registration.status == RegistrationStatus.PENDING, Registration.created_at > since)
+    holding = or_(Registration.status == RegistrationStatus.CONFIRMED, pending)
+    return select(func.count(Registration.id), func.count(case((pending, 1)))).where(
+        Registration.lab_id == bindparam("lab_id"), holding
+    )
+
+
+PLACES_TAKEN = _places_statement()
+
+
 def places_taken(lab: Lab) -> tuple[int, int]:
     """(places taken, of which held by pending sign-ups), in one query."""
-    held = and_(Registration.status == RegistrationStatus.PENDING, holds_place())
-    taken, pending = db.session.execute(
-        select(func.count(Registration.id), func.count(case((held, 1)))).where(
-            Registration.lab_id == lab.id, holds_place()
-        )
-    ).one()
+    since = utcnow() - timedelta(minutes=hold_minutes())
+    taken, pending = db.session.execute(PLACES_TAKEN, {"lab_id": lab.id, "since": since}).one()
     return taken, pending
 
 

@@ -53,8 +53,7 @@ def detail(slug: str):
 
 def _detail_page(lab: Lab, form, status: int = 200, refusal: str | None = None):
     sessions = upcoming_sessions(lab, today_in_rome())
-    url = url_for("labs.detail", slug=lab.slug)
-    upcoming = [agenda.session_entry(s, url) for s in sessions]
+    upcoming = agenda.session_entries(lab, sessions, url_for("labs.detail", slug=lab.slug))
     taken, held = registrations.places_taken(lab)
     if held:  # a held place frees itself when its time runs out, with no change to the data
         keep_not()

@@ -1,6 +1,8 @@
 """The life of a verbale: draft, review, approval, rettifica, revisions, trash. No commit."""
 
-from sqlalchemy import select
+from functools import lru_cache
+
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import contains_eager, defer
 
 from app.common import linediff
@@ -204,15 +206,15 @@ def visible_query(group_id: int, members_view: bool):
     return query
 
 
-def decisions(group_id: int, members_view: bool, limit: int = 50) -> list[tuple[AgendaPoint, Minutes]]:
-    """The group's «Decisioni»: deliberazioni and raccomandazioni of its approved verbali that
-    this reader sees, newest meeting first, each with its verbale. One query."""
+@lru_cache(maxsize=8)
+def _decisions_statement(members_view: bool, limit: int):
+    """Built once per reader's view (a group's page asks on every request)."""
     query = (
         select(AgendaPoint, Minutes)
         .join(Meeting, AgendaPoint.meeting_id == Meeting.id)
         .join(Minutes, Minutes.meeting_id == Meeting.id)
         .where(
-            Minutes.group_id == group_id,
+            Minutes.group_id == bindparam("group_id"),
             Minutes.deleted_at.is_(None),
             Minutes.status == MinutesStatus.APPROVED,
             AgendaPoint.decision_kind != DecisionKind.NONE,
@@ -223,4 +225,11 @@ def decisions(group_id: int, members_view: bool, limit: int = 50) -> list[tuple[
     )
     if not members_view:
         query = query.where(Minutes.visibility == Visibility.PUBLIC)
-    return [(point, minutes) for point, minutes in db.session.execute(query)]
+    return query
+
+
+def decisions(group_id: int, members_view: bool, limit: int = 50) -> list[tuple[AgendaPoint, Minutes]]:
+    """The group's «Decisioni»: deliberazioni and raccomandazioni of its approved verbali that
+    this reader sees, newest meeting first, each with its verbale. One query."""
+    found = db.session.execute(_decisions_statement(members_view, limit), {"group_id": group_id})
+    return [(point, minutes) for point, minutes in found]
