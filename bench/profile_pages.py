@@ -25,6 +25,9 @@ BENCH_DASHBOARD_PARTS=1 instead times each part of the dashboard's figures
 median of BENCH_RUNS after 2 warm-up calls, for the last 12 months, last calendar year and
 the last 5 years.
 
+BENCH_SQL=1 instead prints, per page, the time its statements take (sent to rows received, summed
+per request, median of BENCH_RUNS) and its slowest statement: the database's share of a request.
+
 BENCH_MEMORY=1 also sends 20,000 made-up query strings to the kept pages (cache on) and
 prints the entries kept and the process's memory before and after.
 """
@@ -122,6 +125,40 @@ def measure(client, path: str, queries: list) -> tuple[float, float, float, int]
         wall.append((time.perf_counter() - clock) * 1000)
         assert response.status_code == 200, path
     return statistics.median(cpu), min(cpu), statistics.median(wall), len(queries)
+
+
+def sql_time(app, client, pages: dict) -> None:
+    """BENCH_SQL=1: the time each page waits on its statements (from sending one to having its rows,
+    summed per request: mostly PostgreSQL's own work on this machine), beside the page's CPU; and
+    each page's slowest statement. Under load the server's CPU is shared with the app's workers."""
+    spent: list = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        conn.info["legami_bench_started"] = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        spent.append(((time.perf_counter() - conn.info.pop("legami_bench_started")) * 1000, statement))
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", before)
+        event.listen(db.engine, "after_cursor_execute", after)
+    print(f"SQL wait per request, median of {RUNS} (after 3 warm-up requests), ms")
+    print("| page | SQL ms | statements | slowest statement ms | its first words |")
+    print("| --- | ---: | ---: | ---: | --- |")
+    for name, path in pages.items():
+        for _ in range(3):
+            client.get(path)
+        totals, slowest = [], (0.0, "")
+        for _ in range(RUNS):
+            spent.clear()
+            client.get(path)
+            totals.append(sum(ms for ms, _ in spent))
+            slowest = max(slowest, *spent, key=lambda pair: pair[0]) if spent else slowest
+        words = " ".join(slowest[1].split())[:60]
+        print(
+            f"| {name} | {statistics.median(totals):.2f} | {len(spent)} | {slowest[0]:.2f} | `{words}` |",
+            flush=True,
+        )
 
 
 def profile(client, name: str, path: str) -> None:
@@ -290,6 +327,9 @@ def main() -> None:
     collector.freeze_start()
     if os.environ.get("BENCH_SERVE"):
         serve(client, coordinator, pages)
+        return
+    if os.environ.get("BENCH_SQL"):
+        sql_time(app, client, {n: p for n, p in pages.items() if "dashboard" not in n})
         return
     print(
         f"{package.__file__}: CPU per request, rendered (cache off), median and min of {RUNS}, ms; "

@@ -8,7 +8,19 @@ from functools import lru_cache
 from operator import itemgetter
 
 from flask import request
-from sqlalchemy import Date, Select, bindparam, cast, func, literal_column, or_, select, true, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+    true,
+    union_all,
+)
 
 from app.agenda import changes, services
 from app.agenda import family_filters as family
@@ -33,11 +45,18 @@ IN_ORDER = itemgetter(1, 3, 10, 0)  # ORDER over a row of COLUMNS
 LISTED = (*Status.SHOWN, Status.MOVED_FROM)
 
 
+def status_in(statuses) -> ColumnElement:
+    """The statuses written in the statement, not bound (they are the code's own words): once psycopg
+    prepares it, PostgreSQL's generic plan can still prove the partial indexes' conditions
+    (`ix_occurrences_shown_day`: not closed; `ix_occurrences_closed_day`: closed)."""
+    return Row.status.in_([literal_column(f"'{status}'") for status in statuses])
+
+
 def conditions(filters: services.Filters, first: date, last: date, statuses=Status.SHOWN) -> list:
     """Public occurrences between two dates (inclusive) that the pages show, filtered."""
     # One day is an equality, so the index hands its rows over in time order and a LIMIT stops early.
     days = [Row.day == first] if first == last else [Row.day >= first, Row.day <= last]
-    found = [Row.is_public.is_(True), *days, Row.status.in_(statuses)]
+    found = [Row.is_public.is_(True), *days, status_in(statuses)]
     if filters.town_id:
         found.append(Row.town_id == filters.town_id)
     if filters.center_id:
@@ -136,7 +155,7 @@ def _bound_where(shape: tuple[str, ...], family_key: tuple, statuses: tuple | No
     """`conditions` but the dates, with the filters named in `shape` as bound parameters (their
     names), for statements built once per shape (statuses None: the caller says which)."""
     age, free_only, no_registration, time_of_day = family_key
-    where = [Row.is_public.is_(True)] + ([Row.status.in_(statuses)] if statuses is not None else [])
+    where = [Row.is_public.is_(True)] + ([status_in(statuses)] if statuses is not None else [])
     where += family_conditions(
         services.Filters(
             age=age, free_only=free_only, no_registration=no_registration, time_of_day=time_of_day
@@ -158,8 +177,7 @@ def _shape(filters: services.Filters) -> tuple[dict, tuple]:
 
 @lru_cache(maxsize=256)
 def _closed_statement(shape: tuple[str, ...], family_key: tuple, fold: bool):
-    # The status written in the statement, not bound: a prepared statement's generic plan can then
-    # still use the closed days' partial index (its condition is that same status).
+    # The status written in the statement, not bound (as status_in's): see there.
     closed = Row.status == literal_column(f"'{Status.CLOSED}'")
     where = _bound_where(shape, family_key, None)
     return changes.closed_statement(
