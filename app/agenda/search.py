@@ -188,7 +188,16 @@ def _matching(kind: str, words: tuple[str, ...]) -> Select:
         # «laboratorio»); words are only letters and digits, so nothing typed is query syntax.
         condition = text("to_tsvector('italian', search_entries.document) @@ to_tsquery('italian', :q)")
         prefixes = " & ".join(f"{w}:*" for w in words)
-        return select(SearchEntry.ref_id).where(SearchEntry.kind == kind, condition.bindparams(q=prefixes))
+        # The words first, from the GIN index, then the kind: asked for both at once, PostgreSQL
+        # read every entry of a small kind (the centers) by the kind's index and computed each one's
+        # tsvector (2.2 ms on the district; 0.7 this way).
+        hits = (
+            select(SearchEntry.kind, SearchEntry.ref_id)
+            .where(condition.bindparams(q=prefixes))
+            .cte(f"{kind}_hits")
+            .prefix_with("MATERIALIZED")
+        )
+        return select(hits.c.ref_id).where(hits.c.kind == kind)
     # Each word quoted, so FTS5 operators typed by users are plain text; a prefix match.
     match = " ".join(f'"{_stem(w)}"*' for w in words)
     rows = select(text("rowid")).select_from(text("search_fts")).where(text("search_fts MATCH :match"))
