@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import Date, DateTime, and_, bindparam, false, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app.agenda import family_filters as family
@@ -106,12 +107,10 @@ class Entry:
         return self.occurrence.is_cancelled
 
 
-def public_activities(filters: Filters, changed_between: tuple[date, date] | None = None) -> list[Activity]:
-    """Published activities (cancelled included) with everything the pages show, in 3 queries.
-
-    `changed_between`: only those with something to announce between the two days (both
-    included): the whole series cancelled, or a date cancelled or moved from or to those days."""
-    query = (
+def _activities_shown():
+    """Activities with what the pages show of them: their center and town, the center's closures
+    and the activity's changes (3 queries)."""
+    return (
         select(Activity)
         .join(Activity.center)
         .join(CivicCenter.town)
@@ -122,21 +121,41 @@ def public_activities(filters: Filters, changed_between: tuple[date, date] | Non
         )
         .order_by(Activity.id)
     )
-    if changed_between is not None:
-        first, last = changed_between
-        after, before = datetime.combine(first, time()), datetime.combine(last + timedelta(days=1), time())
-        query = query.where(
+
+
+def _announcing(first, last, after, before):
+    """Something to announce between two days: the whole series cancelled, or a date cancelled or
+    moved from those days (`first`..`last`) or to them (`after` <= new start < `before`)."""
+    return or_(
+        Activity.status == ActivityStatus.CANCELLED,
+        Activity.changes.any(
             or_(
-                Activity.status == ActivityStatus.CANCELLED,
-                Activity.changes.any(
-                    or_(
-                        OccurrenceChange.original_on.between(first, last),
-                        and_(OccurrenceChange.new_start >= after, OccurrenceChange.new_start < before),
-                    )
-                ),
+                OccurrenceChange.original_on.between(first, last),
+                and_(OccurrenceChange.new_start >= after, OccurrenceChange.new_start < before),
             )
-        )
-    return list(db.session.scalars(filters.apply(query)).unique())
+        ),
+    )
+
+
+def public_activities(filters: Filters) -> list[Activity]:
+    """Published activities (cancelled included) with everything the pages show, in 3 queries."""
+    return list(db.session.scalars(filters.apply(_activities_shown())).unique())
+
+
+@lru_cache(maxsize=1)
+def _center_announcing():
+    """public_activities of one center with something to announce, built once (a center's page)."""
+    window = {name: bindparam(name, type_=Date) for name in ("first", "last")}
+    window |= {name: bindparam(name, type_=DateTime) for name in ("after", "before")}
+    query = _activities_shown().where(_announcing(**window), Activity.center_id == bindparam("center_id"))
+    return Filters().apply(query)
+
+
+def center_announcing(center_id: int, first: date, last: date) -> list[Activity]:
+    """A center's published activities with something to announce between two days (both included)."""
+    after, before = datetime.combine(first, time()), datetime.combine(last + timedelta(days=1), time())
+    values = {"center_id": center_id, "first": first, "last": last, "after": after, "before": before}
+    return list(db.session.scalars(_center_announcing(), values).unique())
 
 
 def public_sessions(

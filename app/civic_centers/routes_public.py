@@ -86,7 +86,7 @@ def detail(slug: str):
     # its days (bounded by the center and the window, not the district nor its history); loading
     # any loads the center's closures too, read next with no query of their own.
     window = (first, first + timedelta(days=WINDOW_DAYS - 1))
-    activities = agenda.public_activities(agenda.Filters(center_id=center.id), changed_between=window)
+    activities = agenda.center_announcing(center.id, *window)
     closures = [c for c in center.closures if c.end_on >= first]
     notices = upcoming_changes(center, activities, first, _activity_url)
     return render_template(
