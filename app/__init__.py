@@ -12,6 +12,7 @@ from app.messages import services as message_services
 from app.platform import (
     chrome,
     collector,
+    database,
     errors,
     page_cache,
     rate_limits,
@@ -58,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     formatting.init_app(app)
     chrome.init_app(app)
     request_log.init_app(app)
+    database.init_app(app)  # read-only requests end with a commit (PostgreSQL)
     cli.init_app(app)
     static_files.init_app(app)  # /static/ answered before Flask sees the request
     collector.init_app(app)  # last: the outermost WSGI layer

@@ -1,10 +1,12 @@
-"""Database engine set-up: SQLite pragmas and write locking."""
+"""Database engine set-up: SQLite pragmas and write locking; read-only requests that end with a commit."""
 
 from contextlib import contextmanager
 
-from flask import g, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from app.platform.extensions import db
 
@@ -79,6 +81,60 @@ def write_transaction(session):
         raise
     finally:
         g.writing = previous
+
+
+# --- read-only requests end with a commit (PostgreSQL) -------------------------------------------
+#
+# psycopg prepares a statement on a connection once it has run it 5 times, and PostgreSQL then
+# plans it once instead of on every run (a calendar day's statement: 0.4-1.2 ms of planning). But
+# psycopg forgets every prepared statement when a transaction is rolled back, and a request's
+# transaction used to end that way, read-only or not: nothing was ever prepared. A GET that wrote
+# nothing now ends with a commit, which for a transaction that wrote nothing is what a rollback
+# is; anything written, flushed or pending keeps the rollback.
+WROTE = "legami_wrote"
+
+
+def _note_flush(session: Session, _context) -> None:
+    session.info[WROTE] = True
+
+
+def _note_statement(state) -> None:
+    if not state.is_select:  # an INSERT, UPDATE or DELETE, or a text statement: taken as a write
+        state.session.info[WROTE] = True
+
+
+def _forget_writes(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the outermost transaction ended
+        session.info.pop(WROTE, None)
+
+
+def end_read_only(exc: BaseException | None) -> None:
+    """Commit the transaction of a GET (HEAD, OPTIONS) that read only; leave the rest to the rollback."""
+    if exc is not None or request.method not in READ_ONLY_METHODS:
+        return
+    session = app_session()
+    if session is None or not session.in_transaction() or session.info.get(WROTE):
+        return
+    if session.new or session.dirty or session.deleted:
+        return
+    try:
+        session.commit()
+    except SQLAlchemyError:  # the connection went away: the rollback, then the pool, deal with it
+        session.rollback()
+
+
+def init_app(app: Flask) -> None:
+    """PostgreSQL only: SQLite keeps no prepared statements across transactions to save."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            return
+    for name, hook in (
+        ("after_flush", _note_flush), ("do_orm_execute", _note_statement),
+        ("after_transaction_end", _forget_writes),
+    ):  # fmt: skip
+        if not event.contains(Session, name, hook):
+            event.listen(Session, name, hook)
+    app.teardown_request(end_read_only)
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
