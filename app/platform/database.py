@@ -1,5 +1,6 @@
 """Database engine set-up: SQLite pragmas and write locking; read-only requests that end with a commit."""
 
+import logging
 from contextlib import contextmanager
 
 from flask import Flask, g, has_request_context, request
@@ -18,6 +19,8 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 WRITING_GET_BLUEPRINTS = frozenset({"pacts"})
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
+
+logger = logging.getLogger(__name__)
 
 
 def app_session():
@@ -119,8 +122,12 @@ def end_read_only(exc: BaseException | None) -> None:
         return
     try:
         session.commit()
-    except SQLAlchemyError:  # the connection went away: the rollback, then the pool, deal with it
-        session.rollback()
+    except SQLAlchemyError:  # the connection went away: the page is made, the pool will replace it
+        logger.warning("a read-only request's commit failed", exc_info=True)
+        try:
+            session.rollback()
+        except SQLAlchemyError:
+            logger.warning("and so did its rollback", exc_info=True)
 
 
 def init_app(app: Flask) -> None:
