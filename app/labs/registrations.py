@@ -31,13 +31,19 @@ def hold_minutes() -> int:
     return int(current_app.config["LAB_SIGNUP_HOLD_MINUTES"])
 
 
+def _held_pending(since):
+    """SQL condition: a pending sign-up made after `since` (a datetime or a bound parameter)."""
+    return and_(Registration.status == RegistrationStatus.PENDING, Registration.created_at > since)
+
+
+def _holding(since):
+    """SQL condition: the registration takes a place (confirmed, or pending since `since`)."""
+    return or_(Registration.status == RegistrationStatus.CONFIRMED, _held_pending(since))
+
+
 def holds_place(now: datetime | None = None):
     """SQL condition: the registration takes a place (confirmed, or pending within its hold)."""
-    since = (now or utcnow()) - timedelta(minutes=hold_minutes())
-    return or_(
-        Registration.status == RegistrationStatus.CONFIRMED,
-        and_(Registration.status == RegistrationStatus.PENDING, Registration.created_at > since),
-    )
+    return _holding((now or utcnow()) - timedelta(minutes=hold_minutes()))
 
 
 def _still_held(registration: Registration, now: datetime) -> bool:
@@ -82,18 +88,11 @@ def confirmed_count(lab: Lab) -> int:
     )
 
 
-def _places_statement():
-    """Built once with bound parameters (a lab's page asks it on every request: a statement built
-    anew costs SQLAlchemy its cache key again). The same rule as holds_place, the time bound."""
-    since = bindparam("since")
-    pending = and_(Registration.status == RegistrationStatus.PENDING, Registration.created_at > since)
-    holding = or_(Registration.status == RegistrationStatus.CONFIRMED, pending)
-    return select(func.count(Registration.id), func.count(case((pending, 1)))).where(
-        Registration.lab_id == bindparam("lab_id"), holding
-    )
-
-
-PLACES_TAKEN = _places_statement()
+# Built once with bound parameters (a lab's page asks it on every request: a statement built anew
+# costs SQLAlchemy its cache key again); holds_place's rule, the hold's start bound.
+PLACES_TAKEN = select(
+    func.count(Registration.id), func.count(case((_held_pending(bindparam("since")), 1)))
+).where(Registration.lab_id == bindparam("lab_id"), _holding(bindparam("since")))
 
 
 def places_taken(lab: Lab) -> tuple[int, int]:
