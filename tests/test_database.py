@@ -1,4 +1,4 @@
-"""SQLite is set up for several worker processes writing at once."""
+"""SQLite is set up for several worker processes writing at once; PostgreSQL without its JIT."""
 
 import multiprocessing
 
@@ -23,6 +23,15 @@ def test_sqlite_pragmas(app, sqlite_only):
     assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
     assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
     assert db.session.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_postgresql_connections_run_without_the_jit_compiler(app, db_url):
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL-specific")
+    assert db.session.execute(text("SHOW jit")).scalar() == "off"
+    # on every connection of the pool, not only the first one
+    with db.engine.connect() as first, db.engine.connect() as second:
+        assert {c.exec_driver_sql("SHOW jit").scalar() for c in (first, second)} == {"off"}
 
 
 def test_foreign_keys_are_enforced(app):

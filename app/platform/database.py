@@ -34,7 +34,9 @@ def app_session():
 
 
 def configure_engine(engine: Engine) -> None:
-    """Make SQLite safe for several worker processes; leave other engines alone."""
+    """Make SQLite safe for several worker processes; PostgreSQL without its JIT compiler."""
+    if engine.dialect.name == "postgresql":
+        _configure_postgresql(engine)
     if engine.dialect.name != "sqlite":
         return
 
@@ -128,6 +130,16 @@ def end_read_only(exc: BaseException | None) -> None:
             session.rollback()
         except SQLAlchemyError:
             logger.warning("and so did its rollback", exc_info=True)
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    # The app's statements are short lookups. Above `jit_above_cost` PostgreSQL compiles a plan
+    # before running it, and a prepared statement's generic plan can be costed that high: seen
+    # here adding 9 ms to a calendar day's statement that ran in 1. Set when the connection
+    # opens (libpq's startup options), so no statement and no transaction is spent on it.
+    @event.listens_for(engine, "do_connect")
+    def without_jit(_dialect, _record, _cargs, cparams):
+        cparams["options"] = f"{cparams.get('options', '')} -c jit=off".strip()
 
 
 def init_app(app: Flask) -> None:
