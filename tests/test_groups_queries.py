@@ -56,3 +56,34 @@ def test_a_visitor_reads_a_group_and_a_public_verbale_with_no_ones_roles(app, te
         with count_queries() as seen:
             assert visitor.get(url).status_code == 200
         assert seen and not [s for s in seen if "FROM user_roles" in s], seen
+
+
+def test_a_groups_verbali_come_ten_a_page_with_their_count_in_the_same_statement(app, team):
+    """app/platform/paging.py: the rows and the total in one statement; past the last page a 404;
+    a visitor's count leaves out the group-only verbali."""
+    import re
+
+    from tests.conftest import Browser
+
+    visitor = Browser(app.test_client())
+    url = "/gruppi/welfare-in-azione"
+    assert "Nessun verbale pubblicato." in visitor.get(url).get_data(as_text=True)
+    add_rows(team, 12, 0)
+    hidden = db.session.scalar(select(Minutes).where(Minutes.title == "Verbale 11"))
+    hidden.visibility = "group"  # the newest: a visitor sees 11 verbali in all
+    db.session.commit()
+
+    def titles(response):
+        return re.findall(r">(Verbale \d+)</a>", response.get_data(as_text=True))
+
+    with count_queries() as seen:
+        first = visitor.get(url)
+    assert titles(first) == [f"Verbale {i}" for i in range(10, 0, -1)]  # newest meeting first
+    assert 'href="/gruppi/welfare-in-azione?page=2"' in first.get_data(as_text=True)
+    assert [s for s in seen if "FROM minutes" in s and "count(*) OVER ()" in s]
+    assert not [s for s in seen if "count(*) AS count_1" in s], seen  # no second statement to count
+    assert titles(visitor.get(url + "?page=2")) == ["Verbale 0"]
+    assert visitor.get(url + "?page=3").status_code == 404
+    visitor.login(team.member)
+    assert titles(visitor.get(url))[0] == "Verbale 11"  # a member sees the group-only one
+    assert titles(visitor.get(url + "?page=2")) == ["Verbale 1", "Verbale 0"]

@@ -20,6 +20,7 @@ from app.civic_centers.services import can_create_centers, can_manage
 from app.civic_centers.upcoming_changes import WINDOW_DAYS, upcoming_changes
 from app.common.timeutil import today_in_rome
 from app.events.urls import activity_add_url
+from app.platform import paging
 from app.platform.extensions import db
 from app.platform.page_cache import keep_not, page_number, public_page
 from app.platform.urls import FILL, url_filler
@@ -50,7 +51,7 @@ def index():
         query = query.where(CivicCenter.town_id == (town.id if town else -1))
         if town is None:
             keep_not()  # a made-up town: an empty list, not kept once per spelling
-    page = db.paginate(query.order_by(Town.name, CivicCenter.name, CivicCenter.id), per_page=PER_PAGE)
+    page = paging.paginate(query.order_by(Town.name, CivicCenter.name, CivicCenter.id), PER_PAGE)
     towns = db.session.scalars(
         select(Town).where(Town.id.in_(select(CivicCenter.town_id))).order_by(Town.name)
     ).all()

@@ -12,10 +12,12 @@ from app.groups import access, bp, meeting_rules, services
 from app.groups.access import Locked
 from app.groups.forms import GroupForm, MemberForm, PersonForm, RoleForm
 from app.groups.models import GroupMembership, WorkingGroup
-from app.minutes.services import decisions, visible_query
-from app.platform import versioning
+from app.minutes.services import decisions, published_statement
+from app.platform import paging, versioning
 from app.platform.extensions import db
 from app.platform.page_cache import page_number, public_page
+
+INDEX = select(WorkingGroup).options(selectinload(WorkingGroup.town)).order_by(WorkingGroup.name)
 
 
 def _group_form(group=None, saved=False) -> GroupForm:
@@ -31,8 +33,7 @@ def _group_form(group=None, saved=False) -> GroupForm:
 @public_page(args=page_number)
 def index():
     """Every working group."""
-    query = select(WorkingGroup).options(selectinload(WorkingGroup.town)).order_by(WorkingGroup.name)
-    return render_template("groups/index.html", page=db.paginate(query, per_page=30))
+    return render_template("groups/index.html", page=paging.paginate(INDEX, per_page=30))
 
 
 @bp.route("/gruppi/nuovo", methods=["GET", "POST"])
@@ -63,7 +64,7 @@ def detail(slug: str):
     """A group: members (to its members), next meeting, open action items, published verbali."""
     group = access.get_group_or_404(slug)
     private = access.can_see_private(current_user, group)
-    page = db.paginate(visible_query(group.id, private), per_page=10)
+    page = paging.paginate(published_statement(private), 10, {"group_id": group.id})
     actions = db.session.scalars(services.open_actions_query(group.id)).all() if private else []
     meetings = services.recent_meetings(group) if private else []
     rule = meeting_rules.rule_of(group)

@@ -16,10 +16,17 @@ from app.labs.forms import RegistrationForm
 from app.labs.loaders import get_lab_or_404
 from app.labs.models import UNCONFIRMED, Lab, LabStatus, RegistrationStatus
 from app.labs.services import can_create_labs, can_manage, counts_by_lab, upcoming_sessions
+from app.platform import paging
 from app.platform.extensions import db
 from app.platform.page_cache import keep_not, page_number, public_page
 
 PER_PAGE = 30  # labs on a page of the index, as groups and centers
+INDEX = (
+    select(Lab)
+    .where(Lab.deleted_at.is_(None), Lab.status != LabStatus.DRAFT)
+    .options(joinedload(Lab.town))
+    .order_by(Lab.status.desc(), Lab.title, Lab.id)
+)
 
 
 def _subscription(lab: Lab) -> Subscription:
@@ -30,13 +37,7 @@ def _subscription(lab: Lab) -> Subscription:
 @public_page(args=page_number)
 def index():
     """Open and closed labs (drafts stay private), 30 a page."""
-    page = db.paginate(
-        select(Lab)
-        .where(Lab.deleted_at.is_(None), Lab.status != LabStatus.DRAFT)
-        .options(joinedload(Lab.town))
-        .order_by(Lab.status.desc(), Lab.title, Lab.id),
-        per_page=PER_PAGE,
-    )
+    page = paging.paginate(INDEX, PER_PAGE)
     taken = counts_by_lab([lab.id for lab in page.items])
     return render_template(
         "labs/index.html", page=page, taken=taken, can_create=can_create_labs(current_user)

@@ -187,14 +187,16 @@ def previous_revision(minutes: Minutes, revision: MinutesRevision) -> MinutesRev
     return older[0] if older else None
 
 
-def visible_query(group_id: int, members_view: bool):
-    """Approved verbali of a group, newest meeting first, with their meeting (a list of titles and
-    dates: not their text); group-only ones for members."""
+@lru_cache(maxsize=2)
+def published_statement(members_view: bool):
+    """Approved verbali of a group (bound parameter `group_id`), newest meeting first, with their
+    meeting (a list of titles and dates: not their text); group-only ones for members. Built once
+    per reader's view (a group's page asks on every request)."""
     query = (
         select(Minutes)
         .join(Minutes.meeting)
         .where(
-            Minutes.group_id == group_id,
+            Minutes.group_id == bindparam("group_id"),
             Minutes.deleted_at.is_(None),
             Minutes.status == MinutesStatus.APPROVED,
         )
