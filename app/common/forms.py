@@ -19,7 +19,10 @@ from wtforms import (
 from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Length
 
+from app.common import widget_params
 from app.common.text import clean_line, clean_text
+
+widget_params.install()
 
 
 def _text_or_empty(value):
