@@ -17,7 +17,9 @@ from app.platform import paging, versioning
 from app.platform.extensions import db
 from app.platform.page_cache import page_number, public_page
 
-INDEX = select(WorkingGroup).options(selectinload(WorkingGroup.town)).order_by(WorkingGroup.name)
+INDEX = (
+    select(WorkingGroup).options(selectinload(WorkingGroup.town)).order_by(WorkingGroup.name, WorkingGroup.id)
+)
 
 
 def _group_form(group=None, saved=False) -> GroupForm:
