@@ -59,7 +59,7 @@ def test_a_visitor_reads_a_group_and_a_public_verbale_with_no_ones_roles(app, te
 
 
 def test_a_groups_verbali_come_ten_a_page_with_their_count_in_the_same_statement(app, team):
-    """app/platform/paging.py: the rows and the total in one statement; past the last page a 404;
+    """app/platform/paging.py: the rows and their total in one statement; past the last page a 404;
     a visitor's count leaves out the group-only verbali."""
     import re
 
@@ -80,8 +80,8 @@ def test_a_groups_verbali_come_ten_a_page_with_their_count_in_the_same_statement
         first = visitor.get(url)
     assert titles(first) == [f"Verbale {i}" for i in range(10, 0, -1)]  # newest meeting first
     assert 'href="/gruppi/welfare-in-azione?page=2"' in first.get_data(as_text=True)
-    assert [s for s in seen if "FROM minutes" in s and "count(*) OVER ()" in s]
-    assert not [s for s in seen if "count(*) AS count_1" in s], seen  # no second statement to count
+    counting = [s for s in seen if "count(*)" in s]
+    assert len(counting) == 1 and "FROM minutes" in counting[0] and "LIMIT" in counting[0], seen
     assert titles(visitor.get(url + "?page=2")) == ["Verbale 0"]
     assert visitor.get(url + "?page=3").status_code == 404
     visitor.login(team.member)
