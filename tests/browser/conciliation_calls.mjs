@@ -21,6 +21,10 @@ const shots = process.env.E2E_SCREENSHOTS ?? "";
 const failures = [];
 const consoleErrors = [];
 
+// Reduced motion: Bootstrap Italia scrolls smoothly otherwise, and a forced check() could land
+// where a box was before the scroll ended (seen once: "Clicking the checkbox did not change its state").
+const PHONE = { viewport: { width: 390, height: 844 }, reducedMotion: "reduce" };
+
 async function check(page, label) {
   for (const viewport of [{ width: 390, height: 844 }, { width: 1280, height: 900 }]) {
     await page.setViewportSize(viewport);
@@ -129,14 +133,14 @@ async function deliverAndApprove(page) {
 
 try {
   if (phase === "statement") {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const context = await browser.newContext(PHONE);
     const page = await context.newPage();
     page.on("dialog", (dialog) => dialog.accept());
     page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
     await deliverAndApprove(page);
     throw "done";
   }
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const context = await browser.newContext(PHONE);
   const page = await context.newPage();
   page.on("dialog", (dialog) => dialog.accept());
   // The refused application answers 400 on purpose: only other errors count.
